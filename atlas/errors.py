@@ -1,0 +1,2 @@
+class DataError(ValueError):
+    """Bad data in a docs/data file."""

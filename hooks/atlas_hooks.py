@@ -1,0 +1,59 @@
+"""MkDocs hook: a thin layer over the atlas package, which holds the logic and its tests.
+
+* on_files adds the pages generated from docs/data (release pages, ...);
+* on_page_markdown checks each page's front matter, shows the Django versions it applies to, and fills
+  ``<!-- atlas:NAME -->`` placeholders with tables rendered from data.
+A problem becomes a build error that names the file, the field and the fix.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from mkdocs.exceptions import PluginError  # noqa: E402
+from mkdocs.structure.files import File  # noqa: E402
+
+from atlas import frontmatter, site_pages  # noqa: E402
+from atlas.errors import DataError  # noqa: E402
+
+_releases: list[str] = []
+_tags: dict[str, str] = {}
+
+
+def on_config(config):
+    try:
+        _releases[:] = frontmatter.feature_releases()
+        _tags.clear()
+        _tags.update(frontmatter.known_tags())
+    except (OSError, KeyError, TypeError) as error:
+        raise PluginError(f"docs/data/releases.yml or docs/data/tags.yml cannot be read: {error}") from None
+    return config
+
+
+def on_files(files, config):
+    try:
+        pages = site_pages.generated_pages()
+    except DataError as error:
+        raise PluginError(str(error)) from None
+    for path, content in pages.items():
+        files.append(File.generated(config, path, content=content))
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    path = "docs/" + page.file.src_uri
+    if not page.file.src_uri.endswith(".md"):
+        return markdown
+    text = page.file.content_string
+    try:
+        meta, _body, _line = frontmatter.split(text, path)
+        applies = frontmatter.validate(meta, text, path, _releases, _tags)
+        markdown = site_pages.fill_placeholders(markdown, path, site_pages.placeholders())
+    except DataError as error:
+        raise PluginError(str(error)) from None
+    page.meta.setdefault("description", meta["summary"])
+    return frontmatter.version_banner(meta, applies, _releases) + markdown

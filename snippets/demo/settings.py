@@ -1,0 +1,38 @@
+"""Settings of the small demo project that the atlas's snippets and tests run in.
+
+Each use case adds its app or URLs here; servers started by the tests load this module too.
+"""
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+SECRET_KEY = "demo-only-not-secret"
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+]
+
+MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+]
+
+ROOT_URLCONF = "snippets.demo.urls"
+ASGI_APPLICATION = "snippets.demo.asgi.application"
+WSGI_APPLICATION = "snippets.demo.wsgi.application"
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        # Servers started by tests get a file path in DEMO_DB; in-process tests use memory.
+        "NAME": os.environ.get("DEMO_DB", ":memory:"),
+    }
+}
+
+USE_TZ = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
