@@ -16,3 +16,16 @@ def built_site(tmp_path_factory):
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.output}"
     print(f"\nsite built in {result.seconds:.1f} s")
     return result
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """A private redis-server on a free loopback port for the whole session (no persistence)."""
+    from tests.support.servers import running_server
+    from tests.support.tools import require_tool
+
+    executable = require_tool("redis-server", "redis-server")
+    command = [executable, "--port", "{port}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    with running_server(command) as server:
+        server.redis_url = f"redis://127.0.0.1:{server.port}/0"
+        yield server

@@ -1,0 +1,91 @@
+"""The harness that runs the pages' code: what it collects, how it runs async code, how it fails."""
+import os
+import re
+import subprocess
+import sys
+import textwrap
+
+from sybil import Document
+
+from atlas.doc_examples import PageCodeParser, language_of
+from atlas.paths import DOCS, ROOT
+
+FENCE = re.compile(r"^\s*(```+|~~~+)\s*(\S+)", re.MULTILINE)
+
+
+def run_pytest_on(tmp_path, page_text):
+    """Run pytest with the real docs/conftest.py on one throwaway page, as a contributor would."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "conftest.py").write_text((DOCS / "conftest.py").read_text())
+    (docs / "page.md").write_text(textwrap.dedent(page_text))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--rootdir={tmp_path}",
+         "-o", "DJANGO_SETTINGS_MODULE=snippets.demo.settings", str(docs / "page.md")],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_a_failing_block_fails_the_suite_naming_file_and_line(tmp_path):
+    result = run_pytest_on(tmp_path, '''\
+        Some prose.
+
+        ```python title="broken.py"
+        total = 1 + 1
+        assert total == 3, "arithmetic changed"
+        ```
+        ''')
+    assert result.returncode == 1, result.stdout
+    assert "page.md line=3" in result.stdout, result.stdout  # the block
+    assert "page.md:5: AssertionError" in result.stdout, result.stdout  # the failing line
+    assert "arithmetic changed" in result.stdout
+
+
+def test_async_blocks_share_the_page_event_loop_and_sessions_run(tmp_path):
+    result = run_pytest_on(tmp_path, '''\
+        ```python
+        import asyncio
+        queue = asyncio.Queue()
+        task = asyncio.create_task(queue.put("hello"))
+        await task
+        ```
+
+        <!-- invisible-code-block: python
+        hidden = "set up out of sight"
+        -->
+
+        ```py hl_lines="1"
+        assert await queue.get() == "hello"
+        assert hidden == "set up out of sight"
+        ```
+
+        <!-- skip: next "shows a shell command" -->
+
+        ```python
+        raise SystemExit("never runs")
+        ```
+
+        ```pycon
+        >>> 2 * 21
+        42
+
+        ```
+        ''')
+    assert result.returncode == 0, result.stdout
+    assert "5 passed, 1 skipped" in result.stdout  # the skip directive counts as an example, result.stdout
+
+
+def test_every_python_block_on_every_page_is_collected_or_an_include():
+    """Guard against Sybil silently skipping blocks (fence attributes, odd spellings)."""
+    parser = PageCodeParser()
+    for page in sorted(DOCS.rglob("*.md")):
+        text = page.read_text()
+        fenced = [m for m in FENCE.finditer(text) if language_of(m.group(2)) in {"python", "py", "pycon"}]
+        document = Document(text, str(page))
+        regions = list(parser(document))
+        includes = len(re.findall(r"^\s*(```+|~~~+)\s*(python|py)[^\n]*\n\s*-{2}8<-{2}", text, re.MULTILINE))
+        collected_blocks = {region.start for region in regions}
+        # a doctest block yields one region per '>>>' example, so count distinct fences reached
+        reached = sum(1 for m in fenced if any(m.start() <= start < m.start() + 10_000 for start in collected_blocks))
+        assert reached + includes >= len(fenced), f"{page.relative_to(ROOT)}: some python blocks are not collected"
