@@ -17,7 +17,11 @@ def generated_pages() -> dict[str, str]:
 
 def placeholders() -> dict[str, Callable[[], str]]:
     """Name -> function returning the Markdown that replaces ``<!-- atlas:NAME -->``."""
-    return {}
+    from . import resources
+
+    return {
+        "resources": resources.render_resources_page,
+    }
 
 
 def fill_placeholders(markdown: str, path: str, available: dict[str, Callable[[], str]]) -> str:
