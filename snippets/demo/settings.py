@@ -36,3 +36,6 @@ DATABASES = {
 
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Real-time chat (docs/use-cases/real-time-chat.md): Channels' layer, in memory unless ATLAS_REDIS_URL is set.
+from snippets.chat.channel_layers import CHANNEL_LAYERS  # noqa: E402
