@@ -1,6 +1,6 @@
 """URLs of the demo project: one include per use case."""
 from django.http import HttpResponse
-from django.urls import path
+from django.urls import include, path
 
 
 async def hello(request):
@@ -9,4 +9,8 @@ async def hello(request):
 
 urlpatterns = [
     path("hello/", hello),
+    path("fan-out/", include("snippets.fan_out.urls")),
+    path("self-call/", include("snippets.self_call.urls")),
+    path("dashboard/", include("snippets.dashboard.urls")),
+    path("uploads/", include("snippets.uploads.urls")),
 ]

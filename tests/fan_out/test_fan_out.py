@@ -1,0 +1,68 @@
+"""The fan-out views against three real upstreams: one answers, one fails with 500, one hangs."""
+import json
+import time
+
+import httpx
+import pytest
+
+from snippets.fan_out import upstream, views
+from tests.support.servers import python_tool, running_server
+
+pytestmark = pytest.mark.server
+TIMEOUT = 1.0
+
+
+def check_partial(body):
+    blocks = body["blocks"]
+    assert list(blocks) == ["weather", "news", "stocks"]
+    assert blocks["weather"]["ok"] is True and blocks["weather"]["data"]["path"] == "/ok"
+    assert blocks["news"] == {"ok": False, "error": "upstream answered 500"}
+    assert blocks["stocks"] == {"ok": False, "error": f"timed out after {TIMEOUT:g} s"}
+
+
+@pytest.fixture
+def fan_out_settings(settings, upstreams):
+    settings.FAN_OUT_UPSTREAMS = upstreams
+    settings.FAN_OUT_TIMEOUT = TIMEOUT
+    return settings
+
+
+async def test_async_view_answers_with_partial_data(fan_out_settings, async_client):
+    started = time.perf_counter()
+    response = await async_client.get("/fan-out/async/")
+    elapsed = time.perf_counter() - started
+    print(f"\nasync aggregate with one failing and one hanging upstream: {elapsed:.3f} s")
+    assert response.status_code == 200
+    check_partial(response.json())
+    assert elapsed < 3 * TIMEOUT  # bounded by the timeout, not by the 5 s hang
+
+
+@pytest.mark.parametrize("path", ["threaded", "sequential"])
+def test_sync_views_answer_with_partial_data(fan_out_settings, client, path):
+    started = time.perf_counter()
+    response = client.get(f"/fan-out/{path}/")
+    print(f"\n{path} aggregate with one failing and one hanging upstream: {time.perf_counter() - started:.3f} s")
+    assert response.status_code == 200
+    check_partial(response.json())
+
+
+def test_async_view_under_a_real_uvicorn(upstreams):
+    env = {"DJANGO_SETTINGS_MODULE": "snippets.fan_out.server_settings",
+           "FAN_OUT_UPSTREAMS": json.dumps(upstreams), "FAN_OUT_TIMEOUT": str(TIMEOUT)}
+    command = python_tool("uvicorn") + ["snippets.demo.asgi:application", "--port", "{port}",
+                                        "--log-level", "warning", "--lifespan", "off"]
+    with running_server(command, env=env) as server:
+        response = httpx.get(server.url + "/fan-out/async/", timeout=10)
+    assert response.status_code == 200
+    check_partial(response.json())
+
+
+def test_an_unreachable_upstream_is_a_block_error_too(settings):
+    settings.FAN_OUT_UPSTREAMS = {"gone": "http://127.0.0.1:9/nothing-listens-here"}
+    body = json.loads(views.aggregate_sequential(None).content)
+    assert body["blocks"]["gone"]["ok"] is False
+    assert body["blocks"]["gone"]["error"].startswith("ConnectError")
+
+
+def test_upstream_default_delay_is_about_200_ms():
+    assert upstream.DELAY == pytest.approx(0.2)
