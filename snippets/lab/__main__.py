@@ -1,0 +1,54 @@
+"""Run the lab's benchmarks: `python -m snippets.lab NAME [--full] [--out DIR]` (or `python3 dev.py lab ...`).
+
+NAME is threads_vs_tasks, load, fan_out, cpu_bound or all. Without --full each runs at the small size
+the tests and notebooks use (seconds); with --full at the size the lab page reports (minutes). Results go
+to DIR (default lab-output/, git-ignored) as NAME.json and NAME.png.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from . import cpu_bound, fan_out, load, threads_vs_tasks  # noqa: E402
+
+BENCHMARKS = {"threads_vs_tasks": threads_vs_tasks, "load": load, "fan_out": fan_out, "cpu_bound": cpu_bound}
+
+
+def run_one(name: str, full: bool, out: Path) -> dict:
+    import matplotlib.pyplot as plt
+
+    module = BENCHMARKS[name]
+    started = time.perf_counter()
+    result = module.run(full=full)
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    (out / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
+    figure = module.plot(result)
+    figure.savefig(out / f"{name}.png", dpi=110)
+    plt.close(figure)
+    print(f"== {name} ({'full' if full else 'CI'} size, {result['seconds']} s) -> {out / name}.json, .png")
+    print(module.table(result), flush=True)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m snippets.lab", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("name", choices=[*BENCHMARKS, "all"])
+    parser.add_argument("--full", action="store_true", help="run at full size (minutes) instead of CI size")
+    parser.add_argument("--out", type=Path, default=Path("lab-output"), help="where to write JSON and PNG")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name in BENCHMARKS if args.name == "all" else [args.name]:
+        run_one(name, args.full, args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
