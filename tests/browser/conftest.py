@@ -1,0 +1,91 @@
+"""Fixtures of the browser suite: one headless Chromium per session, the built site served on loopback,
+and axe-core installed from the npm registry (tests/browser/package-lock.json) into .cache/."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from atlas.paths import ROOT
+from tests.browser import site_browser
+from tests.support.tools import missing_in_ci_or_skip, require_tool
+
+HERE = Path(__file__).resolve().parent
+AXE_CACHE = ROOT / ".cache" / "browser-npm"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if Path(str(item.fspath)).parent == HERE:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def site_server(built_site):
+    """The built site on a free 127.0.0.1 port, under the path of site_url (/atlas/), 404.html for misses."""
+    with site_browser.serve(built_site.site) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require_tool("chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - playwright is in requirements.lock
+        missing_in_ci_or_skip("playwright is not installed in the virtualenv")
+    started = time.perf_counter()
+    with sync_playwright() as playwright:
+        chromium = site_browser.launch(playwright)
+        yield chromium
+        chromium.close()
+    print(f"\nbrowser session: {time.perf_counter() - started:.1f} s")
+
+
+@pytest.fixture
+def context(browser):
+    """A fresh browser context (own storage, viewport 1280x800) per test: cheap, isolates localStorage."""
+    ctx = browser.new_context(viewport=site_browser.DESKTOP)
+    ctx.set_default_timeout(site_browser.TIMEOUT_MS)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+@pytest.fixture(scope="session")
+def shared_page(browser):
+    """One page reused by the tests that only read (search queries): avoids reloading the index."""
+    ctx = browser.new_context(viewport=site_browser.DESKTOP)
+    ctx.set_default_timeout(site_browser.TIMEOUT_MS)
+    yield ctx.new_page()
+    ctx.close()
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    """axe.min.js, installed with `npm ci` from tests/browser/package-lock.json into .cache/browser-npm
+    the first time (the lock pins the version; npm checks its integrity hash)."""
+    script = AXE_CACHE / "node_modules" / "axe-core" / "axe.min.js"
+    lock = HERE / "package-lock.json"
+    stamp = AXE_CACHE / "package-lock.json"
+    if script.exists() and stamp.exists() and stamp.read_bytes() == lock.read_bytes():
+        return script
+    npm = require_tool("npm")
+    AXE_CACHE.mkdir(parents=True, exist_ok=True)
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy2(HERE / name, AXE_CACHE / name)
+    env = dict(os.environ, npm_config_update_notifier="false", npm_config_fund="false",
+               npm_config_audit="false")
+    result = subprocess.run([npm, "ci", "--prefix", str(AXE_CACHE)], capture_output=True, text=True,
+                            timeout=300, env=env)
+    assert result.returncode == 0, f"npm ci failed:\n{result.stdout}\n{result.stderr}"
+    assert script.exists(), f"npm ci did not install {script}"
+    return script

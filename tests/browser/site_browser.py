@@ -1,0 +1,218 @@
+"""Drive the built site in headless Chromium, as a reader sees it: shared by the browser tests and by
+`python -m tests.browser.bench_site`.
+
+* `serve(site)` serves a built site on a free 127.0.0.1 port under the path of `site_url` (as GitHub
+  Pages does: https://django-async-atlas.github.io/atlas/ -> http://127.0.0.1:PORT/atlas/), answering
+  a missing page with the site's 404.html and status 404;
+* `launch(playwright)` starts Debian's /usr/bin/chromium (Playwright's own browser download is not used);
+* `site_pages(site)` lists every page of the build from its sitemap.xml;
+* `search(page, query)` types a query into Material's search box and returns the results once the web
+  worker has answered.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import re
+import shutil
+import threading
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from atlas.paths import ROOT
+
+HOST = "127.0.0.1"
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 800}
+MOBILE = {"width": 375, "height": 740}
+TIMEOUT_MS = 15_000
+
+
+def site_url() -> str:
+    # a regex, not a YAML load: mkdocs.yml may hold !!python/name tags that a safe loader rejects
+    found = re.search(r"^site_url:\s*['\"]?([^'\"\s]+)", (ROOT / "mkdocs.yml").read_text(), re.MULTILINE)
+    assert found, "mkdocs.yml has no site_url"
+    return found.group(1)
+
+
+def base_path() -> str:
+    """The path the site is published under, '/atlas/' for https://django-async-atlas.github.io/atlas/."""
+    path = urlsplit(site_url()).path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def chromium_path() -> str | None:
+    return CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+
+
+class _SiteHandler(http.server.SimpleHTTPRequestHandler):
+    prefix = "/"
+
+    def log_message(self, *args):  # keep test output quiet
+        pass
+
+    def send_head(self):
+        path = urlsplit(self.path).path
+        if not path.startswith(self.prefix):
+            return self._not_found()
+        local = Path(self.translate_path(self.path))
+        if local.is_dir() and not (local / "index.html").exists() or not local.exists():
+            return self._not_found()
+        return super().send_head()
+
+    def translate_path(self, path):
+        parts = urlsplit(path)
+        stripped = parts.path[len(self.prefix) - 1:] if parts.path.startswith(self.prefix) else parts.path
+        return super().translate_path(stripped)
+
+    def _not_found(self):
+        page = Path(self.directory) / "404.html"
+        body = page.read_bytes() if page.exists() else b"not found"
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        return None
+
+
+@dataclass
+class SiteServer:
+    port: int
+    prefix: str
+    site: Path
+
+    @property
+    def origin(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        """The site's home page, e.g. http://127.0.0.1:PORT/atlas/."""
+        return self.origin + self.prefix
+
+    def page_url(self, path: str) -> str:
+        return self.url + path.lstrip("/")
+
+
+@contextlib.contextmanager
+def serve(site: Path, prefix: str | None = None):
+    """Serve the built site folder with http.server in a thread on a free loopback port."""
+    prefix = prefix or base_path()
+    handler = type("Handler", (_SiteHandler,), {"prefix": prefix})
+    server = http.server.ThreadingHTTPServer((HOST, 0), functools.partial(handler, directory=str(site)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    try:
+        yield SiteServer(server.server_address[1], prefix, site)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=chromium_path(), args=LAUNCH_ARGS, timeout=60_000)
+
+
+def site_pages(site: Path) -> list[str]:
+    """Every page of the build as a path relative to the site root ('' for home, 'faq/', ...), from
+    sitemap.xml, checked against the index.html files on disk."""
+    tree = ET.parse(site / "sitemap.xml")
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    root_url = site_url()
+    paths = []
+    for loc in tree.getroot().findall("s:url/s:loc", namespace):
+        url = loc.text.strip()
+        assert url.startswith(root_url), f"sitemap entry {url} is not under site_url {root_url}"
+        paths.append(url[len(root_url):])
+    return paths
+
+
+def all_index_pages(site: Path) -> list[str]:
+    return sorted(
+        "" if p.parent == site else p.parent.relative_to(site).as_posix() + "/"
+        for p in site.rglob("index.html")
+    )
+
+
+# --- search ---------------------------------------------------------------------------------------------
+
+@dataclass
+class SearchResult:
+    title: str
+    href: str          # absolute URL as the browser resolved it
+    path: str          # relative to the site root, with the #anchor: 'faq/#why-...'
+
+
+def open_search(page) -> None:
+    """Open the search box: on a wide screen click the field in the header, on a narrow one its icon."""
+    query = page.locator("input.md-search__input")
+    if not query.is_visible():
+        page.locator("label.md-header__button[for=__search]").click()
+    query.click()
+    query.wait_for(state="visible", timeout=TIMEOUT_MS)
+
+
+def wait_for_search_ready(page) -> None:
+    """Material loads its index in a web worker; until it is ready the results meta says so and no
+    result is listed. Wait for the placeholder text 'Type to start searching' (rendered when ready)."""
+    page.wait_for_function(
+        """() => {
+            const meta = document.querySelector('.md-search-result__meta');
+            return meta && !/initializing/i.test(meta.textContent) && meta.textContent.trim().length > 0;
+        }""",
+        timeout=TIMEOUT_MS,
+    )
+
+
+def search(page, query: str, server: SiteServer, type_delay_ms: int = 0) -> list[SearchResult]:
+    """Type `query` into the search box key by key (Material listens to keyup) and return the results
+    listed, first to last (one per `.md-search-result__item`: its main link)."""
+    open_search(page)
+    wait_for_search_ready(page)
+    box = page.locator("input.md-search__input")
+    box.fill("")
+    box.press_sequentially(query, delay=type_delay_ms)
+    page.wait_for_function(
+        """(query) => {
+            const meta = document.querySelector('.md-search-result__meta');
+            const box = document.querySelector('input.md-search__input');
+            if (!meta || !box || box.value !== query) return false;
+            return document.querySelector('.md-search-result__item') !== null
+                || /no matching/i.test(meta.textContent);
+        }""",
+        arg=query,
+        timeout=TIMEOUT_MS,
+    )
+    return read_results(page, server)
+
+
+def read_results(page, server: SiteServer) -> list[SearchResult]:
+    rows = page.eval_on_selector_all(
+        ".md-search-result__item",
+        """items => items.map(item => {
+            const link = item.querySelector('a.md-search-result__link');
+            const title = item.querySelector('h1, h2');
+            return {href: link ? link.href : '', title: title ? title.textContent.trim() : ''};
+        })""",
+    )
+    results = []
+    for row in rows:
+        href = row["href"]
+        path = href[len(server.url):] if href.startswith(server.url) else href
+        results.append(SearchResult(re.sub(r"\s+", " ", row["title"]), href, path))
+    return results
+
+
+def close_search(page) -> None:
+    page.keyboard.press("Escape")

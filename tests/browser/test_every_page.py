@@ -1,0 +1,125 @@
+"""Every page of the built site, loaded in Chromium: nothing is requested from a host other than
+127.0.0.1, nothing is written to the console as an error, no script throws, and axe-core finds no
+serious or critical accessibility violation, in the light scheme and (colour contrast) in the dark one.
+
+The pages come from the build's sitemap.xml; each is loaded once per scheme by a module-scoped walk that
+the tests below read, so the suite stays fast as pages are added.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.browser import site_browser
+
+SERIOUS = ("serious", "critical")
+LOCAL_SCHEMES = ("data", "blob", "about")
+
+
+@dataclass
+class Visit:
+    path: str
+    scheme: str
+    requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    violations: list[dict] = field(default_factory=list)
+    status: int | None = None
+
+
+def outside(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in LOCAL_SCHEMES:
+        return False
+    return parts.hostname != site_browser.HOST
+
+
+AXE_RUN = """async (options) => {
+    const result = await axe.run(document, options);
+    return result.violations.map(v => ({
+        id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.slice(0, 5).map(n => ({target: n.target.join(' '), summary: n.failureSummary})),
+        count: v.nodes.length,
+    }));
+}"""
+
+
+def visit_all(browser, server, axe_script, scheme: str) -> list[Visit]:
+    context = browser.new_context(viewport=site_browser.DESKTOP, color_scheme=scheme)
+    context.set_default_timeout(site_browser.TIMEOUT_MS)
+    page = context.new_page()
+    current: list[Visit] = []
+    page.on("request", lambda request: current[-1].requests.append(request.url))
+    page.on("console", lambda message: message.type == "error" and current[-1].console_errors.append(
+        f"{message.text} ({message.location.get('url', '')}:{message.location.get('lineNumber', '')})"))
+    page.on("pageerror", lambda error: current[-1].page_errors.append(str(error)))
+    visits = []
+    # light: every axe rule; dark: the rules the scheme can change (contrast of text and links)
+    options = {"resultTypes": ["violations"]} if scheme == "light" else {
+        "runOnly": ["color-contrast", "link-in-text-block"], "resultTypes": ["violations"]}
+    try:
+        for path in site_browser.site_pages(server.site):
+            visit = Visit(path, scheme)
+            current.append(visit)
+            response = page.goto(server.page_url(path), wait_until="load")
+            visit.status = response.status if response else None
+            page.wait_for_load_state("networkidle", timeout=site_browser.TIMEOUT_MS)
+            expected = "slate" if scheme == "dark" else "default"
+            actual = page.get_attribute("body", "data-md-color-scheme")
+            assert actual == expected, f"{path}: colour scheme {actual!r}, expected {expected!r}"
+            page.add_script_tag(path=str(axe_script))
+            visit.violations = page.evaluate(AXE_RUN, options)
+            visits.append(visit)
+    finally:
+        context.close()
+    return visits
+
+
+@pytest.fixture(scope="module")
+def walk(browser, site_server, axe_script):
+    visits = visit_all(browser, site_server, axe_script, "light") + \
+        visit_all(browser, site_server, axe_script, "dark")
+    print(f"\nvisited {len(visits) // 2} pages in the light and the dark scheme")
+    return visits
+
+
+def test_the_walk_covers_every_page_of_the_build(walk, built_site):
+    from_sitemap = {visit.path for visit in walk}
+    on_disk = set(site_browser.all_index_pages(built_site.site))
+    assert on_disk - from_sitemap == set(), "pages built but missing from sitemap.xml"
+    assert all(visit.status == 200 for visit in walk), [(v.path, v.status) for v in walk if v.status != 200]
+
+
+def test_no_page_requests_anything_from_outside_hosts(walk):
+    problems = {f"{v.path or '/'} ({v.scheme})": sorted({u for u in v.requests if outside(u)}) for v in walk}
+    problems = {page: urls for page, urls in problems.items() if urls}
+    total = sum(len(v.requests) for v in walk)
+    print(f"\n{total} requests recorded over {len(walk)} page loads; outside hosts: {problems or 'none'}")
+    assert not problems, f"pages requested outside hosts (the site must work offline): {problems}"
+
+
+def test_no_page_logs_a_console_error_or_throws(walk):
+    problems = {f"{v.path or '/'} ({v.scheme})": v.console_errors + v.page_errors
+                for v in walk if v.console_errors or v.page_errors}
+    assert not problems, f"console errors or uncaught exceptions: {problems}"
+
+
+def format_violations(walk) -> str:
+    lines = []
+    for visit in walk:
+        for violation in visit.violations:
+            lines.append(f"{visit.path or '/'} [{visit.scheme}] {violation['impact']}: {violation['id']} — "
+                         f"{violation['help']} ({violation['count']} nodes)")
+            for node in violation["nodes"]:
+                lines.append(f"    {node['target']}: {node['summary'].splitlines()[-1].strip()}")
+    return "\n".join(lines)
+
+
+def test_axe_finds_no_serious_or_critical_violation(walk):
+    report = format_violations(walk)
+    print("\naxe-core violations (all impacts):\n" + (report or "none"))
+    serious = [(v.path or "/", v.scheme, x["id"], x["impact"]) for v in walk for x in v.violations
+               if x["impact"] in SERIOUS]
+    assert not serious, f"serious/critical accessibility violations: {serious}\n{report}"
