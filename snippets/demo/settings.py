@@ -14,6 +14,7 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
+    "django_tasks_db",  # background work: django.tasks database backend (snippets/background_work)
 ]
 
 MIDDLEWARE = [
@@ -36,6 +37,9 @@ DATABASES = {
 
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (docs/use-cases/background-work.md): django.tasks with the django-tasks-db backend.
+from snippets.background_work.task_settings import TASKS  # noqa: E402
 
 # Real-time chat (docs/use-cases/real-time-chat.md): Channels' layer, in memory unless ATLAS_REDIS_URL is set.
 from snippets.chat.channel_layers import CHANNEL_LAYERS  # noqa: E402

@@ -9,8 +9,11 @@ async def hello(request):
 
 urlpatterns = [
     path("hello/", hello),
+    path("deploying/", include("snippets.deploying.urls")),
+    path("auth/", include("snippets.async_auth.urls")),
     path("fan-out/", include("snippets.fan_out.urls")),
     path("self-call/", include("snippets.self_call.urls")),
     path("dashboard/", include("snippets.dashboard.urls")),
     path("uploads/", include("snippets.uploads.urls")),
+    path("background/", include("snippets.background_work.urls")),
 ]
