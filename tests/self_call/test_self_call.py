@@ -1,0 +1,93 @@
+"""The self-call deadlock, reproduced on real single-worker servers, and each fix.
+
+Every aggregate view calls /self-call/stock/ on its own server with a 2 s timeout (SELF_CALL_TIMEOUT),
+so a deadlock shows up as a 504 after ~2 s instead of a hang; the test client's own timeout is 15 s.
+"""
+import sys
+import time
+
+import httpx
+import pytest
+
+from snippets.self_call import inventory, views
+from tests.support.servers import running_server
+
+pytestmark = pytest.mark.server
+PY = sys.executable
+SERVERS = {
+    "gunicorn, 1 sync worker": [PY, "-m", "gunicorn", "snippets.demo.wsgi:application", "--workers", "1",
+                                "--bind", "127.0.0.1:{port}", "--graceful-timeout", "1"],
+    "gunicorn, 2 sync workers": [PY, "-m", "gunicorn", "snippets.demo.wsgi:application", "--workers", "2",
+                                 "--bind", "127.0.0.1:{port}", "--graceful-timeout", "1"],
+    "gunicorn, 1 worker, 2 threads": [PY, "-m", "gunicorn", "snippets.demo.wsgi:application", "--workers", "1",
+                                      "--threads", "2", "--bind", "127.0.0.1:{port}", "--graceful-timeout", "1"],
+    "uvicorn, 1 worker": [PY, "-m", "uvicorn", "snippets.demo.asgi:application", "--port", "{port}",
+                          "--log-level", "warning", "--lifespan", "off", "--timeout-graceful-shutdown", "1"],
+    "runserver (threaded, the default)": [PY, "-m", "django", "runserver", "--noreload", "127.0.0.1:{port}"],
+    "runserver --nothreading": [PY, "-m", "django", "runserver", "--noreload", "--nothreading",
+                                "127.0.0.1:{port}"],
+}
+# (server, view path, expected): 504 = the self-call deadlocked and timed out; 200 = it worked.
+CASES = [
+    ("gunicorn, 1 sync worker", "sync", 504),
+    ("gunicorn, 1 sync worker", "async", 504),      # under WSGI an async view still holds the worker
+    ("gunicorn, 1 sync worker", "direct", 200),     # fix: call the function, not the URL
+    ("gunicorn, 2 sync workers", "sync", 200),      # fix: a second worker serves the inner request
+    ("gunicorn, 1 worker, 2 threads", "sync", 200),  # fix: a second thread serves it
+    ("uvicorn, 1 worker", "async-blocking", 504),   # a blocking client freezes the event loop
+    ("uvicorn, 1 worker", "async", 200),            # fix: an async client leaves the loop free
+    ("uvicorn, 1 worker", "sync", 200),             # sync views get a thread per request under ASGI (4.0+)
+    ("uvicorn, 1 worker", "async-direct", 200),
+    ("runserver (threaded, the default)", "sync", 200),  # "it works in the dev server"
+    ("runserver --nothreading", "sync", 504),       # ...because runserver is threaded by default
+]
+TIMINGS = []
+
+
+@pytest.fixture(scope="module")
+def servers():
+    """Start each server once for the module, lazily."""
+    import contextlib
+
+    with contextlib.ExitStack() as stack:
+        started = {}
+
+        def get(name):
+            if name not in started:
+                started[name] = stack.enter_context(running_server(SERVERS[name]))
+            return started[name]
+
+        yield get
+    print("\n" + "\n".join(TIMINGS))
+
+
+@pytest.mark.parametrize(("server", "path", "expected"), CASES, ids=[f"{s}-{p}" for s, p, _ in CASES])
+def test_self_call(servers, server, path, expected):
+    base = servers(server).url
+    started = time.perf_counter()
+    response = httpx.get(f"{base}/self-call/{path}/", timeout=15)
+    elapsed = time.perf_counter() - started
+    TIMINGS.append(f"{server:36} /self-call/{path + '/':16} {response.status_code}  {elapsed:.2f} s")
+    assert response.status_code == expected, response.text
+    if expected == 504:
+        assert "timed out after 2 s" in response.json()["error"]
+        assert elapsed >= 1.9  # it waited for the inner request, which never came
+        # the server is not broken: once the outer request gave up, the worker serves again
+        assert httpx.get(f"{base}/self-call/direct/", timeout=15).status_code == 200
+    else:
+        assert response.json() == {"stock": inventory.stock_levels()}
+
+
+def test_runserver_is_threaded_unless_told_otherwise():
+    """The seed thread's "the dev server is multithreaded by default", checked in Django's own source."""
+    from django.core.management.commands import runserver
+
+    parser = runserver.Command().create_parser("manage.py", "runserver")
+    assert parser.parse_args([]).use_threading is True
+    assert parser.parse_args(["--nothreading"]).use_threading is False
+
+
+def test_views_module_timeout_default(settings):
+    assert views.self_call_timeout() == 2.0
+    settings.SELF_CALL_TIMEOUT = 0.5
+    assert views.self_call_timeout() == 0.5
