@@ -218,3 +218,62 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# --------------------------------------------------------------------------------------------------
+# Release sdists (for checking that capability sources exist)
+
+SDIST_DIR = ROOT / ".cache" / "django-sdists"
+
+
+def sdist_path(release: Release, download: bool = True) -> Path:
+    """The sdist of release.newest_patch under .cache/django-sdists, downloaded with pip once."""
+    SDIST_DIR.mkdir(parents=True, exist_ok=True)
+    for name in (f"django-{release.newest_patch}.tar.gz", f"Django-{release.newest_patch}.tar.gz"):
+        if (SDIST_DIR / name).exists():
+            return SDIST_DIR / name
+    if not download:
+        raise FileNotFoundError(f"no sdist for Django {release.newest_patch} in {SDIST_DIR}")
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--no-deps",
+         "--no-binary", ":all:", "-d", str(SDIST_DIR), f"django=={release.newest_patch}"],
+        capture_output=True, text=True,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"pip download django=={release.newest_patch} failed:\n{done.stderr[-3000:]}")
+    return sdist_path(release, download=False)
+
+
+def sdist_text(release: Release, member: str) -> str | None:
+    """The text of docs/... inside the release's sdist, or None if the file is not there."""
+    import tarfile
+
+    with tarfile.open(sdist_path(release)) as tar:
+        top = tar.getmembers()[0].name.split("/")[0]
+        try:
+            handle = tar.extractfile(f"{top}/{member}")
+        except KeyError:
+            return None
+        return handle.read().decode("utf-8") if handle else None
+
+
+def rst_headings(text: str) -> list[str]:
+    """Section titles of a reStructuredText document (underlined, optionally overlined)."""
+    import re
+
+    lines = text.split("\n")
+    underline = re.compile(r"^([=\-~^\"'`#*+<>_:.])\1{2,}\s*$")
+    found = []
+    for i in range(1, len(lines)):
+        title = lines[i - 1].strip()
+        if underline.match(lines[i]) and title and not underline.match(lines[i - 1]):
+            found.append(title)
+    return found
+
+
+def plain_heading(title: str) -> str:
+    """A heading without RST roles and literals: ':mod:`django.contrib.auth`' -> 'django.contrib.auth'."""
+    import re
+
+    title = re.sub(r":[a-z]+:`~?\.?([^`<]*?)(?:\s*<[^>]*>)?`", r"\1", title)
+    return title.replace("``", "")
