@@ -16,4 +16,7 @@ urlpatterns = [
     path("dashboard/", include("snippets.dashboard.urls")),
     path("uploads/", include("snippets.uploads.urls")),
     path("background/", include("snippets.background_work.urls")),
+    path("sse/", include("snippets.sse.urls")),
+    path("long-polling/", include("snippets.long_polling.urls")),
+    path("relay/", include("snippets.streaming_upstream.urls")),
 ]

@@ -1,0 +1,48 @@
+"""Long polling: GET /long-polling/poll/?after=<id> answers as soon as there is news, or 204 after a timeout.
+
+The view awaits a future; while it waits, no thread is held, so a server can keep thousands of polls
+open. Clients loop: poll, handle the items, poll again with after=<last id>.
+"""
+import json
+
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from snippets.long_polling.feed import news
+
+MAX_WAIT_SECONDS = 25.0  # below the idle timeouts of common proxies (nginx: 60 s)
+
+
+def bad_request(message):
+    return JsonResponse({"error": message}, status=400)
+
+
+@require_GET
+async def poll(request):
+    try:
+        after = int(request.GET.get("after", news.last_id))
+        timeout = float(request.GET.get("timeout", MAX_WAIT_SECONDS))
+    except ValueError:
+        return bad_request("after must be an integer id and timeout a number of seconds")
+    if after < 0 or not 0 <= timeout <= MAX_WAIT_SECONDS:
+        return bad_request(f"after must be >= 0 and timeout between 0 and {MAX_WAIT_SECONDS:g}")
+    if after > news.last_id:
+        after = 0  # ids are per process: after a restart the client's id is ahead, so send everything kept
+    items = await news.wait(after, timeout)  # no thread is held while this waits
+    if not items:
+        return HttpResponse(status=204)  # nothing new: the client polls again
+    return JsonResponse({
+        "items": [{"id": item_id, "data": data} for item_id, data in items],
+        "last_id": items[-1][0],
+    })
+
+
+@csrf_exempt  # a demo endpoint: in a real project news comes from your own code, behind auth
+@require_POST
+async def publish(request):
+    try:
+        data = json.loads(request.body)
+    except ValueError:
+        return bad_request("send a JSON body")
+    return JsonResponse({"id": news.publish(data)}, status=201)

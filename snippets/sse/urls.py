@@ -1,0 +1,7 @@
+from django.urls import path
+
+from snippets.sse import views
+
+urlpatterns = [
+    path("events/", views.events),
+]
