@@ -17,7 +17,7 @@ if str(ROOT) not in sys.path:
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from atlas import frontmatter, site_pages  # noqa: E402
+from atlas import frontmatter, notebooks, site_pages  # noqa: E402
 from atlas.errors import DataError  # noqa: E402
 
 _releases: list[str] = []
@@ -57,3 +57,20 @@ def on_page_markdown(markdown, page, config, files):
         raise PluginError(str(error)) from None
     page.meta.setdefault("description", meta["summary"])
     return frontmatter.version_banner(meta, applies, _releases) + markdown
+
+
+def on_page_content(html, page, config, files):
+    """Notebook pages (docs/**/*.ipynb): check their "atlas" metadata and show the same version line."""
+    if not page.file.src_uri.endswith(".ipynb"):
+        return html
+    try:
+        meta, applies = notebooks.check_notebook(Path(page.file.abs_src_path), _releases, _tags)
+    except DataError as error:
+        raise PluginError(str(error)) from None
+    page.meta.setdefault("description", meta["summary"])
+    return notebooks.version_banner_html(meta, applies, _releases) + html
+
+
+def on_post_page(output, page, config):
+    """Remove mkdocs-jupyter's MathJax loader (it fetches from a CDN): the site loads nothing external."""
+    return notebooks.strip_external_loaders(output)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import glob
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -109,7 +110,8 @@ def run(full: bool = False, sizes: dict | None = None) -> dict:
         results = call(jobs, iterations)
         rows.append({"way": name, "seconds": time.perf_counter() - started})
         assert len(results) == jobs
-    with ProcessPoolExecutor(max_workers=cores) as pool:
+    # spawn: fresh interpreters, safe from a notebook kernel's threads (fork would copy them mid-flight)
+    with ProcessPoolExecutor(max_workers=cores, mp_context=multiprocessing.get_context("spawn")) as pool:
         assert processes(cores, 1000, pool) == expected * cores  # start the workers before timing
         started = time.perf_counter()
         results = processes(jobs, iterations, pool)

@@ -1,0 +1,128 @@
+"""Notebook pages (docs/**/*.ipynb): their page metadata, and executing them.
+
+A notebook cannot carry YAML front matter, so its page metadata lives in the notebook's own metadata,
+under "atlas", with the same rules as a Markdown page's front matter (atlas/frontmatter.py):
+
+    "metadata": {"atlas": {"summary": "...", "django": "5.0+", "tested_with": "6.1", "tags": ["memory"]}}
+
+(no "title": the title comes from mkdocs.yml's nav). Refresh the stored outputs after changing a notebook:
+
+    python -m atlas.notebooks docs/lab/*.ipynb
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+from .errors import DataError
+from .frontmatter import SUMMARY_MAX, DjangoRange, feature_releases, known_tags, parse_range
+from .paths import ROOT, relative
+
+REQUIRED = ("summary", "django", "tested_with", "tags")
+
+
+def atlas_metadata(notebook: dict, path: str) -> dict:
+    meta = notebook.get("metadata", {}).get("atlas")
+    if not isinstance(meta, dict):
+        raise DataError(
+            f"{path}: notebook metadata has no 'atlas' object; add "
+            f'"atlas": {{"summary": "...", "django": "5.0+", "tested_with": "6.1", "tags": ["performance"]}} '
+            f"to the notebook's metadata (Jupyter: Edit > Notebook metadata)"
+        )
+    return meta
+
+
+def validate(meta: dict, path: str, releases: list[str], tags: dict[str, str]) -> DjangoRange:
+    """Check a notebook's "atlas" metadata; raise DataError naming the file, the field and the fix."""
+
+    def fail(field, message):
+        raise DataError(f"{path}: notebook metadata atlas.{field} {message}")
+
+    for field in REQUIRED:
+        if field not in meta:
+            fail(field, f"is missing; add it (fields: {', '.join(REQUIRED)})")
+    unknown = sorted(set(meta) - set(REQUIRED))
+    if unknown:
+        fail(unknown[0], f"is not a known field (known: {', '.join(REQUIRED)}); remove or rename it")
+    summary = meta["summary"]
+    if not isinstance(summary, str) or not summary.strip():
+        fail("summary", f"must be a non-empty string, got {summary!r}")
+    if "\n" in summary.strip() or len(summary.strip()) > SUMMARY_MAX:
+        fail("summary", f"must be one line of at most {SUMMARY_MAX} characters; shorten it")
+    applies = parse_range(meta["django"], releases, f"{path}: notebook metadata atlas.django")
+    tested = meta["tested_with"]
+    if not isinstance(tested, str) or tested not in releases:
+        fail("tested_with", f"= {tested!r} is not a quoted Django feature release (known: {', '.join(releases)})")
+    if not isinstance(meta["tags"], list) or not meta["tags"]:
+        fail("tags", f"must be a non-empty list such as [\"performance\"], got {meta['tags']!r}")
+    for tag in meta["tags"]:
+        if tag not in tags:
+            fail("tags", f"has unknown tag {tag!r}; use one of {', '.join(sorted(tags))} or add it to docs/data/tags.yml")
+    return applies
+
+
+def check_notebook(path: Path, releases: list[str] | None = None, tags: dict[str, str] | None = None):
+    releases = releases or feature_releases()
+    tags = tags if tags is not None else known_tags()
+    shown = relative(path)
+    try:
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise DataError(f"{shown}:{error.lineno}: the notebook is not valid JSON ({error.msg})") from None
+    meta = atlas_metadata(notebook, shown)
+    return meta, validate(meta, shown, releases, tags)
+
+
+def version_banner_html(meta: dict, applies: DjangoRange, releases: list[str]) -> str:
+    """The "Applies to … / tested with …" line of Markdown pages (frontmatter.version_banner), as HTML."""
+    return (
+        f'<p class="atlas-versions">'
+        f'<span class="atlas-versions__applies">Applies to <strong>{applies.label(releases)}</strong></span> · '
+        f'<span class="atlas-versions__tested">code tested with <strong>Django {meta["tested_with"]}</strong></span>'
+        f"</p>\n"
+    )
+
+
+# mkdocs-jupyter appends this loader to every page; on a notebook page it fetches MathJax from a CDN.
+# The atlas loads nothing from outside hosts and its notebooks have no LaTeX, so the hook removes it.
+MATHJAX_LOADER = re.compile(r"<script data-mkdocs-jupyter-mathjax=.*?</script>\n?", re.DOTALL)
+
+
+def strip_external_loaders(html: str) -> str:
+    return MATHJAX_LOADER.sub("", html)
+
+
+def execute(source: Path, destination: Path | None = None, timeout: int = 300) -> float:
+    """Run every cell of a notebook with this interpreter's ipykernel, from the repository root; write the
+    executed notebook to `destination` (default: in place). A failing cell raises, naming notebook and cell."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    notebook = nbformat.read(source, as_version=4)
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(ROOT)}})
+    started = time.perf_counter()
+    try:
+        client.execute()
+    except CellExecutionError as error:
+        index = next((i for i, cell in enumerate(notebook.cells) if cell.get("cell_type") == "code" and any(
+            output.get("output_type") == "error" for output in cell.get("outputs", []))), "?")
+        raise DataError(f"{relative(source)}: cell {index} failed:\n{error}") from None
+    seconds = time.perf_counter() - started
+    nbformat.write(notebook, destination or source)
+    return seconds
+
+
+def main(paths: list[str]) -> int:
+    for name in paths:
+        seconds = execute(Path(name))
+        print(f"{name}: executed in {seconds:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
