@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from atlas.paths import ROOT
@@ -245,16 +246,27 @@ def sdist_path(release: Release, download: bool = True) -> Path:
 
 
 def sdist_text(release: Release, member: str) -> str | None:
-    """The text of docs/... inside the release's sdist, or None if the file is not there."""
+    """The text of a file (docs/..., setup.cfg, pyproject.toml) inside the release's sdist, or None."""
+    return _sdist_files(str(sdist_path(release))).get(member)
+
+
+@lru_cache(maxsize=16)
+def _sdist_files(path: str) -> dict[str, str]:
+    """Docs and packaging files of one sdist, read in a single pass over the tarball."""
     import tarfile
 
-    with tarfile.open(sdist_path(release)) as tar:
-        top = tar.getmembers()[0].name.split("/")[0]
-        try:
-            handle = tar.extractfile(f"{top}/{member}")
-        except KeyError:
-            return None
-        return handle.read().decode("utf-8") if handle else None
+    wanted = ("setup.cfg", "setup.py", "pyproject.toml")
+    files: dict[str, str] = {}
+    with tarfile.open(path, mode="r:gz") as tar:
+        for info in tar:
+            if not info.isfile():
+                continue
+            name = info.name.split("/", 1)[1] if "/" in info.name else info.name
+            if (name.startswith("docs/") and name.endswith(".txt")) or name in wanted:
+                handle = tar.extractfile(info)
+                if handle is not None:
+                    files[name] = handle.read().decode("utf-8", errors="replace")
+    return files
 
 
 def rst_headings(text: str) -> list[str]:
