@@ -3,7 +3,11 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from snippets.async_auth import decorated_views, email_backend, login_views, session_views, timing_middleware
+from snippets.async_auth import decorated_views
+from snippets.async_auth import email_backend
+from snippets.async_auth import login_views
+from snippets.async_auth import session_views
+from snippets.async_auth import timing_middleware
 
 TIMING = "snippets.async_auth.timing_middleware.TimingMiddleware"
 LOGIN = "/auth/login/"
@@ -108,3 +112,13 @@ async def test_async_auth_backend_signs_in_by_email(settings):
     from asgiref.sync import sync_to_async
     assert (await sync_to_async(backend.authenticate)(None, username="grace@example.com",
                                                       password="hopper-1906")).pk == user.pk
+
+
+def test_demo_urls_route_to_the_snippet_views():
+    from django.urls import resolve
+
+    assert resolve("/auth/login/").func.__module__ == "snippets.async_auth.login_views"
+    assert resolve("/auth/cart/").func.__module__ == "snippets.async_auth.session_views"
+    assert resolve("/auth/dashboard/").route == "auth/dashboard/"
+    import snippets.async_auth.urls as auth_urls
+    assert len(auth_urls.urlpatterns) == 7

@@ -7,7 +7,9 @@ import httpx
 import pytest
 from celery import Celery
 
-from snippets.background_work import celery_app, celery_tasks
+from snippets.background_work import celery_app
+from snippets.background_work import celery_tasks
+from snippets.background_work import celery_views
 from tests.background_work.helpers import demo_env, running_process
 from tests.support.servers import python_tool, running_server
 
@@ -15,6 +17,7 @@ from tests.support.servers import python_tool, running_server
 def test_the_task_is_registered_on_the_demo_app():
     assert celery_tasks.celery_word_report.name in celery_app.app.tasks
     assert celery_tasks.celery_word_report.run("a bb ccc") == {"words": 3, "longest": "ccc"}
+    assert celery_views.celery_word_report is celery_tasks.celery_word_report
 
 
 @pytest.mark.server

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.tasks import TaskResultStatus, task_backends
 
 from snippets.background_work import task_settings
+from snippets.background_work import views
 from snippets.background_work.tasks import word_report
 from tests.background_work.helpers import demo_env, migrate, running_process, wait_until
 from tests.support.servers import python_tool, running_server
@@ -77,3 +78,12 @@ def test_real_db_worker_runs_the_task(tmp_path):
         print(f"\ndb_worker: enqueued task finished {time.perf_counter() - t0:.2f} s after the worker started")
     assert body["status"] == TaskResultStatus.SUCCESSFUL, log
     assert body["return_value"] == {"words": 5, "longest": "worker"}
+
+
+def test_demo_urls_route_to_the_snippet_views():
+    from django.urls import resolve
+
+    import snippets.background_work.urls as background_urls
+    assert resolve("/background/tasks/").func is views.start_report
+    assert resolve("/background/celery/").func.__module__ == "snippets.background_work.celery_views"
+    assert len(background_urls.urlpatterns) == 4

@@ -10,6 +10,7 @@ import pytest
 import websockets
 
 from atlas.paths import ROOT
+from snippets.deploying import streaming_view
 from tests.support.servers import free_port, python_tool, running_server
 from tests.support.tools import require_tool
 
@@ -97,3 +98,14 @@ def test_websocket_upgrade_through_nginx(tmp_path):
                     return await asyncio.wait_for(ws.recv(), 10)
 
             assert asyncio.run(talk()) == "echo: hello"
+
+
+async def test_ticks_stream_in_process(async_client):
+    """The stream itself (snippets.deploying.urls routes /deploying/ticks/ to it), without a proxy."""
+    from django.urls import resolve
+
+    assert resolve("/deploying/ticks/").func is streaming_view.ticks
+    assert resolve("/deploying/ticks/").func.__module__ == "snippets.deploying.streaming_view"
+    response = await async_client.get("/deploying/ticks/?count=2&interval=0")
+    body = b"".join([chunk async for chunk in response.streaming_content])
+    assert body == b"data: tick 0\n\ndata: tick 1\n\n"
