@@ -31,15 +31,21 @@ SERVERS = {
 CASES = [
     ("gunicorn, 1 sync worker", "sync", 504),
     ("gunicorn, 1 sync worker", "async", 504),      # under WSGI an async view still holds the worker
+    ("gunicorn, 1 sync worker", "async-blocking", 504),
     ("gunicorn, 1 sync worker", "direct", 200),     # fix: call the function, not the URL
     ("gunicorn, 2 sync workers", "sync", 200),      # fix: a second worker serves the inner request
     ("gunicorn, 1 worker, 2 threads", "sync", 200),  # fix: a second thread serves it
+    ("gunicorn, 1 worker, 2 threads", "async-blocking", 200),
+    ("gunicorn, 1 worker, 2 threads", "async", 200),
     ("uvicorn, 1 worker", "async-blocking", 504),   # a blocking client freezes the event loop
     ("uvicorn, 1 worker", "async", 200),            # fix: an async client leaves the loop free
     ("uvicorn, 1 worker", "sync", 200),             # sync views get a thread per request under ASGI (4.0+)
     ("uvicorn, 1 worker", "async-direct", 200),
     ("runserver (threaded, the default)", "sync", 200),  # "it works in the dev server"
+    ("runserver (threaded, the default)", "async-blocking", 200),
+    ("runserver (threaded, the default)", "async", 200),
     ("runserver --nothreading", "sync", 504),       # ...because runserver is threaded by default
+    ("runserver --nothreading", "async", 504),
 ]
 TIMINGS = []
 

@@ -146,3 +146,20 @@ def test_client_dropping_mid_upload_does_not_break_the_server():
         log = server.output()
     assert after.status_code == 200
     assert "Traceback" not in log, log
+
+
+def test_why_the_view_demands_content_length():
+    """Django's multipart parser reads by Content-Length: the same body without the header parses as empty."""
+    import io
+
+    from django.core.handlers.asgi import ASGIRequest
+
+    body = multipart("a.txt", b"hello")
+
+    def request(headers):
+        scope = {"type": "http", "method": "POST", "path": "/uploads/", "query_string": b"",
+                 "headers": [(b"content-type", HEADERS["Content-Type"].encode()), *headers]}
+        return ASGIRequest(scope, io.BytesIO(body))
+
+    assert request([(b"content-length", str(len(body)).encode())]).FILES["file"].read() == b"hello"
+    assert len(request([]).FILES) == 0  # chunked upload, no Content-Length: nothing parsed
