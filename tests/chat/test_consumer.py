@@ -9,6 +9,8 @@ from channels.testing import WebsocketCommunicator
 
 from snippets.chat import channel_layers as layer_settings
 from snippets.chat.asgi import application
+from snippets.chat.consumers import ChatConsumer
+from snippets.chat.routing import websocket_urlpatterns
 from snippets.chat.consumers import MAX_FRAME_CHARS, MAX_MESSAGE_CHARS
 
 ORIGIN = (b"origin", b"http://testserver")
@@ -99,3 +101,9 @@ def test_channel_layer_setting_follows_the_environment(monkeypatch):
     assert config["CONFIG"]["hosts"] == ["redis://127.0.0.1:6399/0"]
     monkeypatch.delenv("ATLAS_REDIS_URL")
     importlib.reload(layer_settings)
+
+
+def test_routing_sends_chat_urls_to_the_consumer():
+    (pattern,) = websocket_urlpatterns
+    assert pattern.callback.consumer_class is ChatConsumer
+    assert pattern.pattern.match("ws/chat/lobby/")

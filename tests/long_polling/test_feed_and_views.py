@@ -5,6 +5,11 @@ import threading
 
 import pytest
 
+from django.urls import resolve
+
+from snippets.long_polling import redis_views
+from snippets.long_polling import urls
+from snippets.long_polling import views
 from snippets.long_polling.feed import Feed, news
 
 
@@ -78,3 +83,11 @@ async def test_bad_parameters_are_a_400(async_client, query):
 async def test_publish_needs_json(async_client):
     response = await async_client.post("/long-polling/publish/", "not json", content_type="application/json")
     assert response.status_code == 400
+
+
+def test_the_urls_route_to_both_versions():
+    assert resolve("/long-polling/poll/").func is views.poll
+    assert resolve("/long-polling/publish/").func is views.publish
+    assert resolve("/long-polling/redis/poll/").func is redis_views.poll
+    assert resolve("/long-polling/redis/publish/").func is redis_views.publish
+    assert len(urls.urlpatterns) == 4

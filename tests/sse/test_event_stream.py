@@ -3,7 +3,11 @@ import asyncio
 
 import pytest
 
+from django.urls import resolve
+
 from snippets.long_polling.feed import news
+from snippets.sse import urls
+from snippets.sse import views
 from snippets.sse.views import format_event
 
 
@@ -74,3 +78,8 @@ async def test_malformed_last_event_id_is_a_400(async_client, bad):
 def test_multiline_data_becomes_several_data_lines():
     event = format_event(7, "a\nb")  # json.dumps escapes the newline: still one line
     assert event == 'id: 7\nevent: news\ndata: "a\\nb"\n\n'
+
+
+def test_the_url_routes_to_the_view():
+    assert resolve("/sse/events/").func is views.events
+    assert len(urls.urlpatterns) == 1

@@ -7,6 +7,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from django.urls import resolve
+
+from snippets.streaming_upstream import urls
+from snippets.streaming_upstream import views
 from tests.support.servers import free_port, python_tool, running_server
 
 pytestmark = pytest.mark.server
@@ -119,3 +123,8 @@ def test_an_upstream_that_breaks_mid_stream_ends_with_an_error_event(upstream):
             got = list(events(response.iter_lines(), time.monotonic() + 10))
     assert got[:2] == [("token", "tok0"), ("token", "tok1")]
     assert got[-1] == ("error", {"error": "upstream failed mid-stream (RemoteProtocolError)"})
+
+
+def test_the_url_routes_to_the_relay():
+    assert resolve("/relay/tokens/").func is views.relay_tokens
+    assert len(urls.urlpatterns) == 1
