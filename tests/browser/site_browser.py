@@ -149,9 +149,11 @@ def all_index_pages(site: Path) -> list[str]:
 
 @dataclass
 class SearchResult:
-    title: str
+    title: str         # the page title (h1) or the section heading (h2) the link shows
     href: str          # absolute URL as the browser resolved it
-    path: str          # relative to the site root, with the #anchor: 'faq/#why-...'
+    path: str          # relative to the site root, without Material's ?h= highlight: 'faq/#anchor'
+    score: float       # lunr's score, as Material writes it in data-md-score
+    item: int          # which result item (one per page) it belongs to, from 0
 
 
 def open_search(page) -> None:
@@ -175,42 +177,77 @@ def wait_for_search_ready(page) -> None:
     )
 
 
-def search(page, query: str, server: SiteServer, type_delay_ms: int = 0) -> list[SearchResult]:
-    """Type `query` into the search box key by key (Material listens to keyup) and return the results
-    listed, first to last (one per `.md-search-result__item`: its main link)."""
+# Installed once per document: the time of the last keystroke in the search box and of the last change
+# of the result list, both from performance.now(). Material answers every keystroke's prefix of the query
+# in turn, so the results of the final query are those standing after the list has stopped changing.
+SEARCH_PROBE = """() => {
+    if (window.__atlasSearch) return;
+    const probe = window.__atlasSearch = {lastKey: 0, lastChange: 0, changes: 0};
+    const box = document.querySelector('input.md-search__input');
+    box.addEventListener('keyup', () => { probe.lastKey = performance.now(); }, true);
+    const observer = new MutationObserver(() => { probe.lastChange = performance.now(); probe.changes++; });
+    for (const selector of ['.md-search-result__list', '.md-search-result__meta']) {
+        observer.observe(document.querySelector(selector), {childList: true, subtree: true, characterData: true});
+    }
+}"""
+
+SEARCH_SETTLED = """([query, quiet]) => {
+    const probe = window.__atlasSearch;
+    const box = document.querySelector('input.md-search__input');
+    if (!probe || !box || box.value !== query || probe.lastKey === 0) return false;
+    const now = performance.now();
+    const answered = probe.lastChange > probe.lastKey || now - probe.lastKey > 2000;
+    return answered && now - Math.max(probe.lastChange, probe.lastKey) > quiet;
+}"""
+
+
+def search(page, query: str, server: SiteServer, type_delay_ms: int = 0, quiet_ms: int = 300) -> list[SearchResult]:
+    """Type `query` into the search box key by key (Material listens to keyup), wait until the results
+    of the whole query are shown (the list has not changed for `quiet_ms` after the last keystroke) and
+    return them, best first (see read_results)."""
     open_search(page)
     wait_for_search_ready(page)
+    page.evaluate(SEARCH_PROBE)
     box = page.locator("input.md-search__input")
     box.fill("")
     box.press_sequentially(query, delay=type_delay_ms)
-    page.wait_for_function(
-        """(query) => {
-            const meta = document.querySelector('.md-search-result__meta');
-            const box = document.querySelector('input.md-search__input');
-            if (!meta || !box || box.value !== query) return false;
-            return document.querySelector('.md-search-result__item') !== null
-                || /no matching/i.test(meta.textContent);
-        }""",
-        arg=query,
-        timeout=TIMEOUT_MS,
-    )
+    page.wait_for_function(SEARCH_SETTLED, arg=[query, quiet_ms], timeout=TIMEOUT_MS, polling=50)
     return read_results(page, server)
 
 
+def search_timing(page) -> dict:
+    """Milliseconds from the last keystroke to the last change of the results (call after search())."""
+    return page.evaluate("""() => {
+        const probe = window.__atlasSearch;
+        return {ms: probe.lastChange - probe.lastKey, changes: probe.changes};
+    }""")
+
+
 def read_results(page, server: SiteServer) -> list[SearchResult]:
+    """The results as a reader sees them, best first: every link shown in the result list (the
+    collapsed "N more on this page" excluded), without a page's title when only shown as the heading
+    of its matching sections (score 0)."""
     rows = page.eval_on_selector_all(
         ".md-search-result__item",
-        """items => items.map(item => {
-            const link = item.querySelector('a.md-search-result__link');
-            const title = item.querySelector('h1, h2');
-            return {href: link ? link.href : '', title: title ? title.textContent.trim() : ''};
-        })""",
+        """items => items.flatMap((item, index) =>
+            Array.from(item.querySelectorAll('a.md-search-result__link'))
+                .filter(link => !link.closest('details.md-search-result__more'))
+                .map(link => {
+                    const article = link.querySelector('article');
+                    const heading = link.querySelector('h1, h2');
+                    return {href: link.href, item: index,
+                            score: parseFloat(article ? article.dataset.mdScore : '0') || 0,
+                            title: heading ? heading.textContent.trim() : ''};
+                }))""",
     )
     results = []
     for row in rows:
+        if row["score"] <= 0:
+            continue
         href = row["href"]
         path = href[len(server.url):] if href.startswith(server.url) else href
-        results.append(SearchResult(re.sub(r"\s+", " ", row["title"]), href, path))
+        path = re.sub(r"\?h=[^#]*", "", path)
+        results.append(SearchResult(re.sub(r"\s+", " ", row["title"]), href, path, row["score"], row["item"]))
     return results
 
 

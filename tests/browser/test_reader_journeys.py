@@ -1,0 +1,230 @@
+"""What a reader does on the built site, in headless Chromium against the site served on loopback:
+open the home page, click through every top-level section, search (a use case, an error message),
+switch light/dark and reload, copy a code snippet, look at a notebook's plots, use the menu on a phone,
+and land on the 404 page."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+import yaml
+
+from atlas.paths import ROOT
+from tests.browser import site_browser
+
+CHAT_USE_CASE = "use-cases/real-time-chat/"
+ERROR_QUERY = "You cannot call this from an async context"
+ERROR_ENTRY = "faq/errors/#synchronous-only-operation"
+
+
+class _AnyTagLoader(yaml.SafeLoader):
+    """mkdocs.yml may carry !!python/name tags (pymdownx options): read them as plain values."""
+
+
+_AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def top_level_sections() -> list[tuple[str, str]]:
+    """(title, path of its first page) for each top-level nav entry of mkdocs.yml: ('FAQ', 'faq/')."""
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=_AnyTagLoader)
+    sections = []
+    for entry in config["nav"]:
+        (title, target), = entry.items()
+        while isinstance(target, list):
+            first = target[0]
+            target = first if isinstance(first, str) else next(iter(first.values()))
+        page = re.sub(r"(^|/)index\.md$", r"\1", target)
+        page = re.sub(r"\.md$", "/", page)
+        sections.append((title, page))
+    return sections
+
+
+def h1_text(page) -> str:
+    return page.locator("article.md-content__inner h1").first.inner_text().strip()
+
+
+def test_home_page_renders(page, site_server):
+    response = page.goto(site_server.url)
+    assert response.status == 200
+    assert page.title() == "Django Async Atlas"
+    assert h1_text(page) == "Django Async Atlas"
+    assert page.locator(".md-tabs").is_visible()
+    assert page.locator("article.md-content__inner p").first.is_visible()
+
+
+def test_every_top_level_section_is_reachable_from_the_tabs(page, site_server):
+    page.goto(site_server.url)
+    sections = top_level_sections()
+    assert len(sections) >= 5, sections
+    visited = []
+    for title, path in sections:
+        tab = page.locator(".md-tabs__link", has_text=re.compile(rf"^\s*{re.escape(title)}\s*$"))
+        assert tab.count() == 1, f"no single tab named {title!r} in the header"
+        tab.click()
+        page.wait_for_url(site_server.page_url(path))
+        # instant navigation swaps the content without a reload: wait for the new page's heading
+        page.wait_for_function("() => document.querySelector('article.md-content__inner h1') !== null")
+        heading = h1_text(page)
+        assert heading, f"{path}: no h1"
+        active = page.locator(".md-tabs__item--active .md-tabs__link").inner_text().strip()
+        assert active == title, f"{path}: active tab is {active!r}, expected {title!r}"
+        visited.append((title, path, heading))
+    print("\n" + "\n".join(f"  {title:14} /{path:22} h1: {heading}" for title, path, heading in visited))
+
+
+def test_searching_websocket_chat_lists_the_chat_use_case(shared_page, site_server):
+    shared_page.goto(site_server.url)
+    results = site_browser.search(shared_page, "websocket chat", site_server)
+    print("\nwebsocket chat ->", [(r.path, r.title) for r in results[:5]])
+    assert any(r.path.startswith(CHAT_USE_CASE) for r in results[:3]), \
+        f"{CHAT_USE_CASE} is not among the first three results: {[r.path for r in results[:5]]}"
+    site_browser.close_search(shared_page)
+
+
+def test_searching_an_error_message_finds_its_entry_in_the_error_index(shared_page, site_server):
+    shared_page.goto(site_server.url)
+    results = site_browser.search(shared_page, ERROR_QUERY, site_server)
+    print(f"\n{ERROR_QUERY} ->", [(r.path, r.title) for r in results[:5]])
+    assert ERROR_ENTRY in [r.path for r in results[:3]], \
+        f"{ERROR_ENTRY} is not among the first three results: {[r.path for r in results[:5]]}"
+    # and following the result lands on the entry
+    entry = next(r for r in results if r.path == ERROR_ENTRY)
+    shared_page.locator(f"a.md-search-result__link[href='{entry.href}']").click()
+    shared_page.wait_for_url(re.compile(r".*/faq/errors/.*#synchronous-only-operation$"))
+    assert shared_page.locator("#synchronous-only-operation").is_visible()
+
+
+def scheme(page) -> str:
+    return page.get_attribute("body", "data-md-color-scheme")
+
+
+def stored_palette(page) -> dict | None:
+    """Material keeps the choice in localStorage under '__palette', scoped by the site's path
+    ('/atlas/.__palette')."""
+    value = page.evaluate("""() => {
+        const key = Object.keys(localStorage).find(k => k === '__palette' || k.endsWith('.__palette'));
+        return key ? localStorage.getItem(key) : null;
+    }""")
+    return json.loads(value) if value else None
+
+
+def switch_to(page, wanted_scheme: str) -> None:
+    """Click the palette toggle (automatic -> light -> dark -> automatic) until the reader has chosen
+    `wanted_scheme` explicitly (not the automatic mode that happens to show it)."""
+    for _ in range(3):
+        stored = stored_palette(page)
+        if stored and stored["color"]["media"] != "(prefers-color-scheme)" \
+                and stored["color"]["scheme"] == wanted_scheme:
+            break
+        page.locator("form[data-md-component=palette] label:not([hidden])").click()
+    assert scheme(page) == wanted_scheme
+
+
+def test_light_dark_toggle_works_and_persists_across_a_reload(page, site_server):
+    page.goto(site_server.page_url("faq/"))
+    assert scheme(page) == "default"   # the browser prefers light: automatic mode shows light
+    background_light = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+
+    switch_to(page, "slate")
+    assert stored_palette(page)["color"]["scheme"] == "slate"
+    background_dark = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    assert background_dark != background_light
+
+    page.reload()
+    assert scheme(page) == "slate", "the dark scheme did not survive a reload"
+    assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") == background_dark
+    page.goto(site_server.page_url("learn/"))
+    assert scheme(page) == "slate", "the dark scheme did not follow to another page"
+
+    switch_to(page, "default")
+    page.reload()
+    assert scheme(page) == "default"
+    print(f"\nbackground light {background_light}, dark {background_dark}; stored {stored_palette(page)}")
+
+
+def first_page_with_code(site) -> str:
+    for path in site_browser.site_pages(site):
+        if '<div class="highlight">' in (site / path / "index.html").read_text():
+            return path
+    raise AssertionError("no page of the build shows a code block")
+
+
+def test_the_copy_button_copies_a_snippets_code(browser, site_server):
+    context = browser.new_context(viewport=site_browser.DESKTOP)
+    try:
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_server.origin)
+        page = context.new_page()
+        path = first_page_with_code(site_server.site)
+        page.goto(site_server.page_url(path))
+        block = page.locator("div.highlight").first
+        block.scroll_into_view_if_needed()
+        block.hover()
+        button = block.locator("button.md-clipboard")
+        button.click()
+        copied = page.evaluate("() => navigator.clipboard.readText()")
+        code = block.locator("code").inner_text()
+        print(f"\ncopied {len(copied)} characters from the first code block of /{path}")
+        assert copied.strip() and copied.strip() == code.strip()
+        assert page.locator(".md-dialog").inner_text().strip() == "Copied to clipboard"
+    finally:
+        context.close()
+
+
+def notebook_pages(site) -> list[str]:
+    return [path for path in site_browser.site_pages(site)
+            if 'class="jupyter-wrapper"' in (site / path / "index.html").read_text()]
+
+
+def test_a_notebook_page_shows_its_plots(page, site_server):
+    pages = notebook_pages(site_server.site)
+    assert pages, "no notebook page (docs/lab/*.ipynb rendered by mkdocs-jupyter) in the build"
+    shown = {}
+    for path in pages:
+        page.goto(site_server.page_url(path))
+        images = page.locator(".jupyter-wrapper img")
+        for index in range(images.count()):
+            image = images.nth(index)
+            image.scroll_into_view_if_needed()
+            width = image.evaluate("img => img.complete ? img.naturalWidth : 0")
+            assert width > 0, f"/{path}: image {index} did not load"
+            assert image.is_visible()
+        shown[path] = images.count()
+    print(f"\nnotebook plots shown: {shown}")
+    assert sum(shown.values()) > 0, f"notebook pages show no plot: {shown}"
+
+
+def test_the_menu_opens_and_navigates_on_a_phone(browser, site_server):
+    context = browser.new_context(viewport=site_browser.MOBILE, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(site_server.url)
+        assert not page.locator(".md-tabs").is_visible(), "tabs are shown at 375 px"
+        menu = page.locator("label.md-header__button[for=__drawer]")
+        assert menu.is_visible()
+        menu.click()
+        drawer = page.locator("nav.md-nav--primary")
+        page.wait_for_function("() => document.getElementById('__drawer').checked")
+        assert drawer.is_visible()
+        link = drawer.locator("a.md-nav__link[href$='faq/']").first
+        link.click()
+        page.wait_for_url(site_server.page_url("faq/"))
+        page.wait_for_function("() => !document.getElementById('__drawer').checked")
+        assert "FAQ" in page.title() or h1_text(page)
+    finally:
+        context.close()
+
+
+def test_a_missing_page_answers_404_with_search_and_the_main_sections(page, site_server):
+    response = page.goto(site_server.page_url("no-such-page/"))
+    assert response.status == 404
+    assert h1_text(page) == "Page not found"
+    links = page.eval_on_selector_all(".atlas-404 a", "as => as.map(a => a.href)")
+    for _title, path in top_level_sections()[1:]:
+        assert site_server.page_url(path) in links, f"404 page does not link to /{path}"
+    # the search prompt opens the search with the words of the missing address filled in
+    page.locator(".atlas-404-search").click()
+    page.wait_for_url(re.compile(re.escape(site_server.url) + r"\?q="))
+    page.wait_for_function("() => document.getElementById('__search')?.checked")
+    assert page.locator("input.md-search__input").input_value() == "no such page"
+    page.wait_for_selector(".md-search-result__meta")
