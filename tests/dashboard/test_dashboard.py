@@ -95,3 +95,11 @@ def test_dashboard_status_is_none_without_a_url(settings):
 
     settings.DASHBOARD_STATUS_URL = None
     assert asyncio.run(views.service_status()) is None
+
+
+def test_urls_route_to_the_dashboard():
+    from django.urls import resolve
+
+    import snippets.dashboard.urls
+
+    assert resolve("/dashboard/").func is snippets.dashboard.urls.views.dashboard

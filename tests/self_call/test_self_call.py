@@ -9,7 +9,8 @@ import time
 import httpx
 import pytest
 
-from snippets.self_call import inventory, views
+from snippets.self_call import inventory
+from snippets.self_call import views
 from tests.support.servers import running_server
 
 pytestmark = pytest.mark.server
@@ -97,3 +98,13 @@ def test_views_module_timeout_default(settings):
     assert views.self_call_timeout() == 2.0
     settings.SELF_CALL_TIMEOUT = 0.5
     assert views.self_call_timeout() == 0.5
+
+
+def test_urls_route_to_the_views():
+    from django.urls import resolve
+
+    import snippets.self_call.urls
+
+    assert len(snippets.self_call.urls.urlpatterns) == 6
+    assert resolve("/self-call/stock/").func is views.stock
+    assert resolve("/self-call/async-blocking/").func is views.async_aggregate_blocking

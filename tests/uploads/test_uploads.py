@@ -163,3 +163,11 @@ def test_why_the_view_demands_content_length():
 
     assert request([(b"content-length", str(len(body)).encode())]).FILES["file"].read() == b"hello"
     assert len(request([]).FILES) == 0  # chunked upload, no Content-Length: nothing parsed
+
+
+def test_urls_route_to_the_upload_view():
+    from django.urls import resolve
+
+    import snippets.uploads.urls
+
+    assert resolve("/uploads/").func is snippets.uploads.urls.views.upload
