@@ -157,6 +157,14 @@ def check_page(path: Path, releases: list[str] | None = None, tags: dict[str, st
     return meta, validate(meta, text, shown, releases, tags)
 
 
+def with_banner(markdown: str, banner: str) -> str:
+    """Put the banner under the page's `#` title if it has one, else first (Material adds the title)."""
+    head, newline, rest = markdown.lstrip("\n").partition("\n")
+    if head.startswith("# "):
+        return f"{head}\n\n{banner}{rest}"
+    return banner + markdown
+
+
 def version_banner(meta: dict, applies: DjangoRange, releases: list[str]) -> str:
     """The line each page shows under its title: which releases it applies to, what it was tested with."""
     return (

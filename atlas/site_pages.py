@@ -11,17 +11,36 @@ from .errors import DataError
 
 def generated_pages() -> dict[str, str]:
     """Pages made entirely from data: {path under docs/: Markdown with front matter}."""
-    pages: dict[str, str] = {}
-    return pages
+    from . import versions_data, versions_render
+
+    return {
+        f"versions/{release.version}.md": versions_render.render_release_page(release.version)
+        for release in versions_data.load_releases()
+    }
 
 
 def placeholders() -> dict[str, Callable[[], str]]:
     """Name -> function returning the Markdown that replaces ``<!-- atlas:NAME -->``."""
-    from . import resources
+    from . import resources, versions_render
 
     return {
         "resources": resources.render_resources_page,
+        "capability-matrix": versions_render.render_capability_matrix,
+        "use-case-matrix": versions_render.render_usecase_matrix,
+        "upgrade-view": versions_render.render_upgrade_view,
+        "roadmap": versions_render.render_roadmap,
+        "timeline": lambda: versions_render.render_timeline("."),
+        "versions-timeline": lambda: versions_render.render_timeline("versions"),
+        "release-strip": release_strip,
     }
+
+
+def release_strip() -> str:
+    """One line for the home page: every release, linked, then the roadmap."""
+    from . import versions_data
+
+    links = [f"[{r.version}{' LTS' if r.lts else ''}](versions/{r.version}.md)" for r in versions_data.load_releases()]
+    return " → ".join(links + ["[roadmap](versions/roadmap.md)"])
 
 
 def fill_placeholders(markdown: str, path: str, available: dict[str, Callable[[], str]]) -> str:

@@ -56,7 +56,7 @@ def on_page_markdown(markdown, page, config, files):
     except DataError as error:
         raise PluginError(str(error)) from None
     page.meta.setdefault("description", meta["summary"])
-    return frontmatter.version_banner(meta, applies, _releases) + markdown
+    return frontmatter.with_banner(markdown, frontmatter.version_banner(meta, applies, _releases))
 
 
 def on_page_content(html, page, config, files):
