@@ -19,4 +19,5 @@ urlpatterns = [
     path("sse/", include("snippets.sse.urls")),
     path("long-polling/", include("snippets.long_polling.urls")),
     path("relay/", include("snippets.streaming_upstream.urls")),
+    path("learn/", include("snippets.learn.urls")),
 ]
