@@ -6,7 +6,11 @@ import asyncio
 
 import pytest
 
-from snippets.learn import step1_gather, step3_orm_bridge, step6_load_probe
+import snippets.learn.step1_gather as step1_gather
+import snippets.learn.step2_concurrent_view  # noqa: F401  (served at /learn/briefing/, driven below and in step 5)
+import snippets.learn.step3_orm_bridge as step3_orm_bridge
+import snippets.learn.step4_countdown_stream  # noqa: F401  (served at /learn/countdown/, driven below and in step 5)
+import snippets.learn.step6_load_probe as step6_load_probe
 from snippets.learn.step5_test_views import (  # noqa: F401  (collected and run by pytest)
     test_briefing_waits_for_its_sources_concurrently,
     test_countdown_streams_events_in_order,
