@@ -49,8 +49,6 @@ def test_capability_matrix_has_an_anchor_and_a_row_per_capability():
     caps = load_capabilities()
     for c in caps:
         assert matrix.count(f'<a id="{c.id}"></a>') == 1, c.id
-    shipped_rows = [line for line in matrix.splitlines() if line.startswith("| <a id=") and "✅" in line or "— no |" in line]
-    assert shipped_rows
     # Every table row of the main table has 12 cells; cells carry text, not only symbols.
     header = next(line for line in matrix.splitlines() if line.startswith("| Capability |"))
     assert header.count("|") == 13
