@@ -207,7 +207,7 @@ async def channels_no_route(async_client, client):
     application = URLRouter([path("ws/chat/", AsyncWebsocketConsumer.as_asgi())])
     communicator = WebsocketCommunicator(application, "/ws/nowhere/")
     with pytest.raises(ValueError) as info:
-        await asyncio.wait_for(communicator.connect(timeout=5), 10)
+        await asyncio.wait_for(communicator.connect(timeout=1), 10)
     return caught(info.value)
 
 
@@ -218,7 +218,7 @@ async def channels_auth_without_session(async_client, client):
 
     communicator = WebsocketCommunicator(AuthMiddleware(AsyncWebsocketConsumer.as_asgi()), "/ws/chat/")
     with pytest.raises(ValueError) as info:
-        await asyncio.wait_for(communicator.connect(timeout=5), 10)
+        await asyncio.wait_for(communicator.connect(timeout=1), 10)
     return caught(info.value)
 
 
@@ -234,7 +234,7 @@ async def channels_layer_not_configured(async_client, client):
     with override_settings(CHANNEL_LAYERS={}):
         communicator = WebsocketCommunicator(RoomConsumer.as_asgi(), "/ws/room/")
         with pytest.raises(AttributeError) as info:
-            await asyncio.wait_for(communicator.connect(timeout=5), 10)
+            await asyncio.wait_for(communicator.connect(timeout=1), 10)
     return caught(info.value)
 
 
