@@ -29,12 +29,12 @@ from atlas.versions_data import (
     release_key,
 )
 
-YES = "✅ yes"
+YES = "✓ yes"  # a text glyph: emoji fonts are not on every machine
 PARTIAL = "◐ partial"
 NO = "— no"
 
 STATUS_BADGES = {
-    "shipped": "✅ shipped",
+    "shipped": "✓ shipped",
     "accepted": "☑️ accepted",
     "proposed": "📝 proposed",
     "discussed": "💬 discussed",
@@ -183,6 +183,8 @@ def render_capability_matrix(page_dir: str = "versions") -> str:
         "Δ [n]: changed in that release (note n). Every cell is checked by running a probe against the "
         "release's newest patch.",
         "",
+        '<div class="atlas-matrix" markdown>',  # compact cells so all 11 releases fit (atlas.css)
+        "",
         header,
         sep,
     ]
@@ -204,6 +206,7 @@ def render_capability_matrix(page_dir: str = "versions") -> str:
             cells.append(cell)
         label = f'<a id="{c.id}"></a>{_esc(c.name)}'
         out.append(f"| {label} | " + " | ".join(cells) + " |")
+    out += ["", "</div>"]
     if notes:
         out += ["", "### Notes", ""]
         for i, text in enumerate(notes, 1):
