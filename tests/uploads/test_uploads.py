@@ -80,6 +80,7 @@ async def race_slow_upload_against_quick_requests(base: str, chunks: int = 10, p
     headers = {**HEADERS, "Content-Length": str(len(body))}  # without it Django would see an empty form
     finished = {}
     async with httpx.AsyncClient(timeout=30) as client:
+        assert (await client.get(f"{base}/hello/")).status_code == 200  # warm-up: Django's first-request set-up
         started = time.perf_counter()
 
         async def upload():
