@@ -16,7 +16,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
-from . import machine
+from . import machine, procs
 
 SIZES = {
     False: {"jobs": 4, "iterations": 3_000_000},
@@ -48,7 +48,7 @@ def asyncio_tasks(jobs: int, iterations: int) -> list[int]:
     async def main():
         return await asyncio.gather(*(one() for _ in range(jobs)))
 
-    return asyncio.run(main())
+    return procs.run_async(main)
 
 
 def processes(jobs: int, iterations: int, pool: ProcessPoolExecutor) -> list[int]:

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
-from . import machine, upstream
+from . import machine, procs, upstream
 
 SIZES = {
     False: {"fan_out": [1, 2, 4, 8, 16], "latency_ms": 50, "repeats": 1},
@@ -59,7 +59,7 @@ def measure(url: str, fan_out: list[int], repeats: int = 1) -> list[dict]:
                     assert statuses == [200] * n, statuses
                 rows.append({"way": "asyncio.gather", "n": n, "seconds": statistics.median(times)})
 
-    asyncio.run(measure_async())
+    procs.run_async(measure_async)
     return rows
 
 

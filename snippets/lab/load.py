@@ -24,7 +24,7 @@ THREADS = 8  # gthread: threads per worker
 UPSTREAM_MS = 100
 
 SIZES = {
-    False: {"concurrency": [1, 10, 50, 100], "duration_s": 2.0, "timeout_s": 15.0},
+    False: {"concurrency": [1, 10, 50, 100], "duration_s": 1.5, "timeout_s": 15.0},
     True: {"concurrency": [1, 10, 50, 100, 200, 400, 800], "duration_s": 6.0, "timeout_s": 30.0},
 }
 

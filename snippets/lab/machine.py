@@ -57,6 +57,8 @@ def describe() -> dict:
         "python_implementation": platform.python_implementation(),
         "gil_enabled": getattr(sys, "_is_gil_enabled", lambda: True)(),
         "packages": versions(),
+        # how busy the machine was when the run started: above the core count, every figure is slowed
+        "load_average_1min": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     }
 
@@ -65,7 +67,8 @@ def caption(machine: dict) -> str:
     """One line for plot titles: what ran where and when."""
     packages = machine["packages"]
     return (f"{machine['cpu']}, {machine['cores']} cores, {machine['ram_gib']} GiB RAM · "
-            f"Python {machine['python']} · Django {packages['django']} · {machine['date']}")
+            f"Python {machine['python']} · Django {packages['django']} · {machine['date']} · "
+            f"load avg {machine['load_average_1min']}")
 
 
 def summary(machine: dict | None = None) -> str:
@@ -77,4 +80,5 @@ def summary(machine: dict | None = None) -> str:
             f"Python: {machine['python']} ({machine['python_implementation']}, GIL "
             f"{'enabled' if machine['gil_enabled'] else 'disabled'})\n"
             f"Packages: {packages}\n"
-            f"Date: {machine['date']}")
+            f"Date: {machine['date']}; load average at start: {machine['load_average_1min']} "
+            f"(on {machine['cores']} cores)")

@@ -1,6 +1,7 @@
 """Start a helper process (upstream, server under test) on a free loopback port and stop it again."""
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
@@ -64,3 +65,16 @@ def started(argv: list[str], port: int, env: dict | None = None, timeout: float 
 
 def python_module(module: str, *args: str) -> list[str]:
     return [sys.executable, "-m", module, *args]
+
+
+def run_async(make_coroutine):
+    """asyncio.run(make_coroutine()), also from inside a running loop (a Jupyter kernel has one): then the
+    coroutine gets its own loop in a helper thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make_coroutine())
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make_coroutine())).result()

@@ -148,7 +148,7 @@ def ping_pong_tasks(round_trips: int) -> float:
         await asyncio.wait_for(task, 30)
         return 2 * round_trips / elapsed
 
-    return asyncio.run(main())
+    return procs.run_async(main)
 
 
 def run(full: bool = False, sizes: dict | None = None) -> dict:
