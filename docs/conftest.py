@@ -5,12 +5,18 @@ import pytest
 
 from atlas.doc_examples import make_sybil
 
+DOCS = Path(__file__).parent
 
-@pytest.fixture
-def docs_database(django_db_setup, django_db_blocker):
-    """Pages may use the demo project's database (SQLite, created once per test session)."""
-    with django_db_blocker.unblock():
-        yield
+# Sybil items do not get autouse fixtures, so the database fixture is requested by name.
+pytest_collect_file = make_sybil(DOCS, fixtures=["transactional_db"]).pytest()
 
 
-pytest_collect_file = make_sybil(Path(__file__).parent, fixtures=["docs_database"]).pytest()
+def pytest_collection_modifyitems(items):
+    """Blocks may use the demo project's database: each block starts from an empty, migrated one.
+
+    transaction=True (not a rolled-back transaction) because async ORM calls run in another thread,
+    which must see what the block wrote.
+    """
+    for item in items:
+        if Path(str(item.path)).is_relative_to(DOCS) and item.path.suffix == ".md":
+            item.add_marker(pytest.mark.django_db(transaction=True))
