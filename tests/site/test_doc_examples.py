@@ -89,3 +89,15 @@ def test_every_python_block_on_every_page_is_collected_or_an_include():
         # a doctest block yields one region per '>>>' example, so count distinct fences reached
         reached = sum(1 for m in fenced if any(m.start() <= start < m.start() + 10_000 for start in collected_blocks))
         assert reached + includes >= len(fenced), f"{page.relative_to(ROOT)}: some python blocks are not collected"
+
+
+def test_blocks_can_use_the_demo_database_from_sync_and_async_code(tmp_path):
+    result = run_pytest_on(tmp_path, '''\
+        ```python
+        from django.contrib.auth.models import Group
+        Group.objects.create(name="editors")
+        assert await Group.objects.filter(name="editors").aexists()
+        ```
+        ''')
+    assert result.returncode == 0, result.stdout
+    assert "1 passed" in result.stdout, result.stdout
