@@ -6,17 +6,27 @@ import pytest
 from atlas.doc_examples import make_sybil
 
 DOCS = Path(__file__).parent
+_page_with_database = [None]
+
+
+@pytest.fixture
+def docs_database(request, django_db_setup, django_db_blocker):
+    """The demo project's database (migrated): empty when a page starts, shared by that page's blocks."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        if _page_with_database[0] != request.node.path:
+            _page_with_database[0] = request.node.path
+            call_command("flush", interactive=False, verbosity=0)
+        yield
+
 
 # Sybil items do not get autouse fixtures, so the database fixture is requested by name.
-pytest_collect_file = make_sybil(DOCS, fixtures=["transactional_db"]).pytest()
+pytest_collect_file = make_sybil(DOCS, fixtures=["docs_database"]).pytest()
 
 
 def pytest_collection_modifyitems(items):
-    """Blocks may use the demo project's database: each block starts from an empty, migrated one.
-
-    transaction=True (not a rolled-back transaction) because async ORM calls run in another thread,
-    which must see what the block wrote.
-    """
+    """Mark page examples as database users, so pytest-django creates the test database for them."""
     for item in items:
         if Path(str(item.path)).is_relative_to(DOCS) and item.path.suffix == ".md":
             item.add_marker(pytest.mark.django_db(transaction=True))

@@ -13,16 +13,18 @@ from atlas.paths import DOCS, ROOT
 FENCE = re.compile(r"^\s*(```+|~~~+)\s*(\S+)", re.MULTILINE)
 
 
-def run_pytest_on(tmp_path, page_text):
+def run_pytest_on(tmp_path, page_text, extra_page=False):
     """Run pytest with the real docs/conftest.py on one throwaway page, as a contributor would."""
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "conftest.py").write_text((DOCS / "conftest.py").read_text())
     (docs / "page.md").write_text(textwrap.dedent(page_text))
+    if extra_page:  # the same page twice: the second copy must not see what the first left
+        (docs / "page2.md").write_text(textwrap.dedent(page_text))
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--rootdir={tmp_path}",
-         "-o", "DJANGO_SETTINGS_MODULE=snippets.demo.settings", str(docs / "page.md")],
+         "-o", "DJANGO_SETTINGS_MODULE=snippets.demo.settings", str(docs)],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
     )
 
@@ -96,8 +98,30 @@ def test_blocks_can_use_the_demo_database_from_sync_and_async_code(tmp_path):
         ```python
         from django.contrib.auth.models import Group
         Group.objects.create(name="editors")
+        ```
+
+        A block with top-level await runs inside the event loop, so it needs the async ORM methods:
+
+        ```python
         assert await Group.objects.filter(name="editors").aexists()
+        await Group.objects.acreate(name="reviewers")
+        ```
+
+        ```python
+        assert Group.objects.count() == 2  # blocks on one page share the database
         ```
         ''')
     assert result.returncode == 0, result.stdout
-    assert "1 passed" in result.stdout, result.stdout
+    assert "3 passed" in result.stdout, result.stdout
+
+
+def test_each_page_starts_with_an_empty_database(tmp_path):
+    result = run_pytest_on(tmp_path, '''\
+        ```python
+        from django.contrib.auth.models import Group
+        assert not Group.objects.exists()
+        Group.objects.create(name="left behind")
+        ```
+        ''', extra_page=True)
+    assert result.returncode == 0, result.stdout
+    assert "2 passed" in result.stdout, result.stdout
