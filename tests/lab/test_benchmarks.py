@@ -1,4 +1,8 @@
-"""Each module of snippets/lab runs at a tiny size and measures something real."""
+"""Each module of snippets/lab runs at a tiny size and measures something real:
+snippets.lab.machine, snippets.lab.procs, snippets.lab.upstream, snippets.lab.threads_vs_tasks,
+snippets.lab.fan_out, snippets.lab.cpu_bound, snippets.lab.load, snippets.lab.loadgen (run by load),
+snippets.lab.load_views, snippets.lab.load_settings, snippets.lab.load_server (served by load's servers),
+snippets.lab.__main__ (the command)."""
 import json
 import socket
 
