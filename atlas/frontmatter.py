@@ -108,32 +108,39 @@ def field_line(text: str, field: str) -> int:
     return 1
 
 
-def validate(meta: dict, text: str, path: str, releases: list[str], tags: dict[str, str]) -> DjangoRange:
-    """Check one page's front matter; raise DataError with file, line, field and fix."""
+EXAMPLES = {
+    "title": "title: Streaming responses",
+    "summary": "summary: One line that says what the page answers.",
+    "django": 'django: "4.2+"',
+    "tested_with": 'tested_with: "6.1"',
+    "tags": "tags: [streaming]",
+}
+
+
+def check_fields(meta: dict, required: tuple, allowed: tuple, releases: list[str], tags: dict[str, str],
+                 where) -> DjangoRange:
+    """The rules every page's metadata follows, wherever it is written (front matter, notebook metadata).
+
+    `where(field)` says where a field lives, e.g. "docs/x.md:5: front matter field 'django'"; each
+    problem raises DataError with that place, the problem and the fix.
+    """
 
     def fail(field, message):
-        raise DataError(f"{path}:{field_line(text, field)}: front matter field '{field}' {message}")
+        raise DataError(f"{where(field)} {message}")
 
-    for field in REQUIRED:
+    for field in required:
         if field not in meta:
-            example = {
-                "title": "title: Streaming responses",
-                "summary": "summary: One line that says what the page answers.",
-                "django": 'django: "4.2+"',
-                "tested_with": f'tested_with: "{releases[-1]}"',
-                "tags": "tags: [streaming]",
-            }[field]
-            fail(field, f"is missing; add a line such as `{example}`")
-    unknown = sorted(set(meta) - set(REQUIRED) - set(OPTIONAL))
+            fail(field, f"is missing; add it, for example `{EXAMPLES[field]}`")
+    unknown = sorted(set(meta) - set(required) - set(allowed))
     if unknown:
-        fail(unknown[0], f"is not a known field (known: {', '.join(REQUIRED + OPTIONAL)}); remove or rename it")
+        fail(unknown[0], f"is not a known field (known: {', '.join(required + allowed)}); remove or rename it")
     for field in ("title", "summary"):
-        if not isinstance(meta[field], str) or not meta[field].strip():
+        if field in meta and (not isinstance(meta[field], str) or not meta[field].strip()):
             fail(field, f"must be a non-empty string, got {meta[field]!r}")
     summary = meta["summary"].strip()
     if "\n" in summary or len(summary) > SUMMARY_MAX:
         fail("summary", f"must be one line of at most {SUMMARY_MAX} characters; shorten it")
-    applies = parse_range(meta["django"], releases, f"{path}:{field_line(text, 'django')}: front matter field 'django'")
+    applies = parse_range(meta["django"], releases, where("django"))
     tested = meta["tested_with"]
     if not isinstance(tested, str):
         fail("tested_with", f"= {tested!r} must be a quoted release such as \"{releases[-1]}\"")
@@ -145,6 +152,12 @@ def validate(meta: dict, text: str, path: str, releases: list[str], tags: dict[s
         if tag not in tags:
             fail("tags", f"has unknown tag {tag!r}; use one of {', '.join(sorted(tags))} or add it to docs/data/tags.yml")
     return applies
+
+
+def validate(meta: dict, text: str, path: str, releases: list[str], tags: dict[str, str]) -> DjangoRange:
+    """Check one Markdown page's front matter; errors name the file and the field's line."""
+    return check_fields(meta, REQUIRED, OPTIONAL, releases, tags,
+                        lambda field: f"{path}:{field_line(text, field)}: front matter field '{field}'")
 
 
 def check_page(path: Path, releases: list[str] | None = None, tags: dict[str, str] | None = None) -> tuple[dict, DjangoRange]:
@@ -166,10 +179,13 @@ def with_banner(markdown: str, banner: str) -> str:
 
 
 def version_banner(meta: dict, applies: DjangoRange, releases: list[str]) -> str:
-    """The line each page shows under its title: which releases it applies to, what it was tested with."""
+    """The line each page shows under its title: which releases it applies to, what it was tested with.
+
+    Plain HTML, so Markdown pages and notebook pages show the very same line.
+    """
     return (
-        f'<p class="atlas-versions" markdown>'
-        f'<span class="atlas-versions__applies">Applies to **{applies.label(releases)}**</span> · '
-        f'<span class="atlas-versions__tested">code tested with **Django {meta["tested_with"]}**</span>'
+        f'<p class="atlas-versions">'
+        f'<span class="atlas-versions__applies">Applies to <strong>{applies.label(releases)}</strong></span> · '
+        f'<span class="atlas-versions__tested">code tested with <strong>Django {meta["tested_with"]}</strong></span>'
         f"</p>\n\n"
     )

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from .errors import DataError
-from .frontmatter import SUMMARY_MAX, DjangoRange, feature_releases, known_tags, parse_range
+from .frontmatter import DjangoRange, check_fields, feature_releases, known_tags
 from .paths import ROOT, relative
 
 REQUIRED = ("summary", "django", "tested_with", "tags")
@@ -36,32 +36,9 @@ def atlas_metadata(notebook: dict, path: str) -> dict:
 
 
 def validate(meta: dict, path: str, releases: list[str], tags: dict[str, str]) -> DjangoRange:
-    """Check a notebook's "atlas" metadata; raise DataError naming the file, the field and the fix."""
-
-    def fail(field, message):
-        raise DataError(f"{path}: notebook metadata atlas.{field} {message}")
-
-    for field in REQUIRED:
-        if field not in meta:
-            fail(field, f"is missing; add it (fields: {', '.join(REQUIRED)})")
-    unknown = sorted(set(meta) - set(REQUIRED))
-    if unknown:
-        fail(unknown[0], f"is not a known field (known: {', '.join(REQUIRED)}); remove or rename it")
-    summary = meta["summary"]
-    if not isinstance(summary, str) or not summary.strip():
-        fail("summary", f"must be a non-empty string, got {summary!r}")
-    if "\n" in summary.strip() or len(summary.strip()) > SUMMARY_MAX:
-        fail("summary", f"must be one line of at most {SUMMARY_MAX} characters; shorten it")
-    applies = parse_range(meta["django"], releases, f"{path}: notebook metadata atlas.django")
-    tested = meta["tested_with"]
-    if not isinstance(tested, str) or tested not in releases:
-        fail("tested_with", f"= {tested!r} is not a quoted Django feature release (known: {', '.join(releases)})")
-    if not isinstance(meta["tags"], list) or not meta["tags"]:
-        fail("tags", f"must be a non-empty list such as [\"performance\"], got {meta['tags']!r}")
-    for tag in meta["tags"]:
-        if tag not in tags:
-            fail("tags", f"has unknown tag {tag!r}; use one of {', '.join(sorted(tags))} or add it to docs/data/tags.yml")
-    return applies
+    """Check a notebook's "atlas" metadata with the rules of page front matter (no title: nav gives it)."""
+    return check_fields(meta, REQUIRED, (), releases, tags,
+                        lambda field: f"{path}: notebook metadata atlas.{field}")
 
 
 def check_notebook(path: Path, releases: list[str] | None = None, tags: dict[str, str] | None = None):
@@ -74,16 +51,6 @@ def check_notebook(path: Path, releases: list[str] | None = None, tags: dict[str
         raise DataError(f"{shown}:{error.lineno}: the notebook is not valid JSON ({error.msg})") from None
     meta = atlas_metadata(notebook, shown)
     return meta, validate(meta, shown, releases, tags)
-
-
-def version_banner_html(meta: dict, applies: DjangoRange, releases: list[str]) -> str:
-    """The "Applies to … / tested with …" line of Markdown pages (frontmatter.version_banner), as HTML."""
-    return (
-        f'<p class="atlas-versions">'
-        f'<span class="atlas-versions__applies">Applies to <strong>{applies.label(releases)}</strong></span> · '
-        f'<span class="atlas-versions__tested">code tested with <strong>Django {meta["tested_with"]}</strong></span>'
-        f"</p>\n"
-    )
 
 
 # mkdocs-jupyter appends this loader to every page; on a notebook page it fetches MathJax from a CDN.

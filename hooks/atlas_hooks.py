@@ -68,7 +68,7 @@ def on_page_content(html, page, config, files):
     except DataError as error:
         raise PluginError(str(error)) from None
     page.meta.setdefault("description", meta["summary"])
-    return notebooks.version_banner_html(meta, applies, _releases) + html
+    return frontmatter.version_banner(meta, applies, _releases) + html
 
 
 def on_post_page(output, page, config):

@@ -33,7 +33,7 @@ def test_every_notebook_has_valid_atlas_metadata(path):
         ({"tags": ["speed"]}, "atlas.tags has unknown tag 'speed'; use one of"),
         ({"django": 5.0}, "atlas.django = 5.0: expected a quoted string"),
         ({"django": "4.3+"}, "4.3 is not a Django feature release"),
-        ({"tested_with": "9.9"}, "atlas.tested_with = '9.9' is not a quoted Django feature release"),
+        ({"tested_with": "9.9"}, "atlas.tested_with = '9.9' is not a Django feature release"),
         ({"summary": "x" * 201}, "atlas.summary must be one line of at most 200 characters"),
         ({"title": "T"}, "atlas.title is not a known field"),
     ],

@@ -41,7 +41,7 @@ def test_good_front_matter_passes_and_parses_the_range():
     ("change", "expected"),
     [
         # missing field: named, with an example line to add
-        (("tested_with: \"6.1\"\n", ""), "docs/example.md:1: front matter field 'tested_with' is missing; add a line such as `tested_with:"),
+        (("tested_with: \"6.1\"\n", ""), "docs/example.md:1: front matter field 'tested_with' is missing; add it, for example `tested_with:"),
         # unknown Django version: the known ones are listed
         (('django: "4.2+"', 'django: "4.3+"'), "docs/example.md:4: front matter field 'django' = '4.3+': 4.3 is not a Django feature release (known: 3.0,"),
         # wrong type: a number where a quoted string is needed
