@@ -17,6 +17,7 @@ import http.server
 import re
 import shutil
 import threading
+import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,6 +119,35 @@ def serve(site: Path, prefix: str | None = None):
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+class RequestTracker:
+    """Counts a page's requests in flight, to wait until its network is quiet (cheaper than Playwright's
+    networkidle, which always waits 500 ms)."""
+
+    def __init__(self, page):
+        self.page = page
+        self.pending = 0
+        self.last = time.monotonic()
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
+
+    def _started(self, _request):
+        self.pending += 1
+        self.last = time.monotonic()
+
+    def _ended(self, _request):
+        self.pending = max(0, self.pending - 1)
+        self.last = time.monotonic()
+
+    def wait_quiet(self, quiet_s: float = 0.15, timeout_s: float = TIMEOUT_MS / 1000) -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.pending == 0 and time.monotonic() - self.last >= quiet_s:
+                return
+            self.page.wait_for_timeout(25)   # lets Playwright deliver the events
+        raise TimeoutError(f"{self.pending} requests still in flight after {timeout_s} s")
 
 
 def launch(playwright):
