@@ -1,4 +1,5 @@
 import time
+from pathlib import Path
 
 import pytest
 
@@ -29,3 +30,16 @@ def redis_server():
     with running_server(command) as server:
         server.redis_url = f"redis://127.0.0.1:{server.port}/0"
         yield server
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the browser tests last. Playwright's sync API keeps an event loop running in the main thread
+    while its browser is open (a session fixture), and code that starts its own loop (asyncio.run,
+    async_to_sync, pytest-asyncio) cannot run under it."""
+    browser_dir = Path(__file__).parent / "browser"
+    uses_browser = [item for item in items
+                    if item.get_closest_marker("browser") or Path(str(item.path)).is_relative_to(browser_dir)]
+    if uses_browser:
+        chosen = set(map(id, uses_browser))
+        items[:] = [item for item in items if id(item) not in chosen] + uses_browser
