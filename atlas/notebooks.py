@@ -12,6 +12,7 @@ under "atlas", with the same rules as a Markdown page's front matter (atlas/fron
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 import sys
 import time
@@ -60,6 +61,50 @@ MATHJAX_LOADER = re.compile(r"<script data-mkdocs-jupyter-mathjax=.*?</script>\n
 
 def strip_external_loaders(html: str) -> str:
     return MATHJAX_LOADER.sub("", html)
+
+
+# mkdocs-jupyter inlines ~600 KB of identical CSS into every notebook page; the hook moves it to one
+# cached file so a notebook page weighs what its content weighs.
+INLINE_STYLE = re.compile(r"<style[^>]*>(.*?)</style>\n?", re.DOTALL)
+SHARED_CSS = "assets/stylesheets/jupyter.css"
+
+
+def move_styles_to_file(html: str, page_url: str) -> tuple[str, str]:
+    """Return (html with a <link> to SHARED_CSS instead of its inline styles, the CSS it held)."""
+    styles = INLINE_STYLE.findall(html)
+    if not styles:
+        return html, ""
+    href = posixpath.relpath(SHARED_CSS, page_url.rstrip("/") or ".")
+    first = INLINE_STYLE.search(html)
+    html = html[:first.start()] + f'<link rel="stylesheet" href="{href}">\n' + INLINE_STYLE.sub("", html[first.start():])
+    return html, "\n".join(styles)
+
+
+NO_ALT = 'alt="No description has been provided for this image"'
+
+
+def image_alts(path: Path) -> list[str]:
+    """The alt text of each plot, in page order: the "alt" metadata of the cells that output an image."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    return [
+        cell["metadata"]["alt"]
+        for cell in notebook["cells"]
+        if cell["cell_type"] == "code" and "alt" in cell.get("metadata", {})
+        and any("image/png" in output.get("data", {}) for output in cell.get("outputs", []))
+    ]
+
+
+def describe_images(html: str, path: Path) -> str:
+    """Put each plot's own description where nbconvert wrote its placeholder alt text."""
+    for alt in image_alts(path):
+        escaped = alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+        html = html.replace(NO_ALT, f'alt="{escaped}"', 1)
+    if NO_ALT in html:
+        raise DataError(
+            f"{relative(path)}: a plot has no description; add \"alt\": \"...\" to the metadata of the "
+            f"cell that draws it (Jupyter: Property inspector > Cell metadata)"
+        )
+    return html
 
 
 def execute(source: Path, destination: Path | None = None, timeout: int = 300) -> float:

@@ -72,5 +72,19 @@ def on_page_content(html, page, config, files):
 
 
 def on_post_page(output, page, config):
-    """Remove mkdocs-jupyter's MathJax loader (it fetches from a CDN): the site loads nothing external."""
-    return notebooks.strip_external_loaders(output)
+    """Remove mkdocs-jupyter's MathJax loader (it fetches from a CDN): the site loads nothing external.
+    On notebook pages, describe each plot and move the inlined notebook CSS to one shared file."""
+    output = notebooks.strip_external_loaders(output)
+    if not page.file.src_uri.endswith(".ipynb"):
+        return output
+    try:
+        output = notebooks.describe_images(output, Path(page.file.abs_src_path))
+    except DataError as error:
+        raise PluginError(str(error)) from None
+    output, css = notebooks.move_styles_to_file(output, page.url)
+    if css:
+        target = Path(config["site_dir"]) / notebooks.SHARED_CSS
+        if not target.exists() or target.read_text(encoding="utf-8") != css:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(css, encoding="utf-8")
+    return output

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import http.server
 import re
 import shutil
@@ -66,7 +67,22 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
         local = Path(self.translate_path(self.path))
         if local.is_dir() and not (local / "index.html").exists() or not local.exists():
             return self._not_found()
+        if path.endswith("/sitemap.xml"):
+            return self._sitemap_at_this_origin(local)
         return super().send_head()
+
+    def _sitemap_at_this_origin(self, local: Path):
+        """The sitemap as the published site serves it: its URLs on the origin the site is served from.
+        Material's instant navigation maps sitemap URLs to the page's host but keeps their port, so a
+        sitemap naming the public host would turn instant navigation off on a test port."""
+        public = urlsplit(site_url())
+        body = local.read_bytes().replace(
+            f"{public.scheme}://{public.netloc}".encode(), f"http://{HOST}:{self.server.server_address[1]}".encode())
+        self.send_response(200)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
     def translate_path(self, path):
         parts = urlsplit(path)

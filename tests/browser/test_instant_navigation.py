@@ -1,0 +1,29 @@
+"""Material's instant navigation (navigation.instant in mkdocs.yml): links are followed without a full page
+load, notebook pages included, whose plots and styles must survive the swap."""
+
+
+def follow_link(page, selector) -> bool:
+    """Click a link and wait for its page; True if instant navigation handled it (no full reload)."""
+    page.evaluate("window.__atlasMarker = 'kept'")  # a full reload forgets it
+    page.locator(selector).first.click()
+    page.wait_for_load_state("networkidle")
+    return page.evaluate("window.__atlasMarker === 'kept'")
+
+
+def test_tabs_and_notebook_links_navigate_instantly_and_show_the_plot(page, site_server):
+    page.goto(site_server.page_url("lab/"))
+    page.wait_for_load_state("networkidle")  # instant navigation starts once it has read the sitemap
+
+    assert follow_link(page, ".md-tabs a[href*='learn']"), "the Learn tab reloaded the whole page"
+    page.goto(site_server.page_url("lab/"))
+    page.wait_for_load_state("networkidle")
+    assert follow_link(page, "article a[href*='threads-vs-tasks']"), "the notebook link reloaded the page"
+
+    assert page.url.endswith("/lab/threads-vs-tasks/")
+    plot = page.locator(".jupyter-wrapper img[src^='data:image/png']").first
+    plot.wait_for(state="visible")
+    assert plot.evaluate("img => img.naturalWidth") > 100
+    assert plot.get_attribute("alt").startswith("Two charts:")
+    # the notebook styles, moved to a shared file, still apply after the swap: prompts get their font
+    prompt_font = page.locator(".jp-InputPrompt").first.evaluate("el => getComputedStyle(el).fontFamily")
+    assert "monospace" in prompt_font, prompt_font
