@@ -82,10 +82,6 @@ def test_searching_websocket_chat_lists_the_chat_use_case(shared_page, site_serv
     site_browser.close_search(shared_page)
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "search ranks 'async_to_sync was passed a non-async-marked callable' (call* matches callable, async "
-    "three times in its heading) above the exact entry: docs/faq/errors.md needs a more distinctive entry "
-    "for SynchronousOnlyOperation; reported to the error-index helper"))
 def test_searching_an_error_message_finds_its_entry_in_the_error_index(shared_page, site_server):
     shared_page.goto(site_server.url)
     results = site_browser.search(shared_page, ERROR_QUERY, site_server)
