@@ -110,7 +110,7 @@ def render_release_page(version: str) -> str:
         "",
         r.summary,
         "",
-        "| | |",
+        "| Fact | Value |",
         "| --- | --- |",
         f"| Released | {_date(r.released)} |",
         f"| Newest patch | {r.newest_patch} |",
@@ -208,13 +208,13 @@ def render_capability_matrix(page_dir: str = "versions") -> str:
         out.append(f"| {label} | " + " | ".join(cells) + " |")
     out += ["", "</div>"]
     if notes:
-        out += ["", "### Notes", ""]
+        out += ["", "## Notes", ""]
         for i, text in enumerate(notes, 1):
             out.append(f'{i}. <a id="note-{i}"></a>{_esc(text)}')
     if missing:
         out += [
             "",
-            "### Not there yet",
+            "## Not there yet",
             "",
             "Not available in any release covered here. The tracker is where the work is discussed; "
             "the date says when we last looked.",
@@ -227,7 +227,7 @@ def render_capability_matrix(page_dir: str = "versions") -> str:
             out.append(
                 f'| <a id="{c.id}"></a>{_esc(c.name)} | {_esc(c.notes)} | [{_esc(t.title)}]({t.url}) | {c.checked} |'
             )
-    out += ["", "### Details", ""]
+    out += ["", "## Details", ""]
     for c in shipped:
         apis = ", ".join(f"`{a}`" for a in c.apis)
         reqs = ", ".join(REQUIRES[r] for r in c.requires) or REQUIRES["none"]
@@ -291,7 +291,7 @@ def render_upgrade_view(page_dir: str = "versions") -> str:
         "",
     ]
     for i, start in enumerate(KNOWN_RELEASES[:-1]):
-        out += [f"### From Django {start}", "", "| Upgrade to | You gain (total) | New in that release |", "| --- | ---: | --- |"]
+        out += [f"## From Django {start}", "", "| Upgrade to | You gain (total) | New in that release |", "| --- | ---: | --- |"]
         total = 0
         for target in KNOWN_RELEASES[i + 1:]:
             gained = [c for c in caps if c.present_in(target) and not c.present_in(_previous(target))]
@@ -330,7 +330,7 @@ def render_roadmap(page_dir: str = "versions") -> str:
     out.append("")
     for item in items:
         out += [
-            f'### {item.title} {{ #{item.id} }}',
+            f'## {item.title} {{ #{item.id} }}',
             "",
             f"**Status:** {STATUS_BADGES[item.status]} · **Checked:** {item.checked}",
             "",
