@@ -13,6 +13,10 @@ from snippets.chat.consumers import ChatConsumer
 from snippets.chat.routing import websocket_urlpatterns
 from snippets.chat.consumers import MAX_FRAME_CHARS, MAX_MESSAGE_CHARS
 
+# Channels' database_sync_to_async closes stale database connections around each handler call, so these
+# tests touch the connection even though the chat stores nothing.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 ORIGIN = (b"origin", b"http://testserver")
 
 

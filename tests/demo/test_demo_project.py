@@ -3,6 +3,7 @@ import io
 from wsgiref.util import setup_testing_defaults
 
 import httpx
+import pytest
 
 from snippets.demo import urls
 from tests.support.servers import python_tool, running_server
@@ -15,6 +16,7 @@ async def test_async_view_answers_through_the_asgi_handler(async_client):
     assert urls.urlpatterns  # the URLConf the client used
 
 
+@pytest.mark.django_db  # the handler's request_started signal checks the database connection
 def test_wsgi_application_serves_the_async_view_too():
     from snippets.demo.wsgi import application
 

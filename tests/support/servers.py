@@ -67,27 +67,38 @@ def python_tool(module: str) -> list[str]:
 
 
 @contextlib.contextmanager
-def running_server(command: list[str], env: dict | None = None, port: int | None = None,
-                   timeout: float = 30.0, stop_signal: int = signal.SIGTERM):
-    port = port or free_port()
-    argv = [part.replace("{port}", str(port)) for part in command]
+def running_process(argv: list[str], env: dict | None = None, stop_signal: int = signal.SIGTERM,
+                    stop_timeout: float = 10.0):
+    """A background process (a server, a task worker) in its own process group, its output in a log file
+    (`process.log`); stopped afterwards with `stop_signal`, then SIGKILL if it lingers."""
     full_env = dict(os.environ, PYTHONPATH=str(ROOT), DJANGO_SETTINGS_MODULE="snippets.demo.settings")
     full_env.update(env or {})
-    with tempfile.NamedTemporaryFile(prefix="atlas-server-", suffix=".log", delete=False) as handle:
+    with tempfile.NamedTemporaryFile(prefix="atlas-process-", suffix=".log", delete=False) as handle:
         log = Path(handle.name)
     with log.open("wb") as out:
         process = subprocess.Popen(argv, cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT,
                                    start_new_session=True)
+    process.log = log
     try:
-        wait_for_port(port, process, log, timeout)
-        yield Server(port, process, log)
+        yield process
     finally:
         if process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, stop_signal)
             try:
-                process.wait(timeout=10)
+                process.wait(timeout=stop_timeout)
             except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
         log.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def running_server(command: list[str], env: dict | None = None, port: int | None = None,
+                   timeout: float = 30.0, stop_signal: int = signal.SIGTERM):
+    port = port or free_port()
+    argv = [part.replace("{port}", str(port)) for part in command]
+    with running_process(argv, env, stop_signal) as process:
+        wait_for_port(port, process, process.log, timeout)
+        yield Server(port, process, process.log)
