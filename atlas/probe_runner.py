@@ -70,11 +70,13 @@ def _build_urlconf():
     return module
 
 
-def configure():
+def configure(overrides=None):
+    """Configure Django minimally; `overrides` (a dict of settings) replaces single entries, e.g.
+    DATABASES or MIDDLEWARE (atlas/snippet_harness.py uses that)."""
     sys.modules.setdefault(URLCONF, types.ModuleType(URLCONF))
     from django.conf import settings
 
-    settings.configure(
+    options = dict(
         DEBUG=False,
         SECRET_KEY="atlas-probe-not-secret",
         ALLOWED_HOSTS=["*"],
@@ -90,6 +92,8 @@ def configure():
         USE_TZ=True,
         LOGGING_CONFIG=None,
     )
+    options.update(overrides or {})
+    settings.configure(**options)
     import django
 
     django.setup()
