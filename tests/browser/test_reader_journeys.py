@@ -92,7 +92,10 @@ def test_searching_an_error_message_finds_its_entry_in_the_error_index(shared_pa
     entry = next(r for r in results if r.path == ERROR_ENTRY)
     shared_page.locator(f"a.md-search-result__link[href='{entry.href}']").click()
     shared_page.wait_for_url(re.compile(r".*/faq/errors/.*#synchronous-only-operation$"))
-    assert shared_page.locator("#synchronous-only-operation").is_visible()
+    # instant navigation swaps the page in after the URL changes: wait for the entry, then check it
+    heading = shared_page.locator("#synchronous-only-operation")
+    heading.wait_for(state="visible")
+    assert "You cannot call this from an async context" in heading.inner_text()
 
 
 def scheme(page) -> str:
