@@ -57,6 +57,23 @@ def find_python(version: str) -> str:
     raise PythonNotFound(f"Python {version} not found (looked in {pyenv_root}/versions/{version}.* and PATH)")
 
 
+# Variables of the suite's own Django that must not leak into a release's interpreter.
+FOREIGN_ENV = ("DJANGO_SETTINGS_MODULE", "PYTHONPATH", "DJANGO_ALLOW_ASYNC_UNSAFE", "PYTHONSTARTUP")
+
+
+def run_json_script(python: str, script: Path, payload: str, cwd: str, timeout: float,
+                    what: str) -> tuple[dict, str]:
+    """Run `script` with a release's interpreter, JSON in on stdin and out on stdout: (answer, stderr)."""
+    env = {k: v for k, v in os.environ.items() if k not in FOREIGN_ENV}
+    done = subprocess.run([python, str(script)], input=payload, capture_output=True, text=True,
+                          timeout=timeout, cwd=cwd, env=env)
+    try:
+        return json.loads(done.stdout), done.stderr
+    except ValueError:
+        raise RuntimeError(f"{what} did not answer JSON (exit {done.returncode}):\n"
+                           f"{done.stdout[-2000:]}\n{done.stderr[-4000:]}") from None
+
+
 def venv_python(venv: Path) -> Path:
     return venv / "bin" / "python"
 
@@ -136,16 +153,9 @@ def probe_release(release: Release, capabilities: list[Capability], log=print) -
     shipped = [c for c in capabilities if c.shipped and c.probe]
     payload = json.dumps({"probes": [{"id": c.id, "code": c.probe} for c in shipped]})
     started = time.perf_counter()
-    done = subprocess.run(
-        [str(venv_python(venv)), str(RUNNER)], input=payload, capture_output=True, text=True, timeout=600,
-        cwd=str(venv), env={k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTHONPATH", "DJANGO_ALLOW_ASYNC_UNSAFE")},
-    )
+    data, _stderr = run_json_script(str(venv_python(venv)), RUNNER, payload, cwd=str(venv), timeout=600,
+                           what=f"probe runner for Django {release.version}")
     probing = time.perf_counter() - started
-    try:
-        data = json.loads(done.stdout)
-    except ValueError:
-        raise RuntimeError(f"probe runner for Django {release.version} did not answer JSON "
-                           f"(exit {done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}") from None
     if data.get("setup_error"):
         raise RuntimeError(f"Django {release.version} could not be configured:\n{data['setup_error']}")
     report = ReleaseReport(version=release.version, django=data.get("django"), python=data.get("python"),

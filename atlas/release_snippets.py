@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,7 +22,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from atlas.matrix import ensure_venv, venv_python
+from atlas.matrix import ensure_venv, run_json_script, venv_python
 from atlas.paths import ROOT
 from atlas.versions_data import releases_by_version
 
@@ -81,23 +80,16 @@ def run_snippet_under(release_version: str, snippet_path: str | os.PathLike, che
     if not snippet.is_file():
         raise FileNotFoundError(snippet)
     python = interpreter_for(release_version)
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DJANGO_SETTINGS_MODULE", "PYTHONPATH", "DJANGO_ALLOW_ASYNC_UNSAFE", "PYTHONSTARTUP")}
     payload = json.dumps({"snippet": str(snippet), "check": check_code})
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="atlas-snippet-cwd-") as cwd:  # nothing importable by accident
-        done = subprocess.run([python, str(HARNESS)], input=payload, capture_output=True, text=True,
-                              timeout=timeout, cwd=cwd, env=env)
+        data, stderr = run_json_script(python, HARNESS, payload, cwd=cwd, timeout=timeout,
+                               what=f"snippet harness for Django {release_version}")
     seconds = time.perf_counter() - started
-    try:
-        data = json.loads(done.stdout)
-    except ValueError:
-        raise RuntimeError(f"snippet harness for Django {release_version} did not answer JSON "
-                           f"(exit {done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}") from None
     expected = releases_by_version()[release_version].newest_patch
     if data.get("django") != expected:
         raise RuntimeError(f"{python} runs Django {data.get('django')}, expected {expected}")
     if not data.get("ok"):
-        raise SnippetFailed(release_version, str(snippet.relative_to(ROOT)), data, done.stderr)
+        raise SnippetFailed(release_version, str(snippet.relative_to(ROOT)), data, stderr)
     return SnippetOutcome(release=release_version, django=data["django"], python=data["python"],
                           result=data.get("result"), seconds=seconds)
