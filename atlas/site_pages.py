@@ -4,6 +4,7 @@ A written page asks for rendered content with a line of its own: ``<!-- atlas:NA
 """
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from .errors import DataError
@@ -57,3 +58,13 @@ def fill_placeholders(markdown: str, path: str, available: dict[str, Callable[[]
                 )
             lines[number] = available[name]()
     return "\n".join(lines)
+
+
+CODE_BLOCK = re.compile(r'<div class="(language-[\w-]+ )?highlight"')
+
+
+def exclude_code_from_search(html: str) -> str:
+    """Mark code blocks so Material's search leaves them out: the index (downloaded by every visitor)
+    then holds the prose that answers questions, not every line of every snippet. API names stay
+    findable through the prose and headings that mention them."""
+    return CODE_BLOCK.sub(lambda m: m.group(0) + " data-search-exclude", html)

@@ -60,7 +60,9 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
-    """Notebook pages (docs/**/*.ipynb): check their "atlas" metadata and show the same version line."""
+    """Leave code blocks out of the search index. Notebook pages (docs/**/*.ipynb): check their "atlas"
+    metadata and show the same version line."""
+    html = site_pages.exclude_code_from_search(html)
     if not page.file.src_uri.endswith(".ipynb"):
         return html
     try:

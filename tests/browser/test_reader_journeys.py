@@ -148,7 +148,7 @@ def test_light_dark_toggle_works_and_persists_across_a_reload(page, site_server)
 
 def first_page_with_code(site) -> str:
     for path in site_browser.site_pages(site):
-        if re.search(r'<div class="[^"]*\bhighlight\b[^"]*"><(?:span class="filename"|pre)',
+        if re.search(r'<div class="[^"]*\bhighlight\b[^"]*"[^>]*><(?:span class="filename"|pre)',
                      (site / path / "index.html").read_text()):
             return path
     raise AssertionError("no page of the build shows a code block")

@@ -3,6 +3,7 @@ import re
 
 import pytest
 
+from atlas.paths import ROOT
 from tests.support.sitebuild import build, copy_project
 
 pytestmark = pytest.mark.build
@@ -68,3 +69,14 @@ def test_bad_front_matter_fails_the_build_with_file_line_and_fix(tmp_path):
     assert result.returncode != 0, result.output
     assert "docs/concepts/index.md:5: front matter field 'tested_with' = '6.9' is not a Django feature release " \
         "(known: 3.0, 3.1" in result.output, result.output
+
+
+def test_code_blocks_stay_out_of_the_search_index(built_site):
+    """Every visitor downloads the index: it holds prose and headings, not every line of every snippet."""
+    page = (built_site.site / "use-cases" / "fan-out" / "index.html").read_text()
+    blocks = re.findall(r'<div class="language-python highlight"([^>]*)>', page)
+    assert blocks and all("data-search-exclude" in attrs for attrs in blocks), blocks
+    index = (built_site.site / "search" / "search_index.json").read_text()
+    assert "import httpx" in (ROOT / "snippets" / "fan_out" / "views.py").read_text()  # shown on that page
+    assert "import httpx" not in index
+    assert "fan-out" in index  # the prose is still there
