@@ -83,8 +83,8 @@ def ensure_environment() -> Path:
     return python
 
 
-def run(args: list[str]) -> int:
-    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONDONTWRITEBYTECODE="1")
+def run(args: list[str], **extra_env: str) -> int:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONDONTWRITEBYTECODE="1", **extra_env)
     return subprocess.call(args, cwd=ROOT, env=env)
 
 
@@ -95,7 +95,9 @@ def main(argv: list[str]) -> int:
     command, rest = argv[0], argv[1:]
     python = str(ensure_environment())
     if command == "serve":
-        return run([python, "-m", "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", "--livereload", *rest])
+        # the published site lives under /atlas/; the preview is served at the root of 127.0.0.1:8000
+        return run([python, "-m", "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", "--livereload", *rest],
+                   ATLAS_SITE_URL="http://127.0.0.1:8000/")
     if command == "build":
         return run([python, "-m", "mkdocs", "build", "--strict", *rest])
     if command == "test":

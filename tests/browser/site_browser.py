@@ -39,7 +39,8 @@ TIMEOUT_MS = 15_000
 
 def site_url() -> str:
     # a regex, not a YAML load: mkdocs.yml may hold !!python/name tags that a safe loader rejects
-    found = re.search(r"^site_url:\s*['\"]?([^'\"\s]+)", (ROOT / "mkdocs.yml").read_text(), re.MULTILINE)
+    # the published address: the value, or the default of `!ENV [ATLAS_SITE_URL, "..."]`
+    found = re.search(r"^site_url:.*?(https?://[^'\"\s\]]+)", (ROOT / "mkdocs.yml").read_text(), re.MULTILINE)
     assert found, "mkdocs.yml has no site_url"
     return found.group(1)
 
