@@ -82,8 +82,6 @@ TOPICS: dict[str, str] = {
 FIELDS = ("title", "url", "kind", "author", "year", "django", "topics", "description")
 DESCRIPTION_MAX = 200
 YEAR_MIN = 1990
-# Feature releases offered in the page's release filter (Django's async story starts with 3.0).
-RELEASES = ("3.0", "3.1", "3.2", "4.0", "4.1", "4.2", "5.0", "5.1", "5.2", "6.0", "6.1")
 # Entries written for a release older than this (or before DATED_YEAR, when about Django) are marked dated.
 DATED_BEFORE = (3, 2)
 DATED_YEAR = 2021
@@ -377,7 +375,9 @@ def _entry_html(entry: dict) -> str:
 def _filter_html(entries: list[dict]) -> str:
     used = sorted({topic for entry in entries for topic in entry["topics"]})
     topic_options = "".join(f'<option value="{_esc(t)}">{_esc(t)}</option>' for t in used)
-    release_options = "".join(f'<option value="{r}">Django {r}</option>' for r in RELEASES)
+    from .versions_data import feature_releases  # the page's release filter offers every covered release
+
+    release_options = "".join(f'<option value="{r}">Django {r}</option>' for r in feature_releases())
     return (
         '<form class="atlas-resource-filter" hidden>\n'
         '<label>Topic <select data-filter="topic"><option value="">all topics</option>'
