@@ -150,13 +150,14 @@ def parse(text: str, path: Path, shown: str | None = None, line_offset: int = 0)
     return document, problems
 
 
-def read(path: Path) -> tuple[Document | None, list[str]]:
+def read(path: Path, shown: str | None = None) -> tuple[Document | None, list[str]]:
     path = Path(path)
+    shown = shown or relative(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return None, [problem(relative(path), 1, "", "the file does not exist", "create it (see CONTRIBUTING.md)")]
-    return parse(text, path)
+        return None, [problem(shown, 1, "", "the file does not exist", "create it (see CONTRIBUTING.md)")]
+    return parse(text, path, shown)
 
 
 # ---------------------------------------------------------------------------------------------- schemas
@@ -203,6 +204,8 @@ def _explain(error, doc: Document, root: dict) -> list[str]:
     schema = error.schema if isinstance(error.schema, dict) else {}
     keyword, value = error.validator, error.instance
     fix = schema.get("x-fix")
+    if "propertyNames" in error.absolute_schema_path:  # a key of a mapping: point at the key's own line
+        return [doc.problem(loc + (value,), f"{value!r} is not a valid name", fix or "rename it")]
     if keyword == "required":
         named = re.match(r"^'(.+)' is a required property$", error.message)
         names = [named[1]] if named else [n for n in error.validator_value if isinstance(value, dict) and n not in value]
@@ -304,13 +307,20 @@ class Project:
             return self.fallback / "schemas" / f"{stem}.schema.json"
         return path
 
+    def shown(self, path: Path) -> str:
+        """A path as the project's contributors see it: relative to its root."""
+        try:
+            return str(Path(path).resolve().relative_to(self.root.resolve()))
+        except ValueError:
+            return relative(path)
+
     def data_files(self) -> list[Path]:
         """Every docs/data/NAME.yml|yaml|json of this project."""
         return sorted(p for p in self.data_dir.iterdir() if p.suffix in DATA_SUFFIXES and p.is_file())
 
     def read(self, stem: str) -> tuple[Document | None, list[str]]:
         if stem not in self._documents:
-            self._documents[stem] = read(self.file(stem))
+            self._documents[stem] = read(self.file(stem), self.shown(self.file(stem)))
         return self._documents[stem]
 
     def document(self, stem: str) -> Document | None:

@@ -143,5 +143,5 @@ def check(project) -> list[str]:
     path = project.docs / FAQ_PAGE
     if not path.exists():
         return []
-    shown = str(path.relative_to(project.root))
+    shown = project.shown(path)
     return faq_problems(path.read_text(encoding="utf-8"), shown, project.releases())

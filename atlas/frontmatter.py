@@ -155,7 +155,7 @@ def check(project) -> list[str]:
     for path in sorted(project.docs.rglob("*.md")):
         if project.data_dir in path.parents:
             continue
-        shown = str(path.relative_to(project.root)) if project.root in path.parents else relative(path)
+        shown = project.shown(path)
         problems += page_problems(path.read_text(encoding="utf-8"), shown, releases, tags)[2]
     return problems
 

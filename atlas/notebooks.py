@@ -64,7 +64,7 @@ def check(project) -> list[str]:
     releases, tags = project.releases(), project.vocabulary("tags")
     problems = []
     for path in sorted(project.docs.rglob("*.ipynb")):
-        shown = str(path.relative_to(project.root)) if project.root in path.parents else relative(path)
+        shown = project.shown(path)
         doc, found = read_notebook(path, shown)
         problems += found if doc is None else found + notebook_problems(doc, releases, tags)[2]
     return problems

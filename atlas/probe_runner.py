@@ -15,7 +15,6 @@ probe_urls, asyncio.
 """
 import asyncio
 import inspect
-import io
 import json
 import logging
 import os

@@ -22,7 +22,7 @@ from typing import Callable
 
 from . import faq, frontmatter, notebooks, versions_data
 from .datafile import Project, in_file_order, problem
-from .paths import ROOT, relative
+from .paths import ROOT
 
 # Data files whose schema another workstream is adding; remove a name once its schema is merged.
 SCHEMA_PENDING = frozenset({"resources"})
@@ -33,7 +33,7 @@ def data_file_problems(project: Project) -> list[str]:
     """Each data file against the schema with the same stem."""
     problems = []
     for path in project.data_files():
-        shown = _shown(project, path)
+        shown = project.shown(path)
         if not project.schema_file(path.stem).exists():
             if path.stem not in SCHEMA_PENDING:
                 problems.append(problem(shown, 1, "", "the file has no schema",
@@ -51,13 +51,13 @@ def check_lock(project: Project) -> list[str]:
     text = lock.read_text(encoding="utf-8")
     match = re.search(r"^django==(\d+)\.(\d+)\S*", text, re.IGNORECASE | re.MULTILINE)
     if not match:
-        return [problem(_shown(project, lock), 1, "django", "has no pin", "pin Django, e.g. django==6.1.3")]
+        return [problem(project.shown(lock), 1, "django", "has no pin", "pin Django, e.g. django==6.1.3")]
     release = f"{match[1]}.{match[2]}"
     releases = project.releases()
     if not releases or release in releases:
         return []
     line = text[:match.start()].count("\n") + 1
-    return [problem(_shown(project, lock), line, "django", f"{match[0]} is release {release}, which "
+    return [problem(project.shown(lock), line, "django", f"{match[0]} is release {release}, which "
                     "docs/data/releases.yml does not have",
                     "add its entry to docs/data/releases.yml: pages say their code is tested with it")]
 
@@ -75,32 +75,25 @@ CHECKS: list[Callable] = [
 ]
 
 
-def discovered_checks() -> list[Callable]:
-    """`check` functions of atlas/ modules (other than the ones in CHECKS), in module order."""
-    package = Path(__file__).resolve().parent
+def discovered_checks(package: Path = Path(__file__).resolve().parent) -> list[Callable]:
+    """`check` functions of the package's modules (other than the ones in CHECKS), in module order."""
     found = []
     for path in sorted(package.rglob("*.py")):
         if not CHECK_DEF.search(path.read_text(encoding="utf-8")):
             continue
-        name = ".".join(("atlas",) + path.relative_to(package).with_suffix("").parts)
+        parts = path.relative_to(package).with_suffix("").parts
+        name = ".".join((package.name,) + (parts[:-1] if parts[-1] == "__init__" else parts))
         function = getattr(importlib.import_module(name), "check", None)
         if callable(function) and function not in CHECKS:
             found.append(function)
     return found
 
 
-def _shown(project: Project, path: Path) -> str:
-    try:
-        return str(Path(path).relative_to(project.root))
-    except ValueError:
-        return relative(path)
-
-
-def problems(project: Project | None = None) -> list[str]:
+def problems(project: Project | None = None, checks: list[Callable] | None = None) -> list[str]:
     """Every problem of the project (default: this repository), sorted by file and line."""
     project = project or Project()
     found: list[str] = []
-    for check in CHECKS + discovered_checks():
+    for check in checks if checks is not None else CHECKS + discovered_checks():
         takes_project = bool(inspect.signature(check).parameters)
         try:
             found += check(project) if takes_project else check()
