@@ -116,9 +116,14 @@ def _record_lines(node, loc: tuple, lines: dict, duplicates: list, offset: int) 
 
 
 def parse(text: str, path: Path, shown: str | None = None, line_offset: int = 0) -> tuple[Document | None, list[str]]:
-    """(document, problems) for YAML text; a syntax error gives (None, [its problem])."""
+    """(document, problems) for YAML or JSON text; a syntax error gives (None, [its problem]).
+
+    JSON is read with the json module (it decides what the data is) and composed as YAML for its lines.
+    `line_offset` is added to every line (front matter starts on a page's second line).
+    """
     shown = shown or relative(path)
-    if path.suffix == ".json":
+    is_json = path.suffix in (".json", ".ipynb")
+    if is_json:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
@@ -127,12 +132,12 @@ def parse(text: str, path: Path, shown: str | None = None, line_offset: int = 0)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
-        if path.suffix != ".json":
+        if not is_json:
             data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
+        if is_json:  # valid JSON that PyYAML cannot compose: keep the data, without lines
+            return Document(path, shown, data, {(): 1 + line_offset}), []
         mark = getattr(error, "problem_mark", None)
-        if path.suffix == ".json":  # valid JSON that PyYAML cannot read: keep the data, lose the lines
-            return Document(path, shown, data), []
         return None, [problem(shown, (mark.line + 1 if mark else 1) + line_offset, "",
                               f"not valid YAML ({getattr(error, 'problem', None) or error})",
                               "fix the syntax on that line (quote values that contain ': ' or start with a symbol)")]

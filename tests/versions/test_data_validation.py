@@ -4,13 +4,17 @@ import textwrap
 
 import pytest
 
+from atlas.datafile import Project
 from atlas.errors import DataError
+from atlas.paths import DATA
 from atlas.versions_data import (
+    check_use_cases,
     feature_releases,
     load_all,
     load_capabilities,
     load_releases,
     load_roadmap,
+    requirements,
     use_cases,
 )
 
@@ -266,3 +270,28 @@ def test_each_roadmap_rule_refuses_bad_input_with_its_exact_message(tmp_path, ch
     old, new = change
     assert old in ROADMAP
     assert problems_of(tmp_path, ROADMAP.replace(old, new), "roadmap.yml", load_roadmap) == [expected]
+
+
+# -- vocabularies: use_cases.yml, requires.yml ------------------------------------------------------
+
+
+def test_use_case_vocabulary_rules(tmp_path):
+    write(tmp_path, textwrap.dedent("""\
+        dashboard: {title: Live dashboards, page: use-cases/dashboard.md}
+        chat: {title: Chat, page: use-cases/chat.md}
+        uploads: {title: Uploads}
+        Fan Out: {title: Fan-out, page: use-cases/fan-out.md}
+        """), "use_cases.yml")
+    project = Project(data_dir=tmp_path, fallback=DATA)
+    found = [p.replace(f"{tmp_path}/", "") for p in project.validate_file("use_cases") + check_use_cases(project)]
+    assert sorted(found) == [
+        "use_cases.yml:2: chat.page: 'use-cases/chat.md' does not exist under docs/ — fix the path, or write the page first",
+        'use_cases.yml:3: uploads.page: is missing — add it, for example `page: "use-cases/dashboard.md"`',
+        "use_cases.yml:4: Fan Out: 'Fan Out' is not a valid name — write it in kebab-case: lowercase letters, digits and "
+        "dashes, e.g. async-views",
+    ]
+
+
+def test_vocabularies_are_read_in_file_order():
+    assert list(use_cases())[:3] == ["real-time-chat", "server-sent-events", "long-polling"]
+    assert requirements()["none"] == "nothing beyond Django"
