@@ -351,3 +351,13 @@ class Project:
         """A mapping file (tags, use_cases, requirements): its keys with their values."""
         doc = self.document(stem)
         return dict(doc.data) if doc and isinstance(doc.data, dict) else {}
+
+
+def load_vocabulary(stem: str, path: Path | str | None = None) -> dict:
+    """A checked vocabulary file, docs/data/STEM.yml (tags, use_cases, requires, ...), as {id: meaning}.
+
+    `path` points at another copy (tests); DataError lists every problem against its schema.
+    """
+    project = Project.for_file(Path(path) if path is not None else None, stem)
+    raise_problems(project.validate_file(stem))
+    return project.vocabulary(stem)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .datafile import load_schema, parse, problem, raise_problems, schema_problems
+from .datafile import load_schema, load_vocabulary, parse, problem, raise_problems, schema_problems
 from .django_range import DjangoRange, RangeError, parse_range
 from .errors import DataError
 from .paths import DATA, ROOT, relative
@@ -36,11 +36,7 @@ def feature_releases(data_dir: Path = DATA) -> list[str]:
 
 def known_tags(data_dir: Path = DATA) -> dict[str, str]:
     """Allowed tags and what each one means, from docs/data/tags.yml."""
-    from .datafile import Project
-
-    project = Project(data_dir=Path(data_dir), fallback=DATA)
-    raise_problems(project.validate_file("tags"))
-    return project.vocabulary("tags")
+    return load_vocabulary("tags", None if Path(data_dir) == DATA else Path(data_dir) / "tags.yml")
 
 
 def locked_django(lock: Path = LOCK) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from atlas.datafile import Document, Project, raise_problems
+from atlas.datafile import Document, Project, load_vocabulary, raise_problems
 from atlas.django_range import release_key
 from atlas.paths import DATA
 
@@ -373,19 +373,12 @@ def releases_by_version(path: Path | str | None = None) -> dict[str, Release]:
 
 def use_cases(path: Path | str | None = None) -> dict[str, tuple[str, str]]:
     """Use case id -> (title, page under docs/), in matrix order, from docs/data/use_cases.yml."""
-    doc = _vocabulary(path, "use_cases")
-    return {key: (value["title"], value["page"]) for key, value in doc.data.items()}
+    return {key: (value["title"], value["page"]) for key, value in load_vocabulary("use_cases", path).items()}
 
 
 def requirements(path: Path | str | None = None) -> dict[str, str]:
     """Requirement id -> how the matrix words it, from docs/data/requires.yml."""
-    return dict(_vocabulary(path, "requires").data)
-
-
-def _vocabulary(path, stem: str) -> Document:
-    project = Project.for_file(Path(path) if path is not None else None, stem)
-    raise_problems(project.validate_file(stem))
-    return project.document(stem)
+    return load_vocabulary("requires", path)
 
 
 def load_all() -> tuple[list[Release], list[Capability], list[RoadmapItem]]:

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from atlas.frontmatter import tested_with_label
+from atlas import frontmatter
 from atlas.paths import ROOT
 from tests.support.sitebuild import build, copy_project
 
@@ -18,7 +18,7 @@ def test_strict_build_has_no_warning(built_site):
 def test_pages_show_their_django_versions(built_site):
     html = (built_site.site / "learn" / "index.html").read_text()
     assert "Applies to <strong>Django 4.2 and later</strong>" in html
-    assert f"code tested with <strong>{tested_with_label()}</strong>" in html  # the Django of requirements.lock
+    assert f"code tested with <strong>{frontmatter.tested_with_label()}</strong>" in html  # the Django of requirements.lock
     assert '<meta name="description" content="An ordered path' in html
 
 
