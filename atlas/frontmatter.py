@@ -128,7 +128,10 @@ def page_problems(text: str, shown: str, releases: list[str], tags: dict) -> tup
 
 
 def validate(meta: dict, text: str, path: str, releases: list[str], tags: dict[str, str]) -> DjangoRange:
-    """Check one Markdown page's front matter; DataError lists every problem with its line."""
+    """Check one Markdown page's front matter; DataError lists every problem with its line.
+
+    `meta` is what `split` returned; the rules read `text` again, since they need each field's line.
+    """
     _meta, applies, problems = page_problems(text, path, releases, tags)
     raise_problems(problems)
     return applies
