@@ -15,11 +15,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
 
 from .errors import DataError
 from .paths import DATA, ROOT, relative
@@ -252,9 +254,16 @@ def _explain(error, doc: Document, root: dict) -> list[str]:
     return [doc.problem(loc, error.message, fix or f"see the schema for {doc.shown}")]
 
 
+@lru_cache(maxsize=32)
+def _validator(schema_text: str) -> Draft202012Validator:
+    schema = json.loads(schema_text)
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
 def schema_problems(doc: Document, schema: dict) -> list[str]:
     """Every way `doc` breaks `schema`, in file order, each as one problem line."""
-    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    validator = _validator(json.dumps(schema, sort_keys=True))
     found = []
     for error in validator.iter_errors(doc.data):
         for text in _explain(error, doc, schema):
@@ -263,9 +272,8 @@ def schema_problems(doc: Document, schema: dict) -> list[str]:
 
 
 def load_schema(path: Path) -> dict:
-    schema = json.loads(Path(path).read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
-    return schema
+    """A JSON Schema file (a fresh dict each call; the schema itself is checked when first used)."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 # ---------------------------------------------------------------------------------------------- project
@@ -336,7 +344,16 @@ class Project:
         doc, problems = self.read(stem)
         if doc is None:
             return problems
-        return problems + schema_problems(doc, load_schema(self.schema_file(stem)))
+        path = self.schema_file(stem)
+        try:
+            return problems + schema_problems(doc, load_schema(path))
+        except json.JSONDecodeError as error:
+            return problems + [problem(self.shown(path), error.lineno, "", f"not valid JSON ({error.msg})",
+                                       "fix the syntax on that line")]
+        except SchemaError as error:
+            where = "/".join(map(str, error.path)) or "(top)"
+            return problems + [problem(self.shown(path), 1, where, f"is not valid JSON Schema ({error.message})",
+                                       "fix it (draft 2020-12, https://json-schema.org/draft/2020-12)")]
 
     # Tolerant views for cross-file checks: a broken file yields what can be read, never an exception.
 

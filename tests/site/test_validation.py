@@ -172,3 +172,15 @@ def test_labels():
     assert [r.label() for r in (DjangoRange("4.2", None), DjangoRange("4.1", "5.2"), DjangoRange("5.0", "5.0"),
                                 DjangoRange(None, None))] == [
         "Django 4.2 and later", "Django 4.1 to 5.2", "Django 5.0", "any Django release"]
+
+
+def test_a_broken_schema_is_a_problem_of_the_schema_file(scratch):
+    schema = scratch / "docs" / "data" / "schemas" / "tags.schema.json"
+    edit(schema, '"type": "object"', '"type": "dictionary"')
+    found = validation.data_file_problems(Project(scratch))
+    assert len(found) == 1 and found[0].startswith(
+        "docs/data/schemas/tags.schema.json:1: type: is not valid JSON Schema ("), found
+    schema.write_text("{\n  nope\n}\n")
+    assert validation.data_file_problems(Project(scratch)) == [
+        "docs/data/schemas/tags.schema.json:2: not valid JSON (Expecting property name enclosed in double quotes) — "
+        "fix the syntax on that line"]
