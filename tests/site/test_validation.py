@@ -184,3 +184,11 @@ def test_a_broken_schema_is_a_problem_of_the_schema_file(scratch):
     assert validation.data_file_problems(Project(scratch)) == [
         "docs/data/schemas/tags.schema.json:2: not valid JSON (Expecting property name enclosed in double quotes) — "
         "fix the syntax on that line"]
+
+
+def test_resource_problems_are_part_of_the_run(scratch):
+    edit(scratch / "docs" / "data" / "resources.yml", "kind: official-docs", "kind: manual")
+    found = validation.check_resources(Project(scratch))
+    assert found and found[0].startswith("docs/data/resources.yml: entry 1 (")
+    assert "kind = 'manual': is not a known kind" in found[0]
+    assert found[0] in validation.problems(Project(scratch), checks=validation.CHECKS)
