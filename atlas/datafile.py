@@ -263,7 +263,7 @@ def _validator(schema_text: str) -> Draft202012Validator:
 
 def schema_problems(doc: Document, schema: dict) -> list[str]:
     """Every way `doc` breaks `schema`, in file order, each as one problem line."""
-    validator = _validator(json.dumps(schema, sort_keys=True))
+    validator = _validator(json.dumps(schema))
     found = []
     for error in validator.iter_errors(doc.data):
         for text in _explain(error, doc, schema):

@@ -94,6 +94,7 @@ class Capability:
     tracked_by: Link | None = None
     checked: dt.date | None = None
     line: int | None = None
+    added_patch: str | None = None  # the patch release that first shipped it, when not X.Y itself
 
     @property
     def shipped(self) -> bool:
@@ -127,6 +128,9 @@ class RoadmapItem:
     checked: dt.date
     related: tuple[str, ...] = ()
     line: int | None = None
+    coming_next: bool = False       # shown on the home page's "Coming next" line
+    release: str | None = None      # status merged: the release it is merged for
+    section: str | None = None      # status merged: the heading of that release's notes
 
 
 # --------------------------------------------------------------------------------------------------
@@ -217,6 +221,10 @@ def check_capabilities(project: Project) -> list[str]:
             if isinstance(item, dict):
                 problems += _unknown_release(doc, (index, "changed", number, "version"), item.get("version"), releases)
         added, removed = entry.get("added"), entry.get("removed")
+        patch = entry.get("added_patch")
+        if isinstance(added, str) and isinstance(patch, str) and not re.fullmatch(re.escape(added) + r"\.[1-9]\d*", patch):
+            problems.append(doc.problem((index, "added_patch"), f"{patch!r} is not a patch release of {added}",
+                                        f'write the patch of {added} that first shipped it, such as "{added}.1"'))
         if added in releases and removed in releases and release_key(removed) <= release_key(added):
             problems.append(doc.problem((index, "removed"), f"{removed!r} is not later than added ({added!r})",
                                         "a capability is removed in a release after the one that added it"))
@@ -321,6 +329,7 @@ def _parse_capabilities(path) -> list[Capability]:
             requires=tuple(e.get("requires", ())), use_cases=tuple(e.get("use_cases", ())),
             source=Source(source["file"], source["section"]) if source else None, probe=e.get("probe", ""),
             tracked_by=_link(e.get("tracked_by")), checked=_date(e.get("checked")), line=doc.line((index,)),
+            added_patch=e.get("added_patch"),
         ))
     return capabilities
 
@@ -330,7 +339,8 @@ def _parse_roadmap(path) -> list[RoadmapItem]:
     return [
         RoadmapItem(id=e["id"], title=e["title"], status=e["status"], summary=e["summary"],
                     source=_link(e["source"]), checked=_date(e["checked"]), related=tuple(e.get("related", ())),
-                    line=doc.line((index,)))
+                    line=doc.line((index,)), coming_next=e.get("coming_next", False), release=e.get("release"),
+                    section=e.get("section"))
         for index, e in enumerate(doc.data)
     ]
 

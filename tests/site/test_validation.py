@@ -55,8 +55,8 @@ def test_one_run_reports_every_problem_of_every_kind_of_file(scratch):
 
     found = validation.problems(Project(scratch), checks=validation.CHECKS)
     expected = [
-        "docs/data/roadmap.yml:{}: django-6-2-lts.status: 'rumoured' is not allowed — use one of: shipped, accepted, "
-        "proposed, discussed".format(line_of(roadmap, "status: accepted")),
+        "docs/data/roadmap.yml:{}: django-6-2-lts.status: 'rumoured' is not allowed — use one of: shipped, merged, "
+        "accepted, proposed, discussed".format(line_of(roadmap, "status: accepted")),
         "docs/data/stray.yml:1: the file has no schema — add docs/data/schemas/stray.schema.json (JSON Schema, draft 2020-12)",
         "docs/data/tags.yml:2: Odd Tag: 'Odd Tag' is not a valid name — write it in kebab-case: lowercase letters, digits "
         "and dashes, e.g. async-views",

@@ -123,7 +123,7 @@ CAPABILITY_CASES = {
                    "capabilities.yml:3: queryset-async-methods.apis: 'QuerySet.aget()' is a string, not a list — write a list"),
     "unknown-field": (("  support: partial\n", "  support: partial\n  suport: full\n"),
                       "capabilities.yml:6: queryset-async-methods.suport: is not a known field — remove or rename it "
-                      "(known: id, name, status, apis, added, removed, changed, support, notes, requires, use_cases, "
+                      "(known: id, name, status, apis, added, added_patch, removed, changed, support, notes, requires, use_cases, "
                       "source, probe, tracked_by, checked)"),
     "partial-without-notes": (('  notes: "Runs in a thread."\n', ""),
                               "capabilities.yml:1: queryset-async-methods.notes: is missing for partial support — "
@@ -256,7 +256,7 @@ ROADMAP = textwrap.dedent(
     ("change", "expected"),
     [
         (("status: accepted", "status: rumoured"), "roadmap.yml:3: django-6-2.status: 'rumoured' is not allowed — "
-                                                   "use one of: shipped, accepted, proposed, discussed"),
+                                                   "use one of: shipped, merged, accepted, proposed, discussed"),
         (('  source: {url: "https://docs.djangoproject.com/en/dev/releases/6.2/", title: "notes"}\n', ""),
          'roadmap.yml:1: django-6-2.source: is missing — add it, for example '
          '`source: {"url": "https://code.djangoproject.com/ticket/33882", "title": "Ticket #33882"}`'),
@@ -295,3 +295,27 @@ def test_use_case_vocabulary_rules(tmp_path):
 def test_vocabularies_are_read_in_file_order():
     assert list(use_cases())[:3] == ["real-time-chat", "server-sent-events", "long-polling"]
     assert requirements()["none"] == "nothing beyond Django"
+
+
+# -- fields for keeping current: added_patch, merged roadmap items, coming_next -----------------------
+
+
+def test_capability_added_patch(tmp_path):
+    text = GOOD.replace('  added: "4.1"\n', '  added: "4.1"\n  added_patch: "4.1.4"\n')
+    assert load_capabilities(write(tmp_path, text))[0].added_patch == "4.1.4"
+    assert problems_of(tmp_path, text.replace('"4.1.4"', '"4.2.1"')) == [
+        "capabilities.yml:5: queryset-async-methods.added_patch: '4.2.1' is not a patch release of 4.1 — write the "
+        'patch of 4.1 that first shipped it, such as "4.1.1"']
+    missing = GOOD.replace("  status: missing\n", '  status: missing\n  added_patch: "5.0.1"\n')
+    assert problems_of(tmp_path, missing) == [
+        "capabilities.yml:16: async-transactions.added_patch: is not allowed here — remove it, or set status: shipped"]
+
+
+def test_roadmap_merged_item_needs_release_and_section(tmp_path):
+    merged = ROADMAP.replace("status: accepted", "status: merged")
+    assert problems_of(tmp_path, merged, "roadmap.yml", load_roadmap) == [
+        'roadmap.yml:1: django-6-2.release: is missing — add it, for example `release: "6.2"`',
+        'roadmap.yml:1: django-6-2.section: is missing — add it, for example `section: "Python compatibility"`']
+    item = load_roadmap(write(tmp_path, merged + '  release: "6.2"\n  section: Tasks\n  coming_next: true\n',
+                              "roadmap.yml"))[0]
+    assert (item.status, item.release, item.section, item.coming_next) == ("merged", "6.2", "Tasks", True)
