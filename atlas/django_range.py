@@ -30,8 +30,11 @@ class DjangoRange:
     def any(self) -> bool:
         return self.low is None
 
-    def label(self) -> str:
-        """For prose: "Django 4.2 and later", "Django 4.1 to 5.2", "Django 5.0", "any Django release"."""
+    def label(self, releases: list[str] | None = None) -> str:
+        """For prose: "Django 4.2 and later", "Django 4.1 to 5.2", "Django 5.0", "any Django release".
+
+        (`releases` is accepted for callers written when the label needed the list; it no longer does.)
+        """
         if self.low is None:
             return "any Django release"
         if self.high == self.low:

@@ -16,11 +16,12 @@ import re
 from pathlib import Path
 
 from .datafile import load_schema, load_vocabulary, parse, problem, raise_problems, schema_problems
-from .django_range import DjangoRange, RangeError, parse_range
+from . import django_range
+from .django_range import DjangoRange, RangeError
 from .errors import DataError
 from .paths import DATA, ROOT, relative
 
-__all__ = ["DjangoRange", "feature_releases", "known_tags", "split", "metadata_problems", "validate",
+__all__ = ["DjangoRange", "feature_releases", "known_tags", "parse_range", "split", "metadata_problems", "validate",
            "check_page", "with_banner", "version_banner", "tested_with_label", "locked_django"]
 
 PAGE_SCHEMA = DATA / "schemas" / "page.schema.json"
@@ -53,6 +54,17 @@ def tested_with_label(page: str | None = None, lock: Path = LOCK) -> str:
     `page` (its path under docs/) lets a later version name the releases that page's code ran on.
     """
     return "Django " + ".".join(locked_django(lock).split(".")[:2])
+
+
+def parse_range(value, releases: list[str], where: str, **options) -> DjangoRange:
+    """A range read somewhere other than page metadata (a version tab's label, ...): DataError naming `where`.
+
+    The grammar and options are atlas.django_range.parse_range's.
+    """
+    try:
+        return django_range.parse_range(value, releases, **options)
+    except RangeError as error:
+        raise DataError(f"{where}: {error}") from None
 
 
 def split(text: str, path: str) -> tuple[dict, str, int]:
@@ -99,7 +111,7 @@ def metadata_problems(doc, loc: tuple, schema: dict, releases: list[str], tags: 
     applies = None
     if "django" in meta:
         try:
-            applies = parse_range(meta["django"], releases)
+            applies = django_range.parse_range(meta["django"], releases)
         except RangeError as error:
             what, _, fix = str(error).partition(" — ")
             if isinstance(meta["django"], str):  # a wrong type is already the schema's problem

@@ -107,3 +107,11 @@ def test_tested_with_comes_from_the_lock(tmp_path):
     assert frontmatter.tested_with_label(lock=lock) == "Django 7.3"
     assert frontmatter.tested_with_label() == "Django " + ".".join(frontmatter.locked_django().split(".")[:2])
     assert frontmatter.locked_django() in (ROOT / "requirements.lock").read_text()
+
+
+def test_ranges_read_elsewhere_name_their_place():
+    assert frontmatter.parse_range("4.1-5.0", RELEASES, "docs/x.md: tab 'Django 4.1 – 5.0'").label(RELEASES) == \
+        "Django 4.1 to 5.0"
+    with pytest.raises(DataError) as error:
+        frontmatter.parse_range("4.3+", RELEASES, "docs/x.md: tab 'Django 4.3+'")
+    assert str(error.value).startswith("docs/x.md: tab 'Django 4.3+': '4.3+' names 4.3, which is not a Django feature release")

@@ -319,3 +319,11 @@ def test_roadmap_merged_item_needs_release_and_section(tmp_path):
     item = load_roadmap(write(tmp_path, merged + '  release: "6.2"\n  section: Tasks\n  coming_next: true\n',
                               "roadmap.yml"))[0]
     assert (item.status, item.release, item.section, item.coming_next) == ("merged", "6.2", "Tasks", True)
+
+
+def test_old_constant_names_are_derived_from_the_data():
+    from atlas import versions_data
+
+    assert versions_data.KNOWN_RELEASES == tuple(RELEASES)
+    assert versions_data.USE_CASES == use_cases() and versions_data.REQUIRES == requirements()
+    assert not hasattr(versions_data, "TESTED_WITH")  # "tested with" comes from requirements.lock
