@@ -49,6 +49,7 @@ def parse_range(value, releases: list[str], *, allow_any: bool = False, allow_ol
 
     allow_any: accept "any" (not tied to a release). allow_older: accept releases older than the first
     known one (material written for Django 2.x), as long as they look like a release number.
+    With no known releases (releases.yml itself is broken, and says so) only the form is checked.
     """
     forms = FORMS + (' or "any"' if allow_any else "")
     if not isinstance(value, str):
@@ -63,7 +64,7 @@ def parse_range(value, releases: list[str], *, allow_any: bool = False, allow_ol
     low = match["low"]
     high = None if match["plus"] else (match["high"] or low)
     for version in (low, high):
-        if version is None or version in releases:
+        if version is None or version in releases or not releases:
             continue
         older = releases and release_key(version) < release_key(releases[0]) and release_key(version)[0] >= 1
         if allow_older and older:

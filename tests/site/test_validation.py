@@ -192,3 +192,9 @@ def test_resource_problems_are_part_of_the_run(scratch):
     assert found and found[0].startswith("docs/data/resources.yml: entry 1 (")
     assert "kind = 'manual': is not a known kind" in found[0]
     assert found[0] in validation.problems(Project(scratch), checks=validation.CHECKS)
+
+
+def test_a_broken_release_file_is_reported_once_not_on_every_page(scratch):
+    edit(scratch / "docs" / "data" / "releases.yml", '- version: "3.0"', "- version: [3.0")
+    found = validation.problems(Project(scratch), checks=validation.CHECKS)
+    assert len(found) == 1 and found[0].startswith("docs/data/releases.yml:"), "\n".join(found)
