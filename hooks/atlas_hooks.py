@@ -27,6 +27,7 @@ _tags: dict[str, str] = {}
 def on_config(config):
     try:
         _releases[:] = frontmatter.feature_releases()
+        config["extra"]["atlas_releases"] = list(_releases)  # the "My Django" picker's choices (main.html)
         _tags.clear()
         _tags.update(frontmatter.known_tags())
     except (OSError, KeyError, TypeError) as error:
