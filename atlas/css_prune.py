@@ -4,7 +4,8 @@ mkdocs-jupyter inlines all of JupyterLab's stylesheet (about 600 KB) into every 
 rendered notebook uses a few dozen of its classes. ``prune(css, html)`` keeps:
 
 * style rules with at least one selector whose class names all occur in the page (selectors without a
-  class, such as ``pre`` or ``:root``, are kept: they may match);
+  class, such as ``pre`` or ``:root``, are kept: they may match; classes inside ``:not()`` and other
+  functional pseudo-classes do not count);
 * at-rule blocks (``@media``, ``@supports``) that still hold a rule after pruning; ``@keyframes`` whose
   name a kept declaration uses; other at-rules as they are;
 * custom properties (``--jp-…``) only when a kept declaration uses them, directly or through another
@@ -19,6 +20,9 @@ from dataclasses import dataclass, field
 
 COMMENT = re.compile(r"/\*.*?\*/", re.S)
 CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+# :not(.a) matches where .a is absent, :is()/:where()/:has() may match without each class: their
+# arguments never make a selector unused (no nesting deeper than one level in these stylesheets)
+FUNCTIONAL_PSEUDO = re.compile(r":[\w-]+\([^()]*\)")
 HTML_CLASS = re.compile(r'class="([^"]*)"')
 VAR = re.compile(r"var\(\s*(--[\w-]+)")
 ANIMATION = re.compile(r"animation(?:-name)?\s*:\s*([^;]+)")
@@ -137,7 +141,8 @@ def _keep_rules(blocks: list[Block], used: set[str]) -> list[Block]:
         elif block.prelude.startswith("@"):
             kept.append(block)
         else:
-            selectors = [s for s in _split_selectors(block.prelude) if set(CLASS.findall(s)) <= used]
+            selectors = [s for s in _split_selectors(block.prelude)
+                         if set(CLASS.findall(FUNCTIONAL_PSEUDO.sub("", s))) <= used]
             if selectors:
                 kept.append(Block(", ".join(selectors), block.body))
     return kept

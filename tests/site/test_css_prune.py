@@ -42,3 +42,10 @@ def test_at_rules_follow_their_content():
 def test_data_urls_with_semicolons_stay_whole():
     out = prune(".x { --icon: url(data:image/svg+xml;base64,AAA=); background: var(--icon) }", '<b class="x">')
     assert "--icon: url(data:image/svg+xml;base64,AAA=)" in out
+
+
+def test_a_class_the_page_lacks_inside_not_keeps_the_rule():
+    css = ".cell:not(.active) .prompt { color: grey } .cell:is(.dirty) .prompt { color: red }"
+    out = prune(css, '<div class="cell"><span class="prompt">')
+    assert ".cell:not(.active) .prompt { color: grey }" in out
+    assert ".cell:is(.dirty) .prompt { color: red }" in out
