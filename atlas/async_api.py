@@ -168,16 +168,20 @@ def execution_by_name(apis: list[dict]) -> dict[str, tuple[str, str]]:
             via = None
             target = a.get("delegates_to")
             if target and target in result and result[target][0] == "thread":
-                via = target
+                via = f"delegates to {short_name(target)}"
             for awaited in a["awaits"]:
                 if via:
                     break
                 candidates = _candidates(a, awaited, by_name, members)
                 threaded = [c for c in candidates if result.get(c, ("", ""))[0] == "thread"]
-                if threaded:
-                    via = threaded[0]
+                if threaded and _receiver_known(a, awaited, by_name):
+                    via = f"awaits {short_name(threaded[0])}"
+                elif threaded:
+                    # the receiver's class is not known statically (backend.ahas_perm, request.session.aget)
+                    via = (f"awaits .{awaited}(); {len(threaded)} of the {len(candidates)} APIs of that name "
+                           f"hand work to a thread (e.g. {short_name(threaded[0])})")
             if via:
-                result[a["name"]] = ("thread", f"awaits {short_name(via)}")
+                result[a["name"]] = ("thread", via)
                 changed = True
     for a in apis:
         if a["name"] in result:
@@ -211,6 +215,16 @@ def execution_by_name(apis: list[dict]) -> dict[str, tuple[str, str]]:
 
 # The server's receive/send: async by the ASGI contract.
 ASGI_CALLABLES = ("receive", "send")
+
+
+def _receiver_known(a: dict, awaited: str, by_name: dict) -> bool:
+    """True when the awaited name is this API's own super() call, a method of its class or a function."""
+    owner = owner_of(a["name"], a["member"])
+    if awaited == a["member"] and a.get("overrides") in by_name:
+        return True
+    if f"{owner}.{awaited}" in by_name:
+        return True
+    return any(n.endswith("." + awaited) and v["kind"] == "function" for n, v in by_name.items())
 
 
 def _candidates(a: dict, awaited: str, by_name: dict, members: dict) -> list[str]:
@@ -305,8 +319,9 @@ def area_of(name: str, scope: dict) -> str | None:
     return None
 
 
-def anchor_of(name: str) -> str:
-    return "api-" + re.sub(r"[^a-z0-9]+", "-", short_name(name).lower()).strip("-")
+def anchor_of(short: str) -> str:
+    """'QuerySet.aget' -> 'api-queryset-aget': stable as long as the API keeps its name."""
+    return "api-" + re.sub(r"[^a-z0-9]+", "-", short.lower()).strip("-")
 
 
 def build_index(collected: dict[str, dict], releases: list[Release], capabilities: list[Capability],
@@ -326,6 +341,18 @@ def build_index(collected: dict[str, dict], releases: list[Release], capabilitie
     for version in versions:
         resolved.update({k: v for k, v in collected[version].get("resolved", {}).items() if v})
     mapping = map_to_capabilities({n: e["latest"] for n, e in merged.items()}, capabilities, scope, resolved)
+    shorts: dict[str, int] = {}
+    for name in merged:
+        shorts[short_name(name)] = shorts.get(short_name(name), 0) + 1
+
+    def unique_short(name: str) -> str:
+        """Class.method, with the module's last part when two classes share a name (db.SessionStore.aload)."""
+        short = short_name(name)
+        if shorts[short] > 1 and short != name:
+            module = name[: -len(short) - 1]
+            return f"{module.rsplit('.', 1)[-1]}.{short}"
+        return short
+
     out = []
     for name in sorted(merged):
         entry = merged[name]
@@ -337,9 +364,9 @@ def build_index(collected: dict[str, dict], releases: list[Release], capabilitie
         m = mapping[name]
         out.append({
             "name": name,
-            "short": short_name(name),
+            "short": unique_short(name),
             "member": api["member"],
-            "anchor": anchor_of(name),
+            "anchor": anchor_of(unique_short(name)),
             "area": area_of(name, scope),
             "kind": api["kind"],
             "flavour": api["flavour"],
