@@ -27,6 +27,7 @@ from pathlib import Path
 
 import yaml
 
+from atlas import async_api_docs
 from atlas.errors import DataError
 from atlas.paths import DATA, ROOT, relative
 from atlas.versions_data import Capability, Release, load_capabilities, load_releases, release_key
@@ -386,6 +387,10 @@ def build_index(collected: dict[str, dict], releases: list[Release], capabilitie
             "mapped_by": m.how or None,
             "exclusion": m.exclusion,
         })
+    by_name = {a["name"]: a for a in out}
+    for api in out:
+        # Django's own reference (from the release sdists' docs): the newest release that documents it.
+        api["reference"] = async_api_docs.reference_for(api, releases, scope["aliases"], by_name)
     return {
         "$schema": "schemas/async_api.schema.json",
         "about": "Every public async callable of each Django feature release, collected from the installed "
