@@ -39,7 +39,20 @@ def _grouped(apis: list[dict]) -> list[tuple[str, str, list[dict]]]:
             for area in sorted(groups, key=order.index)]
 
 
-def _entry(api: dict, caps: dict, page_dir: str) -> list[str]:
+def spellings(api: dict, aliases: dict) -> list[str]:
+    """How readers write it: request.session.aget for SessionBase.aget, request.auser for the auser function."""
+    owner = api["name"][: -len(api["member"]) - 1]
+    found = []
+    for alias, target in aliases.items():
+        targets = target if isinstance(target, list) else [target]
+        if api["kind"] == "function" and api["name"] in targets:
+            found.append(alias)
+        elif api["kind"] != "function" and owner in targets:
+            found.append(f"{alias}.{api['member']}")
+    return [f for f in found if f != api["short"]]
+
+
+def _entry(api: dict, caps: dict, page_dir: str, aliases: dict) -> list[str]:
     facts = [f"since [{api['since']}]({_rel(f'versions/{api['since']}.md', page_dir)})"]
     if api["until"]:
         facts.append(f"until [{api['until']}]({_rel(f'versions/{api['until']}.md', page_dir)})")
@@ -62,13 +75,22 @@ def _entry(api: dict, caps: dict, page_dir: str) -> list[str]:
     if ref:
         what = "" if ref["documents"] == api["member"] else f" (documented with `{ref['documents']}()`)"
         facts.append(f"[Django {ref['release']} reference]({ref['url']}){what}")
-    search = " ".join([api["short"], api["name"], api["member"], api["area"], api["execution"]])
+    also = spellings(api, aliases)
+    written = (" (" + ", ".join(f"`{a}()`" for a in also) + ")") if also else ""
+    search = " ".join([api["short"], api["name"], api["member"], api["area"], api["execution"], *also])
     return [
         f'<div class="atlas-api" data-search="{html.escape(search.lower())}" data-since="{api["since"]}" markdown>',
         "",
         f"### {api['short']} {{ #{api['anchor']} }}",
         "",
-        f"`{api['name']}` — " + " · ".join(facts),
+        f"`{api['name']}`{written}",
+        "",
+        # Only the names go into the search index (the facts would add ~150 KB to every visitor's download).
+        '<div class="atlas-api__facts" data-search-exclude markdown>',
+        "",
+        " · ".join(facts),
+        "",
+        "</div>",
         "",
         "</div>",
         "",
@@ -98,10 +120,12 @@ def render_index(page_dir: str = "versions") -> str:
     groups = _grouped(index["apis"])
     out.append("Areas: " + " · ".join(f"[{title}](#area-{area})" for area, title, _ in groups))
     out.append("")
+    aliases = async_api.load_scope()["aliases"]
     for area, title, apis in groups:
         out += [f'## {title} {{ #area-{area} .atlas-api-area }}', ""]
         for api in apis:
-            out += _entry(api, caps, page_dir)
+            out += _entry(api, caps, page_dir, aliases)
+    out += not_async_yet(page_dir)
     out += [
         "## What is left out { #left-out }",
         "",
@@ -113,6 +137,23 @@ def render_index(page_dir: str = "versions") -> str:
     out += [f"- `{e['name']}` — {e['reason']}" for e in index["exclusions"]]
     out.append("")
     return "\n".join(out)
+
+
+def not_async_yet(page_dir: str) -> list[str]:
+    """The APIs readers look for that no release makes async: the `missing` capabilities' names."""
+    missing = [c for c in load_capabilities() if not c.shipped]
+    out = ["## Not async in any release yet { #not-async-yet }", "",
+           "Names readers search for that no release from 3.0 to 6.1 makes async; each links to where the work "
+           "is tracked.", ""]
+    for cap in missing:
+        for token in async_api.api_tokens(cap) or []:
+            anchor = async_api.anchor_of(token)
+            track = f" · tracked in [{html.escape(cap.tracked_by.title)}]({cap.tracked_by.url})" if cap.tracked_by else ""
+            out += [f'<div class="atlas-api" data-search="{html.escape(token.lower())} not async" data-since="99.0" markdown>',
+                    "", f"### {token} {{ #{anchor} }}", "",
+                    f"not async in any release — [{html.escape(cap.name)}]({_rel('versions/matrix.md', page_dir)}"
+                    f"#{cap.id}): {html.escape(cap.notes)}{track}", "", "</div>", ""]
+    return out
 
 
 def render_added_in(version: str, page_dir: str = "versions") -> list[str]:
