@@ -9,10 +9,16 @@ with the async variant in the same paragraph).
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from functools import lru_cache
+from pathlib import Path
 
+from atlas.paths import ROOT
 from atlas.versions_data import Release
+
+CACHE_DIR = ROOT / ".cache" / "async-api"
 
 DIRECTIVE = re.compile(r"^(?P<indent>\s*)\.\. (?P<kind>[a-z]+)::\s*(?P<name>[A-Za-z_][\w.]*)")
 TARGET_KINDS = {"method", "function", "classmethod", "staticmethod", "attribute", "coroutinemethod",
@@ -47,17 +53,29 @@ def targets_in(text: str) -> list[str]:
 
 @lru_cache(maxsize=16)
 def documented(release: Release) -> dict[str, str]:
-    """{anchor: doc page path such as 'ref/models/querysets'} for one release (from its sdist)."""
+    """{anchor: doc page path such as 'ref/models/querysets'} for one release (from its sdist), cached
+    under .cache/async-api/ per sdist and version of this parser."""
     from atlas.matrix import _sdist_files, sdist_path
 
+    sdist = sdist_path(release)
+    key = hashlib.sha256((Path(__file__).read_text(encoding="utf-8") + sdist.name).encode()).hexdigest()
+    cached = CACHE_DIR / f"docs-{release.version}.json"
+    try:
+        data = json.loads(cached.read_text(encoding="utf-8"))
+        if data["key"] == key:
+            return data["anchors"]
+    except (OSError, ValueError, KeyError):
+        pass
     out: dict[str, str] = {}
-    for path, text in sorted(_sdist_files(str(sdist_path(release))).items()):
+    for path, text in sorted(_sdist_files(str(sdist)).items()):
         if not path.startswith("docs/") or path.startswith("docs/releases/"):
             continue
         page = path[len("docs/"):-len(".txt")]
         page = page[: -len("/index")] if page.endswith("/index") else ("" if page == "index" else page)
         for anchor in targets_in(text):
             out.setdefault(anchor, page)
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    cached.write_text(json.dumps({"key": key, "anchors": out}), encoding="utf-8")
     return out
 
 

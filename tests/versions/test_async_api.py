@@ -58,7 +58,7 @@ def test_a_capability_naming_a_missing_method_fails_with_file_entry_and_fix(tmp_
     capabilities = load_capabilities(copy_file)
     scope = async_api.load_scope()
     collected = {"6.1": async_api.collect_release(release, scope, async_api.all_tokens(capabilities, scope),
-                                                  log=lambda *a: None)}
+                                                  use_cache=False, log=lambda *a: None)}
     index = async_api.build_index(collected, [release], capabilities, scope)
     problems = async_api.problems_in(collected, index, capabilities, scope)
     [problem] = [p for p in problems if "anot_there" in p]
