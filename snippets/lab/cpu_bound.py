@@ -16,7 +16,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
-from . import machine, procs
+from . import procs, provenance
 
 SIZES = {
     False: {"jobs": 4, "iterations": 3_000_000},
@@ -105,6 +105,14 @@ def run(full: bool = False, sizes: dict | None = None) -> dict:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     expected = sequential(1, 1000)
     rows = []
+    with provenance.recorded("full" if full else "ci", 1) as prov:
+        rows, free = _timed(jobs, iterations, cores, expected), free_threaded(jobs, iterations)
+    return {"benchmark": "cpu_bound", "provenance": prov.result(), "jobs": jobs, "iterations": iterations,
+            "cores": cores, "rows": rows, "free_threaded": free}
+
+
+def _timed(jobs: int, iterations: int, cores: int, expected: list[int]) -> list[dict]:
+    rows = []
     for name, call in (("sequential", sequential), ("threads", threads), ("asyncio tasks", asyncio_tasks)):
         started = time.perf_counter()
         results = call(jobs, iterations)
@@ -116,13 +124,12 @@ def run(full: bool = False, sizes: dict | None = None) -> dict:
         started = time.perf_counter()
         results = processes(jobs, iterations, pool)
         rows.append({"way": f"process pool ({cores} workers)", "seconds": time.perf_counter() - started})
-    return {"benchmark": "cpu_bound", "full": full, "machine": machine.describe(), "jobs": jobs,
-            "iterations": iterations, "cores": cores, "rows": rows, "free_threaded": free_threaded(jobs, iterations)}
+    return rows
 
 
 def table(result: dict) -> str:
     base = result["rows"][0]["seconds"]
-    lines = [f"{result['jobs']} jobs of {result['iterations']:,} iterations on {result['cores']} cores"]
+    lines = [provenance.caption(result["provenance"]), f"{result['jobs']} jobs of {result['iterations']:,} iterations on {result['cores']} cores"]
     for row in result["rows"]:
         lines.append(f"{row['way']:28} {row['seconds']:7.2f} s   speed-up {base / row['seconds']:4.2f}x")
     ft = result["free_threaded"]
@@ -150,6 +157,6 @@ def plot(result: dict):
     axis.set_xlabel("wall time, seconds (shorter is better)")
     note = "" if ft["measured"] else "\nfree-threaded Python: " + ft["note"]
     axis.set_title(f"{result['jobs']} CPU-bound jobs of {result['iterations']:,} iterations{note}\n"
-                   f"{machine.caption(result['machine'])}", fontsize=8)
+                   f"{provenance.caption(result['provenance'])}", fontsize=8)
     fig.tight_layout()
     return fig

@@ -17,7 +17,7 @@ import time
 
 import psutil
 
-from . import machine, procs, upstream
+from . import procs, provenance, upstream
 
 WORKERS = 2
 THREADS = 8  # gthread: threads per worker
@@ -110,7 +110,7 @@ def available(name: str) -> bool:
 def run(full: bool = False, sizes: dict | None = None, only: list[str] | None = None, log=print) -> dict:
     sizes = sizes or SIZES[full]
     results, skipped = {}, {}
-    with upstream.running(UPSTREAM_MS) as upstream_url:
+    with provenance.recorded("full" if full else "ci", 1) as prov, upstream.running(UPSTREAM_MS) as upstream_url:
         port = procs.free_port()
         for name, server in servers(port).items():
             if only and name not in only:
@@ -136,13 +136,13 @@ def run(full: bool = False, sizes: dict | None = None, only: list[str] | None = 
             except RuntimeError as error:  # a server that does not start is reported, not fatal
                 skipped[name] = str(error)[:500]
             time.sleep(0.5)  # let the port go
-    return {"benchmark": "load", "full": full, "machine": machine.describe(), "upstream_ms": UPSTREAM_MS,
+    return {"benchmark": "load", "provenance": prov.result(), "upstream_ms": UPSTREAM_MS,
             "wait": "a call (httpx) to a local upstream server that sleeps 100 ms",
             "workers": WORKERS, "gthread_threads": THREADS, "sizes": sizes, "servers": results, "skipped": skipped}
 
 
 def table(result: dict) -> str:
-    lines = [f"{'server':22} {'conc.':>5} {'req/s':>7} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'errors':>6} {'RSS MiB':>7} {'PSS MiB':>7}"]
+    lines = [provenance.caption(result["provenance"]), f"{'server':22} {'conc.':>5} {'req/s':>7} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'errors':>6} {'RSS MiB':>7} {'PSS MiB':>7}"]
     for name, server in result["servers"].items():
         for row in server["rows"]:
             lines.append(f"{name:22} {row['concurrency']:>5} {row['throughput_rps']:>7.1f} {row['p50_ms']:>7.0f} "
@@ -180,6 +180,6 @@ def plot(result: dict):
         axis.grid(True, which="both", alpha=0.3)
     axes.flat[0].legend(fontsize=8)
     fig.suptitle(f"One view waiting on a {result['upstream_ms']} ms upstream; {result['workers']} workers per server "
-                 f"(gthread: {result['gthread_threads']} threads each)\n{machine.caption(result['machine'])}", fontsize=9)
+                 f"(gthread: {result['gthread_threads']} threads each)\n{provenance.caption(result['provenance'])}", fontsize=9)
     fig.tight_layout()
     return fig

@@ -1,5 +1,7 @@
 """Each module of snippets/lab runs at a tiny size and measures something real:
-snippets.lab.machine, snippets.lab.procs, snippets.lab.upstream, snippets.lab.threads_vs_tasks,
+snippets.lab.machine, snippets.lab.procs, snippets.lab.provenance, snippets.lab.upstream,
+snippets.lab.threads_vs_tasks, snippets.lab.switches, snippets.lab.request_cost (serving snippets.lab.request_cost_app),
+snippets.lab.runs (tests/lab/test_lab_data.py),
 snippets.lab.fan_out, snippets.lab.cpu_bound, snippets.lab.load, snippets.lab.loadgen (run by load),
 snippets.lab.load_views, snippets.lab.load_settings, snippets.lab.load_server (served by load's servers),
 snippets.lab.__main__ (the command)."""
@@ -8,7 +10,7 @@ import socket
 
 import pytest
 
-from snippets.lab import cpu_bound, fan_out, load, machine, threads_vs_tasks, upstream
+from snippets.lab import cpu_bound, fan_out, load, machine, provenance, request_cost, switches, threads_vs_tasks, upstream
 from snippets.lab import __main__ as lab_command
 
 
@@ -35,15 +37,44 @@ def test_threads_cost_stack_address_space_but_little_resident_memory():
     assert tasks["rss_kib_per_unit"] < 50  # a waiting task is about a kilobyte, never a stack
 
 
-def test_ping_pong_counts_switches():
-    assert threads_vs_tasks.ping_pong_threads(200) > 0
-    assert threads_vs_tasks.ping_pong_tasks(200) > 0
+def test_provenance_records_load_during_the_run_and_flags_overload(monkeypatch):
+    with provenance.recorded("ci", 2) as recorder:
+        pass
+    prov = recorder.result()
+    assert prov["size"] == "ci" and prov["n"] == 2 and prov["load_1min_during"]["samples"] >= 1
+    assert prov["machine"]["cores"] >= 1 and prov["git_sha"] != "unknown"
+    assert prov["overloaded"] == (prov["load_1min_during"]["mean"] > prov["load_limit"] or prov["steal_pct"] > 5)
+    monkeypatch.setattr(provenance.os, "getloadavg", lambda: (99.0, 0, 0))
+    with provenance.recorded("ci", 1) as recorder:
+        pass
+    assert recorder.result()["overloaded"] is True
+    assert "OVERLOADED" in provenance.caption(recorder.result())
 
 
-def test_threads_vs_tasks_run_and_plot_at_tiny_size():
-    result = threads_vs_tasks.run(sizes={"threads": [10], "tasks": [500], "round_trips": 100, "repeats": 1})
-    assert [row["kind"] for row in result["memory"]] == ["threads", "tasks"]
-    assert threads_vs_tasks.plot(result).axes
+def test_thread_hand_overs_are_context_switches_and_task_hand_overs_are_not():
+    result = switches.run(sizes={"round_trips": 500, "repeats": 1})
+    print("\n" + switches.table(result))
+    rows = {(row["kind"], row["placement"]): row for row in result["rows"]}
+    # every hand-over between threads blocks one of them in the kernel; between tasks nobody blocks
+    assert rows[("threads", "same core")]["switches_per_hand_over"]["voluntary_median"] >= 0.9
+    assert rows[("tasks", "one core")]["switches_per_hand_over"]["voluntary_median"] < 0.05
+    if len(switches.cpus()) > 1:
+        assert rows[("threads", "cross core")]["switches_per_hand_over"]["voluntary_median"] >= 0.9
+    if switches.perf_works():
+        assert rows[("threads", "same core")]["perf_switches_per_hand_over"] >= 0.9
+    assert switches.plot(result).axes
+
+
+@pytest.mark.server
+def test_an_async_django_request_parks_a_thread_and_a_bare_asgi_one_does_not():
+    result = request_cost.run(sizes={"counts": [40], "repeats": 1})
+    print("\n" + request_cost.table(result))
+    django, bare = (next(row for row in result["rows"] if row["app"] == app) for app in ("django", "bare ASGI"))
+    # Django's ASGI handler gives each request a one-thread executor (asgiref ThreadSensitiveContext)
+    assert django["threads_while"] - django["threads_before"] >= 40
+    assert bare["threads_while"] - bare["threads_before"] <= 1
+    assert django["rss_kib_per_request"] > bare["rss_kib_per_request"] > 0
+    assert request_cost.plot(result).axes
 
 
 def test_fan_out_sequential_adds_up_and_concurrent_ways_take_one_latency():
@@ -127,6 +158,6 @@ def test_lab_command_writes_json_and_png(tmp_path, capsys):
     """snippets.lab.__main__ (python -m snippets.lab / python3 dev.py lab) at CI size."""
     assert lab_command.main(["fan_out", "--out", str(tmp_path)]) == 0
     result = json.loads((tmp_path / "fan_out.json").read_text())
-    assert result["machine"]["python"] and result["full"] is False
+    assert result["provenance"]["machine"]["python"] and result["provenance"]["size"] == "ci"
     assert (tmp_path / "fan_out.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "sequential" in capsys.readouterr().out
