@@ -34,7 +34,7 @@ SATURATED = {"completed_share": 0.9, "error_share": 0.01, "p99_ms": 1000}
 SIZES = {
     False: {"rates": [10, 40], "duration_s": 2.0, "warmup_s": 0.5, "repeats": 1, "threads": [8],
             "timeout_s": 10.0},
-    True: {"rates": [50, 100, 200, 400], "duration_s": 4.0, "warmup_s": 1.0, "repeats": 5, "threads": [8, 32, 64],
+    True: {"rates": [50, 100, 200, 400], "duration_s": 4.0, "warmup_s": 0.5, "repeats": 5, "threads": [8, 32, 64],
            "timeout_s": 10.0},
 }
 
