@@ -22,7 +22,7 @@ def generated_pages() -> dict[str, str]:
 
 def placeholders() -> dict[str, Callable[[], str]]:
     """Name -> function returning the Markdown that replaces ``<!-- atlas:NAME -->``."""
-    from . import resources, versions_render
+    from . import lab_figures, resources, versions_render
 
     return {
         "resources": resources.render_resources_page,
@@ -33,6 +33,7 @@ def placeholders() -> dict[str, Callable[[], str]]:
         "timeline": lambda: versions_render.render_timeline("."),
         "versions-timeline": lambda: versions_render.render_timeline("versions"),
         "release-strip": release_strip,
+        "lab-runs": lab_figures.render_runs_table,
     }
 
 

@@ -1,7 +1,7 @@
 """Run the lab's benchmarks: `python -m snippets.lab NAME [--full] [--out DIR]` (or `python3 dev.py lab ...`).
 
-NAME is request_cost, threads_vs_tasks, switches, load, fan_out, cpu_bound or all. Without --full each
-runs at the small size the tests use (seconds); with --full at the size the lab pages report (minutes).
+NAME is request_cost, threads_vs_tasks, switches, load, load_ceiling, fan_out, cpu_bound, cpu_in_view,
+micro or all. Without --full each runs at the small size the tests use (seconds); with --full at the size the lab pages report (minutes).
 Results go to DIR (default lab-output/, git-ignored) as NAME.json and NAME.png; --full --store also
 writes the run into docs/data/lab-runs.json, the data the lab pages and notebooks show.
 """
@@ -17,10 +17,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from . import cpu_bound, fan_out, load, request_cost, runs, switches, threads_vs_tasks  # noqa: E402
+from . import cpu_bound, cpu_in_view, fan_out, load, load_ceiling, micro, request_cost, runs, switches, threads_vs_tasks  # noqa: E402
 
 BENCHMARKS = {"request_cost": request_cost, "threads_vs_tasks": threads_vs_tasks, "switches": switches, "load": load,
-              "fan_out": fan_out, "cpu_bound": cpu_bound}
+              "load_ceiling": load_ceiling,
+              "fan_out": fan_out, "cpu_bound": cpu_bound, "cpu_in_view": cpu_in_view,
+              "micro": micro}
 
 
 def run_one(name: str, full: bool, out: Path, store: bool = False) -> dict:

@@ -53,6 +53,7 @@ class Recorder(threading.Thread):
         self.done = threading.Event()
         self.started_at = datetime.datetime.now(datetime.timezone.utc)
         self.first = cpu_times()
+        self.sha = git_sha()  # the code that runs: taken before the run, as edits during it do not count
 
     def run(self) -> None:
         while True:
@@ -71,7 +72,7 @@ class Recorder(threading.Thread):
         described = machine.describe()
         return {
             "machine": {key: described[key] for key in ("cpu", "cores", "ram_gib", "os", "python", "packages")},
-            "git_sha": git_sha(),
+            "git_sha": self.sha,
             "size": self.size,
             "n": self.n,
             "date": self.started_at.strftime("%Y-%m-%d %H:%M UTC"),

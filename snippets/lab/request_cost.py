@@ -95,6 +95,7 @@ def measure(app: str, count: int) -> dict:
     for key in KERNEL:
         row[f"{key}_kib_per_request"] = (kernel_after[key] - kernel_before[key]) / count
     row["kernel_kib_per_request"] = sum(row[f"{key}_kib_per_request"] for key in KERNEL)
+    row["total_kib_per_request"] = row["rss_kib_per_request"] + row["kernel_kib_per_request"]
     return row
 
 
@@ -109,7 +110,8 @@ def summarise(rows: list[dict]) -> dict:
     for app in APPS:
         mine = [row for row in rows if row["app"] == app]
         summary[app] = {key: spread([row[key] for row in mine])
-                        for key in ("threads_per_request", "rss_kib_per_request", "kernel_kib_per_request")}
+                        for key in ("threads_per_request", "rss_kib_per_request", "kernel_kib_per_request",
+                                    "total_kib_per_request")}
     return summary
 
 

@@ -131,6 +131,7 @@ def run(full: bool = False, sizes: dict | None = None) -> dict:
     threads, tasks = summary["threads"], summary["tasks"]
     summary["thread_total_kib"] = round(threads["rss_kib_per_unit"]["median"] + threads["kernel_kib_per_unit"]["median"], 1)
     summary["thread_over_task_rss"] = round(threads["rss_kib_per_unit"]["median"] / tasks["rss_kib_per_unit"]["median"], 1)
+    summary["thread_total_over_task"] = round(summary["thread_total_kib"] / tasks["rss_kib_per_unit"]["median"], 1)
     return {"benchmark": "threads_vs_tasks", "provenance": prov.result(), "stack": stack_limits(), "memory": memory,
             "summary": summary}
 

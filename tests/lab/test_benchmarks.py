@@ -1,7 +1,8 @@
 """Each module of snippets/lab runs at a tiny size and measures something real:
 snippets.lab.machine, snippets.lab.procs, snippets.lab.provenance, snippets.lab.upstream,
 snippets.lab.threads_vs_tasks, snippets.lab.switches, snippets.lab.request_cost (serving snippets.lab.request_cost_app),
-snippets.lab.runs (tests/lab/test_lab_data.py),
+snippets.lab.runs and snippets.lab.load_ceiling (tests/lab/test_lab_data.py), snippets.lab.cpu_in_view
+(serving snippets.lab.cpu_in_view_app), snippets.lab.micro,
 snippets.lab.fan_out, snippets.lab.cpu_bound, snippets.lab.load, snippets.lab.loadgen (run by load),
 snippets.lab.load_views, snippets.lab.load_settings, snippets.lab.load_server (served by load's servers),
 snippets.lab.__main__ (the command)."""
@@ -10,7 +11,8 @@ import socket
 
 import pytest
 
-from snippets.lab import cpu_bound, fan_out, load, machine, provenance, request_cost, switches, threads_vs_tasks, upstream
+from snippets.lab import (cpu_bound, cpu_in_view, fan_out, load, machine, micro, provenance, request_cost, switches,
+                          threads_vs_tasks, upstream)
 from snippets.lab import __main__ as lab_command
 
 
@@ -89,16 +91,38 @@ def test_fan_out_sequential_adds_up_and_concurrent_ways_take_one_latency():
 
 def test_cpu_bound_ways_compute_the_same_and_report_free_threading():
     assert cpu_bound.sequential(2, 1000) == cpu_bound.threads(2, 1000) == cpu_bound.asyncio_tasks(2, 1000)
-    result = cpu_bound.run(sizes={"jobs": 2, "iterations": 50_000})
+    result = cpu_bound.run(sizes={"jobs": 2, "iterations": 50_000, "repeats": 2})
     print("\n" + cpu_bound.table(result))
     assert [row["way"] for row in result["rows"]][:3] == ["sequential", "threads", "asyncio tasks"]
     assert result["rows"][3]["way"].startswith("process pool")
+    assert all(len(row["all_seconds"]) == 2 and row["speed_up"]["n"] == 2 for row in result["rows"])
+    assert result["rows"][0]["speed_up"]["median"] == 1.0
     free = result["free_threaded"]
     if not free["measured"]:
         assert free["note"] == "not measured here: no free-threaded interpreter on this machine"
     else:
         assert free["gil_enabled"] is False
     assert cpu_bound.plot(result).axes
+
+
+@pytest.mark.server
+def test_cpu_in_an_async_view_every_way_serves_the_io_requests_and_burns():
+    result = cpu_in_view.run(sizes={**cpu_in_view.SIZES[False], "duration_s": 1.0, "burn_n": 200_000})
+    print("\n" + cpu_in_view.table(result))
+    rows = {row["way"]: row for row in result["rows"]}
+    assert list(rows) == cpu_in_view.WAYS
+    for way, row in rows.items():
+        assert row["io_requests_per_repeat"] > 0 and row["loop_lag_p99_ms"]["n"] == 1
+        assert (row["burns"]["median"] > 0) == (way != "no burn"), way
+    assert cpu_in_view.plot(result).axes
+
+
+def test_pyperf_micro_benchmarks_run_in_several_pinned_processes():
+    result = micro.run(sizes={"processes": 2, "values": 1, "min_time": 0.005})
+    print("\n" + micro.table(result))
+    assert [row["name"] for row in result["rows"]] == list(micro.BENCHMARKS)
+    assert all(row["processes"] == 2 and row["mean_us"] > 0 for row in result["rows"])
+    assert micro.plot(result).axes
 
 
 @pytest.mark.server
