@@ -5,8 +5,9 @@ after it:
 
     an idle thread costs about 15 KiB<!-- lab: threads_vs_tasks summary.threads.rss_kib_per_unit -->
 
-The marker names a benchmark and a dotted path into its stored run; the value there is a number, a list,
-or a {median, min, max} spread. The figure (a number, or a range "a–b", optionally with a k suffix for
+The marker names a benchmark and a dotted path into its stored run (`rows[way=threads]` selects the rows
+whose way is "threads", and a later part takes that field of each); the value there is a number, a list,
+a {median, min, max} spread or a median with its {low, high} interval. The figure (a number, or a range "a–b", optionally with a k suffix for
 thousands) must lie within the stored min..max, widened by the rounding of the quoted figure and 5 % for
 "about". A trailing `/1024` or `*1000` in the marker converts the stored unit to the quoted one.
 `check()` also fails on a measured-looking figure (KiB, MiB, req/s, hand-overs, ×) with no marker in the
@@ -24,7 +25,8 @@ PAGES = ["lab/index.md", "faq/index.md", "faq/glossary.md", "concepts/threads-ta
          "concepts/what-async-is-not.md"]
 NOTEBOOKS = ["lab/threads-vs-tasks.ipynb", "lab/sync-vs-async-under-load.ipynb", "lab/fan-out.ipynb",
              "lab/cpu-bound.ipynb"]
-MARKER = re.compile(r"<!-- lab: (?P<benchmark>\w+) (?P<path>[\w. -]+?)(?: (?P<op>[*/])(?P<factor>[\d.]+))? -->")
+SELECT = re.compile(r"(?P<key>\w+)\[(?P<field>\w+)=(?P<value>[^\]]+)\]")
+MARKER = re.compile(r"<!-- lab: (?P<benchmark>\w+) (?P<path>[\w. ()=\[\]-]+?)(?: (?P<op>[*/])(?P<factor>[\d.]+))? -->")
 NUMBER = r"\d[\d,]*(?:\.\d+)?"
 FIGURE = re.compile(rf"(?P<low>{NUMBER})(?:\s*[–-]\s*(?P<high>{NUMBER}))?\s*(?P<k>k)?[^\d<]{{0,24}}$")
 # Looks measured: a number with one of these units. Setup values (8 MB stacks, 100 ms upstreams) use others.
@@ -39,10 +41,19 @@ def stored() -> dict:
 def lookup(runs: dict, benchmark: str, path: str) -> tuple[float, float]:
     """The stored min and max at benchmark + dotted path (KeyError naming what is missing)."""
     value = runs[benchmark]
-    for part in path.split("."):
-        value = value[int(part)] if isinstance(value, list) else value[part]
-    if isinstance(value, dict):
-        return float(value["min"]), float(value["max"])
+    for part in re.split(r"\.(?![^\[]*\])", path):  # dots inside [...] belong to the selected value
+        if selected := SELECT.fullmatch(part):  # rows[way=thread pool]: the rows whose way is "thread pool"
+            value = [row for row in value[selected["key"]] if str(row[selected["field"]]) == selected["value"]]
+            if not value:
+                raise KeyError(part)
+        elif isinstance(value, list) and not part.isdigit():  # a field of every selected row
+            value = [row[part] for row in value]
+        else:
+            value = value[int(part)] if isinstance(value, list) else value[part]
+    if isinstance(value, dict):  # a spread (min, max) or a median with its interval (low, high)
+        if "min" in value or "low" in value:
+            return float(value.get("min", value.get("low"))), float(value.get("max", value.get("high")))
+        return float(value["median"]), float(value["median"])
     if isinstance(value, list):
         return float(min(value)), float(max(value))
     return float(value), float(value)

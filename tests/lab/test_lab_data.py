@@ -55,8 +55,9 @@ def test_changing_a_quoted_figure_fails_the_check(where, number, line):
         changed = changed[:start] + re.sub(lab_figures.NUMBER, bump, changed[start:marker.start()]) + changed[marker.start():]
     assert lab_figures.check_line(f"{where}:{number}", line, STORED) == []
     problems = lab_figures.check_line(f"{where}:{number}", changed, STORED)
-    assert len(problems) == len(lab_figures.MARKER.findall(line)), problems
     assert all(f"{where}:{number}: quoted" in problem for problem in problems)
+    for marker in lab_figures.MARKER.finditer(line):  # every marker on the line reports its changed figure
+        assert any(f" of {marker['benchmark']} {marker['path']} — " in problem for problem in problems), marker[0]
 
 
 @pytest.mark.parametrize(
