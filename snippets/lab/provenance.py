@@ -39,7 +39,7 @@ def git_sha() -> str:
     with contextlib.suppress(OSError, subprocess.CalledProcessError):
         sha = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=procs.ROOT, capture_output=True,
                              text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=procs.ROOT,
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "snippets", "requirements.lock"], cwd=procs.ROOT,
                                capture_output=True, text=True, check=True).stdout.strip()
         return sha + ("+dirty" if dirty else "")
     return "unknown"
