@@ -39,9 +39,10 @@ def git_sha() -> str:
     with contextlib.suppress(OSError, subprocess.CalledProcessError):
         sha = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=procs.ROOT, capture_output=True,
                              text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "snippets", "requirements.lock"], cwd=procs.ROOT,
-                               capture_output=True, text=True, check=True).stdout.strip()
-        return sha + ("+dirty" if dirty else "")
+        # dirty when the measuring code differs from the commit (edits to prose do not change a figure)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "snippets",
+                                "requirements.lock"], cwd=procs.ROOT, capture_output=True, text=True, check=True).stdout
+        return sha + ("+dirty" if dirty.strip() else "")
     return "unknown"
 
 
