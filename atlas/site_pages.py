@@ -29,7 +29,7 @@ def generated_files() -> dict[str, str | bytes]:
 
 def placeholders() -> dict[str, Callable[[], str]]:
     """Name -> function returning the Markdown that replaces ``<!-- atlas:NAME -->``."""
-    from . import async_api_render, resources, versions_render
+    from . import async_api_render, lab_figures, resources, versions_render
 
     return {
         "async-api-index": async_api_render.render_index,
@@ -41,6 +41,7 @@ def placeholders() -> dict[str, Callable[[], str]]:
         "timeline": lambda: versions_render.render_timeline("."),
         "versions-timeline": lambda: versions_render.render_timeline("versions"),
         "release-strip": release_strip,
+        "lab-runs": lab_figures.render_runs_table,
     }
 
 
