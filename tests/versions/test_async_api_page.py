@@ -105,3 +105,13 @@ def test_llms_txt_lists_every_page_of_the_nav():
     assert text.startswith("# Django Async Atlas\n\n> ")
     for _section, path in downloads._nav_pages():
         assert f"]({downloads._url(path)})" in text, path
+
+
+def test_the_built_site_publishes_the_downloads_and_llms_txt(built_site):
+    for name in ("async-api", "capabilities"):
+        data = json.loads((built_site.site / "downloads" / f"{name}.json").read_text())
+        schema = json.loads((built_site.site / "downloads" / f"{name}.schema.json").read_text())
+        assert not list(jsonschema.Draft202012Validator(schema).iter_errors(data)), name
+    assert (built_site.site / "llms.txt").read_text().startswith("# Django Async Atlas")
+    index_html = (built_site.site / "versions" / "async-api" / "index.html").read_text()
+    assert 'id="api-queryset-aget"' in index_html and 'class="atlas-api-filter" hidden' in index_html
