@@ -161,3 +161,18 @@ def test_matrix_with_a_release_chosen_is_accessible(reader, site_server, axe_scr
     violations = reader.evaluate(AXE_RUN, {"resultTypes": ["violations"]})
     serious = [(v["id"], v["nodes"]) for v in violations if v["impact"] in ("serious", "critical")]
     assert serious == []
+
+
+def test_api_index_marks_what_the_reader_can_call(reader, site_server):
+    import json
+
+    apis = json.loads((DOCS / "data" / "async_api.json").read_text())["apis"]
+    release = "4.1"
+    callable_here = [a for a in apis if key(a["since"]) <= key(release)
+                     and (not a["until"] or key(release) <= key(a["until"]))]
+    open_page(reader, site_server, "versions/async-api/")
+    pick(reader, release)
+    assert reader.locator(".atlas-api.atlas-mine--yes").count() == len(callable_here)
+    marked_no = reader.locator(".atlas-api.atlas-mine--no")
+    assert marked_no.count() == reader.locator(".atlas-api").count() - len(callable_here)
+    assert marked_no.first.locator(".atlas-mine-note").inner_text().startswith(f"✗ not in your {release}")

@@ -138,7 +138,10 @@
       var until = item.getAttribute("data-until");
       var yes = key(mine) >= key(item.getAttribute("data-since")) && (!until || key(mine) <= key(until));
       row.classList.add(yes ? "atlas-mine--yes" : "atlas-mine--no");
-      item.appendChild(el("span", { "class": "atlas-mine-note" }, yes ? " ✓ in your " + mine : " ✗ not in your " + mine));
+      var note = el("span", { "class": "atlas-mine-note" }, yes ? "✓ in your " + mine + " · " : "✗ not in your " + mine + " · ");
+      var facts = item.querySelector(".atlas-api__facts p, .atlas-api__facts");
+      if (facts) facts.insertBefore(note, facts.firstChild);
+      else item.appendChild(note);
     });
   }
 
