@@ -139,7 +139,7 @@
       var yes = key(mine) >= key(item.getAttribute("data-since")) && (!until || key(mine) <= key(until));
       row.classList.add(yes ? "atlas-mine--yes" : "atlas-mine--no");
       var note = el("span", { "class": "atlas-mine-note" }, yes ? "✓ in your " + mine + " · " : "✗ not in your " + mine + " · ");
-      var facts = item.querySelector(".atlas-api__facts p, .atlas-api__facts");
+      var facts = item.querySelector(".atlas-api__facts p") || item.querySelector(".atlas-api__facts");
       if (facts) facts.insertBefore(note, facts.firstChild);
       else item.appendChild(note);
     });
