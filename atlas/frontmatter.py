@@ -185,7 +185,7 @@ def version_banner(meta: dict, applies: DjangoRange, releases: list[str] | None 
     Plain HTML, so Markdown pages and notebook pages show the very same line.
     """
     return (
-        f'<p class="atlas-versions">'
+        f'<p class="atlas-versions" data-django-low="{applies.low or ""}" data-django-high="{applies.high or ""}">'
         f'<span class="atlas-versions__applies">Applies to <strong>{applies.label()}</strong></span> · '
         f'<span class="atlas-versions__tested">code tested with <strong>{tested_with_label(page)}</strong></span>'
         f"</p>\n\n"

@@ -6,8 +6,9 @@ A run collects every problem before it reports, each as ``file:line: entry.field
    (draft 2020-12; a data file without a schema is itself a problem);
 2. the rules a schema cannot say, as small check functions: the ones listed in CHECKS, plus every
    top-level ``def check(...)`` in a module of atlas/ (found by name, so a workstream adds its rules by
-   writing that function). A check takes the Project being validated, or nothing (it then checks the
-   repository's own files), and returns a list of problem lines.
+   writing that function). A check whose first parameter is named `project` gets the Project being
+   validated; any other is called with no arguments (it then checks the repository's own files). Each
+   returns a list of problem lines.
 
 The MkDocs build calls `problems()` and fails on any; tests call it on a scratch copy with `Project(root)`.
 """
@@ -105,14 +106,24 @@ def discovered_checks(package: Path = Path(__file__).resolve().parent) -> list[C
     return found
 
 
-def problems(project: Project | None = None, checks: list[Callable] | None = None) -> list[str]:
-    """Every problem of the project (default: this repository), sorted by file and line."""
+def problems(project: Project | None = None, checks: list[Callable] | None = None, *, build: bool = False) -> list[str]:
+    """Every problem of the project (default: this repository), sorted by file and line.
+
+    build=True (the MkDocs build, rerun on every edit by `dev.py serve`) leaves out the checks marked
+    ``check.in_build = False`` (slow ones, such as reading every release's sdist); `dev.py validate` and
+    the suite run them.
+    """
     project = project or Project()
     found: list[str] = []
     for check in checks if checks is not None else CHECKS + discovered_checks():
-        takes_project = bool(inspect.signature(check).parameters)
+        if build and getattr(check, "in_build", True) is False:
+            continue
+        takes_project = next(iter(inspect.signature(check).parameters), None) == "project"
         try:
             found += check(project) if takes_project else check()
+        except DataError as error:  # a loader refused bad data: its problems (most already found) join the rest
+            lines = str(error).splitlines()
+            found += [re.sub(r" \(and \d+ more below\)$", "", lines[0]), *lines[1:]]
         except Exception as error:  # a crashing check is reported with the others, not instead of them
             where = f"{check.__module__}.{check.__name__}"
             found.append(f"{where}: the check crashed ({type(error).__name__}: {error}) — fix the check or "

@@ -383,12 +383,18 @@ def releases_by_version(path: Path | str | None = None) -> dict[str, Release]:
 
 def use_cases(path: Path | str | None = None) -> dict[str, tuple[str, str]]:
     """Use case id -> (title, page under docs/), in matrix order, from docs/data/use_cases.yml."""
-    return {key: (value["title"], value["page"]) for key, value in load_vocabulary("use_cases", path).items()}
+    vocabulary = load_vocabulary("use_cases", path) if path is not None else _cached_vocabulary("use_cases", _stamp())
+    return {key: (value["title"], value["page"]) for key, value in vocabulary.items()}
 
 
 def requirements(path: Path | str | None = None) -> dict[str, str]:
     """Requirement id -> how the matrix words it, from docs/data/requires.yml."""
-    return load_vocabulary("requires", path)
+    return dict(load_vocabulary("requires", path) if path is not None else _cached_vocabulary("requires", _stamp()))
+
+
+@lru_cache(maxsize=8)
+def _cached_vocabulary(stem: str, stamp: tuple) -> dict:
+    return load_vocabulary(stem)
 
 
 def load_all() -> tuple[list[Release], list[Capability], list[RoadmapItem]]:

@@ -10,6 +10,7 @@ import pytest
 
 from atlas import validation
 from atlas.datafile import Project
+from atlas.errors import DataError
 from atlas.django_range import DjangoRange, RangeError, parse_range
 from atlas.paths import ROOT
 from atlas.versions_data import feature_releases
@@ -38,8 +39,9 @@ def line_of(text, needle):
     return text[:text.index(needle)].count("\n") + 1
 
 
-def test_the_repository_has_no_problem():
-    assert validation.problems() == []
+def test_the_repository_has_no_problem_the_build_would_report():
+    # the slow checks (in_build = False) run in test_dev_py_validate_passes_on_the_repository
+    assert validation.problems(build=True) == []
 
 
 def test_one_run_reports_every_problem_of_every_kind_of_file(scratch):
@@ -116,9 +118,13 @@ def test_check_functions_of_other_modules_are_found_and_run(tmp_path, monkeypatc
             return ["docs/data/lab.json:3: run-1.seconds: -1 is negative — measure again"]
         '''))
     (package / "helpers.py").write_text("def check_other():\n    return ['never']\n")
+    (package / "index.py").write_text(textwrap.dedent('''\
+        def check(collected=None) -> list[str]:  # an optional argument of its own: called with none
+            return [] if collected is None else ["called with the project"]
+        '''))
     monkeypatch.syspath_prepend(str(tmp_path))
     checks = validation.discovered_checks(package)
-    assert [f"{c.__module__}.{c.__name__}" for c in checks] == ["extra_rules.lab_data.check"]
+    assert [f"{c.__module__}.{c.__name__}" for c in checks] == ["extra_rules.index.check", "extra_rules.lab_data.check"]
     assert validation.problems(Project(), checks=checks) == ["docs/data/lab.json:3: run-1.seconds: -1 is negative — measure again"]
 
 
@@ -198,3 +204,20 @@ def test_a_broken_release_file_is_reported_once_not_on_every_page(scratch):
     edit(scratch / "docs" / "data" / "releases.yml", '- version: "3.0"', "- version: [3.0")
     found = validation.problems(Project(scratch), checks=validation.CHECKS)
     assert len(found) == 1 and found[0].startswith("docs/data/releases.yml:"), "\n".join(found)
+
+
+def test_the_build_leaves_out_checks_marked_slow():
+    def slow():
+        return ["docs/data/x.yml:1: a: slow — b"]
+
+    slow.in_build = False
+    assert validation.problems(Project(), checks=[slow]) == ["docs/data/x.yml:1: a: slow — b"]
+    assert validation.problems(Project(), checks=[slow], build=True) == []
+
+
+def test_a_check_whose_loader_refuses_bad_data_adds_those_problems_once():
+    def loads_bad_data():
+        raise DataError("docs/data/a.yml:3: x.y: bad (and 1 more below)\ndocs/data/a.yml:5: x.z: bad too — fix")
+
+    found = validation.problems(Project(), checks=[loads_bad_data, lambda: ["docs/data/a.yml:5: x.z: bad too — fix"]])
+    assert found == ["docs/data/a.yml:3: x.y: bad", "docs/data/a.yml:5: x.z: bad too — fix"]

@@ -11,7 +11,8 @@ from pathlib import Path
 from atlas.paths import ROOT
 
 # What a build reads: copied into a scratch folder when a test needs to break something.
-BUILD_INPUTS = ("mkdocs.yml", "hooks", "atlas", "overrides", "docs", "snippets", "CONTRIBUTING.md", "requirements.lock")
+BUILD_INPUTS = ("mkdocs.yml", "hooks", "atlas", "overrides", "docs", "snippets", "CONTRIBUTING.md",
+                "pyproject.toml", "requirements.lock")  # the downloads carry the atlas version; the lock, the tested Django
 
 
 @dataclass

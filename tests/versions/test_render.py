@@ -48,8 +48,8 @@ def test_unknown_release_page():
 def test_capability_matrix_has_an_anchor_and_a_row_per_capability():
     matrix = render.render_capability_matrix()
     caps = load_capabilities()
-    for c in caps:
-        assert matrix.count(f'<a id="{c.id}"></a>') == 1, c.id
+    for c in caps:  # shipped rows carry data attributes for the filter box; "not there yet" rows do not
+        assert len(re.findall(f'<a id="{c.id}"[ >]', matrix)) == 1, c.id
     # Every table row of the main table has 12 cells; cells carry text, not only symbols.
     header = next(line for line in matrix.splitlines() if line.startswith("| Capability |"))
     assert header.count("|") == 13
@@ -58,8 +58,8 @@ def test_capability_matrix_has_an_anchor_and_a_row_per_capability():
 
 def test_capability_matrix_cells_follow_added():
     matrix = render.render_capability_matrix()
-    row = next(line for line in matrix.splitlines() if '<a id="async-cbv-handlers"></a>' in line)
-    cells = [c.strip() for c in row.strip("|").split("|")][1:]
+    row = next(line for line in matrix.splitlines() if '<a id="async-cbv-handlers"' in line)
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in row.strip("|").split("|")][1:]
     assert cells[:4] == ["— no"] * 4
     assert all(c.startswith("✓ yes") for c in cells[4:])
 
