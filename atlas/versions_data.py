@@ -61,7 +61,7 @@ REQUIRES: dict[str, str] = {
 
 SUPPORT_LEVELS = ("full", "partial")
 CAPABILITY_STATUSES = ("shipped", "missing")
-ROADMAP_STATUSES = ("shipped", "accepted", "proposed", "discussed")
+ROADMAP_STATUSES = ("shipped", "merged", "accepted", "proposed", "discussed")
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 URL_RE = re.compile(r"^https?://\S+$")
@@ -142,6 +142,7 @@ class Capability:
     tracked_by: Link | None = None
     checked: dt.date | None = None
     line: int | None = None
+    added_patch: str | None = None
 
     @property
     def shipped(self) -> bool:
@@ -178,6 +179,9 @@ class RoadmapItem:
     checked: dt.date
     related: tuple[str, ...] = ()
     line: int | None = None
+    coming_next: bool = False
+    release: str | None = None
+    section: str | None = None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -393,7 +397,7 @@ def _parse_releases(path: Path) -> list[Release]:
 
 CAPABILITY_FIELDS = {
     "id", "name", "status", "apis", "added", "changed", "removed", "support", "notes", "requires", "use_cases",
-    "source", "probe", "tracked_by", "checked",
+    "source", "probe", "tracked_by", "checked", "added_patch",
 }
 
 
@@ -440,6 +444,9 @@ def _parse_capability(path: Path, entry: dict, index: int, seen: dict) -> Capabi
             c.release("removed", removed)
             if release_key(removed) <= release_key(added):
                 raise c.fail("removed", f"= {removed!r}: must be a later release than added ({added})")
+        added_patch = c.optional("added_patch", str)
+        if added_patch is not None and not re.fullmatch(re.escape(added) + r"\.[1-9]\d*", added_patch):
+            raise c.fail("added_patch", f"= {added_patch!r}: must be a patch release of {added}, such as {added}.1")
         support = c.required("support", str, " (full or partial)")
         if support not in SUPPORT_LEVELS:
             raise c.fail("support", f"= {support!r}: must be one of {', '.join(SUPPORT_LEVELS)}")
@@ -461,11 +468,11 @@ def _parse_capability(path: Path, entry: dict, index: int, seen: dict) -> Capabi
             support=support, notes=notes, requires=requires, use_cases=use_cases,
             source=Source(file=sfile, section=ssection), probe=probe,
             tracked_by=_check_link(c, "tracked_by") if c.has("tracked_by") else None,
-            checked=c.optional("checked", dt.date), line=c.line,
+            checked=c.optional("checked", dt.date), line=c.line, added_patch=added_patch,
         )
 
     # status: missing
-    if c.has("added"):
+    if c.has("added") or c.has("added_patch"):
         raise c.fail("added", "must not be set on a missing capability: remove it, or set status: shipped")
     if not c.has("tracked_by"):
         raise c.fail("tracked_by", "is missing: a missing capability needs {url, title} of the ticket/PR/thread tracking it")
@@ -489,7 +496,7 @@ def _parse_capabilities(path: Path) -> list[Capability]:
 # --------------------------------------------------------------------------------------------------
 # Roadmap
 
-ROADMAP_FIELDS = {"id", "title", "status", "summary", "source", "checked", "related"}
+ROADMAP_FIELDS = {"id", "title", "status", "summary", "source", "checked", "related", "coming_next", "release", "section"}
 
 
 def _parse_roadmap(path: Path) -> list[RoadmapItem]:
@@ -503,11 +510,19 @@ def _parse_roadmap(path: Path) -> list[RoadmapItem]:
         status = c.required("status", str)
         if status not in ROADMAP_STATUSES:
             raise c.fail("status", f"= {status!r}: must be one of {', '.join(ROADMAP_STATUSES)}")
+        release = c.optional("release", str)
+        if release is not None and not re.fullmatch(r"\d+(\.\d+)?", release):
+            raise c.fail("release", f"= {release!r}: must be a feature release such as \"6.2\" or \"2028\"")
+        section = c.optional("section", str)
+        if status == "merged" and (release is None or section is None):
+            raise c.fail("release" if release is None else "section",
+                         "is missing: a merged item names the release it is merged for and the heading of its notes")
         items.append(
             RoadmapItem(
                 id=rid, title=c.required("title", str), status=status, summary=c.required("summary", str),
                 source=_check_link(c, "source"), checked=c.required("checked", dt.date),
                 related=c.str_list("related", required=False), line=c.line,
+                coming_next=c.optional("coming_next", bool, False), release=release, section=section,
             )
         )
     return items

@@ -252,3 +252,22 @@ def test_roadmap_bad_status(tmp_path):
 def test_roadmap_missing_source(tmp_path):
     text = "- id: x\n  title: X\n  status: proposed\n  summary: s\n  checked: 2026-11-25\n"
     refused(tmp_path, text, "'x'.source is missing", name="roadmap.yml", loader=load_roadmap)
+
+
+def test_capability_added_patch_must_belong_to_added(tmp_path):
+    text = GOOD.replace('  added: "4.1"\n', '  added: "4.1"\n  added_patch: "4.2.1"\n')
+    refused(tmp_path, text, "'queryset-async-methods'.added_patch = '4.2.1'", "patch release of 4.1")
+
+
+def test_capability_added_patch_is_loaded(tmp_path):
+    text = GOOD.replace('  added: "4.1"\n', '  added: "4.1"\n  added_patch: "4.1.4"\n')
+    assert load_capabilities(write(tmp_path, text))[0].added_patch == "4.1.4"
+
+
+def test_roadmap_merged_item_needs_release_and_section(tmp_path):
+    text = ("- id: x\n  title: X\n  status: merged\n  summary: s\n  checked: 2026-11-27\n"
+            '  source: {url: "https://github.com/django/django/blob/main/docs/releases/6.2.txt", title: "notes"}\n')
+    refused(tmp_path, text, "'x'.release is missing", name="roadmap.yml", loader=load_roadmap)
+    refused(tmp_path, text + '  release: "6.2"\n', "'x'.section is missing", name="roadmap.yml", loader=load_roadmap)
+    item = load_roadmap(write(tmp_path, text + '  release: "6.2"\n  section: Tasks\n', "roadmap.yml"))[0]
+    assert (item.release, item.section, item.coming_next) == ("6.2", "Tasks", False)
