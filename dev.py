@@ -7,6 +7,7 @@
     python3 dev.py matrix 4.1  # verify the version map against one real Django release (or all)
     python3 dev.py resources --fix  # sort docs/data/resources.yml
     python3 dev.py lab ...   # run the lab's benchmarks (see docs/lab)
+    python3 dev.py upstream  # report what moved on PyPI / upstream since the data was checked (drafts for new releases)
 
 It creates .venv/ with Python 3.12+ (found through pyenv, PATH or the running interpreter) and installs
 requirements.lock there; it reinstalls only when the lock file changes. Extra arguments go to the tool:
@@ -108,6 +109,8 @@ def main(argv: list[str]) -> int:
         return run([python, "-m", "atlas.resources", *rest])
     if command == "lab":
         return run([python, "-m", "snippets.lab", *rest])
+    if command == "upstream":
+        return run([python, "-m", "atlas.upstream", *rest])
     if command == "install":
         return 0
     print(f"dev.py: unknown command {command!r}\n{__doc__}", file=sys.stderr)
