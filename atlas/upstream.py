@@ -764,3 +764,27 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# --------------------------------------------------------------------------------------------------
+# Cross-file rules (collected by the validation layer: atlas.validation calls every module's check())
+
+
+def check(data_dir: Path = DATA) -> list[str]:
+    """Problems between roadmap.yml, releases.yml and upstream.yml, as `file:line: entry.field: what — fix`."""
+    from atlas.versions_data import load_roadmap
+
+    problems = []
+    known = known_releases(data_dir / "releases.yml")
+    watch = (load_state(data_dir / "upstream.yml").get("next_release_notes") or {})
+    for item in load_roadmap(data_dir / "roadmap.yml"):
+        if item.status != "merged":
+            continue
+        where = f"docs/data/roadmap.yml:{item.line}: {item.id!r}.release"
+        if item.release in known:
+            problems.append(f"{where} = {item.release!r}: that release is out and in releases.yml — "
+                            "move the item to capabilities.yml / the release entry, or set status: shipped")
+        elif watch and item.release != str(watch.get("release")):
+            problems.append(f"{where} = {item.release!r}: upstream.yml watches the notes of "
+                            f"{watch.get('release')!r} — update next_release_notes or the item")
+    return problems
