@@ -7,6 +7,7 @@
     python3 dev.py matrix 4.1  # verify the version map against one real Django release (or all)
     python3 dev.py resources --fix  # sort docs/data/resources.yml
     python3 dev.py lab ...   # run the lab's benchmarks (see docs/lab)
+    python3 dev.py links     # check every outside link with lychee, record docs/data/link_status.json
     python3 dev.py upstream  # report what moved on PyPI / upstream since the data was checked (drafts for new releases)
 
 It creates .venv/ with Python 3.12+ (found through pyenv, PATH or the running interpreter) and installs
@@ -109,6 +110,8 @@ def main(argv: list[str]) -> int:
         return run([python, "-m", "atlas.resources", *rest])
     if command == "lab":
         return run([python, "-m", "snippets.lab", *rest])
+    if command == "links":
+        return run([python, "-m", "atlas.linkcheck", *rest])
     if command == "upstream":
         return run([python, "-m", "atlas.upstream", *rest])
     if command == "install":
