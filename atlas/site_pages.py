@@ -12,12 +12,22 @@ from .errors import DataError
 
 def generated_pages() -> dict[str, str]:
     """Pages made entirely from data: {path under docs/: Markdown with front matter}."""
-    from . import versions_data, versions_render
+    from . import changes, versions_data, versions_render
 
-    return {
+    pages = {
         f"versions/{release.version}.md": versions_render.render_release_page(release.version)
         for release in versions_data.load_releases()
     }
+    pages[changes.PAGE_PATH] = changes.render_page(changes.events())
+    return pages
+
+
+def generated_files() -> dict[str, str | bytes]:
+    """Files that are not pages, written into the built site by the hook's on_post_build:
+    {path under site/: content}."""
+    from . import changes
+
+    return {changes.FEED_PATH: changes.render_feed(changes.events())}
 
 
 def placeholders() -> dict[str, Callable[[], str]]:
