@@ -723,6 +723,25 @@ def build_report(today: dt.date, index: Index, data_dir: Path = DATA, install: b
         out.append(f"  {s.where}: {s.id} checked {s.checked} ({s.age} days)")
     if not stale:
         out.append("  none")
+    out.append("")
+
+    link_days = int(state.get("link_days", 14))
+    out.append(f"## Outside links (re-checked when older than {link_days} days)")
+    links_file = data_dir / "link_status.json"
+    status = json.loads(links_file.read_text(encoding="utf-8")) if links_file.exists() else {}
+    checked = status.get("checked")
+    if not checked:
+        moved = True
+        out.append("  never checked: run `python3 dev.py links` (the scheduled workflow does)")
+    else:
+        age = (today - dt.date.fromisoformat(checked)).days
+        failing = sorted(u for u, e in status.get("links", {}).items() if e["status"] not in ("ok", "redirected"))
+        out.append(f"  last checked {checked} ({age} days ago): {len(status.get('links', {}))} links, "
+                   f"{len(failing)} failing")
+        out += [f"    {url}" for url in failing]
+        if age > link_days:
+            moved = True
+            out.append(f"  older than {link_days} days: run `python3 dev.py links`")
     if index.log:
         out += ["", "## Notes"] + [f"  {line}" for line in index.log]
     return Report(out, moved, time.perf_counter() - started), drafts

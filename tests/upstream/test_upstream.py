@@ -255,18 +255,44 @@ def test_report_with_a_new_patch_and_a_moved_package(tmp_path):
     assert "channels 4.4.0 (uploaded 2026-12-01); we use: lock 4.3.2" in text
     assert "cannot check from here" in text
     assert "## Checked more than 31 days ago\n  none" in text
+    assert "never checked: run `python3 dev.py links`" in text
+
+
+def test_report_lists_what_is_older_than_the_thresholds(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("releases.yml", "capabilities.yml", "roadmap.yml", "upstream.yml"):
+        shutil.copy(DATA / name, data / name)
+    (data / "link_status.json").write_text(json.dumps({"checked": "2026-11-27", "checker": "lychee", "links": {
+        "https://gone.example.net/": {"status": "broken", "code": 404, "redirects_to": None, "detail": "",
+                                     "checked": "2026-11-27", "last_ok": None, "where": ["x"]}}}))
+    with fake_index(recorded()) as url:
+        report, _ = upstream.build_report(dt.date(2027, 1, 15), upstream.Index(url + "/pypi"), data,
+                                          install=False, draft=False, fetch=lambda u: NOTES)
+    text = "\n".join(report.lines)
+    assert report.moved
+    assert "roadmap: django-6-2-lts checked 2026-11-27 (49 days)" in text
+    assert "not there yet: tasks-worker checked 2026-11-27 (49 days)" in text
+    assert "last checked 2026-11-27 (49 days ago): 1 links, 1 failing\n    https://gone.example.net/" in text
+    assert "older than 14 days" in text
 
 
 def test_report_is_quiet_when_nothing_moved(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("releases.yml", "capabilities.yml", "roadmap.yml", "upstream.yml"):
+        shutil.copy(DATA / name, data / name)
+    (data / "link_status.json").write_text(json.dumps({"checked": "2026-11-23", "checker": "lychee", "links": {}}))
     projects = recorded()
     lock = tmp_path / "requirements.lock"
     lock.write_text("".join(f"{name}=={max((upstream.generic_key(v), v) for v in p['releases'] if upstream.generic_key(v))[1]}\n"
                             for name, p in projects.items()))
     with fake_index(projects) as url:
-        report, _ = upstream.build_report(TODAY, upstream.Index(url + "/pypi"), DATA, install=False,
+        report, _ = upstream.build_report(TODAY, upstream.Index(url + "/pypi"), data, install=False,
                                           lock_path=lock, fetch=lambda u: (_ for _ in ()).throw(OSError("x")))
     text = "\n".join(report.lines)
     assert "nothing new: newest release 6.1 (6.1.3)" in text
+    assert "last checked 2026-11-23 (4 days ago): 0 links, 0 failing" in text
     assert "pinned or versioned packages current" in text
     assert "cannot check from here" in text  # the notes cannot be compared: reported, not counted as a move
     assert not report.moved, text
