@@ -296,3 +296,27 @@ def test_report_is_quiet_when_nothing_moved(tmp_path):
     assert "pinned or versioned packages current" in text
     assert "cannot check from here" in text  # the notes cannot be compared: reported, not counted as a move
     assert not report.moved, text
+
+
+def test_notes_are_compared_with_a_prerelease_sdist_when_there_is_one(monkeypatch):
+    """With 9.9a1 on the index the notes come from its sdist (pip download); here the sdist reader is
+    replaced so the test needs no release that does not exist."""
+    import hashlib
+
+    from atlas import matrix
+
+    asked = []
+
+    def fake_sdist_text(release, member):
+        asked.append((release.newest_patch, member))
+        return NOTES
+
+    monkeypatch.setattr(matrix, "sdist_text", fake_sdist_text)
+    state = {"next_release_notes": {"release": "9.9", "repo": "django/django", "path": "docs/releases/9.9.txt",
+                                    "commit": "0" * 40, "read": "2026-11-27", "chars": 1,
+                                    "sha256": hashlib.sha256(b"older text").hexdigest()}}
+    lines = upstream.notes_status(state, {"9.9a1": None, "9.9b1": None, "9.8": None},
+                                  fetch=lambda url: pytest.fail("GitHub must not be asked when a sdist exists"))
+    assert asked == [("9.9b1", "docs/releases/9.9.txt")]
+    assert lines[1].startswith("  the Django 9.9b1 sdist: CHANGED")
+    assert any("Task results remember their queue." in line for line in lines)
