@@ -87,11 +87,12 @@ def test_versions_follow_django_and_the_annual_numbering():
 
 
 def test_django_moves_finds_new_releases_prereleases_and_patches():
-    pypi = {k: None for k in ["6.0.9", "6.0.10", "6.0.11", "6.1.3", "6.2a1", "6.2b1", "2028a1", "5.2.19"]}
-    moves = upstream.django_moves({"5.2": "5.2.19", "6.0": "6.0.10", "6.1": "6.1.3"}, pypi)
-    assert [(f, v.raw) for f, v, _ in moves.new_features] == [("6.2", "6.2b1"), ("2028", "2028a1")]
-    assert [(f, have, v.raw) for f, have, v, _ in moves.new_patches] == [("6.0", "6.0.10", "6.0.11")]
-    quiet = upstream.django_moves({"6.1": "6.1.3"}, {"6.1.3": None, "6.1rc1": None, "6.0.12": None})
+    # fictional releases: the logic, not the real list (that one lives in releases.yml)
+    pypi = {k: None for k in ["8.1.9", "8.1.10", "8.1.11", "8.2.3", "8.3a1", "8.3b1", "2031a1", "8.0.19"]}
+    moves = upstream.django_moves({"8.0": "8.0.19", "8.1": "8.1.10", "8.2": "8.2.3"}, pypi)
+    assert [(f, v.raw) for f, v, _ in moves.new_features] == [("8.3", "8.3b1"), ("2031", "2031a1")]
+    assert [(f, have, v.raw) for f, have, v, _ in moves.new_patches] == [("8.1", "8.1.10", "8.1.11")]
+    quiet = upstream.django_moves({"8.2": "8.2.3"}, {"8.2.3": None, "8.2rc1": None, "8.1.12": None})
     assert quiet.new_features == [] and quiet.new_patches == []  # an older series' patch is not "new"
 
 
