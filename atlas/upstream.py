@@ -789,8 +789,14 @@ if __name__ == "__main__":
 # Cross-file rules (collected by the validation layer: atlas.validation calls every module's check())
 
 
-def check(data_dir: Path = DATA) -> list[str]:
-    """Problems between roadmap.yml, releases.yml and upstream.yml, as `file:line: entry.field: what — fix`."""
+def check() -> list[str]:
+    """Problems between roadmap.yml, releases.yml and upstream.yml, as `file:line: entry.field: what — fix`.
+    (No parameters: the validation layer calls it as it is.)"""
+    return check_data(DATA)
+
+
+def check_data(data_dir: Path) -> list[str]:
+    """check() for the data files in another folder (a scratch copy in a test)."""
     from atlas.versions_data import load_roadmap
 
     problems = []
