@@ -556,6 +556,7 @@ def build_release_draft(feature: str, version: Version, pypi: dict[str, dt.date 
     probe_lines = []
     if install and re.fullmatch(r"3\.\d+", str(entry["probe_python"])):
         probe_lines = probe_diff(release_for(entry["probe_python"]), capabilities, known_features)
+        probe_lines += api_diff(release_for(entry["probe_python"]), capabilities, known_features)
     elif install:
         probe_lines = [f"not probed: {entry['probe_python']}"]
     return ReleaseDraft(feature, version, entry, items, changed, new, probe_lines)
@@ -582,6 +583,30 @@ def probe_diff(release, capabilities, known_features: list[str]) -> list[str]:
     lines += [f"  GONE (probe fails; removed or probe broken): {cid}: "
               f"{(results.get(cid, {}).get('error') or '')[:160]}" for cid in lost]
     lines += [f"  now passes (not in {previous}): {cid}" for cid in gained]
+    return lines
+
+
+def api_diff(release, capabilities, known_features: list[str]) -> list[str]:
+    """Run the async API collector (atlas/async_api.py, the API index's) on the new release and compare
+    what it finds with the committed index's newest release."""
+    try:
+        from atlas import async_api
+    except ImportError:
+        return ["async API collector: not in this checkout (atlas/async_api.py); no API diff"]
+    previous = max(known_features, key=feature_key)
+    try:
+        scope = async_api.load_scope()
+        tokens = async_api.all_tokens(capabilities, scope)
+        found = async_api.collect_release(release, scope, tokens, use_cache=True, log=lambda *a: None)
+        index = async_api.load_index()
+    except Exception as error:  # a draft is still useful without the API part; say why it is missing
+        return [f"async API collector failed on Django {release.newest_patch}: {type(error).__name__}: {error}"]
+    before = {a["name"] for a in index.get("apis", []) if previous in a.get("releases", [])}
+    now = {a["name"] for a in found.get("apis", [])}
+    lines = [f"async APIs: {len(now)} in Django {release.newest_patch}, {len(before)} in {previous} "
+             f"(committed index): {len(now - before)} new, {len(before - now)} gone"]
+    lines += [f"  + {name}" for name in sorted(now - before)]
+    lines += [f"  - {name}" for name in sorted(before - now)]
     return lines
 
 
