@@ -221,8 +221,7 @@ def render_page(events: list[Event]) -> str:
         "# What changed",
         "",
         "Changes to the atlas's data, collected from the data files and their history. "
-        # raw HTML: the feed is written after the build (generated_files), so MkDocs cannot resolve it
-        f'Follow them with the <a href="../../{FEED_PATH}" type="application/atom+xml">Atom feed</a>.',
+        f"Follow them with the [Atom feed](../{FEED_PATH}).",
         "",
     ]
     if not events:

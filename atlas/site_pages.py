@@ -23,8 +23,7 @@ def generated_pages() -> dict[str, str]:
 
 
 def generated_files() -> dict[str, str | bytes]:
-    """Files that are not pages, written into the built site by the hook's on_post_build:
-    {path under site/: content}."""
+    """Files other than pages, published with the site: {path in site/: content} (the Atom feed of changes)."""
     from . import changes
 
     return {changes.FEED_PATH: changes.render_feed(changes.events())}

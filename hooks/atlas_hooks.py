@@ -1,7 +1,7 @@
 """MkDocs hook: a thin layer over the atlas package, which holds the logic and its tests.
 
-* on_files adds the pages generated from docs/data (release pages, the changes page, ...);
-* on_post_build writes the generated files that are not pages (the Atom feed of changes);
+* on_files adds the pages generated from docs/data (release pages, ...) and the other generated files
+  (the Atom feed of changes: site_pages.generated_files());
 * on_page_markdown checks each page's front matter, shows the Django versions it applies to, and fills
   ``<!-- atlas:NAME -->`` placeholders with tables rendered from data.
 A problem becomes a build error that names the file, the field and the fix.
@@ -42,6 +42,13 @@ def on_files(files, config):
         raise PluginError(str(error)) from None
     for path, content in pages.items():
         files.append(File.generated(config, path, content=content))
+    try:
+        extra = site_pages.generated_files()
+    except DataError as error:
+        raise PluginError(str(error)) from None
+    # Added as files (not written after the build) so links to them are checked like any other.
+    for path, content in extra.items():
+        files.append(File.generated(config, path, content=content))
     return files
 
 
@@ -72,21 +79,6 @@ def on_page_content(html, page, config, files):
         raise PluginError(str(error)) from None
     page.meta.setdefault("description", meta["summary"])
     return frontmatter.version_banner(meta, applies, _releases) + html
-
-
-def on_post_build(config):
-    """Write the generated files that are not pages (the changes feed, ...) into the built site."""
-    try:
-        files = site_pages.generated_files()
-    except DataError as error:
-        raise PluginError(str(error)) from None
-    for path, content in files.items():
-        target = Path(config["site_dir"]) / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
 
 
 def on_post_page(output, page, config):
