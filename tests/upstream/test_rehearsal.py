@@ -83,3 +83,14 @@ def test_probes_ran_on_6_1_and_everything_from_6_0_still_passes(rehearsal):
     kept, total = first.split(": ", 1)[1].split(" capabilities")[0].split(" of ")
     assert int(kept) == int(total) > 30
     assert not any("GONE" in line for line in drafts[0].probe_lines)
+
+
+def test_api_diff_lists_the_async_apis_6_1_added(rehearsal):
+    async_api = pytest.importorskip("atlas.async_api", reason="the async API index (atlas/async_api.py) is not "
+                                                              "in this checkout; the draft says so instead")
+    _, _, drafts = rehearsal
+    added = {a["name"] for a in async_api.load_index()["apis"] if a.get("since") == "6.1"}
+    lines = drafts[0].probe_lines
+    assert any(line.startswith("async APIs: ") for line in lines), lines
+    for name in added:
+        assert f"  + {name}" in lines, name
