@@ -172,7 +172,7 @@ def _page_url(page: str, base: str) -> str:
     return base + path + (f"#{anchor}" if anchor else "")
 
 
-def render_feed(events: list[Event], base: str | None = None) -> bytes:
+def render_feed(events: list[Event], base: str | None = None) -> str:
     """An Atom 1.0 feed of the newest events."""
     base = base or site_url()
     ET.register_namespace("", ATOM)
@@ -201,7 +201,7 @@ def render_feed(events: list[Event], base: str | None = None) -> bytes:
         sub(entry, "link", href=_page_url(event.page, base), rel="alternate", type="text/html")
         sub(entry, "category", term=event.kind)
         sub(entry, "summary", event.summary or event.title)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 
 def render_page(events: list[Event]) -> str:
