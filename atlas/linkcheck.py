@@ -134,12 +134,21 @@ def classify(report: dict) -> dict[str, dict]:
     return out
 
 
+def _norm(url: str) -> str:
+    """The form lychee reports a URL in: scheme and host lowercased (https://www.GitHub.com/x -> ...github.com/x)."""
+    parts = urlsplit(url)
+    return parts._replace(scheme=parts.scheme.lower(), netloc=parts.netloc.lower()).geturl()
+
+
 def record(previous: dict, results: dict[str, dict], where: dict[str, list[str]], today: dt.date,
            checker: str) -> dict:
     """The new link_status.json: every current link, with today's answer and the last day it was fine."""
     old = previous.get("links", {})
+    results = {**{_norm(u): r for u, r in results.items()}, **results}
     links = {}
     for url in sorted(where):
+        if url not in results and _norm(url) in results:
+            results[url] = results[_norm(url)]
         if url not in results:
             if url in old:
                 links[url] = dict(old[url], where=where[url])

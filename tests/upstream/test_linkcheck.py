@@ -160,6 +160,14 @@ def test_record_keeps_the_last_good_day_and_drops_links_no_longer_shown():
     assert status["links"]["https://b.example.net/"]["last_ok"] == "2026-11-27"
 
 
+def test_record_finds_results_lychee_reports_with_a_lowercased_host():
+    results = {"https://www.github.com/pgjones/hypercorn": {"status": "ok", "code": 200, "redirects_to": None,
+                                                             "detail": ""}}
+    where = {"https://www.GitHub.com/pgjones/hypercorn": ["docs/data/resources.yml"]}
+    status = linkcheck.record({}, results, where, dt.date(2026, 11, 27), "lychee")
+    assert status["links"]["https://www.GitHub.com/pgjones/hypercorn"]["status"] == "ok"
+
+
 def test_outside_links_cover_pages_and_data():
     links = linkcheck.outside_links()
     assert "https://github.com/django/deps/pull/109" in links  # roadmap source
