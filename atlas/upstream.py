@@ -764,6 +764,12 @@ def build_report(today: dt.date, index: Index, data_dir: Path = DATA, install: b
         out.append(f"  last checked {checked} ({age} days ago): {len(status.get('links', {}))} links, "
                    f"{len(failing)} failing")
         out += [f"    {url}" for url in failing]
+        from atlas.linkcheck import outside_links
+
+        unchecked = sorted(set(outside_links(data_dir.parent)) - set(status.get("links", {})))
+        if unchecked:
+            moved = True
+            out.append(f"  {len(unchecked)} links the site shows were never checked, e.g. {', '.join(unchecked[:3])}")
         if age > link_days:
             moved = True
             out.append(f"  older than {link_days} days: run `python3 dev.py links`")

@@ -276,6 +276,7 @@ def test_report_lists_what_is_older_than_the_thresholds(tmp_path):
     assert "not there yet: tasks-worker checked 2026-11-27 (49 days)" in text
     assert "last checked 2026-11-27 (49 days ago): 1 links, 1 failing\n    https://gone.example.net/" in text
     assert "older than 14 days" in text
+    assert "links the site shows were never checked, e.g. https://" in text
 
 
 def test_report_is_quiet_when_nothing_moved(tmp_path):
@@ -283,7 +284,12 @@ def test_report_is_quiet_when_nothing_moved(tmp_path):
     data.mkdir()
     for name in ("releases.yml", "capabilities.yml", "roadmap.yml", "upstream.yml"):
         shutil.copy(DATA / name, data / name)
-    (data / "link_status.json").write_text(json.dumps({"checked": "2026-11-23", "checker": "lychee", "links": {}}))
+    from atlas import linkcheck
+
+    fine = {"status": "ok", "code": 200, "redirects_to": None, "detail": "", "checked": "2026-11-23",
+            "last_ok": "2026-11-23", "where": ["x"]}
+    links = {url: fine for url in linkcheck.outside_links(tmp_path)}
+    (data / "link_status.json").write_text(json.dumps({"checked": "2026-11-23", "checker": "lychee", "links": links}))
     projects = recorded()
     lock = tmp_path / "requirements.lock"
     lock.write_text("".join(f"{name}=={max((upstream.generic_key(v), v) for v in p['releases'] if upstream.generic_key(v))[1]}\n"
@@ -293,7 +299,7 @@ def test_report_is_quiet_when_nothing_moved(tmp_path):
                                           lock_path=lock, fetch=lambda u: (_ for _ in ()).throw(OSError("x")))
     text = "\n".join(report.lines)
     assert "nothing new: newest release 6.1 (6.1.3)" in text
-    assert "last checked 2026-11-23 (4 days ago): 0 links, 0 failing" in text
+    assert f"last checked 2026-11-23 (4 days ago): {len(links)} links, 0 failing" in text and links
     assert "pinned or versioned packages current" in text
     assert "cannot check from here" in text  # the notes cannot be compared: reported, not counted as a move
     assert not report.moved, text
