@@ -5,7 +5,6 @@ Needs the 6.1 sdist (pip download, cached in .cache/django-sdists) and the Pytho
 (.cache/django-matrix/6.1, shared with `dev.py matrix`)."""
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 
 import pytest
