@@ -348,26 +348,24 @@ def note_items(text: str, file: str) -> list[Item]:
     path: list[str] = []
 
     def close():
-        if current is not None:
-            body = "\n".join(current)
-            if ASYNC_RE.search(body) or (path and path[-1] in ASYNC_SECTIONS and body.strip("* .")):
-                if body.strip() not in ("* ...",):
-                    items.append(Item(file, path[-1] if path else "", " › ".join(path[1:] or path), "notes", body))
+        if current is None:
+            return
+        body = "\n".join(current).strip()
+        placeholder = body.strip("* .") == ""  # the notes' "* ..." stubs of empty sections
+        if not placeholder and (ASYNC_RE.search(body) or (path and path[-1] in ASYNC_SECTIONS)):
+            items.append(Item(file, path[-1] if path else "", " › ".join(path[1:] or path), "notes", body))
 
     for _i, line, heads, _lines in _walk(text):
-        if line.startswith("* "):
+        if line.startswith("* "):  # a bullet at the left margin starts an item
             close()
             current, path = [line], heads
-        elif current is not None and (line.startswith("  ") or not line.strip()) and not (
-                not line.strip() and current and not current[-1].strip()):
-            current.append(line)
+        elif current is not None and (line.startswith("  ") or not line.strip()):
+            current.append(line)  # its indented continuation lines and blank lines
         else:
             close()
             current = None
     close()
-    for item in items:
-        item.text = item.text.strip()
-    return [i for i in items if i.text not in ("* ...",)]
+    return items
 
 
 DIRECTIVE = re.compile(r"^(\s*)\.\. (versionadded|versionchanged):: (\S+)\s*(.*)$")
