@@ -609,6 +609,47 @@ def api_diff(release, capabilities, known_features: list[str]) -> list[str]:
 
 
 # --------------------------------------------------------------------------------------------------
+# Newer patches: probe them, then update releases.yml in place (like MDN's update-bcd for existing entries)
+
+
+def set_newest_patch(path: Path, feature: str, patch: str) -> bool:
+    """Rewrite one release's newest_patch line in releases.yml; comments and layout stay as they are."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    inside = False
+    for number, line in enumerate(lines):
+        entry = re.match(r'^- version:\s*"?([\d.]+)"?\s*$', line)
+        if entry:
+            inside = entry.group(1) == feature
+        elif inside and re.match(r"^\s+newest_patch:", line):
+            lines[number] = re.sub(r"newest_patch:.*$", f'newest_patch: "{patch}"', line)
+            path.write_text("\n".join(lines), encoding="utf-8")
+            return True
+    return False
+
+
+def apply_patches(data_dir: Path, new_patches, capabilities, probe=None) -> list[str]:
+    """For each newer patch: run every probe on it (atlas.matrix); all as expected -> newest_patch updated."""
+    import dataclasses
+
+    from atlas import matrix
+    from atlas.versions_data import load_releases
+
+    probe = probe or matrix.probe_release
+    releases = {r.version: r for r in load_releases(data_dir / "releases.yml")}
+    lines = []
+    for feature, have, newer, _date in new_patches:
+        candidate = dataclasses.replace(releases[feature], newest_patch=newer.raw)
+        result = probe(candidate, capabilities, log=lambda *a: None)
+        if result.ok and set_newest_patch(data_dir / "releases.yml", feature, newer.raw):
+            lines.append(f"UPDATED releases.yml {feature}: newest_patch {have} -> {newer.raw} "
+                         f"({len(result.outcomes)} probes as expected)")
+        else:
+            wrong = ", ".join(o.capability for o in result.mismatches) or "the entry was not found"
+            lines.append(f"not updated {feature} to {newer.raw}: {wrong}")
+    return lines
+
+
+# --------------------------------------------------------------------------------------------------
 # The next release's in-development notes
 
 
@@ -679,6 +720,7 @@ def known_releases(path: Path) -> dict[str, str]:
 
 
 def build_report(today: dt.date, index: Index, data_dir: Path = DATA, install: bool = True, draft: bool = True,
+                 update_patches: bool = False,
                  state_path: Path | None = None, page_roots: list[Path] | None = None,
                  lock_path: Path = LOCK_FILE, fetch=None) -> tuple[Report, list[ReleaseDraft]]:
     from atlas.versions_data import load_capabilities
@@ -714,6 +756,8 @@ def build_report(today: dt.date, index: Index, data_dir: Path = DATA, install: b
             moved = True
             out.append(f"  newer patch: Django {newer.raw} (uploaded {date or '?'}); releases.yml {feature} "
                        f"newest_patch is {have}")
+        if update_patches and dj.new_patches:
+            out += ["  " + line for line in apply_patches(data_dir, dj.new_patches, capabilities)]
     out.append("")
 
     out.append("## Packages the pages name")
@@ -803,8 +847,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DATA, help="folder with releases.yml, capabilities.yml, ...")
     parser.add_argument("--no-install", action="store_true", help="do not install new releases or run probes")
     parser.add_argument("--fail-on-moves", action="store_true", help="exit 1 when anything moved or is stale")
+    parser.add_argument("--update-patches", action="store_true",
+                        help="probe each newer patch and, when every probe answers as the data says, write it "
+                             "as newest_patch in releases.yml")
     args = parser.parse_args(argv)
-    report, _ = build_report(args.today, Index(args.index), args.data, install=not args.no_install)
+    report, _ = build_report(args.today, Index(args.index), args.data, install=not args.no_install,
+                             update_patches=args.update_patches)
     print("\n".join(report.lines))
     print(f"\n(report took {report.seconds:.1f} s; {'something moved' if report.moved else 'nothing moved'})")
     return 1 if (args.fail_on_moves and report.moved) else 0

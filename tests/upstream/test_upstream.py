@@ -326,3 +326,40 @@ def test_notes_are_compared_with_a_prerelease_sdist_when_there_is_one(monkeypatc
     assert asked == [("9.9b1", "docs/releases/9.9.txt")]
     assert lines[1].startswith("  the Django 9.9b1 sdist: CHANGED")
     assert any("Task results remember their queue." in line for line in lines)
+
+
+def test_update_patches_rewrites_only_newest_patch_when_the_probes_agree(tmp_path):
+    from atlas.matrix import Outcome, ReleaseReport
+
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(DATA / "releases.yml", data / "releases.yml")
+    before = (data / "releases.yml").read_text()
+    seen = []
+
+    from atlas.versions_data import load_releases
+
+    newest, previous = load_releases(data / "releases.yml")[:-3:-1]  # the two newest releases of the file
+
+    def bump(patch: str) -> str:
+        head, _, last = patch.rpartition(".")
+        return f"{head}.{int(last) + 1}" if head.count(".") == 1 else f"{patch}.1"
+
+    good, bad = bump(newest.newest_patch), bump(previous.newest_patch)
+
+    def probe(release, capabilities, log):
+        seen.append(release.newest_patch)
+        fine = release.newest_patch == good  # the other newer patch loses a capability
+        return ReleaseReport(release.version, release.newest_patch, "3.x",
+                             [Outcome("async-views", True, True, None, 0.0),
+                              Outcome("async-cache", True, fine, None if fine else "gone", 0.0)])
+
+    moves = [(newest.version, newest.newest_patch, upstream.parse_version(good), None),
+             (previous.version, previous.newest_patch, upstream.parse_version(bad), None)]
+    lines = upstream.apply_patches(data, moves, [], probe=probe)
+    assert seen == [good, bad]
+    assert lines == [f"UPDATED releases.yml {newest.version}: newest_patch {newest.newest_patch} -> {good} "
+                     "(2 probes as expected)", f"not updated {previous.version} to {bad}: async-cache"]
+    after = (data / "releases.yml").read_text()
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
+    assert changed == [(f'  newest_patch: "{newest.newest_patch}"', f'  newest_patch: "{good}"')]
