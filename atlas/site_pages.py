@@ -31,7 +31,7 @@ def generated_files() -> dict[str, str | bytes]:
 
 def placeholders() -> dict[str, Callable[[], str]]:
     """Name -> function returning the Markdown that replaces ``<!-- atlas:NAME -->``."""
-    from . import linkcheck, resources, versions_render
+    from . import lab_figures, linkcheck, resources, versions_render
 
     return {
         "resources": resources.render_resources_page,
@@ -43,6 +43,7 @@ def placeholders() -> dict[str, Callable[[], str]]:
         "timeline": lambda: versions_render.render_timeline("."),
         "versions-timeline": lambda: versions_render.render_timeline("versions"),
         "release-strip": release_strip,
+        "lab-runs": lab_figures.render_runs_table,
     }
 
 
