@@ -6,6 +6,7 @@
     python3 dev.py build     # build the static site into site/ (strict)
     python3 dev.py matrix 4.1  # verify the version map against one real Django release (or all)
     python3 dev.py resources --fix  # sort docs/data/resources.yml
+    python3 dev.py api [--check|--bench]  # collect the async API index from every release (docs/data/async_api.json)
     python3 dev.py lab ...   # run the lab's benchmarks (see docs/lab)
     python3 dev.py links     # check every outside link with lychee, record docs/data/link_status.json
     python3 dev.py upstream  # report what moved on PyPI / upstream since the data was checked (drafts for new releases)
@@ -106,6 +107,8 @@ def main(argv: list[str]) -> int:
         return run([python, "-m", "pytest", *rest])
     if command == "matrix":
         return run([python, "-m", "atlas.matrix", *rest])
+    if command == "api":
+        return run([python, "-m", "atlas.async_api", *rest])
     if command == "resources":
         return run([python, "-m", "atlas.resources", *rest])
     if command == "lab":

@@ -23,17 +23,19 @@ def generated_pages() -> dict[str, str]:
 
 
 def generated_files() -> dict[str, str | bytes]:
-    """Files other than pages, published with the site: {path in site/: content} (the Atom feed of changes)."""
-    from . import changes
+    """Files other than pages, published with the site: {path in site/: content} (JSON downloads, llms.txt,
+    the Atom feed of changes)."""
+    from . import changes, downloads
 
-    return {changes.FEED_PATH: changes.render_feed(changes.events())}
+    return {**downloads.files(), changes.FEED_PATH: changes.render_feed(changes.events())}
 
 
 def placeholders() -> dict[str, Callable[[], str]]:
     """Name -> function returning the Markdown that replaces ``<!-- atlas:NAME -->``."""
-    from . import lab_figures, linkcheck, resources, versions_render
+    from . import async_api_render, lab_figures, linkcheck, resources, versions_render
 
     return {
+        "async-api-index": async_api_render.render_index,
         "resources": resources.render_resources_page,
         "link-status": linkcheck.render_link_status,
         "capability-matrix": versions_render.render_capability_matrix,

@@ -1,7 +1,7 @@
 """MkDocs hook: a thin layer over the atlas package, which holds the logic and its tests.
 
 * on_files adds the pages generated from docs/data (release pages, ...) and the other generated files
-  (the Atom feed of changes: site_pages.generated_files());
+  (JSON downloads, llms.txt, the Atom feed of changes: site_pages.generated_files());
 * on_page_markdown checks each page's front matter, shows the Django versions it applies to, and fills
   ``<!-- atlas:NAME -->`` placeholders with tables rendered from data.
 A problem becomes a build error that names the file, the field and the fix.
