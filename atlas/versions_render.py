@@ -34,6 +34,7 @@ NO = "— no"
 
 STATUS_BADGES = {
     "shipped": "✓ shipped",
+    "merged": "🔀 merged for the next release",
     "accepted": "☑️ accepted",
     "proposed": "📝 proposed",
     "discussed": "💬 discussed",
@@ -126,7 +127,8 @@ def render_release_page(version: str) -> str:
     if added:
         for c in added:
             level = "" if c.support == "full" else " — *partial*: " + c.notes
-            out.append(f"- {_capability_link(c, here)}{level}")
+            patch = f" (from the {c.added_patch} patch release)" if c.added_patch else ""
+            out.append(f"- {_capability_link(c, here)}{patch}{level}")
     else:
         out.append("Nothing new for async in this release; see the upgrade notes below.")
     if changed:
@@ -182,6 +184,7 @@ def render_capability_matrix(page_dir: str = "versions") -> str:
     out = [
         f"Each row is a capability, each column a Django feature release. {YES}: available; "
         f"{PARTIAL} [n]: available with limits explained in note n; {NO}: not available; "
+        f"{YES} X.Y.N+: arrived in that patch release, not in the feature release itself; "
         "Δ [n]: changed in that release (note n). Every cell is checked by running a probe against the "
         "release's newest patch.",
         "",
@@ -197,9 +200,11 @@ def render_capability_matrix(page_dir: str = "versions") -> str:
         for v in releases:
             level = c.level_in(v) or "no"
             if level == "full":
-                text = YES
+                text = YES + (f" {c.added_patch}+" if c.added_patch and v == c.added else "")
             elif level == "partial":
                 text = f"{PARTIAL} [[{partial_note}]](#note-{partial_note})"
+                if c.added_patch and v == c.added:
+                    text += f" {c.added_patch}+"
             else:
                 text = NO
             if v in change_notes:
@@ -338,26 +343,51 @@ def _previous(version: str) -> str:
 
 def render_roadmap(page_dir: str = "versions") -> str:
     items = load_roadmap()
+    merged = [i for i in items if i.status == "merged"]
+    planned = [i for i in items if i.status != "merged"]
     caps = {c.id: c for c in load_capabilities()}
     out = [
         "What is planned or discussed for async Django. Status: "
         + ", ".join(f"{badge}" for badge in STATUS_BADGES.values())
         + ". Each item links to its source and says when we last checked it.",
         "",
+    ]
+    for release in sorted({i.release for i in merged}):
+        here = [i for i in merged if i.release == release]
+        newest = max(i.checked for i in here)
+        out += [
+            f"## Merged for Django {release} {{ #merged-{release.replace('.', '-')} }}",
+            "",
+            f"Already on Django's main branch, from the in-development release notes (`docs/releases/{release}.txt`, "
+            f"read {newest}). They can still change before the release.",
+            "",
+            "| Change | Where in the notes | Source | Checked |",
+            "| --- | --- | --- | --- |",
+        ]
+        for item in here:
+            out.append(
+                f"| [{_esc(item.title)}](#{item.id}) | {_esc(item.section)} | "
+                f"[{_esc(item.source.title)}]({item.source.url}) | {item.checked} |"
+            )
+        out.append("")
+    out += [
+        "## Planned and discussed",
+        "",
         "| Item | Status | Source | Checked |",
         "| --- | --- | --- | --- |",
     ]
-    for item in items:
+    for item in planned:
         out.append(
             f"| [{_esc(item.title)}](#{item.id}) | {STATUS_BADGES[item.status]} | "
             f"[{_esc(item.source.title)}]({item.source.url}) | {item.checked} |"
         )
     out.append("")
-    for item in items:
+    for item in merged + planned:
+        where = f" · **In:** Django {item.release} notes, {item.section}" if item.status == "merged" else ""
         out += [
-            f'## {item.title} {{ #{item.id} }}',
+            f'### {item.title} {{ #{item.id} }}',
             "",
-            f"**Status:** {STATUS_BADGES[item.status]} · **Checked:** {item.checked}",
+            f"**Status:** {STATUS_BADGES[item.status]}{where} · **Checked:** {item.checked}",
             "",
             item.summary,
             "",
@@ -387,7 +417,7 @@ def render_timeline(page_dir: str = ".") -> str:
             f"| [Django {r.version}{lts}]({_link(f'versions/{r.version}.md', page_dir)}) | {_month(r.released)} | "
             f"{_esc(r.summary)} | {_support_text(r)} |"
         )
-    upcoming = [roadmap[k] for k in ("django-6-2-lts", "calendar-versioning") if k in roadmap]
+    upcoming = [i for i in roadmap.values() if i.coming_next]
     if upcoming:
         out += ["", "**Coming next:** " + " · ".join(
             f"[{_esc(i.title)}]({_link('versions/roadmap.md', page_dir)}#{i.id}) ({STATUS_BADGES[i.status]})"

@@ -2,7 +2,7 @@
 
 * on_config runs the validation layer (atlas/validation.py) and stops the build on any problem;
 * on_files adds the pages generated from docs/data (release pages, ...) and the other generated files
-  (JSON downloads, llms.txt: site_pages.generated_files());
+  (JSON downloads, llms.txt, the Atom feed of changes: site_pages.generated_files());
 * on_page_markdown checks each page's front matter, shows the Django versions it applies to, and fills
   ``<!-- atlas:NAME -->`` placeholders with tables rendered from data.
 A problem becomes a build error that names the file, the field and the fix.

@@ -93,7 +93,41 @@ def test_roadmap_page():
     for item in load_roadmap():
         assert item.source.url in text
         assert f"{{ #{item.id} }}" in text
-    assert "2026-11-25" in text
+        assert f"| {item.checked} |" in text  # every item shows when it was last checked
+
+
+def test_roadmap_merged_section_lists_each_merged_item_with_its_notes_heading():
+    text = render.render_roadmap()
+    merged = [i for i in load_roadmap() if i.status == "merged"]
+    assert merged, "roadmap.yml has no merged items"
+    section = text.split("## Merged for Django ", 1)[1].split("## Planned and discussed", 1)[0]
+    for item in merged:
+        row = next(line for line in section.splitlines() if f"(#{item.id})" in line)
+        assert item.section in row and item.source.url in row and str(item.checked) in row
+
+
+def test_coming_next_comes_from_the_roadmap_field():
+    text = render.render_timeline()
+    line = next(line for line in text.splitlines() if line.startswith("**Coming next:**"))
+    flagged = [i for i in load_roadmap() if i.coming_next]
+    assert flagged
+    for item in load_roadmap():
+        assert (f"#{item.id})" in line) == item.coming_next, item.id
+
+
+def test_patch_release_arrival_shows_on_the_matrix_and_release_page():
+    caps = [c for c in load_capabilities() if c.added_patch]
+    assert caps, "no capability with added_patch"
+    matrix = render.render_capability_matrix()
+    header = next(line for line in matrix.splitlines() if line.startswith("| Capability |"))
+    columns = re.findall(r"\[([\d.]+)\]\(", header)  # the release of each column, from the table itself
+    for c in caps:
+        row = next(line for line in matrix.splitlines() if f'<a id="{c.id}"' in line)
+        cells = [cell.strip() for cell in row.strip(" |").split(" | ")[1:]]
+        assert len(cells) == len(columns)
+        for release, cell in zip(columns, cells):
+            assert (f"{c.added_patch}+" in cell) == (release == c.added), (release, cell)
+        assert f"(from the {c.added_patch} patch release)" in render.render_release_page(c.added)
 
 
 def test_timeline():
