@@ -295,11 +295,31 @@ def pinned_release(url: str, vocab: Vocabulary) -> str | None:
     return match["release"] if match else None
 
 
-def check(path=None, vocabulary=None, releases=None, today: datetime.date | None = None) -> list[str]:
+def _project_file(project, stem: str) -> Path:
+    """A data file of a validation-layer Project (its file(stem) or data_dir), else of this repository."""
+    if project is None:
+        return DATA / f"{stem}.yml"
+    if hasattr(project, "file"):
+        return Path(project.file(stem))
+    return Path(project.data_dir) / f"{stem}.yml"
+
+
+def check(project=None, *, path=None, vocabulary=None, releases=None, today: datetime.date | None = None) -> list[str]:
     """The cross-file rules: vocabulary ids, link policy (blocked hosts, docs pinned to unsupported or unrelated
-    releases), duplicates by URL or title, and the sort order. `releases` ({"X.Y": end date} or Release
-    objects) and `today` let tests fix the calendar; by default they come from releases.yml and the clock."""
-    path = Path(path) if path is not None else RESOURCES
+    releases), duplicates by URL or title, and the sort order.
+
+    Called with nothing it checks this repository; the validation layer may pass its Project (anything with
+    `file(stem)` or `data_dir`). `releases` ({"X.Y": end date} or Release objects) and `today` let tests fix
+    the calendar; by default they come from the project's releases.yml and the clock."""
+    if path is None:
+        path = _project_file(project, "resources")
+    if vocabulary is None and project is not None:
+        vocabulary = _project_file(project, "resource_sections")
+    if releases is None and project is not None:
+        from . import versions_data
+
+        releases = versions_data.load_releases(_project_file(project, "releases"))
+    path = Path(path)
     vocab = vocabulary if isinstance(vocabulary, Vocabulary) else load_vocabulary(vocabulary)
     support = _release_support(releases)
     today = today or datetime.date.today()
@@ -372,7 +392,8 @@ def check(path=None, vocabulary=None, releases=None, today: datetime.date | None
 
     for index in range(1, len(entries)):
         before, after = entries[index - 1], entries[index]
-        if isinstance(before, dict) and isinstance(after, dict) and sort_key(after, vocab) < sort_key(before, vocab):
+        known = all(isinstance(e, dict) and e.get("section") in vocab.sections for e in (before, after))
+        if known and sort_key(after, vocab) < sort_key(before, vocab):
             problems.append(
                 f"{shown}:{source.line(index)}: {_label(after, index)}.section: is out of order "
                 f"(it belongs before {_label(before, index - 1)}; entries go by section in the order of "
@@ -393,7 +414,7 @@ def problems(path=None, vocabulary=None, releases=None, today=None) -> list[str]
     path = Path(path) if path is not None else RESOURCES
     vocab = vocabulary if isinstance(vocabulary, Vocabulary) else load_vocabulary(vocabulary)
     shape = field_problems(_read(path), vocab)
-    return shape + check(path, vocab, releases, today)
+    return shape + check(path=path, vocabulary=vocab, releases=releases, today=today)
 
 
 def load_resources(path=None, vocabulary=None, releases=None, today=None) -> list[dict]:

@@ -327,3 +327,19 @@ def test_empty_file_is_an_empty_list(tmp_path):
     path = tmp_path / "resources.yml"
     path.write_text("# nothing yet\n", encoding="utf-8")
     assert resources.load_resources(path, releases=SUPPORT, today=TODAY) == []
+
+
+def test_check_accepts_a_validation_layer_project(tmp_path):
+    """The validation layer discovers `check` and passes its Project (file(stem) / data_dir): the rules then
+    read that project's files, releases.yml included."""
+    write(tmp_path, changed(2, url="https://raw.githubusercontent.com/django/channels/main/README.rst"))
+    (tmp_path / "resource_sections.yml").write_text(resources.VOCABULARY.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "releases.yml").write_text((DATA / "releases.yml").read_text(encoding="utf-8"), encoding="utf-8")
+
+    class Project:
+        data_dir = tmp_path
+
+    problems = resources.check(Project(), today=TODAY)
+    assert len(problems) == 1 and "raw.githubusercontent.com is a raw file" in problems[0]
+    assert problems[0].startswith(str(tmp_path / "resources.yml") + ":")
+    assert resources.check() == []  # the repository's own files
