@@ -486,8 +486,12 @@ def _md_text(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>])", r"\\\1", text.strip())
 
 
-def entry_line(entry: dict, vocab: Vocabulary) -> str:
-    """One list item: `- [Title](url) - Description.` then the badges, in a span the filter reads."""
+def entry_line(entry: dict, vocab: Vocabulary, *, badges: bool = True) -> str:
+    """One list item: `- [Title](url) - Description.` then the badges, in a span the filter reads.
+    badges=False gives the bare awesome-list line (the lint test checks both forms)."""
+    line = f"- [{_md_text(entry['title'])}]({entry['url'].strip()}) - {_md_text(entry['description'])}"
+    if not badges:
+        return line
     low, high = parse_django(entry["django"])
     attrs = {
         "class": "atlas-resource-meta",
@@ -504,8 +508,7 @@ def entry_line(entry: dict, vocab: Vocabulary) -> str:
     badges.append(f'<span class="atlas-badge atlas-resource-release">{_esc(django_label(entry["django"]))}</span>')
     meta = " ".join(badges) + f' <small>{_esc(entry["author"].strip())}, {entry["year"]}</small>'
     attr_text = " ".join(f'{name}="{_esc(value)}"' for name, value in attrs.items())
-    return (f"- [{_md_text(entry['title'])}]({entry['url'].strip()}) - {_md_text(entry['description'])} "
-            f"<span {attr_text}>{meta}</span>")
+    return f"{line} <span {attr_text}>{meta}</span>"
 
 
 def _filter_html(entries: list[dict], vocab: Vocabulary, releases: list[str]) -> str:
@@ -528,7 +531,8 @@ def _filter_html(entries: list[dict], vocab: Vocabulary, releases: list[str]) ->
     )
 
 
-def render(entries: list[dict], vocab: Vocabulary | None = None, releases: list[str] | None = None) -> str:
+def render(entries: list[dict], vocab: Vocabulary | None = None, releases: list[str] | None = None,
+           *, badges: bool = True) -> str:
     """Markdown for the resource page body: the filter form, then one section per heading, one line per entry."""
     vocab = vocab or load_vocabulary()
     if releases is None:
@@ -541,7 +545,7 @@ def render(entries: list[dict], vocab: Vocabulary | None = None, releases: list[
         if not group:
             continue
         out += [f"## {section['title']}", "", section["description"], ""]
-        out += [entry_line(entry, vocab) for entry in group]
+        out += [entry_line(entry, vocab, badges=badges) for entry in group]
         out.append("")
     return "\n".join(out)
 

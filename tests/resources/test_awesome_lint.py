@@ -55,6 +55,14 @@ def test_the_resource_page_passes_awesome_lint(node_modules, tmp_path):
     assert report["messages"] == []
 
 
+def test_the_bare_list_lines_pass_awesome_lint(node_modules, tmp_path):
+    """awesome-lint checks a description's casing and final punctuation only when the line ends in text;
+    on the page each line ends in the badge span, so the same lines are also checked without it."""
+    bare = resources.render(resources.load_resources(), resources.load_vocabulary(), releases=[], badges=False)
+    assert "atlas-resource-meta" not in bare
+    assert lint(node_modules, "# Resources\n\n" + bare, tmp_path)["messages"] == []
+
+
 def test_awesome_lint_fails_on_a_bad_entry(node_modules, tmp_path):
     vocab = resources.load_vocabulary()
     good = resources.load_resources()[0]
@@ -63,3 +71,11 @@ def test_awesome_lint_fails_on_a_bad_entry(node_modules, tmp_path):
     report = lint(node_modules, "# Resources\n\n" + resources.render(bad, vocab, releases=[]), tmp_path)
     rules = {message["rule"] for message in report["messages"]}
     assert {"awesome-spell-check", "double-link"} <= rules, report["messages"]
+
+
+def test_awesome_lint_fails_on_a_bad_description(node_modules, tmp_path):
+    good = resources.load_resources()[0]
+    bad = [dict(good, description="no capital and no final period")]
+    bare = resources.render(bad, resources.load_vocabulary(), releases=[], badges=False)
+    report = lint(node_modules, "# Resources\n\n" + bare, tmp_path)
+    assert any(m["rule"] == "awesome-list-item" for m in report["messages"]), report["messages"]
