@@ -86,6 +86,8 @@ def _support_text(release: Release) -> str:
 
 
 def render_release_page(version: str) -> str:
+    from atlas import async_api_render
+
     releases = _releases()
     if version not in releases:
         raise KeyError(f"unknown release {version!r}; known: {', '.join(KNOWN_RELEASES)}")
@@ -137,7 +139,8 @@ def render_release_page(version: str) -> str:
         out += ["", "### Removed in this release", ""]
         for c in removed:
             out.append(f"- {_capability_link(c, here)}")
-    out += ["", "## Use cases it unlocks", ""]
+    out += [""] + async_api_render.render_added_in(version, here)
+    out += ["## Use cases it unlocks", ""]
     if use_cases:
         for uc in use_cases:
             names = ", ".join(c.name for c in added if uc in c.use_cases)

@@ -1,6 +1,7 @@
 """MkDocs hook: a thin layer over the atlas package, which holds the logic and its tests.
 
-* on_files adds the pages generated from docs/data (release pages, ...);
+* on_files adds the pages generated from docs/data (release pages, ...) and the other generated files
+  (JSON downloads, llms.txt: site_pages.generated_files());
 * on_page_markdown checks each page's front matter, shows the Django versions it applies to, and fills
   ``<!-- atlas:NAME -->`` placeholders with tables rendered from data.
 A problem becomes a build error that names the file, the field and the fix.
@@ -40,6 +41,13 @@ def on_files(files, config):
     except DataError as error:
         raise PluginError(str(error)) from None
     for path, content in pages.items():
+        files.append(File.generated(config, path, content=content))
+    try:
+        extra = site_pages.generated_files()
+    except DataError as error:
+        raise PluginError(str(error)) from None
+    # Added as files (not written after the build) so links to them are checked like any other.
+    for path, content in extra.items():
         files.append(File.generated(config, path, content=content))
     return files
 
