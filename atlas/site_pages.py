@@ -22,10 +22,11 @@ def generated_pages() -> dict[str, str]:
 
 def placeholders() -> dict[str, Callable[[], str]]:
     """Name -> function returning the Markdown that replaces ``<!-- atlas:NAME -->``."""
-    from . import resources, versions_render
+    from . import error_index, resources, versions_render
 
     return {
         "resources": resources.render_resources_page,
+        "error-index": error_index.render_error_index,
         "capability-matrix": versions_render.render_capability_matrix,
         "use-case-matrix": versions_render.render_usecase_matrix,
         "upgrade-view": versions_render.render_upgrade_view,
