@@ -5,6 +5,7 @@
     python3 dev.py test      # install what is needed, run the whole test suite
     python3 dev.py build     # build the static site into site/ (strict)
     python3 dev.py matrix 4.1  # verify the version map against one real Django release (or all)
+    python3 dev.py pagematrix [page] [X.Y]  # run pages' code on the releases they claim; record results
     python3 dev.py resources --fix  # sort docs/data/resources.yml
     python3 dev.py lab ...   # run the lab's benchmarks (see docs/lab)
 
@@ -104,6 +105,8 @@ def main(argv: list[str]) -> int:
         return run([python, "-m", "pytest", *rest])
     if command == "matrix":
         return run([python, "-m", "atlas.matrix", *rest])
+    if command == "pagematrix":
+        return run([python, "-m", "atlas.page_matrix", *rest])
     if command == "resources":
         return run([python, "-m", "atlas.resources", *rest])
     if command == "lab":

@@ -178,14 +178,16 @@ def with_banner(markdown: str, banner: str) -> str:
     return banner + markdown
 
 
-def version_banner(meta: dict, applies: DjangoRange, releases: list[str]) -> str:
+def version_banner(meta: dict, applies: DjangoRange, releases: list[str], tested: str | None = None) -> str:
     """The line each page shows under its title: which releases it applies to, what it was tested with.
 
-    Plain HTML, so Markdown pages and notebook pages show the very same line.
+    `tested` ("Django 4.2, 5.2 and 6.1") comes from the page matrix's recorded results for pages in it
+    (atlas.page_matrix.tested_label). Plain HTML, so Markdown pages and notebook pages show the very same line.
     """
+    tested = tested or f"Django {meta['tested_with']}"
     return (
         f'<p class="atlas-versions">'
         f'<span class="atlas-versions__applies">Applies to <strong>{applies.label(releases)}</strong></span> · '
-        f'<span class="atlas-versions__tested">code tested with <strong>Django {meta["tested_with"]}</strong></span>'
+        f'<span class="atlas-versions__tested">code tested with <strong>{tested}</strong></span>'
         f"</p>\n\n"
     )

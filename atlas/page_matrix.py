@@ -218,9 +218,11 @@ def run_release(version: str, pages: list[PageCode], compat: Compat, log=print) 
         failed = sorted(n for n, o in mine.items() if o == "failed")
         skipped = sorted(n for n, o in mine.items() if o.startswith("skipped"))
         passed = sorted(n for n, o in mine.items() if o == "passed")
-        status = "failed" if failed or not mine else ("incomplete" if skipped else "passed")
+        later = sorted(n for n, o in mine.items() if o.startswith("not applicable"))
+        status = "failed" if failed or not passed else ("incomplete" if skipped else "passed")
         result["pages"][page.page] = {"status": status, "date": today, "passed": passed, "failed": failed,
-                                      "skipped": {n: mine[n][len("skipped: "):] for n in skipped}}
+                                      "skipped": {n: mine[n][len("skipped: "):] for n in skipped},
+                                      "not_applicable": {n: mine[n][len("not applicable: "):] for n in later}}
         if failed:
             result["pages"][page.page]["output"] = done.stdout[-6000:]
     return result
@@ -248,8 +250,14 @@ def merge_results(runs: dict, results: dict) -> dict:
         for page, result in outcome["pages"].items():
             result = {k: v for k, v in result.items() if k != "output"}
             results["pages"].setdefault(page, {})[version] = result
-    results["pages"] = {p: dict(sorted(r.items(), key=lambda kv: list(release_keys()).index(kv[0])))
+    # keep exactly what the ranges ask for: a narrowed page drops the releases it no longer claims
+    wanted = {(page.page, version) for version, pages in plan().items() for page in pages}
+    order = list(release_keys())
+    results["pages"] = {p: {v: r[v] for v in sorted(r, key=order.index) if (p, v) in wanted}
                         for p, r in sorted(results["pages"].items())}
+    results["pages"] = {p: r for p, r in results["pages"].items() if r}
+    used = {v for r in results["pages"].values() for v in r}
+    results["releases"] = {v: results["releases"][v] for v in order if v in used and v in results["releases"]}
     return results
 
 

@@ -1,7 +1,7 @@
 """A pytest plugin for the page matrix: writes every test's outcome as JSON to $ATLAS_PAGE_MATRIX_REPORT.
 
 Loaded with `-p atlas.page_matrix_plugin` inside a release's environment (any pytest from 6 on).
-{"django": "4.2.30", "python": "3.12.1", "tests": {node id: "passed" | "failed" | "skipped: reason"}}
+{"django": "4.2.30", "python": "3.12.1", "tests": {node id: "passed" | "failed" | "skipped: reason" | "not applicable: reason"}}
 """
 import json
 import os
@@ -19,6 +19,13 @@ def pytest_runtest_logreport(report):
         _outcomes[report.nodeid] = f"skipped: {reason}"
     elif report.when == "call" and report.passed and known is None:
         _outcomes[report.nodeid] = "passed"
+
+
+def pytest_deselected(items):
+    for item in items:  # tests/conftest.py: marked since("X.Y") and this Django is older
+        mark = item.get_closest_marker("since")
+        if mark is not None:
+            _outcomes[item.nodeid] = f"not applicable: checks behaviour Django {mark.args[0]} added"
 
 
 def pytest_collectreport(report):

@@ -17,7 +17,7 @@ if str(ROOT) not in sys.path:
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from atlas import frontmatter, notebooks, site_pages  # noqa: E402
+from atlas import frontmatter, notebooks, page_matrix, site_pages  # noqa: E402
 from atlas.errors import DataError  # noqa: E402
 
 _releases: list[str] = []
@@ -56,7 +56,8 @@ def on_page_markdown(markdown, page, config, files):
     except DataError as error:
         raise PluginError(str(error)) from None
     page.meta.setdefault("description", meta["summary"])
-    return frontmatter.with_banner(markdown, frontmatter.version_banner(meta, applies, _releases))
+    tested = page_matrix.tested_label(page.file.src_uri)  # pages in the page matrix: what their code ran on
+    return frontmatter.with_banner(markdown, frontmatter.version_banner(meta, applies, _releases, tested))
 
 
 def on_page_content(html, page, config, files):
