@@ -176,7 +176,7 @@ def interpreter(version: str, compat: Compat, log=print) -> str:
                         f"{env.packages.get('django')!r}, but releases.yml's newest patch is {release.newest_patch}; "
                         f"run `python3 dev.py pagematrix --resolve {version}`")
     pins = [f"{name}=={version_}" for name, version_ in sorted(env.packages.items())]
-    venv = make_venv(ENV_DIR / version, env.python, pins, log=log, pip_args=("--no-deps",))
+    venv = make_venv(ENV_DIR / version, env.python, pins, log=log, pip_args=("--no-deps", "--no-compile"))
     return str(venv_python(venv))
 
 
