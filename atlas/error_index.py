@@ -200,6 +200,21 @@ def render_error_index() -> str:
     return "\n".join(render_entry(entry) for entry in load_errors())
 
 
+def check() -> list[str]:
+    """Cross-file rules (for atlas/validation.py): each Django entry names a line (or null) for every
+    release of docs/data/releases.yml, and only for those."""
+    from atlas.versions_data import load_releases
+
+    releases = [r.version for r in load_releases()]
+    problems = []
+    for entry in load_errors():
+        if entry.package == "django" and list(entry.lines) != releases:
+            problems.append(f"{relative(ERRORS_FILE)}: {entry.id}.lines: has {', '.join(entry.lines)}, expected every "
+                            f"release of docs/data/releases.yml ({', '.join(releases)}) — run "
+                            f"`python -m atlas.error_index --collect`")
+    return problems
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m atlas.error_index", description=__doc__.split("\n\n")[0])
     parser.add_argument("--collect", action="store_true", help="rewrite each entry's lines from the real code")

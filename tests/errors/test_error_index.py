@@ -290,6 +290,10 @@ def test_recorded_lines_are_the_real_source_lines(anchor, collected_lines):
     assert entry.lines[installed_key(entry)] is not None, f"{anchor}: the installed code lacks the message"
 
 
+def test_every_django_entry_has_a_line_for_every_release():
+    assert error_index.check() == []
+
+
 def test_the_page_renders_every_entry_with_its_lines():
     page = error_index.render_error_index()
     for entry in ENTRIES.values():
