@@ -228,11 +228,27 @@ def run_release(version: str, pages: list[PageCode], compat: Compat, log=print) 
     return result
 
 
-def run(pages: list[PageCode] | None = None, only: list[str] | None = None, log=print) -> dict:
-    """Run the plan; {release: run_release(...)} ."""
+JOBS = int(os.environ.get("ATLAS_PAGE_MATRIX_JOBS", "2"))
+
+
+def run(pages: list[PageCode] | None = None, only: list[str] | None = None, log=print, jobs: int = JOBS) -> dict:
+    """Run the plan, `jobs` releases at a time (their servers wait more than they compute);
+    {release: run_release(...)} in release order."""
+    from concurrent.futures import ThreadPoolExecutor
+
     compat = load_compat()
-    return {version: run_release(version, chosen, compat, log=log)
-            for version, chosen in plan(pages, only).items()}
+    chosen = plan(pages, only)
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {v: pool.submit(run_release, v, p, compat, log) for v, p in chosen.items()}
+        return {v: future.result() for v, future in futures.items()}
+
+
+def report(version: str, outcome: dict) -> str:
+    lines = [f"== Django {outcome['django']} ({version}) on Python {outcome['python']}: setup "
+             f"{outcome['setup_seconds']} s, tests {outcome['test_seconds']} s — {outcome['summary']}"]
+    for page, result in outcome["pages"].items():
+        lines.append(f"  {result['status']:<10} {page}" + "".join(f"\n      ! {n}" for n in result["failed"]))
+    return "\n".join(lines)
 
 
 # -- results: docs/data/page_matrix.json -------------------------------------------------------------
@@ -338,14 +354,9 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"{args.page}: not a use-case or learn page with code "
                          f"(known: {', '.join(p.page for p in pages_with_code())})")
     started = time.perf_counter()
-    runs = {}
-    for version, chosen in plan(pages, args.release or None).items():
-        print(f"== Django {version}: {len(chosen)} page(s)", flush=True)
-        runs[version] = outcome = run_release(version, chosen, load_compat())
-        print(f"  Django {outcome['django']} on Python {outcome['python']}: setup {outcome['setup_seconds']} s, "
-              f"tests {outcome['test_seconds']} s — {outcome['summary']}")
-        for page, result in outcome["pages"].items():
-            print(f"  {result['status']:<10} {page}" + "".join(f"\n      ! {n}" for n in result["failed"]))
+    runs = run(pages, args.release or None, log=lambda *a: print(*a, flush=True))
+    for version, outcome in runs.items():
+        print(report(version, outcome))
     write_results(merge_results(runs, load_results()))
     print(f"total {time.perf_counter() - started:.1f} s; results in {relative(RESULTS_FILE)}")
     problems = claim_problems(load_results(), pages, args.release or None)
