@@ -186,7 +186,7 @@ def version_banner(meta: dict, applies: DjangoRange, releases: list[str], tested
     """
     tested = tested or f"Django {meta['tested_with']}"
     return (
-        f'<p class="atlas-versions">'
+        f'<p class="atlas-versions" data-django-low="{applies.low}" data-django-high="{applies.high or ""}">'
         f'<span class="atlas-versions__applies">Applies to <strong>{applies.label(releases)}</strong></span> · '
         f'<span class="atlas-versions__tested">code tested with <strong>{tested}</strong></span>'
         f"</p>\n\n"

@@ -20,11 +20,19 @@ def generated_pages() -> dict[str, str]:
     }
 
 
+def generated_files() -> dict[str, str | bytes]:
+    """Files other than pages, published with the site: {path in site/: content} (JSON downloads, llms.txt)."""
+    from . import downloads
+
+    return downloads.files()
+
+
 def placeholders() -> dict[str, Callable[[], str]]:
     """Name -> function returning the Markdown that replaces ``<!-- atlas:NAME -->``."""
-    from . import error_index, resources, versions_render
+    from . import async_api_render, error_index, lab_figures, resources, versions_render
 
     return {
+        "async-api-index": async_api_render.render_index,
         "resources": resources.render_resources_page,
         "error-index": error_index.render_error_index,
         "capability-matrix": versions_render.render_capability_matrix,
@@ -34,6 +42,7 @@ def placeholders() -> dict[str, Callable[[], str]]:
         "timeline": lambda: versions_render.render_timeline("."),
         "versions-timeline": lambda: versions_render.render_timeline("versions"),
         "release-strip": release_strip,
+        "lab-runs": lab_figures.render_runs_table,
     }
 
 
