@@ -17,8 +17,25 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-from .frontmatter import DjangoRange, feature_releases, parse_range, split
-from .paths import DOCS, ROOT, relative
+import yaml
+
+from .django_range import DjangoRange, RangeError, parse_range
+from .errors import DataError
+from .paths import DATA, DOCS, ROOT, relative
+
+
+def feature_releases() -> List[str]:
+    """The release list of docs/data/releases.yml (read here with PyYAML alone: this module runs under
+    every release's environment, which has no jsonschema)."""
+    return [str(entry["version"]) for entry in yaml.safe_load((DATA / "releases.yml").read_text(encoding="utf-8"))]
+
+
+def split(text: str, path: str) -> Tuple[dict, str, int]:
+    """(front matter, body, 0) of a page whose metadata atlas.frontmatter has already validated."""
+    if not text.startswith("---\n") or "\n---\n" not in text[4:]:
+        raise DataError(f"{path}:1: the page has no front matter")
+    raw, body = text[4:].split("\n---\n", 1)
+    return yaml.safe_load(raw) or {}, body, 0
 
 #: Sections whose pages carry runnable code for readers to copy: each one runs on the releases it claims.
 CODE_SECTIONS = ("use-cases", "learn")
@@ -74,7 +91,10 @@ def covers(applies: DjangoRange, version: str, releases: List[str]) -> bool:
 def _read(path: Path, docs: Path, releases: List[str]) -> dict:
     text = path.read_text(encoding="utf-8")
     meta, body, _line = split(text, relative(path))
-    applies = parse_range(meta.get("django"), releases, f"{relative(path)}: front matter field 'django'")
+    try:
+        applies = parse_range(meta.get("django"), releases)
+    except RangeError as error:
+        raise DataError(f"{relative(path)}: front matter field 'django': {error}") from None
     includes = [(m["package"], m["module"]) for m in INCLUDE.finditer(body) if m["package"] not in NOT_A_USE_CASE]
     counts = Counter(package for package, _module in includes)
     package = counts.most_common(1)[0][0] if counts else None

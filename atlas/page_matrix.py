@@ -287,7 +287,7 @@ def claim_problems(results: dict, pages: list[PageCode] | None = None, only: lis
     for version, chosen in plan(pages, only).items():
         for page in chosen:
             result = results["pages"].get(page.page, {}).get(version)
-            label = page.range.label(list(release_keys()))
+            label = page.range.label()
             if result is None:
                 problems.append(f"docs/{page.page}: claims {label} but its code has no result on Django {version}; "
                                 f"run `python3 dev.py pagematrix {page.page} {version}`")
