@@ -4,6 +4,7 @@
     python3 dev.py serve     # install what is needed, serve the site with live reload on 127.0.0.1:8000
     python3 dev.py test      # install what is needed, run the whole test suite
     python3 dev.py build     # build the static site into site/ (strict)
+    python3 dev.py validate  # check every data file, page front matter, notebook metadata and FAQ entry
     python3 dev.py matrix 4.1  # verify the version map against one real Django release (or all)
     python3 dev.py resources --fix  # sort docs/data/resources.yml
     python3 dev.py api [--check|--bench]  # collect the async API index from every release (docs/data/async_api.json)
@@ -119,6 +120,8 @@ def main(argv: list[str]) -> int:
         return run([python, "-m", "atlas.upstream", *rest])
     if command == "install":
         return 0
+    if command == "validate":
+        return run([python, "-m", "atlas.validation", *rest])
     print(f"dev.py: unknown command {command!r}\n{__doc__}", file=sys.stderr)
     return 2
 

@@ -42,7 +42,6 @@ def placeholders() -> dict[str, Callable[[], str]]:
         "use-case-matrix": versions_render.render_usecase_matrix,
         "upgrade-view": versions_render.render_upgrade_view,
         "roadmap": versions_render.render_roadmap,
-        "timeline": lambda: versions_render.render_timeline("."),
         "versions-timeline": lambda: versions_render.render_timeline("versions"),
         "release-strip": release_strip,
         "lab-runs": lab_figures.render_runs_table,

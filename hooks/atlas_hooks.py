@@ -1,5 +1,6 @@
 """MkDocs hook: a thin layer over the atlas package, which holds the logic and its tests.
 
+* on_config runs the validation layer (atlas/validation.py) and stops the build on any problem;
 * on_files adds the pages generated from docs/data (release pages, ...) and the other generated files
   (JSON downloads, llms.txt, the Atom feed of changes: site_pages.generated_files());
 * on_page_markdown checks each page's front matter, shows the Django versions it applies to, and fills
@@ -18,7 +19,7 @@ if str(ROOT) not in sys.path:
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from atlas import frontmatter, notebooks, site_pages  # noqa: E402
+from atlas import frontmatter, notebooks, site_pages, validation  # noqa: E402
 from atlas.errors import DataError  # noqa: E402
 
 _releases: list[str] = []
@@ -26,12 +27,15 @@ _tags: dict[str, str] = {}
 
 
 def on_config(config):
+    problems = validation.problems(build=True)  # every data file, page, notebook and FAQ entry, all at once
+    if problems:
+        raise PluginError(validation.report(problems))
     try:
         _releases[:] = frontmatter.feature_releases()
         config["extra"]["atlas_releases"] = list(_releases)  # the "My Django" picker's choices (main.html)
         _tags.clear()
         _tags.update(frontmatter.known_tags())
-    except (OSError, KeyError, TypeError) as error:
+    except (OSError, KeyError, TypeError, DataError) as error:
         raise PluginError(f"docs/data/releases.yml or docs/data/tags.yml cannot be read: {error}") from None
     return config
 
