@@ -114,14 +114,12 @@ def main(argv: list[str]) -> int:
         return run([python, "-m", "atlas.resources", *rest])
     if command == "lab":
         return run([python, "-m", "snippets.lab", *rest])
+    if command == "validate":
+        return run([python, "-m", "atlas.validation", *rest])
     if command == "links":
         return run([python, "-m", "atlas.linkcheck", *rest])
     if command == "upstream":
         return run([python, "-m", "atlas.upstream", *rest])
-    if command == "install":
-        return 0
-    if command == "validate":
-        return run([python, "-m", "atlas.validation", *rest])
     print(f"dev.py: unknown command {command!r}\n{__doc__}", file=sys.stderr)
     return 2
 
