@@ -159,8 +159,6 @@ def _version(text: str) -> tuple[int, int]:
     return int(major), int(minor)
 
 
-
-
 def parse_django(value) -> tuple[str | None, str | None]:
     """("low", "high") for "X.Y-A.B", ("low", None) for "X.Y+", ("X.Y", "X.Y") for "X.Y", (None, None) for "any".
 
@@ -317,7 +315,8 @@ def check(project=None, *, path=None, vocabulary=None, releases=None, today: dat
     oldest = min(support, key=_version) if support else None
     source = _read(path)
     entries = source.data if isinstance(source.data, list) else []
-    shown = source.shown
+    # as the project's contributors see the file (relative to its root) when the validation layer asks
+    shown = project.shown(path) if hasattr(project, "shown") else source.shown
     problems: list[str] = []
     seen_urls: dict[str, str] = {}
     seen_titles: dict[str, str] = {}

@@ -343,3 +343,17 @@ def test_check_accepts_a_validation_layer_project(tmp_path):
     assert len(problems) == 1 and "raw.githubusercontent.com is a raw file" in problems[0]
     assert problems[0].startswith(str(tmp_path / "resources.yml") + ":")
     assert resources.check() == []  # the repository's own files
+
+
+def test_check_through_the_validation_layer_project_names_the_file_as_contributors_see_it(tmp_path):
+    from atlas.datafile import Project
+
+    data = tmp_path / "docs" / "data"
+    data.mkdir(parents=True)
+    write(data, changed(2, url="https://preview.pyvideo.org/pycon-us-2018/taking-django-async.html"))
+    for name in ("resource_sections.yml", "releases.yml"):
+        (data / name).write_text((DATA / name).read_text(encoding="utf-8"), encoding="utf-8")
+    problems = resources.check(Project(tmp_path), today=TODAY)
+    assert len(problems) == 1
+    assert problems[0].startswith("docs/data/resources.yml:")
+    assert "'Taking Django Async'.url: preview.pyvideo.org is a preview build of pyvideo.org" in problems[0]
