@@ -1,21 +1,40 @@
+import fcntl
+import json
+import os
 import time
 from pathlib import Path
 
 import pytest
 
 from atlas.paths import ROOT
-from tests.support.sitebuild import build
+from tests.support import markers
+from tests.support.sitebuild import Build, build
+
+
+def shared_tmp(tmp_path_factory) -> Path:
+    """A temporary folder shared by the parallel workers of one run (pytest -n), or this run's own."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory):
-    """The real site, built once per test session with --strict; tests read its files."""
-    site = tmp_path_factory.mktemp("site")
-    started = time.perf_counter()
-    result = build(ROOT, site)
-    result.seconds = time.perf_counter() - started
+    """The real site, built once per run with --strict (the first worker builds it under a lock, the
+    others reuse it); tests read its files."""
+    shared = shared_tmp(tmp_path_factory)
+    record = shared / "built-site.json"
+    with open(shared / "built-site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if record.exists():
+            saved = json.loads(record.read_text())
+            result = Build(saved["returncode"], saved["output"], Path(saved["site"]))
+        else:
+            started = time.perf_counter()
+            result = build(ROOT, shared / "site")
+            print(f"\nsite built in {time.perf_counter() - started:.1f} s")
+            record.write_text(json.dumps({"returncode": result.returncode, "output": result.output,
+                                          "site": str(result.site)}))
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.output}"
-    print(f"\nsite built in {result.seconds:.1f} s")
     return result
 
 
@@ -32,11 +51,23 @@ def redis_server():
         yield server
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item):
+    """Remember the running test: helpers that start servers, Chromium or a build check its marker
+    (tests/support/markers.py)."""
+    markers.current = item
+    try:
+        return (yield)
+    finally:
+        markers.current = None
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """Run the browser tests last. Playwright's sync API keeps an event loop running in the main thread
     while its browser is open (a session fixture), and code that starts its own loop (asyncio.run,
-    async_to_sync, pytest-asyncio) cannot run under it."""
+    async_to_sync, pytest-asyncio) cannot run under it. With parallel workers (pytest -n, --dist load)
+    items are handed out in this order, so no worker runs a non-browser test after a browser test."""
     browser_dir = Path(__file__).parent / "browser"
     uses_browser = [item for item in items
                     if item.get_closest_marker("browser") or Path(str(item.path)).is_relative_to(browser_dir)]

@@ -25,6 +25,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from atlas.paths import ROOT
+from tests.support.markers import require_marker
 
 HOST = "127.0.0.1"
 CHROMIUM = "/usr/bin/chromium"
@@ -168,6 +169,7 @@ class RequestTracker:
 
 
 def launch(playwright):
+    require_marker("browser", "starts Chromium")
     return playwright.chromium.launch(executable_path=chromium_path(), args=LAUNCH_ARGS, timeout=60_000)
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from atlas.paths import ROOT
+from tests.support.markers import require_marker
 
 HOST = "127.0.0.1"
 
@@ -71,6 +72,7 @@ def running_process(argv: list[str], env: dict | None = None, stop_signal: int =
                     stop_timeout: float = 10.0):
     """A background process (a server, a task worker) in its own process group, its output in a log file
     (`process.log`); stopped afterwards with `stop_signal`, then SIGKILL if it lingers."""
+    require_marker("server", f"starts {' '.join(argv[:3])}")
     full_env = dict(os.environ, PYTHONPATH=str(ROOT), DJANGO_SETTINGS_MODULE="snippets.demo.settings")
     full_env.update(env or {})
     with tempfile.NamedTemporaryFile(prefix="atlas-process-", suffix=".log", delete=False) as handle:
