@@ -10,6 +10,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from tests.support.servers import python_tool, running_server
+from tests.support.waiting import async_wait_until
 
 pytestmark = pytest.mark.server
 
@@ -63,8 +64,15 @@ async def test_an_abruptly_closed_socket_does_not_disturb_the_others(chat_server
         await carol.send(json.dumps({"message": "carol was here"}))
         for ws in (alice, bob, carol):
             assert (await next_message(ws))["author"] == "anonymous"
-        carol.transport.abort()  # no closing handshake: the TCP connection just goes away
-        await asyncio.sleep(0.2)
+        async with aioredis.from_url(chat_server.redis_url) as store:
+            group = (await store.keys("*group*chat.drop*"))[0]
+            assert await store.zcard(group) == 3
+            carol.transport.abort()  # no closing handshake: the TCP connection just goes away
+
+            async def left():
+                return await store.zcard(group) == 2
+            # the server noticed: its disconnect handler took carol's channel out of the room's group
+            await async_wait_until(left, "carol's channel to leave the group")
         for round_ in range(3):
             await alice.send(json.dumps({"message": f"after the drop {round_}"}))
             assert (await next_message(bob))["message"] == f"after the drop {round_}"
