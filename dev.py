@@ -31,7 +31,7 @@ STAMP = VENV / ".atlas-lock-sha256"
 MINIMUM = (3, 12)
 # `dev.py check` leaves out what starts servers, Chromium or old Django releases (markers in pyproject.toml)
 FAST = "not server and not browser and not matrix"
-PARALLEL = ["-n", "auto", "--maxprocesses", "4"]   # pytest-xdist workers: one per core, at most four
+PARALLEL = ["-n", "auto", "--maxprocesses", "4", "--dist", "loadgroup"]   # pytest-xdist workers: one per core, at most four; xdist_group keeps a group on one worker
 
 
 def version_of(python: str) -> tuple[int, int] | None:

@@ -1,13 +1,14 @@
 import fcntl
 import json
 import os
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
 from atlas.paths import ROOT
-from tests.support import markers
+from tests.support import markers, snippet_use
 from tests.support.sitebuild import Build, build
 
 
@@ -74,3 +75,43 @@ def pytest_collection_modifyitems(items):
     if uses_browser:
         chosen = set(map(id, uses_browser))
         items[:] = [item for item in items if id(item) not in chosen] + uses_browser
+
+
+def pytest_addoption(parser):
+    parser.addoption("--snippet-use", action="store_true",
+                     help="record which snippets the tests run (coverage) and fail the run if a snippet a page "
+                          "shows never ran; `python3 dev.py test` without arguments turns it on")
+
+
+def pytest_configure(config):
+    if not config.getoption("snippet_use"):
+        return
+    if not os.environ.get("PYTEST_XDIST_WORKER"):     # the controller (or a single process) sets up
+        data_dir = Path(tempfile.mkdtemp(prefix="atlas-snippet-use-"))
+        snippet_use.write_config(data_dir)
+        os.environ[snippet_use.ENV_DIR] = str(data_dir)  # inherited by the workers and the servers
+        if config.getoption("dist", "no") != "no":
+            return                                       # the workers run the tests and record
+    config.atlas_recorder = snippet_use.start(Path(os.environ[snippet_use.ENV_DIR]))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session):
+    config = session.config
+    recorder = getattr(config, "atlas_recorder", None)
+    if recorder is not None:
+        recorder.stop()
+        recorder.save()
+    if not config.getoption("snippet_use") or os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    data_dir = Path(os.environ[snippet_use.ENV_DIR])
+    shown = sorted(snippet_use.shown_snippets())
+    problems = snippet_use.unexercised(snippet_use.executed_lines(data_dir), shown)
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    reporter.write_sep("=", f"snippet use: {len(shown) - len(problems)} of {len(shown)} shown snippets ran",
+                       red=bool(problems), green=not problems)
+    for problem in problems:
+        reporter.write_line(problem)
+    if problems:
+        reporter.write_line("A snippet a page shows needs a test that runs it (tests/support/snippet_use.py).")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
