@@ -109,7 +109,8 @@ def main(argv: list[str]) -> int:
         return run([python, "-m", "pytest", *PARALLEL, "-m", FAST, *rest])
     if command == "test":
         chosen = any(arg.startswith(("-n", "--numprocesses", "--pdb", "-p")) for arg in rest)
-        return run([python, "-m", "pytest", *([] if chosen else PARALLEL), *rest])
+        # the whole suite also checks that every snippet a page shows ran (tests/support/snippet_use.py)
+        return run([python, "-m", "pytest", *([] if chosen else PARALLEL), *(rest or ["--snippet-use"])])
     if command == "bench":
         return run([python, "-m", "tests.benchmarks", *rest])
     if command == "matrix":
