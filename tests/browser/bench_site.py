@@ -71,6 +71,7 @@ class Report:
 def new_context(browser, viewport=site_browser.DESKTOP, scheme="light", **options):
     context = browser.new_context(viewport=viewport, color_scheme=scheme, **options)
     context.set_default_timeout(site_browser.TIMEOUT_MS)
+    site_browser.install_search_probe(context)
     return context
 
 

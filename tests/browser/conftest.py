@@ -53,6 +53,7 @@ def context(browser):
     """A fresh browser context (own storage, viewport 1280x800) per test: cheap, isolates localStorage."""
     ctx = browser.new_context(viewport=site_browser.DESKTOP)
     ctx.set_default_timeout(site_browser.TIMEOUT_MS)
+    site_browser.install_search_probe(ctx)
     yield ctx
     ctx.close()
 
@@ -67,6 +68,7 @@ def shared_page(browser):
     """One page reused by the tests that only read (search queries): avoids reloading the index."""
     ctx = browser.new_context(viewport=site_browser.DESKTOP)
     ctx.set_default_timeout(site_browser.TIMEOUT_MS)
+    site_browser.install_search_probe(ctx)
     yield ctx.new_page()
     ctx.close()
 
