@@ -59,13 +59,14 @@ async def test_two_clients_exchange_messages_through_redis(chat_server):
 
 
 async def test_an_abruptly_closed_socket_does_not_disturb_the_others(chat_server):
-    async with client(chat_server, "drop") as alice, client(chat_server, "drop") as bob:
-        carol = await client(chat_server, "drop")
+    room = f"drop-{chat_server.name}"   # a room of its own: the group holds exactly these members
+    async with client(chat_server, room) as alice, client(chat_server, room) as bob:
+        carol = await client(chat_server, room)
         await carol.send(json.dumps({"message": "carol was here"}))
         for ws in (alice, bob, carol):
             assert (await next_message(ws))["author"] == "anonymous"
         async with aioredis.from_url(chat_server.redis_url) as store:
-            group = (await store.keys("*group*chat.drop*"))[0]
+            group, = await store.keys(f"*group*chat.{room}")
             assert await store.zcard(group) == 3
             carol.transport.abort()  # no closing handshake: the TCP connection just goes away
 
@@ -77,7 +78,7 @@ async def test_an_abruptly_closed_socket_does_not_disturb_the_others(chat_server
             await alice.send(json.dumps({"message": f"after the drop {round_}"}))
             assert (await next_message(bob))["message"] == f"after the drop {round_}"
             assert (await next_message(alice))["message"] == f"after the drop {round_}"
-        async with client(chat_server, "drop") as dave:  # the server still accepts new sockets
+        async with client(chat_server, room) as dave:  # the server still accepts new sockets
             await dave.send(json.dumps({"message": "dave joins"}))
             assert (await next_message(alice))["message"] == "dave joins"
 

@@ -107,6 +107,7 @@ def write_config(data_dir: Path) -> None:
         "parallel = true\n"
         f"source = {SNIPPETS}\n"
         "sigterm = true\n"
+        "core = sysmon\n"         # Python 3.12's sys.monitoring: next to no cost outside snippets/
         "patch = _exit, fork\n"   # gunicorn's forked workers leave with os._exit
     )
 
