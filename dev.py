@@ -107,6 +107,10 @@ def main(argv: list[str]) -> int:
     if command == "build":
         return run([python, "-m", "mkdocs", "build", "--strict", *rest])
     if command == "check":
+        if (ROOT / "atlas" / "validation.py").exists():   # every data problem at once, before the tests
+            failed = run([python, "-m", "atlas.validation"])
+            if failed:
+                return failed
         return run([python, "-m", "pytest", *PARALLEL, "-m", FAST, *rest])
     if command == "test":
         chosen = any(arg.startswith(("-n", "--numprocesses", "--pdb", "-p")) for arg in rest)
