@@ -32,7 +32,7 @@ MINIMUM = (3, 12)
 # `dev.py check` leaves out what starts servers, Chromium or old Django releases, and the recipe runs
 # (markers in pyproject.toml)
 FAST = "not server and not browser and not matrix and not recipe"
-PARALLEL = ["-n", "auto", "--maxprocesses", "4", "--dist", "loadgroup"]   # pytest-xdist workers: one per core, at most four; xdist_group keeps a group on one worker
+PARALLEL = ["-n", "auto", "--maxprocesses", "4"]   # pytest-xdist workers: one per core, at most four
 
 
 def version_of(python: str) -> tuple[int, int] | None:

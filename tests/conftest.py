@@ -1,5 +1,3 @@
-import fcntl
-import json
 import os
 import tempfile
 import time
@@ -9,32 +7,21 @@ import pytest
 
 from atlas.paths import ROOT
 from tests.support import markers, snippet_use
+from tests.support.once import once_per_run, shared_tmp
 from tests.support.sitebuild import Build, build
-
-
-def shared_tmp(tmp_path_factory) -> Path:
-    """A temporary folder shared by the parallel workers of one run (pytest -n), or this run's own."""
-    base = tmp_path_factory.getbasetemp()
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory):
-    """The real site, built once per run with --strict (the first worker builds it under a lock, the
-    others reuse it); tests read its files."""
-    shared = shared_tmp(tmp_path_factory)
-    record = shared / "built-site.json"
-    with open(shared / "built-site.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if record.exists():
-            saved = json.loads(record.read_text())
-            result = Build(saved["returncode"], saved["output"], Path(saved["site"]))
-        else:
-            started = time.perf_counter()
-            result = build(ROOT, shared / "site")
-            print(f"\nsite built in {time.perf_counter() - started:.1f} s")
-            record.write_text(json.dumps({"returncode": result.returncode, "output": result.output,
-                                          "site": str(result.site)}))
+    """The real site, built once per run with --strict (the first worker builds it, the others reuse it:
+    tests/support/once.py); tests read its files."""
+    def build_it():
+        started = time.perf_counter()
+        result = build(ROOT, shared_tmp(tmp_path_factory) / "site")
+        print(f"\nsite built in {time.perf_counter() - started:.1f} s")
+        return {"returncode": result.returncode, "output": result.output, "site": str(result.site)}
+    saved = once_per_run(tmp_path_factory, "built-site", build_it)
+    result = Build(saved["returncode"], saved["output"], Path(saved["site"]))
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.output}"
     return result
 

@@ -4,20 +4,19 @@ serious or critical accessibility violation, in the light scheme and (colour con
 
 The pages come from the build's sitemap.xml; a module-scoped walk loads each once (light), then switches
 it to the dark scheme in place, and the tests below read what it recorded: the suite stays fast as pages
-are added. The pages are walked in SHARDS shards, each kept on one parallel worker (xdist_group), so two
-workers walk half the site each.
+are added. Parallel workers share one walk per run (tests/support/once.py).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
 
 from tests.browser import site_browser
+from tests.support.once import once_per_run
 
 SERIOUS = ("serious", "critical")
-SHARDS = 2
 LOCAL_SCHEMES = ("data", "blob", "about")
 
 
@@ -61,7 +60,7 @@ TO_DARK = """() => {
 }"""
 
 
-def visit_all(browser, server, axe_script, shard: int = 0, shards: int = 1) -> list[Visit]:
+def visit_all(browser, server, axe_script) -> list[Visit]:
     """Load every page once (light, as the browser prefers): record its requests and errors, run every
     axe rule; then switch it to the dark scheme and run the rules a scheme changes (contrast)."""
     context = browser.new_context(viewport=site_browser.DESKTOP, color_scheme="light")
@@ -75,7 +74,7 @@ def visit_all(browser, server, axe_script, shard: int = 0, shards: int = 1) -> l
     page.on("pageerror", lambda error: current[-1].page_errors.append(str(error)))
     visits = []
     try:
-        for path in site_browser.site_pages(server.site)[shard::shards]:
+        for path in site_browser.site_pages(server.site):
             light = Visit(path, "light")
             current.append(light)
             response = page.goto(server.page_url(path), wait_until="load")
@@ -95,22 +94,23 @@ def visit_all(browser, server, axe_script, shard: int = 0, shards: int = 1) -> l
     return visits
 
 
-@pytest.fixture(scope="module", params=[pytest.param(shard, marks=pytest.mark.xdist_group(f"page-walk-{shard}"))
-                                        for shard in range(SHARDS)], ids=lambda shard: f"shard{shard}")
-def walk(request, browser, site_server, axe_script):
-    visits = visit_all(browser, site_server, axe_script, request.param, SHARDS)
+@pytest.fixture
+def walk(browser, site_server, axe_script, tmp_path_factory):
+    """The walk, done once per run (tests/support/once.py): parallel workers share it."""
+    saved = once_per_run(tmp_path_factory, "page-walk",
+                         lambda: [asdict(visit) for visit in visit_all(browser, site_server, axe_script)])
+    visits = [Visit(**visit) for visit in saved]
     assert all(v.background == "rgb(30, 33, 41)" for v in visits if v.scheme == "dark"), \
         "switching to the dark scheme did not change the page background"
     print(f"\nvisited {len(visits) // 2} pages in the light and the dark scheme")
     return visits
 
 
-def test_the_walk_covers_every_page_of_the_build(walk, built_site, request):
+def test_the_walk_covers_every_page_of_the_build(walk, built_site):
     from_sitemap = site_browser.site_pages(built_site.site)
     on_disk = set(site_browser.all_index_pages(built_site.site))
     assert on_disk - set(from_sitemap) == set(), "pages built but missing from sitemap.xml"
-    shard = request.node.callspec.params["walk"]   # the shards together walk every page of the sitemap
-    assert [visit.path for visit in walk if visit.scheme == "light"] == from_sitemap[shard::SHARDS]
+    assert [visit.path for visit in walk if visit.scheme == "light"] == from_sitemap
     assert all(visit.status == 200 for visit in walk), [(v.path, v.status) for v in walk if v.status != 200]
 
 

@@ -3,7 +3,8 @@ test processes and in the servers and workers the tests start; at the end of a r
 (`python3 dev.py test` without arguments passes it) every snippet a page shows must have run:
 
 * a snippet that defines functions or classes: a line inside one of them ran (importing is not enough);
-* a snippet of plain statements (settings, URL lists): its module ran.
+* a snippet of plain statements (settings, URL lists): its module ran;
+* a snippet a test ran whole under an old release (record_run_elsewhere): it ran.
 
 Snippets a page shows are those included with `--8<--` and the modules a notebook imports; the others are
 harness code and must be listed in HARNESS with the reason no page shows them. Problems fail the run.
@@ -107,6 +108,7 @@ def write_config(data_dir: Path) -> None:
         "parallel = true\n"
         f"source = {SNIPPETS}\n"
         "sigterm = true\n"
+        "disable_warnings = no-data-collected\n"   # a process that ran no snippet (most do not) is fine
         "core = sysmon\n"         # Python 3.12's sys.monitoring: next to no cost outside snippets/
         "patch = _exit, fork\n"   # gunicorn's forked workers leave with os._exit
     )
@@ -120,6 +122,16 @@ def start(data_dir: Path):
     return recorder
 
 
+def record_run_elsewhere(snippet: Path) -> None:
+    """A snippet a test ran whole in an interpreter coverage does not watch (an old release's venv, run by
+    atlas.release_snippets): noted as run, when this run records snippet use."""
+    data_dir = os.environ.get(ENV_DIR)
+    if data_dir:
+        name = (snippet if snippet.is_absolute() else ROOT / snippet).resolve().relative_to(SNIPPETS).as_posix()
+        with open(Path(data_dir) / f"elsewhere-{os.getpid()}.txt", "a", encoding="utf-8") as notes:
+            notes.write(name + "\n")
+
+
 def executed_lines(data_dir: Path) -> dict[str, set[int]]:
     import coverage
 
@@ -131,4 +143,7 @@ def executed_lines(data_dir: Path) -> dict[str, set[int]]:
         path = Path(measured)
         if path.is_relative_to(SNIPPETS):
             executed[path.relative_to(SNIPPETS).as_posix()] = set(data.lines(measured) or ())
+    for notes in data_dir.glob("elsewhere-*.txt"):
+        for name in notes.read_text(encoding="utf-8").split():
+            executed[name] = set(range(1, len((SNIPPETS / name).read_text().splitlines()) + 1))
     return executed

@@ -9,6 +9,7 @@ it, its snippet fails with the error a reader would get.
 """
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +18,7 @@ from atlas.matrix import PythonNotFound
 from atlas.paths import DOCS
 from atlas.release_snippets import SnippetFailed, run_snippet_under
 from atlas.versions_data import releases_by_version
+from tests.support import snippet_use
 from tests.support.markers import require_marker
 from tests.support.tools import missing_in_ci_or_skip
 
@@ -80,6 +82,7 @@ def under(version, snippet, check):
     except PythonNotFound as exc:
         missing_in_ci_or_skip(f"{exc}: needed to run {snippet} under Django {version}")
     assert outcome.django == releases_by_version()[version].newest_patch
+    snippet_use.record_run_elsewhere(Path(snippet))   # in that release's venv, where coverage does not run
     print(f"\n{snippet} under Django {outcome.django} / Python {outcome.python}: {outcome.seconds:.2f} s")
     return outcome
 
