@@ -1,6 +1,8 @@
 """MkDocs hook: a thin layer over the atlas package, which holds the logic and its tests.
 
-* on_files adds the pages generated from docs/data (release pages, ...);
+* on_config runs the validation layer (atlas/validation.py) and stops the build on any problem;
+* on_files adds the pages generated from docs/data (release pages, ...) and the other generated files
+  (JSON downloads, llms.txt, the Atom feed of changes: site_pages.generated_files());
 * on_page_markdown checks each page's front matter, shows the Django versions it applies to, and fills
   ``<!-- atlas:NAME -->`` placeholders with tables rendered from data.
 A problem becomes a build error that names the file, the field and the fix.
@@ -17,7 +19,7 @@ if str(ROOT) not in sys.path:
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from atlas import frontmatter, notebooks, site_pages  # noqa: E402
+from atlas import frontmatter, notebooks, site_pages, validation  # noqa: E402
 from atlas.errors import DataError  # noqa: E402
 
 _releases: list[str] = []
@@ -25,11 +27,15 @@ _tags: dict[str, str] = {}
 
 
 def on_config(config):
+    problems = validation.problems(build=True)  # every data file, page, notebook and FAQ entry, all at once
+    if problems:
+        raise PluginError(validation.report(problems))
     try:
         _releases[:] = frontmatter.feature_releases()
+        config["extra"]["atlas_releases"] = list(_releases)  # the "My Django" picker's choices (main.html)
         _tags.clear()
         _tags.update(frontmatter.known_tags())
-    except (OSError, KeyError, TypeError) as error:
+    except (OSError, KeyError, TypeError, DataError) as error:
         raise PluginError(f"docs/data/releases.yml or docs/data/tags.yml cannot be read: {error}") from None
     return config
 
@@ -40,6 +46,13 @@ def on_files(files, config):
     except DataError as error:
         raise PluginError(str(error)) from None
     for path, content in pages.items():
+        files.append(File.generated(config, path, content=content))
+    try:
+        extra = site_pages.generated_files()
+    except DataError as error:
+        raise PluginError(str(error)) from None
+    # Added as files (not written after the build) so links to them are checked like any other.
+    for path, content in extra.items():
         files.append(File.generated(config, path, content=content))
     return files
 
@@ -75,7 +88,8 @@ def on_page_content(html, page, config, files):
 
 def on_post_page(output, page, config):
     """Remove mkdocs-jupyter's MathJax loader (it fetches from a CDN): the site loads nothing external.
-    On notebook pages, describe each plot and move the inlined notebook CSS to one shared file."""
+    On notebook pages, describe each plot, move plots into image files and keep only the notebook CSS
+    the page uses, in a file of its own."""
     output = notebooks.strip_external_loaders(output)
     if not page.file.src_uri.endswith(".ipynb"):
         return output
@@ -83,10 +97,14 @@ def on_post_page(output, page, config):
         output = notebooks.describe_images(output, Path(page.file.abs_src_path))
     except DataError as error:
         raise PluginError(str(error)) from None
-    output, css = notebooks.move_styles_to_file(output, page.url)
-    if css:
-        target = Path(config["site_dir"]) / notebooks.SHARED_CSS
-        if not target.exists() or target.read_text(encoding="utf-8") != css:
+    output, css_path, css = notebooks.move_styles_to_file(output, page.url)
+    output, images = notebooks.externalize_images(output)
+    site = Path(config["site_dir"])
+    written = {css_path: css.encode()} if css_path else {}
+    written.update({f"{page.url}{name}": data for name, data in images.items()})
+    for relative_path, content in written.items():
+        target = site / relative_path
+        if not target.exists() or target.read_bytes() != content:
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(css, encoding="utf-8")
+            target.write_bytes(content)
     return output

@@ -12,7 +12,8 @@ from atlas.paths import ROOT
 from tests.support.markers import require_marker
 
 # What a build reads: copied into a scratch folder when a test needs to break something.
-BUILD_INPUTS = ("mkdocs.yml", "hooks", "atlas", "overrides", "docs", "snippets", "CONTRIBUTING.md")
+BUILD_INPUTS = ("mkdocs.yml", "hooks", "atlas", "overrides", "docs", "snippets", "CONTRIBUTING.md",
+                "pyproject.toml", "requirements.lock")  # the downloads carry the atlas version; the lock, the tested Django
 
 
 @dataclass
