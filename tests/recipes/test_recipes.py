@@ -76,7 +76,7 @@ def insert_after(path: Path, line: str, text: str) -> None:
 
 
 def front_matter(title: str, summary: str, django: str, tags: str) -> str:
-    return f'---\ntitle: {title}\nsummary: {summary}\ndjango: "{django}"\ntested_with: "6.1"\ntags: {tags}\n---\n'
+    return f'---\ntitle: {title}\nsummary: {summary}\ndjango: "{django}"\ntags: {tags}\n---\n'
 
 
 def from_template(project: Path, target: str, meta: str, body: str | None = None) -> None:
@@ -184,13 +184,12 @@ RECIPES: dict[str, list[Step]] = {
                                   '''),
                               insert_before(project / "snippets" / "demo" / "urls.py", r"\]",
                                             f'    path("{TOPIC}/", include("snippets.{TOPIC}.urls")),\n'))),
-        Step("Register the use case in `USE_CASES` in `atlas/versions_data.py`: "
-             "`\"<page id>\": (\"Title\", \"use-cases/<page id>.md\")`",
-             lambda project: insert_after(project / "atlas" / "versions_data.py",
-                                          'USE_CASES: dict[str, tuple[str, str]] = {',
-                                          f'    "{USE_CASE}": ("Echo", "use-cases/{USE_CASE}.md"),\n')),
-        Step("Name it in the `use_cases` of the capabilities in `docs/data/capabilities.yml` that make it possible: "
-             "every use case needs at least one.",
+        Step("Add its id, title and page to `docs/data/use_cases.yml` "
+             "(`<page id>: {title: …, page: use-cases/<page id>.md}`;",
+             lambda project: (project / "docs" / "data" / "use_cases.yml").open("a", encoding="utf-8").write(
+                 f"{USE_CASE}: {{title: Echo, page: use-cases/{USE_CASE}.md}}\n")),
+        Step("Name the id in the `use_cases` of the capabilities in `docs/data/capabilities.yml` that make it "
+             "possible: every use case needs at least one.",
              lambda project: edit(project / "docs" / "data" / "capabilities.yml", "use_cases: [deploying, uploads, real-time-chat]",
                                   f"use_cases: [deploying, uploads, real-time-chat, {USE_CASE}]")),
         Step("Test the code in `tests/<topic>/` (with an `__init__.py`): the tests import the snippet modules and "
@@ -227,7 +226,7 @@ RECIPES: dict[str, list[Step]] = {
     ],
     "FAQ entry": [
         Step("an `##` heading phrased as the question in `docs/faq/index.md`, above its closing `## Sources` "
-             "section, with a stable anchor",
+             "section, ending with a stable anchor",
              lambda project: insert_before(project / "docs" / "faq" / "index.md", "## Sources", '''
                  ## Can a recipe add a question? { #recipe-question }
 
@@ -315,7 +314,7 @@ def notebook_metadata(project: Path) -> None:
     path = project / "docs" / "lab" / f"{NOTEBOOK}.ipynb"
     notebook = json.loads(path.read_text(encoding="utf-8"))
     notebook["metadata"]["atlas"] = {"summary": "Counting to three, the way the recipe adds a notebook.",
-                                     "django": "5.0+", "tested_with": "6.1", "tags": ["performance"]}
+                                     "django": "5.0+", "tags": ["performance"]}
     path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
 
 
