@@ -160,7 +160,7 @@ RECIPES: dict[str, list[Step]] = {
     "use case": [
         Step("Add the page as in \"Add a page\", in `docs/use-cases/`, with its file name as the use case's id",
              lambda project: from_template(project, f"docs/use-cases/{USE_CASE}.md", front_matter(
-                 "Echo", "Answer with what the client said, from an async view.", "3.1+", "[asgi]"),
+                 "Echo", "Answer with what the client said, from an async view.", "6.1", "[asgi]"),
                  USE_CASE_PAGE)),
         Step("and list it under \"Use cases\" in `nav`", nav_after("use-cases/deploying.md", f"use-cases/{USE_CASE}.md")),
         Step("Put its code in a package named for the topic, `snippets/<topic>/` with an `__init__.py`",
@@ -173,8 +173,8 @@ RECIPES: dict[str, list[Step]] = {
                                   async def echo(request):
                                       return JsonResponse({"echo": request.GET.get("say", "")})
                                   '''))),
-        Step("Give it a `urls.py` in that package, include it on the page too, and add one line to `urlpatterns` "
-             "in `snippets/demo/urls.py`: `path(\"<topic>/\", include(\"snippets.<topic>.urls\"))`",
+        Step("Give it a `urls.py` in that package, include it on the page too, and mount it with one line in "
+             "`USE_CASE_URLS` of `snippets/demo/urls.py`: `\"<topic>\": \"<url prefix>/\",`",
              lambda project: (write(project / "snippets" / TOPIC / "urls.py", '''
                                   from django.urls import path
 
@@ -182,8 +182,8 @@ RECIPES: dict[str, list[Step]] = {
 
                                   urlpatterns = [path("", views.echo)]
                                   '''),
-                              insert_before(project / "snippets" / "demo" / "urls.py", r"\]",
-                                            f'    path("{TOPIC}/", include("snippets.{TOPIC}.urls")),\n'))),
+                              insert_after(project / "snippets" / "demo" / "urls.py", "USE_CASE_URLS = {",
+                                           f'    "{TOPIC}": "{TOPIC}/",\n'))),
         Step("Add its id, title and page to `docs/data/use_cases.yml` "
              "(`<page id>: {title: …, page: use-cases/<page id>.md}`;",
              lambda project: (project / "docs" / "data" / "use_cases.yml").open("a", encoding="utf-8").write(
@@ -206,6 +206,8 @@ RECIPES: dict[str, list[Step]] = {
                                       assert response.json() == {"echo": "hello"}
                                       assert resolve("/echo/").func is views.echo
                                   '''))),
+        Step("The command writes `docs/data/page_matrix.json`; commit it with your change.",
+             lambda project: run_module(project, "atlas.page_matrix", f"use-cases/{USE_CASE}.md")),
     ],
     "capability": [
         Step("add an entry to `docs/data/capabilities.yml` under the heading of the release that added it",
@@ -240,22 +242,25 @@ RECIPES: dict[str, list[Step]] = {
                  ''')),
     ],
     "resource": [
-        Step("a new topic is a line there, with its one-line meaning",
-             lambda project: insert_after(project / "atlas" / "resources.py", "TOPICS: dict[str, str] = {",
-                                          '    "recipes": "How the atlas is extended, step by step.",\n')),
-        Step("**Resource**: an entry in `docs/data/resources.yml`",
+        Step("**Resource section, topic, kind or blocked host**: an entry in `docs/data/resource_sections.yml`; no "
+             "Python to edit.",
+             lambda project: insert_after(project / "docs" / "data" / "resource_sections.yml", "topics:",
+                                          "  - id: recipes\n    description: How the atlas is extended, step by step.\n")),
+        Step("**Resource**: one record in `docs/data/resources.yml`",
              lambda project: (project / "docs" / "data" / "resources.yml").open("a", encoding="utf-8").write(
                  textwrap.dedent('''
                      - title: A resource added by the recipe
-                       url: https://docs.djangoproject.com/en/6.1/topics/async/#recipe
+                       url: https://docs.djangoproject.com/en/stable/internals/contributing/
+                       section: start-here
                        kind: article
                        author: Django Async Atlas
                        year: 2026
                        django: "3.1+"
                        topics: [recipes, async-views]
+                       status: current
                        description: What the recipe adds to the resource list, in one line.
                      '''))),
-        Step("`python3 dev.py resources --fix` sorts the file for you",
+        Step("`python3 dev.py resources --fix` puts the entry in its place",
              lambda project: run_module(project, "atlas.resources", "--fix")),
     ],
     "glossary term": [
@@ -355,6 +360,7 @@ def carried_out(tmp_path_factory):
     """The scratch copy with every recipe done, built, and its checks run: (problems per recipe, build, checks)."""
     project = tmp_path_factory.mktemp("recipes") / "atlas"
     shutil.copytree(ROOT, project, ignore=not_copied, symlinks=True)
+    (project / ".cache").symlink_to((ROOT / ".cache").resolve())   # release environments, as a clone keeps them
     problems = {}
     for recipe, steps in RECIPES.items():
         for step in steps:
