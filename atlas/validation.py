@@ -64,20 +64,6 @@ def check_lock(project: Project) -> list[str]:
                     "add its entry to docs/data/releases.yml: pages say their code is tested with it")]
 
 
-def check_resources(project: Project) -> list[str]:
-    """Until atlas/resources.py has a check() of its own (then found like any other), its validator."""
-    from . import resources
-
-    path = project.data_dir / "resources.yml"
-    legacy = all(hasattr(resources, name) for name in ("_read", "validate"))
-    if hasattr(resources, "check") or not legacy or not path.exists():
-        return []
-    try:
-        return resources.validate(resources._read(path, project.shown(path)), project.shown(path))
-    except DataError as error:
-        return [str(error)]
-
-
 CHECKS: list[Callable] = [
     data_file_problems,
     versions_data.check_releases,
@@ -85,7 +71,6 @@ CHECKS: list[Callable] = [
     versions_data.check_roadmap,
     versions_data.check_use_cases,
     check_lock,
-    check_resources,
     frontmatter.check,
     notebooks.check,
     faq.check,
