@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from atlas.paths import ROOT
+from tests.support.markers import require_marker
 
 # What a build reads: copied into a scratch folder when a test needs to break something.
 BUILD_INPUTS = ("mkdocs.yml", "hooks", "atlas", "overrides", "docs", "snippets", "CONTRIBUTING.md",
@@ -23,6 +24,7 @@ class Build:
 
 
 def build(project: Path, site: Path) -> Build:
+    require_marker("build", "builds the site", "browser")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(project))
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
