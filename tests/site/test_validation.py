@@ -90,6 +90,7 @@ def test_every_data_file_is_checked_against_the_schema_with_its_stem_json_too(sc
     assert found == ["docs/data/runs.json:4: runs[1].seconds: 'slow' is a string, not a number — write seconds as a number"]
 
 
+@pytest.mark.matrix  # the whole layer reads every release's sdist: the full suite runs it; `dev.py check` runs validate itself
 def test_dev_py_validate_prints_every_problem_and_exits_non_zero(scratch):
     edit(scratch / "docs" / "data" / "capabilities.yml", 'added: "3.0"', 'added: "3.5"')
     edit(scratch / "docs" / "learn" / "index.md", "tags: [", "tags: [nonsense, ")
@@ -102,6 +103,7 @@ def test_dev_py_validate_prints_every_problem_and_exits_non_zero(scratch):
     assert lines[1].startswith("docs/learn/index.md:5: tags[0]: 'nonsense' is not a known tag")
 
 
+@pytest.mark.matrix  # the whole layer reads every release's sdist: the full suite runs it; `dev.py check` runs validate itself
 def test_dev_py_validate_passes_on_the_repository():
     result = subprocess.run([sys.executable, str(ROOT / "dev.py"), "validate"], cwd=ROOT, capture_output=True,
                             text=True, timeout=300)
@@ -195,7 +197,7 @@ def test_a_broken_schema_is_a_problem_of_the_schema_file(scratch):
 def test_resource_problems_are_part_of_the_run(scratch):
     """atlas/resources.py's check() is found like any other module's and joins the run."""
     edit(scratch / "docs" / "data" / "resources.yml", "kind: talk", "kind: manual")
-    found = [p for p in validation.problems(Project(scratch)) if "manual" in p]
+    found = [p for p in validation.problems(Project(scratch), build=True) if "manual" in p]
     assert found and all(p.startswith("docs/data/resources.yml:") and " — " in p for p in found), found
     assert any(".kind: " in p for p in found), found
 

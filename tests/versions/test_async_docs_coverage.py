@@ -10,6 +10,7 @@ import yaml
 from atlas import async_docs_coverage as coverage
 from atlas.paths import DATA
 from atlas.versions_data import load_releases, releases_by_version
+from tests.support.tools import missing_in_ci_or_skip
 
 
 @pytest.fixture(scope="module")
@@ -20,14 +21,16 @@ def sdists():
     try:
         return {r.version: _sdist_files(str(sdist_path(r))) for r in load_releases()}
     except RuntimeError as error:  # no network and no cached sdist
-        pytest.skip(f"Django sdists not available: {error}")
+        missing_in_ci_or_skip(f"Django sdists not available: {error}")
 
 
+@pytest.mark.matrix  # reads every release's sdist: the full suite, not `dev.py check`
 def test_nothing_django_says_about_async_is_left_uncovered(sdists):
     problems = coverage.check()
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.matrix  # reads every release's sdist: the full suite, not `dev.py check`
 def test_every_release_has_async_items_and_the_known_ones_are_found(sdists):
     found = {r.version: coverage.items_of(r, sdists[r.version]) for r in load_releases()}
     # 3.2 added no async API (its notes only raise the asgiref minimum); every other release did
@@ -37,6 +40,7 @@ def test_every_release_has_async_items_and_the_known_ones_are_found(sdists):
     assert any(i.kind == "release-note" and "asynchronous interface" in i.text for i in found["4.1"])
 
 
+@pytest.mark.matrix  # reads every release's sdist: the full suite, not `dev.py check`
 def test_an_uncovered_item_is_listed_with_file_line_and_fix(sdists, tmp_path, monkeypatch):
     rules = yaml.safe_load(coverage.RULES_FILE.read_text())
     rules["items"] = [r for r in rules["items"] if r.get("file") != "docs/ref/csrf.txt"]
