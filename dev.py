@@ -4,6 +4,7 @@
     python3 dev.py serve     # install what is needed, serve the site with live reload on 127.0.0.1:8000
     python3 dev.py test      # install what is needed, run the whole test suite
     python3 dev.py build     # build the static site into site/ (strict)
+    python3 dev.py generate  # write the pages and tables made from docs/data (every build does it too)
     python3 dev.py matrix 4.1  # verify the version map against one real Django release (or all)
     python3 dev.py resources --fix  # sort docs/data/resources.yml
     python3 dev.py lab ...   # run the lab's benchmarks (see docs/lab)
@@ -102,6 +103,8 @@ def main(argv: list[str]) -> int:
         return run([python, "-m", "mkdocs", "build", "--strict", *rest])
     if command == "test":
         return run([python, "-m", "pytest", *rest])
+    if command == "generate":
+        return run([python, "-m", "atlas.generate", *rest])
     if command == "matrix":
         return run([python, "-m", "atlas.matrix", *rest])
     if command == "resources":

@@ -14,8 +14,8 @@ Each entry of the YAML file looks like this (every field is required):
 Entries are sorted by kind (in KINDS order), then by title ignoring case.
 `python -m atlas.resources --fix` rewrites the file in that order; `python -m atlas.resources` checks it.
 
-Nothing here imports MkDocs: the lead's hook calls render_resources_page() and puts the result in place
-of the line `<!-- atlas:resources -->`.
+Nothing here imports MkDocs: the generation step (atlas/generate.py) writes render_resources_page() to
+generated/resources.md, which docs/resources/index.md includes.
 """
 from __future__ import annotations
 

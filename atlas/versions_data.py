@@ -26,8 +26,10 @@ RELEASES_FILE = DATA / "releases.yml"
 CAPABILITIES_FILE = DATA / "capabilities.yml"
 ROADMAP_FILE = DATA / "roadmap.yml"
 
-#: The Django feature releases the atlas covers, oldest first.
-KNOWN_RELEASES: tuple[str, ...] = ("3.0", "3.1", "3.2", "4.0", "4.1", "4.2", "5.0", "5.1", "5.2", "6.0", "6.1")
+#: The Django feature releases the atlas covers, oldest first: read from releases.yml (written only there).
+KNOWN_RELEASES: tuple[str, ...] = tuple(sorted(
+    (str(entry["version"]) for entry in yaml.safe_load(RELEASES_FILE.read_text(encoding="utf-8"))),
+    key=lambda version: tuple(map(int, version.split(".")))))
 
 #: The release the site's own examples are written and tested against.
 TESTED_WITH = "6.1"
