@@ -107,3 +107,19 @@ def allow_own_inline_scripts(page: bytes) -> bytes:
         return page
     updated = current.replace("script-src 'self'", "script-src 'self' " + " ".join(missing), 1)
     return with_policy(text, updated).encode("utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python3 -m atlas.csp SITE_DIR`: put the policy on a site built without the hook (e.g. by Zensical)."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1 or not Path(args[0]).is_dir():
+        print("usage: python3 -m atlas.csp SITE_DIR", file=sys.stderr)
+        return 2
+    print(apply_to_site(Path(args[0])))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -8,6 +8,7 @@ import time
 import httpx
 import pytest
 
+from atlas import csp
 from atlas.paths import ROOT
 from tests.support.servers import running_server
 from tests.support.sitebuild import copy_project
@@ -57,7 +58,11 @@ def shows(server, path, text):
 
 def test_edits_to_data_snippets_and_atlas_show_without_a_restart(preview):
     project, server = preview
-    assert "ASGI entry point (get_asgi_application)" in page(server, "/versions/matrix/")
+    matrix = page(server, "/versions/matrix/")
+    assert "ASGI entry point (get_asgi_application)" in matrix
+    # the preview's live-reload script is allowed by the page's Content-Security-Policy, like the theme's
+    assert "livereload" in matrix
+    assert all(csp.digest(script) in csp.policy_of(matrix) for script in csp.inline_scripts(matrix))
 
     edit(project / "docs" / "data" / "capabilities.yml", "name: ASGI entry point (get_asgi_application)",
          "name: ASGI entry point, renamed while previewing")
