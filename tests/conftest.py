@@ -7,6 +7,14 @@ from atlas.paths import ROOT
 from tests.support.sitebuild import build
 
 
+def pytest_sessionstart(session):
+    """Write the generated pages before collection, so the tests that walk docs/ (front matter, Sybil,
+    snippet policy) see the same pages on a fresh clone as after a build (atlas/generate.py)."""
+    from atlas import generate
+
+    generate.write()
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory):
     """The real site, built once per test session with --strict; tests read its files."""
