@@ -24,7 +24,7 @@ def generated_pages() -> dict[str, str]:
 
 def placeholders() -> dict[str, Callable[[], str]]:
     """Name -> function returning the Markdown of generated/NAME.md (links relative to the including page)."""
-    from . import resources, versions_render
+    from . import lab_figures, resources, versions_render
 
     return {
         "resources": resources.render_resources_page,
@@ -34,6 +34,7 @@ def placeholders() -> dict[str, Callable[[], str]]:
         "roadmap": versions_render.render_roadmap,
         "versions-timeline": lambda: versions_render.render_timeline("versions"),
         "release-strip": release_strip,
+        "lab-runs": lab_figures.render_runs_table,
     }
 
 

@@ -1,8 +1,9 @@
 """Run the lab's benchmarks: `python -m snippets.lab NAME [--full] [--out DIR]` (or `python3 dev.py lab ...`).
 
-NAME is threads_vs_tasks, load, fan_out, cpu_bound or all. Without --full each runs at the small size
-the tests and notebooks use (seconds); with --full at the size the lab page reports (minutes). Results go
-to DIR (default lab-output/, git-ignored) as NAME.json and NAME.png.
+NAME is request_cost, threads_vs_tasks, switches, load, load_ceiling, fan_out, cpu_bound, cpu_in_view,
+micro or all. Without --full each runs at the small size the tests use (seconds); with --full at the size the lab pages report (minutes).
+Results go to DIR (default lab-output/, git-ignored) as NAME.json and NAME.png; --full --store also
+writes the run into docs/data/lab-runs.json, the data the lab pages and notebooks show.
 """
 from __future__ import annotations
 
@@ -16,12 +17,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from . import cpu_bound, fan_out, load, threads_vs_tasks  # noqa: E402
+from . import cpu_bound, cpu_in_view, fan_out, load, load_ceiling, micro, request_cost, runs, switches, threads_vs_tasks  # noqa: E402
 
-BENCHMARKS = {"threads_vs_tasks": threads_vs_tasks, "load": load, "fan_out": fan_out, "cpu_bound": cpu_bound}
+BENCHMARKS = {"request_cost": request_cost, "threads_vs_tasks": threads_vs_tasks, "switches": switches, "load": load,
+              "load_ceiling": load_ceiling,
+              "fan_out": fan_out, "cpu_bound": cpu_bound, "cpu_in_view": cpu_in_view,
+              "micro": micro}
 
 
-def run_one(name: str, full: bool, out: Path) -> dict:
+def run_one(name: str, full: bool, out: Path, store: bool = False) -> dict:
     import matplotlib.pyplot as plt
 
     module = BENCHMARKS[name]
@@ -34,6 +38,9 @@ def run_one(name: str, full: bool, out: Path) -> dict:
     plt.close(figure)
     print(f"== {name} ({'full' if full else 'CI'} size, {result['seconds']} s) -> {out / name}.json, .png")
     print(module.table(result), flush=True)
+    if store:
+        runs.store(result)
+        print(f"stored in {runs.PATH}", flush=True)
     return result
 
 
@@ -43,10 +50,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("name", choices=[*BENCHMARKS, "all"])
     parser.add_argument("--full", action="store_true", help="run at full size (minutes) instead of CI size")
     parser.add_argument("--out", type=Path, default=Path("lab-output"), help="where to write JSON and PNG")
+    parser.add_argument("--store", action="store_true", help="with --full: keep the run in docs/data/lab-runs.json")
     args = parser.parse_args(argv)
+    if args.store and not args.full:
+        parser.error("--store keeps full-size runs only: add --full")
     args.out.mkdir(parents=True, exist_ok=True)
     for name in BENCHMARKS if args.name == "all" else [args.name]:
-        run_one(name, args.full, args.out)
+        run_one(name, args.full, args.out, args.store)
     return 0
 
 

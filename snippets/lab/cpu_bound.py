@@ -10,17 +10,18 @@ import glob
 import multiprocessing
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
-from . import machine, procs
+from . import procs, provenance
 
 SIZES = {
-    False: {"jobs": 4, "iterations": 3_000_000},
-    True: {"jobs": 8, "iterations": 15_000_000},
+    False: {"jobs": 4, "iterations": 1_000_000, "repeats": 1},
+    True: {"jobs": 8, "iterations": 5_000_000, "repeats": 5},
 }
 
 
@@ -101,30 +102,45 @@ def free_threaded(jobs: int, iterations: int) -> dict:
 
 def run(full: bool = False, sizes: dict | None = None) -> dict:
     sizes = sizes or SIZES[full]
-    jobs, iterations = sizes["jobs"], sizes["iterations"]
+    jobs, iterations, repeats = sizes["jobs"], sizes["iterations"], sizes.get("repeats", 1)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    with provenance.recorded("full" if full else "ci", repeats) as prov:
+        rows, free = _timed(jobs, iterations, cores, repeats), free_threaded(jobs, iterations)
+    return {"benchmark": "cpu_bound", "provenance": prov.result(), "jobs": jobs, "iterations": iterations,
+            "cores": cores, "rows": rows, "free_threaded": free,
+            "speed_up": {row["way"]: row["speed_up"] for row in rows}}
+
+
+def _timed(jobs: int, iterations: int, cores: int, repeats: int) -> list[dict]:
+    """Each repeat times every way, in an order rotated by one each repeat (no way always runs first)."""
     expected = sequential(1, 1000)
-    rows = []
-    for name, call in (("sequential", sequential), ("threads", threads), ("asyncio tasks", asyncio_tasks)):
-        started = time.perf_counter()
-        results = call(jobs, iterations)
-        rows.append({"way": name, "seconds": time.perf_counter() - started})
-        assert len(results) == jobs
     # spawn: fresh interpreters, safe from a notebook kernel's threads (fork would copy them mid-flight)
     with ProcessPoolExecutor(max_workers=cores, mp_context=multiprocessing.get_context("spawn")) as pool:
         assert processes(cores, 1000, pool) == expected * cores  # start the workers before timing
-        started = time.perf_counter()
-        results = processes(jobs, iterations, pool)
-        rows.append({"way": f"process pool ({cores} workers)", "seconds": time.perf_counter() - started})
-    return {"benchmark": "cpu_bound", "full": full, "machine": machine.describe(), "jobs": jobs,
-            "iterations": iterations, "cores": cores, "rows": rows, "free_threaded": free_threaded(jobs, iterations)}
+        ways = [("sequential", sequential), ("threads", threads), ("asyncio tasks", asyncio_tasks),
+                (f"process pool ({cores} workers)", lambda j, i: processes(j, i, pool))]
+        seconds = {name: [] for name, _ in ways}
+        for repeat in range(repeats):
+            for name, call in ways[repeat % len(ways):] + ways[:repeat % len(ways)]:
+                started = time.perf_counter()
+                assert len(call(jobs, iterations)) == jobs
+                seconds[name].append(time.perf_counter() - started)
+    rows = []
+    for name, _ in ways:
+        # speed-up within each repeat, so a slow patch of the machine slows both sides of the ratio
+        ratios = [base / mine for base, mine in zip(seconds["sequential"], seconds[name])]
+        rows.append({"way": name, "seconds": statistics.median(seconds[name]), "all_seconds": seconds[name],
+                     "speed_up": {"median": round(statistics.median(ratios), 2), "min": round(min(ratios), 2),
+                                  "max": round(max(ratios), 2), "n": repeats}})
+    return rows
 
 
 def table(result: dict) -> str:
-    base = result["rows"][0]["seconds"]
-    lines = [f"{result['jobs']} jobs of {result['iterations']:,} iterations on {result['cores']} cores"]
+    lines = [provenance.caption(result["provenance"]), f"{result['jobs']} jobs of {result['iterations']:,} iterations on {result['cores']} cores"]
     for row in result["rows"]:
-        lines.append(f"{row['way']:28} {row['seconds']:7.2f} s   speed-up {base / row['seconds']:4.2f}x")
+        up = row["speed_up"]
+        lines.append(f"{row['way']:28} {row['seconds']:7.2f} s (median)   speed-up {up['median']:4.2f}x "
+                     f"({up['min']:.2f}-{up['max']:.2f}, n={up['n']})")
     ft = result["free_threaded"]
     if ft["measured"]:
         lines.append(f"free-threaded {ft['python']}: sequential {ft['sequential_s']:.2f} s, threads {ft['threads_s']:.2f} s")
@@ -150,6 +166,6 @@ def plot(result: dict):
     axis.set_xlabel("wall time, seconds (shorter is better)")
     note = "" if ft["measured"] else "\nfree-threaded Python: " + ft["note"]
     axis.set_title(f"{result['jobs']} CPU-bound jobs of {result['iterations']:,} iterations{note}\n"
-                   f"{machine.caption(result['machine'])}", fontsize=8)
+                   f"{provenance.caption(result['provenance'])}", fontsize=8)
     fig.tight_layout()
     return fig

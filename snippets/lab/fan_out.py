@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
-from . import machine, procs, upstream
+from . import procs, provenance, upstream
 
 SIZES = {
     False: {"fan_out": [1, 2, 4, 8, 16], "latency_ms": 50, "repeats": 1},
@@ -65,15 +65,15 @@ def measure(url: str, fan_out: list[int], repeats: int = 1) -> list[dict]:
 
 def run(full: bool = False, sizes: dict | None = None) -> dict:
     sizes = sizes or SIZES[full]
-    with upstream.running(sizes["latency_ms"]) as url:
+    with provenance.recorded("full" if full else "ci", sizes["repeats"]) as prov, upstream.running(sizes["latency_ms"]) as url:
         rows = measure(url, sizes["fan_out"], sizes["repeats"])
-    return {"benchmark": "fan_out", "full": full, "machine": machine.describe(),
+    return {"benchmark": "fan_out", "provenance": prov.result(),
             "latency_ms": sizes["latency_ms"], "rows": rows}
 
 
 def table(result: dict) -> str:
     ways = ["sequential", "thread pool", "asyncio.gather"]
-    lines = [f"{'N':>3} " + " ".join(f"{way:>15}" for way in ways) + "   (seconds)"]
+    lines = [provenance.caption(result["provenance"]), f"{'N':>3} " + " ".join(f"{way:>15}" for way in ways) + "   (seconds)"]
     for n in sorted({row["n"] for row in result["rows"]}):
         cells = {row["way"]: row["seconds"] for row in result["rows"] if row["n"] == n}
         lines.append(f"{n:>3} " + " ".join(f"{cells[way]:>15.3f}" for way in ways))
@@ -93,7 +93,7 @@ def plot(result: dict):
     axis.set_yscale("log")
     axis.set_xlabel("N upstream calls per request")
     axis.set_ylabel("wall time, ms (log)")
-    axis.set_title(f"Fan-out to an upstream with {result['latency_ms']} ms latency\n{machine.caption(result['machine'])}",
+    axis.set_title(f"Fan-out to an upstream with {result['latency_ms']} ms latency\n{provenance.caption(result['provenance'])}",
                    fontsize=9)
     axis.grid(True, which="both", alpha=0.3)
     axis.legend(fontsize=8)

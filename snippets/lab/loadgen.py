@@ -1,9 +1,15 @@
-"""Closed-loop load generator: C concurrent clients (asyncio + httpx), each sending the next request as
-soon as the previous answer arrives, for D seconds; then in-flight requests get up to the timeout.
+"""Open-loop load generator: requests are due at a fixed rate whatever the server does, and each latency
+is measured from the moment the request was DUE, not from when it was sent, so a server that stalls is
+charged for every request that should have gone out meanwhile (no coordinated omission).
 
-    python -m snippets.lab.loadgen URL --concurrency 100 --duration 5 --timeout 30
+    python -m snippets.lab.loadgen URL --rate 200 --duration 8 --warmup 2 [--cpu 1]
 
-Prints one JSON object: requests, errors by kind, throughput, latency percentiles, the client's CPU time.
+One asyncio process with plain HTTP/1.1 over asyncio streams (cheaper per request than an HTTP library,
+so the client stays far from its limit): an idle keep-alive connection is reused, otherwise a new one is
+opened. Warm-up requests are sent at the same rate but not counted. Prints one JSON object: sent,
+completed, errors, every latency in ms (exact percentiles need no histogram at these counts), how late
+the client itself dispatched requests (the proof it kept up), its CPU time, and the answering worker's pid
+for each request (each worker's share).
 """
 from __future__ import annotations
 
@@ -11,74 +17,107 @@ import argparse
 import asyncio
 import collections
 import json
+import os
+import re
 import resource
 import time
+from urllib.parse import urlsplit
 
-import httpx
-
-
-def percentile(sorted_values: list[float], fraction: float) -> float | None:
-    if not sorted_values:
-        return None
-    index = min(len(sorted_values) - 1, max(0, round(fraction * len(sorted_values)) - 1))
-    return sorted_values[index]
+PID = re.compile(rb'"pid": (\d+)')
 
 
-async def generate(url: str, concurrency: int, duration: float, timeout: float) -> dict:
-    latencies: list[float] = []
+class Client:
+    def __init__(self, url: str):
+        parts = urlsplit(url)
+        self.host, self.port = parts.hostname, parts.port
+        self.request = f"GET {parts.path or '/'} HTTP/1.1\r\nHost: {self.host}\r\n\r\n".encode()
+        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+
+    async def get(self) -> bytes:
+        reader, writer = self.idle.pop() if self.idle else await asyncio.open_connection(self.host, self.port)
+        try:
+            writer.write(self.request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            lower = head.lower()
+            if b"transfer-encoding: chunked" in lower:
+                body = b""
+                while size := int((await reader.readuntil(b"\r\n")).strip(), 16):
+                    body += (await reader.readexactly(size + 2))[:-2]
+                await reader.readuntil(b"\r\n")
+            else:
+                body = await reader.readexactly(int(re.search(rb"content-length: *(\d+)", lower)[1]))
+        except BaseException:
+            writer.close()
+            raise
+        if b"connection: close" in lower or not head.startswith(b"HTTP/1.1 200"):
+            writer.close()
+        else:
+            self.idle.append((reader, writer))
+        if not head.startswith(b"HTTP/1.1 200"):
+            raise ValueError(head.split(b"\r\n", 1)[0].decode(errors="replace"))
+        return body
+
+
+async def generate(url: str, rate: float, duration: float, warmup: float, timeout: float) -> dict:
+    client = Client(url)
+    latencies, lags, workers = [], [], collections.Counter()
     errors: collections.Counter = collections.Counter()
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    cpu_before = time.process_time()
-    async with httpx.AsyncClient(limits=limits, timeout=httpx.Timeout(timeout, pool=timeout)) as client:
-        started = time.perf_counter()
-        deadline = started + duration
+    total = int(rate * (warmup + duration))
+    first_counted = int(rate * warmup)
+    started = time.perf_counter() + 0.05
+    cpu_before = None
 
-        async def one_client():
-            while time.perf_counter() < deadline:
-                sent = time.perf_counter()
-                try:
-                    response = await client.get(url)
-                except httpx.HTTPError as error:
-                    errors[type(error).__name__] += 1
-                    continue
-                if response.status_code == 200:
-                    latencies.append(time.perf_counter() - sent)
-                else:
-                    errors[f"HTTP {response.status_code}"] += 1
+    async def one(index: int, due: float) -> None:
+        try:
+            body = await asyncio.wait_for(client.get(), timeout)
+        except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError) as error:
+            if index >= first_counted:
+                errors[type(error).__name__] += 1
+            return
+        if index >= first_counted:
+            latencies.append((time.perf_counter() - due) * 1000)
+            if found := PID.search(body):
+                workers[found[1].decode()] += 1
 
-        workers = [asyncio.create_task(one_client()) for _ in range(concurrency)]
-        done, pending = await asyncio.wait(workers, timeout=duration + timeout + 5)
-        for task in pending:  # bounded: anything still running is cancelled and counted
-            task.cancel()
-            errors["cancelled at the time limit"] += 1
-        elapsed = time.perf_counter() - started
-    latencies.sort()
-    return {
-        "concurrency": concurrency,
-        "duration_s": duration,
-        "elapsed_s": elapsed,
-        "requests": len(latencies),
-        "errors": sum(errors.values()),
-        "error_kinds": dict(errors),
-        "throughput_rps": len(latencies) / elapsed,
-        "p50_ms": (percentile(latencies, 0.50) or 0) * 1000,
-        "p90_ms": (percentile(latencies, 0.90) or 0) * 1000,
-        "p99_ms": (percentile(latencies, 0.99) or 0) * 1000,
-        "max_ms": (latencies[-1] if latencies else 0) * 1000,
-        "client_cpu_s": time.process_time() - cpu_before,
-    }
+    tasks = []
+    for index in range(total):
+        due = started + index / rate
+        if index == first_counted:
+            cpu_before = time.process_time()
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if index >= first_counted:
+            lags.append((time.perf_counter() - due) * 1000)
+        tasks.append(asyncio.create_task(one(index, due)))
+    _, pending = await asyncio.wait(tasks, timeout=timeout + 5)
+    for task in pending:  # bounded: whatever is still running is cancelled and counted
+        task.cancel()
+        errors["unfinished"] += 1
+    client_cpu = time.process_time() - cpu_before
+    for _, writer in client.idle:
+        writer.close()
+    return {"rate": rate, "duration_s": duration, "warmup_s": warmup, "sent": total - first_counted,
+            "completed": len(latencies), "errors": sum(errors.values()), "error_kinds": dict(errors),
+            "latencies_ms": [round(value, 2) for value in latencies],
+            "send_lag_ms_p99": round(sorted(lags)[int(0.99 * (len(lags) - 1))], 2) if lags else None,
+            "client_cpu_s": round(client_cpu, 3), "workers": dict(workers)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("url")
-    parser.add_argument("--concurrency", type=int, required=True)
-    parser.add_argument("--duration", type=float, default=3)
-    parser.add_argument("--timeout", type=float, default=30)
+    parser.add_argument("--rate", type=float, required=True, help="requests per second")
+    parser.add_argument("--duration", type=float, default=5, help="measured seconds")
+    parser.add_argument("--warmup", type=float, default=1, help="seconds sent first and not counted")
+    parser.add_argument("--timeout", type=float, default=10)
+    parser.add_argument("--cpu", type=int, help="pin this process to one CPU")
     args = parser.parse_args()
+    if args.cpu is not None:
+        os.sched_setaffinity(0, {args.cpu})
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    print(json.dumps(asyncio.run(generate(args.url, args.concurrency, args.duration, args.timeout))))
+    print(json.dumps(asyncio.run(generate(args.url, args.rate, args.duration, args.warmup, args.timeout))))
 
 
 if __name__ == "__main__":

@@ -1,34 +1,34 @@
-"""Memory per OS thread and per asyncio task, and the cost of switching between two of each.
+"""Memory per OS thread and per asyncio task; context switches between two of each (snippets.lab.switches).
 
 Each memory figure comes from a FRESH interpreter (a subprocess per measurement), which reads its own
 VmRSS (resident) and VmSize (virtual) from /proc/self/status before and after it starts N idle threads
-(each blocked on an Event) or N idle tasks (each awaiting an asyncio.Event). The kernel's own per-thread
-stack is not in a process's RSS; the child also reads KernelStack from /proc/meminfo (system-wide, so
-other processes on a busy machine add noise).
+(each blocked on an Event) or N idle tasks (each awaiting an asyncio.Event). What the kernel keeps per
+thread is not in a process's RSS: the child also reads KernelStack, PageTables and SUnreclaim
+(unreclaimable slab: task_struct and friends) from /proc/meminfo. Those are system-wide, so other
+processes on a busy machine add noise; the repeats show how much.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
-import queue
 import resource
+import statistics
 import subprocess
-import sys
 import threading
 import time
 
-from . import machine, procs
+from . import procs, provenance
 
 SIZES = {
-    False: {"threads": [25, 100, 200], "tasks": [1_000, 10_000, 20_000], "round_trips": 2_000, "repeats": 1},
-    True: {"threads": [50, 100, 250, 500, 1000], "tasks": [1_000, 10_000, 30_000, 100_000],
-           "round_trips": 20_000, "repeats": 3},
+    False: {"threads": [25, 200], "tasks": [1_000, 20_000], "repeats": 1},
+    True: {"threads": [250, 500, 1000], "tasks": [1_000, 10_000, 100_000], "repeats": 3},
 }
+KERNEL = ("KernelStack", "PageTables", "SUnreclaim")
 
 
 def read_status() -> dict[str, int]:
-    """VmRSS and VmSize of this process in KiB, and the system's KernelStack in KiB."""
+    """VmRSS and VmSize of this process in KiB, and the system's KernelStack, PageTables, SUnreclaim in KiB."""
     found = {}
     with open("/proc/self/status", encoding="utf-8") as handle:
         for line in handle:
@@ -37,8 +37,9 @@ def read_status() -> dict[str, int]:
                 found[key] = int(value.split()[0])
     with open("/proc/meminfo", encoding="utf-8") as handle:
         for line in handle:
-            if line.startswith("KernelStack:"):
-                found["KernelStack"] = int(line.split()[1])
+            key, _, value = line.partition(":")
+            if key in KERNEL:
+                found[key] = int(value.split()[0])
     return found
 
 
@@ -105,112 +106,75 @@ def measure(kind: str, count: int, timeout: float = 120) -> dict:
         "count": count,
         "rss_kib_per_unit": (after["VmRSS"] - before["VmRSS"]) / count,
         "virtual_kib_per_unit": (after["VmSize"] - before["VmSize"]) / count,
-        "kernel_stack_kib_per_unit": (after["KernelStack"] - before["KernelStack"]) / count,
+        **{f"{key}_kib_per_unit": (after[key] - before[key]) / count for key in KERNEL},
+        "kernel_kib_per_unit": sum(after[key] - before[key] for key in KERNEL) / count,
         "rss_kib_total": after["VmRSS"] - before["VmRSS"],
         "virtual_kib_total": after["VmSize"] - before["VmSize"],
     }
 
 
-def ping_pong_threads(round_trips: int) -> float:
-    """Switches per second between two threads handing a token back and forth through two queues."""
-    there, back = queue.Queue(), queue.Queue()
-
-    def partner():
-        for _ in range(round_trips):
-            back.put(there.get(timeout=30))
-
-    thread = threading.Thread(target=partner, daemon=True)
-    thread.start()
-    started = time.perf_counter()
-    for number in range(round_trips):
-        there.put(number)
-        back.get(timeout=30)
-    elapsed = time.perf_counter() - started
-    thread.join(timeout=30)
-    return 2 * round_trips / elapsed
-
-
-def ping_pong_tasks(round_trips: int) -> float:
-    """Switches per second between two asyncio tasks handing a token back and forth through two queues."""
-    async def main():
-        there, back = asyncio.Queue(), asyncio.Queue()
-
-        async def partner():
-            for _ in range(round_trips):
-                await back.put(await there.get())
-
-        task = asyncio.create_task(partner())
-        started = time.perf_counter()
-        for number in range(round_trips):
-            await there.put(number)
-            await back.get()
-        elapsed = time.perf_counter() - started
-        await asyncio.wait_for(task, 30)
-        return 2 * round_trips / elapsed
-
-    return procs.run_async(main)
+def summarise(rows: list[dict], kind: str) -> dict:
+    """Median, min and max per unit over every count and repeat of one kind."""
+    mine = [row for row in rows if row["kind"] == kind]
+    keys = ("rss_kib_per_unit", "virtual_kib_per_unit", "kernel_kib_per_unit", *(f"{k}_kib_per_unit" for k in KERNEL))
+    return {key: {"median": round(statistics.median(row[key] for row in mine), 2),
+                  "min": round(min(row[key] for row in mine), 2), "max": round(max(row[key] for row in mine), 2),
+                  "n": len(mine)} for key in keys}
 
 
 def run(full: bool = False, sizes: dict | None = None) -> dict:
     sizes = sizes or SIZES[full]
-    memory = []
-    for kind in ("threads", "tasks"):
-        for count in sizes[kind]:
-            memory.append(measure(kind, count))
-    switching = {
-        "round_trips": sizes["round_trips"],
-        "threads_switches_per_s": max(ping_pong_threads(sizes["round_trips"]) for _ in range(sizes["repeats"])),
-        "tasks_switches_per_s": max(ping_pong_tasks(sizes["round_trips"]) for _ in range(sizes["repeats"])),
-    }
-    return {"benchmark": "threads_vs_tasks", "full": full, "machine": machine.describe(),
-            "stack": stack_limits(), "memory": memory, "switching": switching}
+    with provenance.recorded("full" if full else "ci", sizes["repeats"]) as prov:
+        memory = [measure(kind, count) for _ in range(sizes["repeats"]) for kind in ("threads", "tasks")
+                  for count in sizes[kind]]
+    summary = {kind: summarise(memory, kind) for kind in ("threads", "tasks")}
+    threads, tasks = summary["threads"], summary["tasks"]
+    summary["thread_total_kib"] = round(threads["rss_kib_per_unit"]["median"] + threads["kernel_kib_per_unit"]["median"], 1)
+    summary["thread_over_task_rss"] = round(threads["rss_kib_per_unit"]["median"] / tasks["rss_kib_per_unit"]["median"], 1)
+    summary["thread_total_over_task"] = round(summary["thread_total_kib"] / tasks["rss_kib_per_unit"]["median"], 1)
+    return {"benchmark": "threads_vs_tasks", "provenance": prov.result(), "stack": stack_limits(), "memory": memory,
+            "summary": summary}
 
 
 def table(result: dict) -> str:
-    lines = [f"{'kind':8} {'count':>7} {'RSS KiB/unit':>13} {'virtual KiB/unit':>17} {'kernel stack KiB/unit':>22}"]
+    lines = [provenance.caption(result["provenance"]),
+             f"{'kind':8} {'count':>7} {'RSS':>7} {'virtual':>9} {'kernel':>7} = {'stack':>6} + {'page tables':>11} + "
+             f"{'slab':>5}   (KiB per unit)"]
     for row in result["memory"]:
-        lines.append(f"{row['kind']:8} {row['count']:>7} {row['rss_kib_per_unit']:>13.1f} "
-                     f"{row['virtual_kib_per_unit']:>17.1f} {row['kernel_stack_kib_per_unit']:>22.1f}")
-    sw = result["switching"]
-    lines.append(f"switches/s: threads {sw['threads_switches_per_s']:,.0f}, tasks {sw['tasks_switches_per_s']:,.0f}")
+        lines.append(f"{row['kind']:8} {row['count']:>7} {row['rss_kib_per_unit']:>7.1f} {row['virtual_kib_per_unit']:>9.1f} "
+                     f"{row['kernel_kib_per_unit']:>7.1f} = {row['KernelStack_kib_per_unit']:>6.1f} + "
+                     f"{row['PageTables_kib_per_unit']:>11.1f} + {row['SUnreclaim_kib_per_unit']:>5.1f}")
     return "\n".join(lines)
 
 
 def plot(result: dict):
     import matplotlib.pyplot as plt
 
-    fig, (memory_axis, switch_axis) = plt.subplots(1, 2, figsize=(11, 4.2), width_ratios=[2, 1])
+    fig, axis = plt.subplots(figsize=(9, 4.4))
     styles = {"threads": ("o", "-"), "tasks": ("s", "--")}
     for kind in ("threads", "tasks"):
-        rows = [row for row in result["memory"] if row["kind"] == kind]
+        rows = sorted((row for row in result["memory"] if row["kind"] == kind), key=lambda row: row["count"])
         counts = [row["count"] for row in rows]
         marker, line = styles[kind]
-        memory_axis.plot(counts, [row["rss_kib_per_unit"] for row in rows], marker=marker, linestyle=line,
-                         label=f"{kind}: resident (RSS)")
-        memory_axis.plot(counts, [row["virtual_kib_per_unit"] for row in rows], marker=marker, linestyle=":",
-                         label=f"{kind}: virtual (VmSize)")
+        axis.plot(counts, [row["rss_kib_per_unit"] for row in rows], marker=marker, linestyle=line,
+                  label=f"{kind}: resident (RSS)")
+        axis.plot(counts, [row["virtual_kib_per_unit"] for row in rows], marker=marker, linestyle=":",
+                  label=f"{kind}: virtual (VmSize)")
     stack = result["stack"]["rlimit_stack_soft_kib"]
     if stack:
-        memory_axis.axhline(stack, color="grey", linewidth=0.8, linestyle="-.",
-                            label=f"default thread stack, ulimit -s = {stack} KiB (virtual)")
-    kernel = [row["kernel_stack_kib_per_unit"] for row in result["memory"] if row["kind"] == "threads"]
-    memory_axis.plot([row["count"] for row in result["memory"] if row["kind"] == "threads"], kernel, marker="x",
-                     linestyle="-", color="black", label="threads: kernel stack (/proc/meminfo, system-wide)")
-    memory_axis.set_xscale("log")
-    memory_axis.set_yscale("log")
-    memory_axis.set_xlabel("idle threads or tasks in one process (log)")
-    memory_axis.set_ylabel("KiB per thread or task (log)")
-    memory_axis.set_title("Memory per unit, fresh process per point")
-    memory_axis.grid(True, which="both", alpha=0.3)
-    memory_axis.legend(fontsize=8)
-    sw = result["switching"]
-    bars = switch_axis.bar(["two threads\n(queue.Queue)", "two tasks\n(asyncio.Queue)"],
-                           [sw["threads_switches_per_s"], sw["tasks_switches_per_s"]], hatch="//", edgecolor="black")
-    bars[1].set_hatch("..")
-    switch_axis.bar_label(bars, fmt="{:,.0f}", fontsize=8)
-    switch_axis.set_ylabel("switches per second")
-    switch_axis.set_title("Ping-pong")
-    fig.suptitle(machine.caption(result["machine"]), fontsize=8)
+        axis.axhline(stack, color="grey", linewidth=0.8, linestyle="-.",
+                     label=f"default thread stack, ulimit -s = {stack} KiB (virtual)")
+    threads = sorted((row for row in result["memory"] if row["kind"] == "threads"), key=lambda row: row["count"])
+    axis.plot([row["count"] for row in threads], [max(row["kernel_kib_per_unit"], 0.1) for row in threads], marker="x",
+              color="black", label="threads: kernel (stack + page tables + slab, system-wide)")
+    axis.set_xscale("log")
+    axis.set_yscale("log")
+    axis.set_xlabel("idle threads or tasks in one process (log)")
+    axis.set_ylabel("KiB per thread or task (log)")
+    axis.set_title("Memory per unit, fresh process per point", fontsize=10)
+    axis.grid(True, which="both", alpha=0.3)
+    axis.legend(fontsize=7)
+    fig.suptitle(provenance.caption(result["provenance"]), fontsize=6)
     fig.tight_layout()
     return fig
 

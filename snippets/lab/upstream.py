@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 from urllib.parse import parse_qs, urlsplit
 
 from . import procs
@@ -44,14 +45,15 @@ async def serve(port: int, delay: float) -> None:
         await server.serve_forever()
 
 
-def running(delay_ms: float = 100):
+def running(delay_ms: float = 100, cpu: int | None = None):
     """Context manager: an upstream in its own process; yields its base URL."""
     port = procs.free_port()
 
     @contextlib.contextmanager
     def _ctx():
         with procs.started(procs.python_module("snippets.lab.upstream", "--port", str(port),
-                                               "--delay-ms", str(delay_ms)), port):
+                                               "--delay-ms", str(delay_ms),
+                                               *(["--cpu", str(cpu)] if cpu is not None else [])), port):
             yield f"http://{procs.HOST}:{port}/"
 
     return _ctx()
@@ -61,7 +63,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--delay-ms", type=float, default=100)
+    parser.add_argument("--cpu", type=int, help="pin this process to one CPU")
     args = parser.parse_args()
+    if args.cpu is not None:
+        os.sched_setaffinity(0, {args.cpu})
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(args.port, args.delay_ms / 1000))
 

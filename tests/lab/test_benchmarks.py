@@ -1,5 +1,8 @@
 """Each module of snippets/lab runs at a tiny size and measures something real:
-snippets.lab.machine, snippets.lab.procs, snippets.lab.upstream, snippets.lab.threads_vs_tasks,
+snippets.lab.machine, snippets.lab.procs, snippets.lab.provenance, snippets.lab.upstream,
+snippets.lab.threads_vs_tasks, snippets.lab.switches, snippets.lab.request_cost (serving snippets.lab.request_cost_app),
+snippets.lab.runs and snippets.lab.load_ceiling (tests/lab/test_lab_data.py), snippets.lab.cpu_in_view
+(serving snippets.lab.cpu_in_view_app), snippets.lab.micro,
 snippets.lab.fan_out, snippets.lab.cpu_bound, snippets.lab.load, snippets.lab.loadgen (run by load),
 snippets.lab.load_views, snippets.lab.load_settings, snippets.lab.load_server (served by load's servers),
 snippets.lab.__main__ (the command)."""
@@ -8,7 +11,8 @@ import socket
 
 import pytest
 
-from snippets.lab import cpu_bound, fan_out, load, machine, threads_vs_tasks, upstream
+from snippets.lab import (cpu_bound, cpu_in_view, fan_out, load, machine, micro, provenance, request_cost, switches,
+                          threads_vs_tasks, upstream)
 from snippets.lab import __main__ as lab_command
 
 
@@ -35,15 +39,44 @@ def test_threads_cost_stack_address_space_but_little_resident_memory():
     assert tasks["rss_kib_per_unit"] < 50  # a waiting task is about a kilobyte, never a stack
 
 
-def test_ping_pong_counts_switches():
-    assert threads_vs_tasks.ping_pong_threads(200) > 0
-    assert threads_vs_tasks.ping_pong_tasks(200) > 0
+def test_provenance_records_load_during_the_run_and_flags_overload(monkeypatch):
+    with provenance.recorded("ci", 2) as recorder:
+        pass
+    prov = recorder.result()
+    assert prov["size"] == "ci" and prov["n"] == 2 and prov["load_1min_during"]["samples"] >= 1
+    assert prov["machine"]["cores"] >= 1 and prov["git_sha"] != "unknown"
+    assert prov["overloaded"] == (prov["load_1min_during"]["mean"] > prov["load_limit"] or prov["steal_pct"] > 5)
+    monkeypatch.setattr(provenance.os, "getloadavg", lambda: (99.0, 0, 0))
+    with provenance.recorded("ci", 1) as recorder:
+        pass
+    assert recorder.result()["overloaded"] is True
+    assert "OVERLOADED" in provenance.caption(recorder.result())
 
 
-def test_threads_vs_tasks_run_and_plot_at_tiny_size():
-    result = threads_vs_tasks.run(sizes={"threads": [10], "tasks": [500], "round_trips": 100, "repeats": 1})
-    assert [row["kind"] for row in result["memory"]] == ["threads", "tasks"]
-    assert threads_vs_tasks.plot(result).axes
+def test_thread_hand_overs_are_context_switches_and_task_hand_overs_are_not():
+    result = switches.run(sizes={"round_trips": 500, "repeats": 1})
+    print("\n" + switches.table(result))
+    rows = {(row["kind"], row["placement"]): row for row in result["rows"]}
+    # every hand-over between threads blocks one of them in the kernel; between tasks nobody blocks
+    assert rows[("threads", "same core")]["switches_per_hand_over"]["voluntary_median"] >= 0.9
+    assert rows[("tasks", "one core")]["switches_per_hand_over"]["voluntary_median"] < 0.05
+    if len(switches.cpus()) > 1:
+        assert rows[("threads", "cross core")]["switches_per_hand_over"]["voluntary_median"] >= 0.9
+    if switches.perf_works():
+        assert rows[("threads", "same core")]["perf_switches_per_hand_over"] >= 0.9
+    assert switches.plot(result).axes
+
+
+@pytest.mark.server
+def test_an_async_django_request_parks_a_thread_and_a_bare_asgi_one_does_not():
+    result = request_cost.run(sizes={"counts": [40], "repeats": 1})
+    print("\n" + request_cost.table(result))
+    django, bare = (next(row for row in result["rows"] if row["app"] == app) for app in ("django", "bare ASGI"))
+    # Django's ASGI handler gives each request a one-thread executor (asgiref ThreadSensitiveContext)
+    assert django["threads_while"] - django["threads_before"] >= 40
+    assert bare["threads_while"] - bare["threads_before"] <= 1
+    assert django["rss_kib_per_request"] > bare["rss_kib_per_request"] > 0
+    assert request_cost.plot(result).axes
 
 
 def test_fan_out_sequential_adds_up_and_concurrent_ways_take_one_latency():
@@ -58,16 +91,38 @@ def test_fan_out_sequential_adds_up_and_concurrent_ways_take_one_latency():
 
 def test_cpu_bound_ways_compute_the_same_and_report_free_threading():
     assert cpu_bound.sequential(2, 1000) == cpu_bound.threads(2, 1000) == cpu_bound.asyncio_tasks(2, 1000)
-    result = cpu_bound.run(sizes={"jobs": 2, "iterations": 50_000})
+    result = cpu_bound.run(sizes={"jobs": 2, "iterations": 50_000, "repeats": 2})
     print("\n" + cpu_bound.table(result))
     assert [row["way"] for row in result["rows"]][:3] == ["sequential", "threads", "asyncio tasks"]
     assert result["rows"][3]["way"].startswith("process pool")
+    assert all(len(row["all_seconds"]) == 2 and row["speed_up"]["n"] == 2 for row in result["rows"])
+    assert result["rows"][0]["speed_up"]["median"] == 1.0
     free = result["free_threaded"]
     if not free["measured"]:
         assert free["note"] == "not measured here: no free-threaded interpreter on this machine"
     else:
         assert free["gil_enabled"] is False
     assert cpu_bound.plot(result).axes
+
+
+@pytest.mark.server
+def test_cpu_in_an_async_view_every_way_serves_the_io_requests_and_burns():
+    result = cpu_in_view.run(sizes={**cpu_in_view.SIZES[False], "duration_s": 1.0, "burn_n": 200_000})
+    print("\n" + cpu_in_view.table(result))
+    rows = {row["way"]: row for row in result["rows"]}
+    assert list(rows) == cpu_in_view.WAYS
+    for way, row in rows.items():
+        assert row["io_requests_per_repeat"] > 0 and row["loop_lag_p99_ms"]["n"] == 1
+        assert (row["burns"]["median"] > 0) == (way != "no burn"), way
+    assert cpu_in_view.plot(result).axes
+
+
+def test_pyperf_micro_benchmarks_run_in_several_pinned_processes():
+    result = micro.run(sizes={"processes": 2, "values": 1, "min_time": 0.005})
+    print("\n" + micro.table(result))
+    assert [row["name"] for row in result["rows"]] == list(micro.BENCHMARKS)
+    assert all(row["processes"] == 2 and row["mean_us"] > 0 for row in result["rows"])
+    assert micro.plot(result).axes
 
 
 @pytest.mark.server
@@ -86,21 +141,25 @@ def test_upstream_answers_after_its_delay():
 
 
 @pytest.mark.server
-def test_load_sync_workers_cap_throughput_and_async_does_not_fail():
+def test_open_loop_load_sync_workers_saturate_where_threads_and_async_do_not():
     """gunicorn (snippets.lab.load_server:wsgi) and uvicorn workers (snippets.lab.load_server:asgi) on loopback."""
-    result = load.run(sizes={"concurrency": [1, 6], "duration_s": 1.0, "timeout_s": 10},
-                      only=["gunicorn sync", "uvicorn (async view)"])
+    sizes = {**load.SIZES[False], "rates": [40], "duration_s": 1.5}
+    result = load.run(sizes=sizes, only=["gunicorn sync", "gunicorn gthread 8", "uvicorn (async view)"])
     print("\n" + load.table(result))
-    assert set(result["servers"]) == {"gunicorn sync", "uvicorn (async view)"}, result["skipped"]
-    for server in result["servers"].values():
-        for row in server["rows"]:
-            assert row["errors"] == 0 and row["requests"] > 0
-            assert row["p50_ms"] >= load.UPSTREAM_MS  # every answer waited on the 100 ms upstream
-            assert row["server_rss_mib"] > 10
-    sync_at_6 = result["servers"]["gunicorn sync"]["rows"][1]
-    # 2 sync workers finish at most 2 requests per 100 ms: a hard ceiling of 20 per second
-    assert sync_at_6["throughput_rps"] <= 2 / 0.1 * 1.1
+    assert set(result["servers"]) == {"gunicorn sync", "gunicorn gthread 8", "uvicorn (async view)"}, result["skipped"]
+    for name, server in result["servers"].items():
+        row = server["rows"][0]
+        assert row["requests_per_repeat"] > 0 and row["p50_ms"]["median"] >= load.UPSTREAM_MS  # all waited upstream
+        assert row["busiest_worker_share"]["median"] <= 1 and row["server_cpu_ms_per_request"]["median"] > 0
+    # 2 sync workers answer at most 20 requests/s (2 per 100 ms): 40 a second queue up, whatever the machine
+    assert result["servers"]["gunicorn sync"]["rows"][0]["saturated"]
+    assert result["pinning"]["server_cpu"] != result["pinning"]["client_and_upstream_cpu"] or len(load.os.sched_getaffinity(0)) == 1
     assert load.plot(result).axes
+
+
+def test_median_interval_uses_order_statistics():
+    assert load.median_interval([5, 1, 4, 2, 3]) == {"median": 3, "n": 5, "low": 1, "high": 5, "confidence": 0.9375}
+    assert "low" not in load.median_interval([1, 2, 3])
 
 
 async def test_load_views_call_the_upstream(rf):
@@ -108,9 +167,9 @@ async def test_load_views_call_the_upstream(rf):
 
     with upstream.running(5) as url:
         load_views.UPSTREAM = url
-        assert json.loads(load_views.sync_view(rf.get("/sync/")).content) == {"upstream": 200}
+        assert json.loads(load_views.sync_view(rf.get("/sync/")).content)["upstream"] == 200
         response = await load_views.async_view(rf.get("/async/"))
-        assert json.loads(response.content) == {"upstream": 200}
+        assert json.loads(response.content)["upstream"] == 200
         await load_views.async_client.aclose()
 
 
@@ -119,6 +178,7 @@ def test_load_site_settings_are_minimal():
 
     assert load_settings.ROOT_URLCONF == "snippets.lab.load_views"
     assert load_settings.MIDDLEWARE == [] and load_settings.DATABASES == {}
+    assert {"gunicorn gthread 8", "gunicorn gthread 64"} <= set(load.servers(8000, [8, 32, 64]))
     argv = " ".join(load.servers(8000)["granian (async view)"]["argv"])
     assert "snippets.lab.load_server:asgi" in argv and "--workers 2" in argv
 
@@ -127,6 +187,6 @@ def test_lab_command_writes_json_and_png(tmp_path, capsys):
     """snippets.lab.__main__ (python -m snippets.lab / python3 dev.py lab) at CI size."""
     assert lab_command.main(["fan_out", "--out", str(tmp_path)]) == 0
     result = json.loads((tmp_path / "fan_out.json").read_text())
-    assert result["machine"]["python"] and result["full"] is False
+    assert result["provenance"]["machine"]["python"] and result["provenance"]["size"] == "ci"
     assert (tmp_path / "fan_out.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "sequential" in capsys.readouterr().out
