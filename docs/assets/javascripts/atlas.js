@@ -4,8 +4,9 @@
 // Code that scrolls sideways must be reachable by keyboard (axe-core: scrollable-region-focusable).
 // Material makes its own code blocks focusable; notebook cells rendered by mkdocs-jupyter are not, so
 // give each scrollable one a tab stop, on every page load and instant navigation (document$).
+// Wide tables scroll inside Material's .md-typeset__scrollwrap: the same applies to them.
 document$.subscribe(function () {
-  document.querySelectorAll(".jupyter-wrapper .highlight-ipynb, .jupyter-wrapper pre").forEach(function (el) {
+  document.querySelectorAll(".jupyter-wrapper .highlight-ipynb, .jupyter-wrapper pre, .md-typeset__scrollwrap").forEach(function (el) {
     if (el.scrollWidth > el.clientWidth && !el.hasAttribute("tabindex")) {
       el.setAttribute("tabindex", "0");
     }
