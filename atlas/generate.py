@@ -20,6 +20,8 @@ the hook would drop without a word.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import os
 import re
 import sys
@@ -49,11 +51,11 @@ def with_note(markdown: str) -> str:
     return GENERATED_NOTE + "\n" + markdown
 
 
-def outputs(root: Path = ROOT) -> dict[Path, str]:
+def outputs() -> dict[Path, str]:
     """Everything generation writes: {absolute path: content}. Reads docs/data through the registries."""
     from . import site_pages
 
-    docs, tables = root / "docs", root / TABLES
+    docs, tables = DOCS, ROOT / TABLES
     result: dict[Path, str] = {}
     for path, markdown in site_pages.generated_pages().items():
         result[docs / path] = with_note(markdown)
@@ -75,11 +77,11 @@ class Report:
                 f"{len(self.removed)} removed")
 
 
-def _manifest(root: Path) -> set[Path]:
-    path = root / TABLES / MANIFEST
+def _manifest() -> set[Path]:
+    path = ROOT / TABLES / MANIFEST
     if not path.exists():
         return set()
-    return {root / line for line in path.read_text(encoding="utf-8").split("\n") if line.strip()}
+    return {ROOT / line for line in path.read_text(encoding="utf-8").split("\n") if line.strip()}
 
 
 def leftover_placeholders(docs: Path = DOCS) -> list[str]:
@@ -96,44 +98,62 @@ def leftover_placeholders(docs: Path = DOCS) -> list[str]:
     return problems
 
 
-def write(root: Path = ROOT, check_only: bool = False) -> Report:
+def write(check_only: bool = False) -> Report:
     """Write every generated file that is missing or changed; remove generated pages no longer produced.
 
     Raises DataError for bad data, for a written page that still holds a placeholder, and for a generated
     path that would overwrite a file generation did not write. ``check_only``: write nothing, and report
-    in ``written``/``removed`` what a real run would change."""
-    problems = leftover_placeholders(root / "docs")
+    in ``written``/``removed`` what a real run would change. Runs one at a time (builds in parallel test
+    workers all generate)."""
+    problems = leftover_placeholders(DOCS)
     if problems:
         raise DataError("\n".join(problems))
-    wanted = outputs(root)
-    previous = _manifest(root)
+    wanted = outputs()
+    with _exclusive():
+        return _write(wanted, check_only)
+
+
+def _write(wanted: dict[Path, str], check_only: bool) -> Report:
+    previous = _manifest()
     report = Report()
     for path, content in sorted(wanted.items()):
-        in_docs = path.is_relative_to(root / "docs")
-        if in_docs and path.exists() and path not in previous:
+        existing = path.read_text(encoding="utf-8") if path.exists() else None
+        if existing == content:
+            report.unchanged.append(path)
+            continue
+        if existing is not None and path.is_relative_to(DOCS) and path not in previous \
+                and GENERATED_NOTE not in existing:
             raise DataError(
                 f"{relative(path)}: generation would overwrite a file it did not write — its content comes "
                 f"from docs/data now: delete the file (or give the generated page another path)"
             )
-        if path.exists() and path.read_text(encoding="utf-8") == content:
-            report.unchanged.append(path)
-            continue
         report.written.append(path)
         if not check_only:
             _replace(path, content)
-    tables = root / TABLES
+    tables = ROOT / TABLES
     stale = [p for p in previous | set(tables.glob("*.md")) if p not in wanted and p.exists()]
     for path in sorted(stale):
         report.removed.append(path)
         if not check_only:
             path.unlink()
     if not check_only:
-        manifest = sorted(str(p.relative_to(root)) for p in wanted if p.is_relative_to(root / "docs"))
+        manifest = sorted(str(p.relative_to(ROOT)) for p in wanted if p.is_relative_to(DOCS))
         text = "\n".join(manifest) + "\n"
         target = tables / MANIFEST
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             _replace(target, text)
     return report
+
+
+@contextlib.contextmanager
+def _exclusive():
+    (ROOT / TABLES).mkdir(exist_ok=True)
+    with open(ROOT / TABLES / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _replace(path: Path, content: str) -> None:
