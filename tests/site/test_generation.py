@@ -65,32 +65,32 @@ def test_no_built_page_holds_an_unfilled_marker(built_site):
     assert not (built_site.site / "conftest.py").exists()  # docs/conftest.py configures Sybil; not a page
 
 
-def test_a_page_with_an_old_placeholder_fails_the_build_with_the_fix(tmp_path):
+def build_with_lines_appended(tmp_path, text):
+    """Build a scratch copy of the project whose concepts/index.md ends with `text`; also return the
+    line number `text` starts on."""
     project = copy_project(tmp_path / "project")
     page = project / "docs" / "concepts" / "index.md"
-    lines = page.read_text().count("\n")
-    page.write_text(page.read_text() + "<!-- atlas:roadmap -->\n")
-    result = build(project, tmp_path / "site")
+    original = page.read_text()
+    page.write_text(original + text)
+    return build(project, tmp_path / "site"), original.count("\n") + 1
+
+
+def test_a_page_with_an_old_placeholder_fails_the_build_with_the_fix(tmp_path):
+    result, line = build_with_lines_appended(tmp_path, "<!-- atlas:roadmap -->\n")
     assert result.returncode != 0, result.output
-    assert (f"docs/concepts/index.md:{lines + 1}: <!-- atlas:roadmap --> is a placeholder no build fills any more"
+    assert (f"docs/concepts/index.md:{line}: <!-- atlas:roadmap --> is a placeholder no build fills any more"
             f" — replace the line with --8<-- \"generated/roadmap.md\"") in result.output, result.output
 
 
 def test_an_unfilled_marker_in_a_built_page_fails_the_build(tmp_path):
     """A marker that reaches the HTML (here through raw HTML the generation check does not look at)."""
-    project = copy_project(tmp_path / "project")
-    page = project / "docs" / "concepts" / "index.md"
-    page.write_text(page.read_text() + "\n<div><!-- atlas:roadmap --></div>\n")
-    result = build(project, tmp_path / "site")
+    result, _ = build_with_lines_appended(tmp_path, "\n<div><!-- atlas:roadmap --></div>\n")
     assert result.returncode != 0, result.output
     assert "docs/concepts/index.md: unfilled '<!-- atlas:roadmap -->' in the built page" in result.output
 
 
 def test_including_a_table_that_is_not_registered_fails_the_build(tmp_path):
-    project = copy_project(tmp_path / "project")
-    page = project / "docs" / "concepts" / "index.md"
-    page.write_text(page.read_text() + '\n--8<-- "generated/no-such-table.md"\n')
-    result = build(project, tmp_path / "site")
+    result, _ = build_with_lines_appended(tmp_path, '\n--8<-- "generated/no-such-table.md"\n')
     assert result.returncode != 0, result.output
     assert "Snippet at path 'generated/no-such-table.md' could not be found" in result.output, result.output
 
