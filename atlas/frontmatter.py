@@ -184,7 +184,7 @@ def version_banner(meta: dict, applies: DjangoRange, releases: list[str]) -> str
     Plain HTML, so Markdown pages and notebook pages show the very same line.
     """
     return (
-        f'<p class="atlas-versions">'
+        f'<p class="atlas-versions" data-django-low="{applies.low}" data-django-high="{applies.high or ""}">'
         f'<span class="atlas-versions__applies">Applies to <strong>{applies.label(releases)}</strong></span> · '
         f'<span class="atlas-versions__tested">code tested with <strong>Django {meta["tested_with"]}</strong></span>'
         f"</p>\n\n"

@@ -51,7 +51,7 @@ def with_note(markdown: str) -> str:
     return GENERATED_NOTE + "\n" + markdown
 
 
-def outputs() -> dict[Path, str]:
+def outputs() -> dict[Path, str | bytes]:
     """Everything generation writes: {absolute path: content}. Reads docs/data through the registries."""
     from . import site_pages
 
@@ -113,23 +113,24 @@ def write(check_only: bool = False) -> Report:
         return _write(wanted, check_only)
 
 
-def _write(wanted: dict[Path, str], check_only: bool) -> Report:
+def _write(wanted: dict[Path, str | bytes], check_only: bool) -> Report:
     previous = _manifest()
     report = Report()
     for path, content in sorted(wanted.items()):
-        existing = path.read_text(encoding="utf-8") if path.exists() else None
-        if existing == content:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        existing = path.read_bytes() if path.exists() else None
+        if existing == data:
             report.unchanged.append(path)
             continue
         if existing is not None and path.is_relative_to(DOCS) and path not in previous \
-                and GENERATED_NOTE not in existing:
+                and GENERATED_NOTE.encode() not in existing:
             raise DataError(
                 f"{relative(path)}: generation would overwrite a file it did not write — its content comes "
                 f"from docs/data now: delete the file (or give the generated page another path)"
             )
         report.written.append(path)
         if not check_only:
-            _replace(path, content)
+            _replace(path, data)
     tables = ROOT / TABLES
     stale = [p for p in previous | set(tables.glob("*.md")) if p not in wanted and p.exists()]
     for path in sorted(stale):
@@ -141,7 +142,7 @@ def _write(wanted: dict[Path, str], check_only: bool) -> Report:
         text = "\n".join(manifest) + "\n"
         target = tables / MANIFEST
         if not target.exists() or target.read_text(encoding="utf-8") != text:
-            _replace(target, text)
+            _replace(target, text.encode("utf-8"))
     return report
 
 
@@ -156,11 +157,11 @@ def _exclusive():
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _replace(path: Path, content: str) -> None:
+def _replace(path: Path, content: bytes) -> None:
     """Write through a temporary file, so a build running at the same time never reads half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(content, encoding="utf-8")
+    temporary.write_bytes(content)
     os.replace(temporary, path)
 
 

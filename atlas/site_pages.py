@@ -22,11 +22,20 @@ def generated_pages() -> dict[str, str]:
     }
 
 
+def generated_files() -> dict[str, str | bytes]:
+    """Files other than pages, published with the site: {path in site/: content} (JSON downloads, llms.txt);
+    written to docs/<path> by the generation step."""
+    from . import downloads
+
+    return downloads.files()
+
+
 def placeholders() -> dict[str, Callable[[], str]]:
     """Name -> function returning the Markdown of generated/NAME.md (links relative to the including page)."""
-    from . import lab_figures, resources, versions_render
+    from . import async_api_render, lab_figures, resources, versions_render
 
     return {
+        "async-api-index": async_api_render.render_index,
         "resources": resources.render_resources_page,
         "capability-matrix": versions_render.render_capability_matrix,
         "use-case-matrix": versions_render.render_usecase_matrix,
@@ -36,11 +45,6 @@ def placeholders() -> dict[str, Callable[[], str]]:
         "release-strip": release_strip,
         "lab-runs": lab_figures.render_runs_table,
     }
-
-
-def generated_files() -> dict[str, str]:
-    """Files made from data that are not Markdown pages: {path under docs/: content}, published as they are."""
-    return {}
 
 
 def release_strip() -> str:

@@ -86,6 +86,8 @@ def _support_text(release: Release) -> str:
 
 
 def render_release_page(version: str) -> str:
+    from atlas import async_api_render
+
     releases = _releases()
     if version not in releases:
         raise KeyError(f"unknown release {version!r}; known: {', '.join(KNOWN_RELEASES)}")
@@ -137,7 +139,8 @@ def render_release_page(version: str) -> str:
         out += ["", "### Removed in this release", ""]
         for c in removed:
             out.append(f"- {_capability_link(c, here)}")
-    out += ["", "## Use cases it unlocks", ""]
+    out += [""] + async_api_render.render_added_in(version, here)
+    out += ["## Use cases it unlocks", ""]
     if use_cases:
         for uc in use_cases:
             names = ", ".join(c.name for c in added if uc in c.use_cases)
@@ -193,19 +196,18 @@ def render_capability_matrix(page_dir: str = "versions") -> str:
         change_notes = {ch.version: note(f"**{c.name}**, {ch.version}: {ch.note}") for ch in c.changed}
         cells = []
         for v in KNOWN_RELEASES:
-            level = c.level_in(v)
+            level = c.level_in(v) or "no"
             if level == "full":
-                cell = YES
+                text = YES
             elif level == "partial":
-                cell = f"{PARTIAL} [[{partial_note}]](#note-{partial_note})"
+                text = f"{PARTIAL} [[{partial_note}]](#note-{partial_note})"
             else:
-                cell = NO
+                text = NO
             if v in change_notes:
                 n = change_notes[v]
-                cell += f" Δ [[{n}]](#note-{n})"
-            cells.append(cell)
-        label = f'<a id="{c.id}"></a>{_esc(c.name)}'
-        out.append(f"| {label} | " + " | ".join(cells) + " |")
+                text += f" Δ [[{n}]](#note-{n})"
+            cells.append(_matrix_cell(level, v in change_notes, text))
+        out.append(f"| {_matrix_row_label(c)} | " + " | ".join(cells) + " |")
     out += ["", "</div>"]
     if notes:
         out += ["", "## Notes", ""]
@@ -238,6 +240,25 @@ def render_capability_matrix(page_dir: str = "versions") -> str:
         )
     out.append("")
     return "\n".join(out)
+
+
+def _matrix_cell(level: str, changed: bool, text: str) -> str:
+    """A cell that keeps its symbol and word, with a class for colour (atlas.css) and for the reader's
+    release picker (my-django.js): data-level is full, partial or no; data-changed marks a Δ."""
+    changed_attr = ' data-changed="true"' if changed else ""
+    return f'<span class="atlas-cell atlas-cell--{level}" data-level="{level}"{changed_attr}>{text}</span>'
+
+
+def _attr(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace("|", "&#124;")
+
+
+def _matrix_row_label(cap: Capability) -> str:
+    """The first cell: the capability's anchor, carrying what the filter box matches besides the name
+    (its APIs and use cases)."""
+    use_cases = " ".join(USE_CASES[u][0] for u in cap.use_cases)
+    return (f'<a id="{cap.id}" class="atlas-row" data-apis="{_attr(" ".join(cap.apis))}" '
+            f'data-use-cases="{_attr(use_cases)}"></a>{_esc(cap.name)}')
 
 
 # --------------------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """MkDocs/ProperDocs hook: a thin adapter over the atlas package, which holds the logic and its tests.
 
 * on_config reloads atlas/ (so `dev.py serve` shows an edit to it after one rebuild), runs the generation
-  step (atlas/generate.py: release pages into docs/versions/, tables into generated/) and fills the nav's
-  Releases section from docs/data/releases.yml;
+  step (atlas/generate.py: release pages into docs/versions/, tables into generated/, other files such as
+  JSON downloads and llms.txt into docs/) and fills the nav's Releases section from docs/data/releases.yml;
 * on_page_markdown checks each page's front matter and shows the Django versions it applies to;
 * on_post_page post-processes notebook pages; on_post_build puts a Content-Security-Policy on every page.
 A problem becomes a build error that names the file, the field and the fix.
@@ -47,6 +47,7 @@ def on_config(config):
         raise PluginError(str(error)) from None
     try:
         _releases[:] = frontmatter.feature_releases()
+        config["extra"]["atlas_releases"] = list(_releases)  # the "My Django" picker's choices (main.html)
         _tags.clear()
         _tags.update(frontmatter.known_tags())
     except (OSError, KeyError, TypeError) as error:
@@ -86,7 +87,8 @@ def on_page_content(html, page, config, files):
 
 def on_post_page(output, page, config):
     """Fail on a placeholder left unfilled. Remove mkdocs-jupyter's MathJax loader (it fetches from a CDN).
-    On notebook pages, describe each plot and move the inlined notebook CSS to one shared file."""
+    On notebook pages, describe each plot, move plots into image files and keep only the notebook CSS
+    the page uses, in a file of its own."""
     left = generate.unfilled_markers(output)
     if left:
         raise PluginError(f"docs/{page.file.src_uri}: unfilled {left[0]!r} in the built page: include the "
@@ -98,12 +100,16 @@ def on_post_page(output, page, config):
         output = notebooks.describe_images(output, Path(page.file.abs_src_path))
     except DataError as error:
         raise PluginError(str(error)) from None
-    output, css = notebooks.move_styles_to_file(output, page.url)
-    if css:
-        target = Path(config["site_dir"]) / notebooks.SHARED_CSS
-        if not target.exists() or target.read_text(encoding="utf-8") != css:
+    output, css_path, css = notebooks.move_styles_to_file(output, page.url)
+    output, images = notebooks.externalize_images(output)
+    site = Path(config["site_dir"])
+    written = {css_path: css.encode()} if css_path else {}
+    written.update({f"{page.url}{name}": data for name, data in images.items()})
+    for relative_path, content in written.items():
+        target = site / relative_path
+        if not target.exists() or target.read_bytes() != content:
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(css, encoding="utf-8")
+            target.write_bytes(content)
     return output
 
 

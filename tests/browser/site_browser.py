@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import io
 import http.server
 import re
@@ -55,8 +56,12 @@ def chromium_path() -> str | None:
     return CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
 
 
+GZIP_TYPES = {".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".ipynb"}
+
+
 class _SiteHandler(http.server.SimpleHTTPRequestHandler):
     prefix = "/"
+    gzip = False
 
     def log_message(self, *args):  # keep test output quiet
         pass
@@ -70,7 +75,22 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
             return self._not_found()
         if path.endswith("/sitemap.xml"):
             return self._sitemap_at_this_origin(local)
+        if self.gzip and local.is_dir() and path.endswith("/"):
+            local = local / "index.html"
+        if self.gzip and local.is_file() and local.suffix in GZIP_TYPES \
+                and "gzip" in self.headers.get("Accept-Encoding", ""):
+            return self._gzipped(local)
         return super().send_head()
+
+    def _gzipped(self, local: Path):
+        """Text compressed as a static host (GitHub Pages, nginx's gzip on) sends it."""
+        body = gzip.compress(local.read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(local)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
     def _sitemap_at_this_origin(self, local: Path):
         """The sitemap as the published site serves it: its URLs on the origin the site is served from.
@@ -122,10 +142,11 @@ class SiteServer:
 
 
 @contextlib.contextmanager
-def serve(site: Path, prefix: str | None = None):
-    """Serve the built site folder with http.server in a thread on a free loopback port."""
+def serve(site: Path, prefix: str | None = None, gzip: bool = False):
+    """Serve the built site folder with http.server in a thread on a free loopback port; with gzip, text
+    goes out compressed to clients that accept it."""
     prefix = prefix or base_path()
-    handler = type("Handler", (_SiteHandler,), {"prefix": prefix})
+    handler = type("Handler", (_SiteHandler,), {"prefix": prefix, "gzip": gzip})
     server = http.server.ThreadingHTTPServer((HOST, 0), functools.partial(handler, directory=str(site)))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)

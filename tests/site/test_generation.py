@@ -22,7 +22,8 @@ def test_generation_writes_every_registered_page_and_table_and_is_then_up_to_dat
     wanted = generate.outputs()
     assert {ROOT / "docs" / path for path in site_pages.generated_pages()} <= set(wanted)
     assert {ROOT / generate.TABLES / f"{name}.md" for name in site_pages.placeholders()} <= set(wanted)
-    assert all(path.read_text() == content for path, content in wanted.items())
+    assert all(path.read_bytes() == (content.encode() if isinstance(content, str) else content)
+               for path, content in wanted.items())
     again = generate.write(check_only=True)
     assert again.written == [] and again.removed == [], again
 

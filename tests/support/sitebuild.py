@@ -12,7 +12,8 @@ from atlas.generate import MANIFEST, TABLES
 from atlas.paths import ROOT
 
 # What a build reads: copied into a scratch folder when a test needs to break something.
-BUILD_INPUTS = ("mkdocs.yml", "hooks", "atlas", "overrides", "docs", "snippets", "CONTRIBUTING.md")
+BUILD_INPUTS = ("mkdocs.yml", "hooks", "atlas", "overrides", "docs", "snippets", "CONTRIBUTING.md",
+                "pyproject.toml")  # the downloads carry the atlas version
 
 
 @dataclass

@@ -1,0 +1,92 @@
+"""Lighthouse scores of every page, with its default mobile profile, in Debian's Chromium, the site served
+gzip-compressed on loopback. A benchmark, not a test: it prints, it asserts nothing.
+
+    python -m tests.browser.bench_lighthouse                 # builds the site first
+    python -m tests.browser.bench_lighthouse --site DIR [PAGE ...]
+
+Lighthouse comes from the npm registry at the version tests/browser/lighthouse/package-lock.json pins
+(12.x, the last major that runs on Node.js 20), installed with `npm ci` into .cache/lighthouse-npm/.
+The performance score depends on the machine's CPU: the load average before and after each page is
+printed next to it, and a score taken with a load above the core count says so.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from atlas.paths import ROOT
+from tests.browser import site_browser
+
+HERE = Path(__file__).resolve().parent / "lighthouse"
+CACHE = ROOT / ".cache" / "lighthouse-npm"
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
+
+
+def install() -> Path:
+    binary = CACHE / "node_modules" / ".bin" / "lighthouse"
+    lock = HERE / "package-lock.json"
+    stamp = CACHE / "package-lock.json"
+    if binary.exists() and stamp.exists() and stamp.read_bytes() == lock.read_bytes():
+        return binary
+    npm = shutil.which("npm")
+    if not npm:
+        sys.exit("bench_lighthouse: npm is needed (Debian: apt-get install npm)")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy2(HERE / name, CACHE / name)
+    subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--prefix", str(CACHE)], check=True, timeout=600)
+    return binary
+
+
+def score(binary: Path, url: str) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "report.json"
+        flags = " ".join(["--headless=new", *site_browser.LAUNCH_ARGS])
+        subprocess.run([str(binary), url, "--quiet", f"--chrome-flags={flags}", "--output=json",
+                        f"--output-path={report}"], check=True, timeout=300,
+                       env=dict(os.environ, CHROME_PATH=site_browser.chromium_path() or "chromium"))
+        data = json.loads(report.read_text())
+    result = {name: round(data["categories"][name]["score"] * 100) for name in CATEGORIES}
+    result["lcp"] = data["audits"]["largest-contentful-paint"]["displayValue"]
+    result["tbt"] = data["audits"]["total-blocking-time"]["displayValue"]
+    return result
+
+
+def main(argv: list[str]) -> int:
+    from tests.support.sitebuild import build
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--site", type=Path, help="an already built site folder")
+    parser.add_argument("pages", nargs="*", help="paths under the site root (default: every page)")
+    args = parser.parse_args(argv)
+    binary = install()
+    with tempfile.TemporaryDirectory() as tmp:
+        site = args.site
+        if site is None:
+            site = Path(tmp) / "site"
+            if build(ROOT, site).returncode != 0:
+                return 1
+        pages = args.pages or site_browser.site_pages(site)
+        print(f"{'page':<44} " + " ".join(f"{c[:6]:>6}" for c in CATEGORIES) + "    LCP      TBT   load")
+        with site_browser.serve(site, gzip=True) as server:
+            for path in pages:
+                before = os.getloadavg()[0]
+                result = score(binary, server.page_url(path))
+                load = max(before, os.getloadavg()[0])
+                busy = " (busy machine)" if load > (os.cpu_count() or 1) else ""
+                misses = [c for c in CATEGORIES if result[c] < TARGETS[c]]
+                print(f"{path or '/':<44} " + " ".join(f"{result[c]:>6}" for c in CATEGORIES)
+                      + f" {result['lcp']:>6} {result['tbt']:>8} {load:>5.1f}{busy}"
+                      + (f"  below target: {', '.join(misses)}" if misses else ""), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

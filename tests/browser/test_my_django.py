@@ -1,0 +1,178 @@
+""""My Django" (docs/assets/javascripts/my-django.js) in headless Chromium, in the light and the dark
+scheme, on a desktop and a phone: the reader picks a release once and the matrix, the "Applies to" line,
+the version tabs and the capability filter answer for it. Expected values come from the data
+(docs/data/*.yml, page front matter), not from this file."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from atlas import frontmatter
+from atlas.paths import DOCS
+from atlas.versions_data import load_capabilities
+from tests.browser import site_browser
+from tests.browser.test_every_page import AXE_RUN
+
+RELEASES = frontmatter.feature_releases()
+NEWEST = RELEASES[-1]
+MATRIX = "versions/matrix/"
+TABBED_PAGE = "use-cases/server-sent-events/"
+LABEL = re.compile(r"Django (\d+\.\d+)(?:\s*[–-]\s*(\d+\.\d+)|(\+))?")
+
+LAYOUTS = {
+    "light-desktop": ("light", site_browser.DESKTOP),
+    "dark-desktop": ("dark", site_browser.DESKTOP),
+    "light-mobile": ("light", site_browser.MOBILE),
+    "dark-mobile": ("dark", site_browser.MOBILE),
+}
+
+
+def key(version: str) -> tuple[int, int]:
+    major, minor = version.split(".")
+    return int(major), int(minor)
+
+
+@pytest.fixture(params=list(LAYOUTS))
+def reader(request, browser, site_server):
+    """A page in a fresh context (empty localStorage) for one scheme and viewport, recording every
+    request that leaves 127.0.0.1."""
+    scheme, viewport = LAYOUTS[request.param]
+    context = browser.new_context(viewport=viewport, color_scheme=scheme)
+    context.set_default_timeout(site_browser.TIMEOUT_MS)
+    page = context.new_page()
+    page.outside = []
+    page.on("request", lambda r: None if r.url.startswith(site_server.origin) or r.url.startswith("data:")
+            else page.outside.append(r.url))
+    page.scheme = "slate" if scheme == "dark" else "default"
+    yield page
+    assert page.outside == [], f"requests left the site: {page.outside}"
+    context.close()
+
+
+def pick(page, release: str) -> None:
+    page.select_option("#atlas-my-django", release)
+    page.wait_for_function("r => document.documentElement.dataset.atlasMyDjango === r", arg=release)
+
+
+def open_page(page, server, path: str) -> None:
+    page.goto(server.page_url(path))
+    page.wait_for_selector("#atlas-my-django")
+    assert page.evaluate("document.body.dataset.mdColorScheme") == page.scheme
+
+
+def page_range(path: str) -> frontmatter.DjangoRange:
+    source = DOCS / (path.rstrip("/") + ".md")
+    meta, _body, _line = frontmatter.split(source.read_text(encoding="utf-8"), str(source))
+    return frontmatter.parse_range(meta["django"], RELEASES, str(source))
+
+
+def test_picker_lists_every_release_and_is_remembered(reader, site_server):
+    open_page(reader, site_server, "")
+    options = reader.eval_on_selector_all("#atlas-my-django option", "os => os.map(o => o.value)")
+    assert options == [""] + RELEASES[::-1], options  # "Not sure", then newest first
+    assert reader.is_visible("#atlas-my-django")
+    pick(reader, "4.2")
+    reader.reload()
+    reader.wait_for_function("document.documentElement.dataset.atlasMyDjango === '4.2'")
+    assert reader.input_value("#atlas-my-django") == "4.2"
+    pick(reader, "")  # "Not sure" forgets the choice
+    reader.reload()
+    reader.wait_for_selector("#atlas-my-django")
+    assert reader.input_value("#atlas-my-django") == ""
+    assert reader.locator(".atlas-versions__mine").count() == 0
+
+
+@pytest.mark.parametrize("release", ["3.2", "5.0"])
+def test_matrix_highlights_the_readers_column_and_marks_what_it_lacks(reader, site_server, release):
+    open_page(reader, site_server, MATRIX)
+    pick(reader, release)
+    header = reader.locator(".atlas-matrix thead th.atlas-col--mine")
+    assert header.count() == 1 and header.inner_text().strip().startswith(release)
+    lacking = sorted(reader.eval_on_selector_all(
+        ".atlas-matrix tr.atlas-row--lacking .atlas-row", "as => as.map(a => a.id)"))
+    expected = sorted(c.id for c in load_capabilities() if c.shipped and not c.present_in(release))
+    assert lacking == expected
+    badges = reader.locator(".atlas-matrix .atlas-lacks")
+    assert badges.count() == len(expected) and badges.first.inner_text() == f"not in {release}"
+    # the reader's column is in view, also on a phone where the table scrolls sideways
+    assert reader.evaluate("""() => {
+        const th = document.querySelector('.atlas-matrix thead th.atlas-col--mine');
+        const box = th.closest('.md-typeset__scrollwrap').getBoundingClientRect();
+        const r = th.getBoundingClientRect();
+        return r.left >= box.left - 1 && r.right <= box.right + 1;
+    }""")
+
+
+def test_applies_to_line_answers_for_the_readers_release(reader, site_server):
+    page = TABBED_PAGE
+    applies = page_range(page)
+    before = RELEASES[RELEASES.index(applies.low) - 1]
+    open_page(reader, site_server, page)
+    pick(reader, before)
+    note = reader.locator(".atlas-versions__mine")
+    assert f"Not in your Django {before}" in note.inner_text() and f"arrives in {applies.low}" in note.inner_text()
+    link = note.locator("a")
+    assert f"from {before} to {NEWEST}" in link.inner_text()
+    link.click()
+    reader.wait_for_url(re.compile(r"/versions/upgrade/\?from=" + re.escape(before)))
+    # instant navigation changes the address before it swaps the content: wait for the section
+    reader.locator(f"#from-django-{before.replace('.', '')}").wait_for(state="visible")
+    open_page(reader, site_server, page)
+    pick(reader, NEWEST)
+    assert f"Your Django {NEWEST} has this" in reader.locator(".atlas-versions__mine").inner_text()
+
+
+def test_version_tabs_open_on_the_readers_release(reader, site_server):
+    open_page(reader, site_server, TABBED_PAGE)
+    labels = reader.eval_on_selector_all(".tabbed-set .tabbed-labels > label", "ls => ls.map(l => l.textContent)")
+    ranges = [LABEL.search(text) for text in labels]
+    assert len([r for r in ranges if r]) >= 2, labels
+    for release in (RELEASES[0] if not ranges[0] else ranges[0].group(1), NEWEST):
+        pick(reader, release)
+        checked = reader.evaluate("""() => [...document.querySelectorAll('.tabbed-set .tabbed-labels > label')]
+            .filter(l => document.getElementById(l.htmlFor).checked).map(l => l.textContent)""")
+        for text in checked:
+            match = LABEL.search(text)
+            low, high = match.group(1), None if match.group(3) else (match.group(2) or match.group(1))
+            assert key(low) <= key(release) and (high is None or key(release) <= key(high)), (release, checked)
+
+
+def test_matrix_filter_and_what_changed(reader, site_server):
+    caps = [c for c in load_capabilities() if c.shipped]
+    open_page(reader, site_server, MATRIX)
+    reader.fill("#atlas-matrix-filter", "aget")
+    shown = reader.eval_on_selector_all(".atlas-matrix tbody tr:not([hidden]) .atlas-row", "as => as.map(a => a.id)")
+    assert shown and sorted(shown) == sorted(c.id for c in caps if "aget" in (c.name + " ".join(c.apis)).lower())
+    reader.fill("#atlas-matrix-filter", "")
+    reader.select_option("#atlas-matrix-from", "4.1")
+    reader.select_option("#atlas-matrix-to", "4.2")
+    reader.check("#atlas-matrix-changed")
+    shown = reader.eval_on_selector_all(".atlas-matrix tbody tr:not([hidden]) .atlas-row", "as => as.map(a => a.id)")
+    expected = [c.id for c in caps if c.level_in("4.1") != c.level_in("4.2") or any(ch.version == "4.2" for ch in c.changed)]
+    assert sorted(shown) == sorted(expected)
+    assert reader.inner_text("#atlas-matrix-count").startswith(f"{len(expected)} of {len(caps)}")
+
+
+def test_matrix_with_a_release_chosen_is_accessible(reader, site_server, axe_script):
+    open_page(reader, site_server, MATRIX)
+    pick(reader, "4.2")
+    reader.add_script_tag(path=str(axe_script))
+    violations = reader.evaluate(AXE_RUN, {"resultTypes": ["violations"]})
+    serious = [(v["id"], v["nodes"]) for v in violations if v["impact"] in ("serious", "critical")]
+    assert serious == []
+
+
+def test_api_index_marks_what_the_reader_can_call(reader, site_server):
+    import json
+
+    apis = json.loads((DOCS / "data" / "async_api.json").read_text())["apis"]
+    release = "4.1"
+    callable_here = [a for a in apis if key(a["since"]) <= key(release)
+                     and (not a["until"] or key(release) <= key(a["until"]))]
+    open_page(reader, site_server, "versions/async-api/")
+    pick(reader, release)
+    assert reader.locator(".atlas-api.atlas-mine--yes").count() == len(callable_here)
+    marked_no = reader.locator(".atlas-api.atlas-mine--no")
+    assert marked_no.count() == reader.locator(".atlas-api").count() - len(callable_here)
+    assert marked_no.first.locator(".atlas-mine-note").inner_text().startswith(f"✗ not in your {release}")

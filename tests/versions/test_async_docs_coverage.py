@@ -1,0 +1,66 @@
+"""Django's own words about async are covered: every versionadded/versionchanged directive and release-note
+item about async, in every release's sdist, maps to a capability or a reasoned exclusion; every warning and
+note of docs/topics/async.txt is answered by a page of the site (atlas/async_docs_coverage.py)."""
+import json
+
+import jsonschema
+import pytest
+import yaml
+
+from atlas import async_docs_coverage as coverage
+from atlas.paths import DATA
+from atlas.versions_data import load_releases, releases_by_version
+
+
+@pytest.fixture(scope="module")
+def sdists():
+    """Each release's sdist (downloaded once into .cache/django-sdists, as the matrix's source checks do)."""
+    from atlas.matrix import _sdist_files, sdist_path
+
+    try:
+        return {r.version: _sdist_files(str(sdist_path(r))) for r in load_releases()}
+    except RuntimeError as error:  # no network and no cached sdist
+        pytest.skip(f"Django sdists not available: {error}")
+
+
+def test_nothing_django_says_about_async_is_left_uncovered(sdists):
+    problems = coverage.check()
+    assert not problems, "\n".join(problems)
+
+
+def test_every_release_has_async_items_and_the_known_ones_are_found(sdists):
+    found = {r.version: coverage.items_of(r, sdists[r.version]) for r in load_releases()}
+    # 3.2 added no async API (its notes only raise the asgiref minimum); every other release did
+    assert all(found[v] for v in found if v != "3.2"), {v: len(i) for v, i in found.items()}
+    texts = [i.text for i in found["4.1"]]
+    assert any("``aget()`` method was added." in t for t in texts)
+    assert any(i.kind == "release-note" and "asynchronous interface" in i.text for i in found["4.1"])
+
+
+def test_an_uncovered_item_is_listed_with_file_line_and_fix(sdists, tmp_path, monkeypatch):
+    rules = yaml.safe_load(coverage.RULES_FILE.read_text())
+    rules["items"] = [r for r in rules["items"] if r.get("file") != "docs/ref/csrf.txt"]
+    rules["notes"] = [n for n in rules["notes"] if "no synchronous middleware" not in n["contains"]]
+    copy = tmp_path / "async_docs_coverage.yml"
+    copy.write_text(yaml.safe_dump(rules, sort_keys=False))
+    monkeypatch.setattr(coverage, "RULES_FILE", copy)
+    problems = coverage.check([releases_by_version()["5.0"], releases_by_version()["4.1"]])
+    csrf = [p for p in problems if p.startswith("docs/ref/csrf.txt:")]
+    assert len(csrf) == 4 and all("(Django 5.0 sdist)" in p and "add a rule to" in p for p in csrf), problems
+    assert any("no synchronous middleware" in p and "is answered nowhere" in p for p in problems), problems
+
+
+def test_an_answer_that_points_nowhere_fails(tmp_path, monkeypatch):
+    assert coverage.answer_exists("use-cases/async-middleware-auth.md#pitfalls")
+    assert coverage.answer_exists("versions/matrix.md#async-views")  # an anchor of the rendered matrix
+    assert coverage.answer_exists("versions/3.2.md#upgrade-notes")  # a generated release page
+    assert not coverage.answer_exists("use-cases/async-middleware-auth.md#no-such-heading")
+    assert not coverage.answer_exists("faq/nope.md")
+
+
+def test_rules_file_matches_its_schema():
+    schema = json.loads((DATA / "schemas" / "async_docs_coverage.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    data = yaml.safe_load(coverage.RULES_FILE.read_text())
+    errors = [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(data)]
+    assert not errors, errors
