@@ -5,10 +5,13 @@
     python3 dev.py test      # install what is needed, run the whole test suite
     python3 dev.py build     # build the static site into site/ (strict)
     python3 dev.py generate  # write the pages and tables made from docs/data (every build does it too)
+    python3 dev.py validate  # check every data file, page front matter, notebook metadata and FAQ entry
     python3 dev.py matrix 4.1  # verify the version map against one real Django release (or all)
     python3 dev.py resources --fix  # sort docs/data/resources.yml
     python3 dev.py api [--check|--bench]  # collect the async API index from every release (docs/data/async_api.json)
     python3 dev.py lab ...   # run the lab's benchmarks (see docs/lab)
+    python3 dev.py links     # check every outside link with lychee, record docs/data/link_status.json
+    python3 dev.py upstream  # report what moved on PyPI / upstream since the data was checked (drafts for new releases)
 
 It creates .venv/ with Python 3.12+ (found through pyenv, PATH or the running interpreter) and installs
 requirements.lock there; it reinstalls only when the lock file changes. Extra arguments go to the tool:
@@ -114,8 +117,12 @@ def main(argv: list[str]) -> int:
         return run([python, "-m", "atlas.resources", *rest])
     if command == "lab":
         return run([python, "-m", "snippets.lab", *rest])
-    if command == "install":
-        return 0
+    if command == "validate":
+        return run([python, "-m", "atlas.validation", *rest])
+    if command == "links":
+        return run([python, "-m", "atlas.linkcheck", *rest])
+    if command == "upstream":
+        return run([python, "-m", "atlas.upstream", *rest])
     print(f"dev.py: unknown command {command!r}\n{__doc__}", file=sys.stderr)
     return 2
 

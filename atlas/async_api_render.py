@@ -6,7 +6,7 @@ import html
 import posixpath
 
 from atlas import async_api
-from atlas.versions_data import USE_CASES, load_capabilities, load_releases
+from atlas.versions_data import load_capabilities, load_releases, use_cases
 
 EXECUTION = {
     "thread": "thread-wrapped",
@@ -66,7 +66,8 @@ def _entry(api: dict, caps: dict, page_dir: str, aliases: dict) -> list[str]:
     cap = caps.get(api["capability"])
     if cap:
         facts.append(f"capability [{html.escape(cap.name)}]({_rel('versions/matrix.md', page_dir)}#{cap.id})")
-        uses = [f"[{USE_CASES[uc][0]}]({_rel(USE_CASES[uc][1], page_dir)})" for uc in cap.use_cases]
+        titles = use_cases()
+        uses = [f"[{titles[uc][0]}]({_rel(titles[uc][1], page_dir)})" for uc in cap.use_cases]
         if uses:
             facts.append("use cases: " + ", ".join(uses))
     elif api["exclusion"]:

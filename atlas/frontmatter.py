@@ -1,173 +1,174 @@
 """Page metadata: every content page starts with YAML front matter that this module checks.
 
-Required fields (see CONTRIBUTING.md):
+Required fields (see CONTRIBUTING.md; shape in docs/data/schemas/page.schema.json):
 
     title: Real-time chat over WebSockets
     summary: One line that says what the page answers.
     django: "3.0+"          # releases the page applies to: "X.Y+", "X.Y-X.Y" or "X.Y"
-    tested_with: "6.1"      # the feature release its code was tested with
     tags: [websockets, channels]
+
+The banner under each title says which releases the page applies to and which Django its code was
+tested with; the latter comes from requirements.lock (`tested_with_label`), not from the page.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from .datafile import load_schema, load_vocabulary, parse, problem, raise_problems, schema_problems
+from . import django_range
+from .django_range import DjangoRange, RangeError
 from .errors import DataError
-from .paths import DATA, relative
+from .paths import DATA, ROOT, relative
 
-REQUIRED = ("title", "summary", "django", "tested_with", "tags")
-OPTIONAL = ("description", "hide", "search", "status", "template", "icon")
-RANGE = re.compile(r"^(?P<low>\d+\.\d+)(?:(?P<plus>\+)|-(?P<high>\d+\.\d+))?$")
-SUMMARY_MAX = 200
+__all__ = ["DjangoRange", "feature_releases", "known_tags", "parse_range", "split", "metadata_problems", "validate",
+           "check_page", "with_banner", "version_banner", "tested_with_label", "locked_django"]
+
+PAGE_SCHEMA = DATA / "schemas" / "page.schema.json"
+LOCK = ROOT / "requirements.lock"
 
 
 def feature_releases(data_dir: Path = DATA) -> list[str]:
-    """The Django feature releases the atlas knows, in order, read from docs/data/releases.yml."""
-    entries = yaml.safe_load((data_dir / "releases.yml").read_text(encoding="utf-8"))
-    return [str(entry["version"]) for entry in entries]
+    """The Django feature releases the atlas knows, oldest first, read from docs/data/releases.yml."""
+    from .versions_data import feature_releases as from_data
+
+    return from_data(None if Path(data_dir) == DATA else Path(data_dir) / "releases.yml")
 
 
 def known_tags(data_dir: Path = DATA) -> dict[str, str]:
     """Allowed tags and what each one means, from docs/data/tags.yml."""
-    return yaml.safe_load((data_dir / "tags.yml").read_text(encoding="utf-8"))
+    return load_vocabulary("tags", None if Path(data_dir) == DATA else Path(data_dir) / "tags.yml")
 
 
-@dataclass(frozen=True)
-class DjangoRange:
-    low: str
-    high: str | None  # None: every later release too
-
-    def label(self, releases: list[str]) -> str:
-        if self.high == self.low:
-            return f"Django {self.low}"
-        if self.high is None:
-            return f"Django {self.low} and later"
-        return f"Django {self.low} to {self.high}"
-
-    def covers(self, version: str, releases: list[str]) -> bool:
-        index = releases.index
-        top = index(self.high) if self.high else len(releases) - 1
-        return index(self.low) <= index(version) <= top
-
-
-def parse_range(value, releases: list[str], where: str) -> DjangoRange:
-    """Parse "4.2+", "4.1-5.2" or "5.0"; raise DataError naming `where` otherwise."""
-    known = ", ".join(releases)
-    if not isinstance(value, str):
-        raise DataError(
-            f"{where} = {value!r}: expected a quoted string such as \"4.2+\" "
-            f"(YAML reads 4.2 unquoted as a number); write it in quotes"
-        )
-    match = RANGE.match(value.strip())
+def locked_django(lock: Path = LOCK) -> str:
+    """The Django version pinned in requirements.lock, e.g. "6.1.3"."""
+    match = re.search(r"^django==(\S+)", Path(lock).read_text(encoding="utf-8"), re.IGNORECASE | re.MULTILINE)
     if not match:
-        raise DataError(f"{where} = {value!r}: write \"X.Y+\", \"X.Y-X.Y\" or \"X.Y\", e.g. \"4.2+\"")
-    low = match["low"]
-    high = None if match["plus"] else (match["high"] or low)
-    for version in (low, high):
-        if version is not None and version not in releases:
-            raise DataError(f"{where} = {value!r}: {version} is not a Django feature release (known: {known})")
-    if high is not None and releases.index(high) < releases.index(low):
-        raise DataError(f"{where} = {value!r}: the range ends before it starts; write the older release first")
-    return DjangoRange(low, high)
+        raise DataError(f"{relative(lock)}:1: django==: no Django pin found — pin it, e.g. django==6.1.3")
+    return match[1]
+
+
+def tested_with_label(page: str | None = None, lock: Path = LOCK) -> str:
+    """What "code tested with" says on a page: today the feature release of the locked Django.
+
+    `page` (its path under docs/) lets a later version name the releases that page's code ran on.
+    """
+    return "Django " + ".".join(locked_django(lock).split(".")[:2])
+
+
+def parse_range(value, releases: list[str], where: str, **options) -> DjangoRange:
+    """A range read somewhere other than page metadata (a version tab's label, ...): DataError naming `where`.
+
+    The grammar and options are atlas.django_range.parse_range's.
+    """
+    try:
+        return django_range.parse_range(value, releases, **options)
+    except RangeError as error:
+        raise DataError(f"{where}: {error}") from None
 
 
 def split(text: str, path: str) -> tuple[dict, str, int]:
-    """Split a page into (front matter, body, line where the body starts)."""
+    """Split a page into (front matter, body, line where the body starts); DataError if it has none."""
+    meta, body, body_line, problems, _doc = _split(text, path)
+    raise_problems(problems)
+    return meta, body, body_line
+
+
+def _split(text: str, shown: str):
+    """(front matter, body, body line, problems, parsed document or None if the page has no usable one)."""
+    fix = "start the page with a '---' line, the fields title, summary, django and tags, and a '---' line"
     if not text.startswith("---\n"):
-        raise DataError(
-            f"{path}:1: the page has no front matter; start it with a '---' line, the fields "
-            f"{', '.join(REQUIRED)}, and a closing '---' line (see docs/contributing.md)"
-        )
+        return {}, text, 1, [problem(shown, 1, "", "the page has no front matter", f"{fix} (see templates/page.md)")], None
     end = text.find("\n---\n", 4)
     if end == -1:
-        raise DataError(f"{path}:1: the front matter is not closed; add a line '---' after its last field")
+        return {}, text, 1, [problem(shown, 1, "", "the front matter is not closed",
+                                     "add a line '---' after its last field")], None
     raw = text[4:end + 1]
-    try:
-        meta = yaml.safe_load(raw) or {}
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
-        raise DataError(f"{path}:{line}: the front matter is not valid YAML ({getattr(error, 'problem', error)})") from None
-    if not isinstance(meta, dict):
-        raise DataError(f"{path}:2: the front matter must be 'field: value' lines")
     body_line = raw.count("\n") + 3
-    return meta, text[end + 5:], body_line
+    doc, problems = parse(raw, Path(shown), shown, line_offset=1)
+    if doc is None:
+        return {}, text[end + 5:], body_line, problems, None
+    if not isinstance(doc.data, dict):
+        return {}, text[end + 5:], body_line, problems + [
+            problem(shown, 2, "", "the front matter is not 'field: value' lines", fix)], None
+    return doc.data, text[end + 5:], body_line, problems, doc
 
 
-def field_line(text: str, field: str) -> int:
-    """The line a front-matter field is on (1-based), or 1 if it is absent."""
-    for number, line in enumerate(text.splitlines()[1:], start=2):
-        if line == "---":
-            break
-        if line.startswith(f"{field}:"):
-            return number
-    return 1
-
-
-EXAMPLES = {
-    "title": "title: Streaming responses",
-    "summary": "summary: One line that says what the page answers.",
-    "django": 'django: "4.2+"',
-    "tested_with": 'tested_with: "6.1"',
-    "tags": "tags: [streaming]",
-}
-
-
-def check_fields(meta: dict, required: tuple, allowed: tuple, releases: list[str], tags: dict[str, str],
-                 where) -> DjangoRange:
+def metadata_problems(doc, loc: tuple, schema: dict, releases: list[str], tags: dict) -> tuple[DjangoRange | None, list[str]]:
     """The rules every page's metadata follows, wherever it is written (front matter, notebook metadata).
 
-    `where(field)` says where a field lives, e.g. "docs/x.md:5: front matter field 'django'"; each
-    problem raises DataError with that place, the problem and the fix.
+    `doc` is the parsed document, `loc` where the metadata sits in it (() for front matter).
+    Returns the page's Django range (None if it is wrong) and every problem.
     """
+    meta = doc.data
+    for key in loc:
+        meta = meta[key]
+    sub = type(doc)(doc.path, doc.shown, meta, {k[len(loc):]: v for k, v in doc.lines.items() if k[:len(loc)] == loc})
+    problems = schema_problems(sub, schema)
+    if loc:
+        prefix = ".".join(map(str, loc)) + "."
+        problems = [_prefixed(p, sub, prefix) for p in problems]
+    applies = None
+    if "django" in meta:
+        try:
+            applies = django_range.parse_range(meta["django"], releases)
+        except RangeError as error:
+            what, _, fix = str(error).partition(" — ")
+            if isinstance(meta["django"], str):  # a wrong type is already the schema's problem
+                problems.append(doc.problem(loc + ("django",), what, fix))
+    for number, tag in enumerate(meta.get("tags") if isinstance(meta.get("tags"), list) else []):
+        if isinstance(tag, str) and tag not in tags:
+            problems.append(doc.problem(loc + ("tags", number), f"{tag!r} is not a known tag",
+                                        f"use one of {', '.join(sorted(tags))}, or add it to docs/data/tags.yml first"))
+    return applies, problems
 
-    def fail(field, message):
-        raise DataError(f"{where(field)} {message}")
 
-    for field in required:
-        if field not in meta:
-            fail(field, f"is missing; add it, for example `{EXAMPLES[field]}`")
-    unknown = sorted(set(meta) - set(required) - set(allowed))
-    if unknown:
-        fail(unknown[0], f"is not a known field (known: {', '.join(required + allowed)}); remove or rename it")
-    for field in ("title", "summary"):
-        if field in meta and (not isinstance(meta[field], str) or not meta[field].strip()):
-            fail(field, f"must be a non-empty string, got {meta[field]!r}")
-    summary = meta["summary"].strip()
-    if "\n" in summary or len(summary) > SUMMARY_MAX:
-        fail("summary", f"must be one line of at most {SUMMARY_MAX} characters; shorten it")
-    applies = parse_range(meta["django"], releases, where("django"))
-    tested = meta["tested_with"]
-    if not isinstance(tested, str):
-        fail("tested_with", f"= {tested!r} must be a quoted release such as \"{releases[-1]}\"")
-    if tested not in releases:
-        fail("tested_with", f"= {tested!r} is not a Django feature release (known: {', '.join(releases)})")
-    if not isinstance(meta["tags"], list) or not meta["tags"]:
-        fail("tags", f"must be a non-empty list such as [streaming], got {meta['tags']!r}")
-    for tag in meta["tags"]:
-        if tag not in tags:
-            fail("tags", f"has unknown tag {tag!r}; use one of {', '.join(sorted(tags))} or add it to docs/data/tags.yml")
-    return applies
+def _prefixed(text: str, sub, prefix: str) -> str:
+    """Put `prefix` before the field in a problem line of a sub-document (notebook metadata)."""
+    place, sep, rest = text.partition(": ")
+    place2, sep2, rest2 = rest.partition(": ")
+    return f"{place}{sep}{prefix}{place2}{sep2}{rest2}"
+
+
+def page_problems(text: str, shown: str, releases: list[str], tags: dict) -> tuple[dict, DjangoRange | None, list[str]]:
+    """(front matter, range or None, every problem) of one Markdown page's text."""
+    meta, _body, _line, problems, doc = _split(text, shown)
+    if doc is None:
+        return meta, None, problems
+    applies, more = metadata_problems(doc, (), load_schema(PAGE_SCHEMA), releases, tags)
+    return meta, applies, problems + more
 
 
 def validate(meta: dict, text: str, path: str, releases: list[str], tags: dict[str, str]) -> DjangoRange:
-    """Check one Markdown page's front matter; errors name the file and the field's line."""
-    return check_fields(meta, REQUIRED, OPTIONAL, releases, tags,
-                        lambda field: f"{path}:{field_line(text, field)}: front matter field '{field}'")
+    """Check one Markdown page's front matter; DataError lists every problem with its line.
+
+    `meta` is what `split` returned; the rules read `text` again, since they need each field's line.
+    """
+    _meta, applies, problems = page_problems(text, path, releases, tags)
+    raise_problems(problems)
+    return applies
 
 
 def check_page(path: Path, releases: list[str] | None = None, tags: dict[str, str] | None = None) -> tuple[dict, DjangoRange]:
     """Read and validate one Markdown page from disk."""
     releases = releases or feature_releases()
     tags = tags if tags is not None else known_tags()
-    text = path.read_text(encoding="utf-8")
-    shown = relative(path)
-    meta, _body, _line = split(text, shown)
-    return meta, validate(meta, text, shown, releases, tags)
+    text = Path(path).read_text(encoding="utf-8")
+    meta, applies, problems = page_problems(text, relative(path), releases, tags)
+    raise_problems(problems)
+    return meta, applies
+
+
+def check(project) -> list[str]:
+    """Every Markdown page's front matter under the project's docs/."""
+    releases, tags = project.releases(), project.vocabulary("tags")
+    problems = []
+    for path in sorted(project.docs.rglob("*.md")):
+        if project.data_dir in path.parents:
+            continue
+        shown = project.shown(path)
+        problems += page_problems(path.read_text(encoding="utf-8"), shown, releases, tags)[2]
+    return problems
 
 
 def with_banner(markdown: str, banner: str) -> str:
@@ -178,14 +179,14 @@ def with_banner(markdown: str, banner: str) -> str:
     return banner + markdown
 
 
-def version_banner(meta: dict, applies: DjangoRange, releases: list[str]) -> str:
-    """The line each page shows under its title: which releases it applies to, what it was tested with.
+def version_banner(meta: dict, applies: DjangoRange, releases: list[str] | None = None, page: str | None = None) -> str:
+    """The line each page shows under its title: which releases it applies to, what its code was tested with.
 
     Plain HTML, so Markdown pages and notebook pages show the very same line.
     """
     return (
-        f'<p class="atlas-versions" data-django-low="{applies.low}" data-django-high="{applies.high or ""}">'
-        f'<span class="atlas-versions__applies">Applies to <strong>{applies.label(releases)}</strong></span> · '
-        f'<span class="atlas-versions__tested">code tested with <strong>Django {meta["tested_with"]}</strong></span>'
+        f'<p class="atlas-versions" data-django-low="{applies.low or ""}" data-django-high="{applies.high or ""}">'
+        f'<span class="atlas-versions__applies">Applies to <strong>{applies.label()}</strong></span> · '
+        f'<span class="atlas-versions__tested">code tested with <strong>{tested_with_label(page)}</strong></span>'
         f"</p>\n\n"
     )

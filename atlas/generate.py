@@ -43,6 +43,18 @@ def table_include(name: str) -> str:
     return f'--8<-- "{TABLES}/{name}.md"'
 
 
+INCLUDE = re.compile(r'^\s*--8<--\s+"' + TABLES + r'/(?P<name>[\w-]+)\.md"\s*$', re.MULTILINE)
+
+
+def with_tables(markdown: str) -> str:
+    """A written page's Markdown with its generated tables included, as the build sees it (for checks
+    that read pages without building them)."""
+    from . import site_pages
+
+    tables = site_pages.placeholders()
+    return INCLUDE.sub(lambda m: tables[m["name"]]() if m["name"] in tables else m[0], markdown)
+
+
 def with_note(markdown: str) -> str:
     """A generated page with a line saying where it comes from, after its front matter."""
     if markdown.startswith("---\n"):

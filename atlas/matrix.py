@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from atlas.paths import ROOT
-from atlas.versions_data import KNOWN_RELEASES, Capability, Release, load_capabilities, load_releases
+from atlas.versions_data import Capability, Release, load_capabilities, load_releases
 
 MATRIX_DIR = ROOT / ".cache" / "django-matrix"
 RUNNER = Path(__file__).resolve().parent / "probe_runner.py"
@@ -187,16 +187,16 @@ def format_report(report: ReleaseReport) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m atlas.matrix", description=__doc__.split("\n\n")[0])
-    parser.add_argument("versions", nargs="*", help=f"feature releases to probe (default: all of {', '.join(KNOWN_RELEASES)})")
+    parser.add_argument("versions", nargs="*", help="feature releases to probe (default: every release in docs/data/releases.yml)")
     parser.add_argument("--capabilities", help="path to a capabilities.yml (default: docs/data/capabilities.yml)")
     parser.add_argument("--releases", help="path to a releases.yml (default: docs/data/releases.yml)")
     args = parser.parse_args(argv)
     releases = {r.version: r for r in load_releases(args.releases)}
     capabilities = load_capabilities(args.capabilities)
-    versions = args.versions or list(KNOWN_RELEASES)
+    versions = args.versions or list(releases)
     unknown = [v for v in versions if v not in releases]
     if unknown:
-        parser.error(f"unknown release(s) {unknown}; known: {', '.join(KNOWN_RELEASES)}")
+        parser.error(f"unknown release(s) {unknown}; known: {', '.join(releases)}")
     failed = 0
     total_started = time.perf_counter()
     timings = []

@@ -3,7 +3,7 @@
 A notebook cannot carry YAML front matter, so its page metadata lives in the notebook's own metadata,
 under "atlas", with the same rules as a Markdown page's front matter (atlas/frontmatter.py):
 
-    "metadata": {"atlas": {"summary": "...", "django": "5.0+", "tested_with": "6.1", "tags": ["memory"]}}
+    "metadata": {"atlas": {"summary": "...", "django": "5.0+", "tags": ["memory"]}}
 
 (no "title": the title comes from mkdocs.yml's nav). Refresh the stored outputs after changing a notebook:
 
@@ -23,40 +23,56 @@ import time
 from pathlib import Path
 
 from . import css_prune
+from .datafile import Document, load_schema, parse, problem, raise_problems
 from .errors import DataError
-from .frontmatter import DjangoRange, check_fields, feature_releases, known_tags
+from .frontmatter import PAGE_SCHEMA, DjangoRange, feature_releases, known_tags, metadata_problems
 from .paths import ROOT, relative
 
-REQUIRED = ("summary", "django", "tested_with", "tags")
+EXAMPLE = '"atlas": {"summary": "...", "django": "5.0+", "tags": ["performance"]}'
 
 
-def atlas_metadata(notebook: dict, path: str) -> dict:
-    meta = notebook.get("metadata", {}).get("atlas")
+def notebook_schema() -> dict:
+    """The page schema without "title" (a notebook's title comes from the nav)."""
+    schema = load_schema(PAGE_SCHEMA)
+    schema["properties"] = {k: v for k, v in schema["properties"].items() if k != "title"}
+    schema["required"] = [k for k in schema["required"] if k != "title"]
+    return schema
+
+
+def notebook_problems(doc: Document, releases: list[str], tags: dict[str, str]) -> tuple[dict, DjangoRange | None, list[str]]:
+    """(atlas metadata, range or None, every problem) of a parsed notebook."""
+    meta = doc.data.get("metadata", {}).get("atlas") if isinstance(doc.data, dict) else None
     if not isinstance(meta, dict):
-        raise DataError(
-            f"{path}: notebook metadata has no 'atlas' object; add "
-            f'"atlas": {{"summary": "...", "django": "5.0+", "tested_with": "6.1", "tags": ["performance"]}} '
-            f"to the notebook's metadata (Jupyter: Edit > Notebook metadata)"
-        )
-    return meta
+        return {}, None, [problem(doc.shown, doc.line(("metadata",)), "metadata.atlas", "is missing",
+                                  f"add {EXAMPLE} to the notebook's metadata (Jupyter: Edit > Notebook metadata)")]
+    applies, problems = metadata_problems(doc, ("metadata", "atlas"), notebook_schema(), releases, tags)
+    return meta, applies, problems
 
 
-def validate(meta: dict, path: str, releases: list[str], tags: dict[str, str]) -> DjangoRange:
-    """Check a notebook's "atlas" metadata with the rules of page front matter (no title: nav gives it)."""
-    return check_fields(meta, REQUIRED, (), releases, tags,
-                        lambda field: f"{path}: notebook metadata atlas.{field}")
+def read_notebook(path: Path, shown: str | None = None) -> tuple[Document | None, list[str]]:
+    return parse(Path(path).read_text(encoding="utf-8"), Path(path), shown or relative(path))
 
 
 def check_notebook(path: Path, releases: list[str] | None = None, tags: dict[str, str] | None = None):
+    """(atlas metadata, range) of one notebook on disk; DataError lists every problem."""
     releases = releases or feature_releases()
     tags = tags if tags is not None else known_tags()
-    shown = relative(path)
-    try:
-        notebook = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise DataError(f"{shown}:{error.lineno}: the notebook is not valid JSON ({error.msg})") from None
-    meta = atlas_metadata(notebook, shown)
-    return meta, validate(meta, shown, releases, tags)
+    doc, problems = read_notebook(path)
+    raise_problems(problems)
+    meta, applies, problems = notebook_problems(doc, releases, tags)
+    raise_problems(problems)
+    return meta, applies
+
+
+def check(project) -> list[str]:
+    """Every notebook's metadata under the project's docs/."""
+    releases, tags = project.releases(), project.vocabulary("tags")
+    problems = []
+    for path in sorted(project.docs.rglob("*.ipynb")):
+        shown = project.shown(path)
+        doc, found = read_notebook(path, shown)
+        problems += found if doc is None else found + notebook_problems(doc, releases, tags)[2]
+    return problems
 
 
 # mkdocs-jupyter appends this loader to every page; on a notebook page it fetches MathJax from a CDN.

@@ -15,7 +15,6 @@ probe_urls, asyncio.
 """
 import asyncio
 import inspect
-import io
 import json
 import logging
 import os
@@ -32,10 +31,7 @@ def _build_urlconf():
     """A URLconf module, registered in sys.modules, with a few views probes can call."""
     from django.http import HttpResponse, HttpResponseRedirect
 
-    try:
-        from django.urls import path
-    except ImportError:  # pragma: no cover - every covered release has django.urls.path
-        raise
+    from django.urls import path
 
     module = types.ModuleType(URLCONF)
     module.EVENTS = []

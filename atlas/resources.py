@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from .django_range import RangeError, parse_range
 from .errors import DataError
 from .paths import DATA, relative
 
@@ -82,12 +83,9 @@ TOPICS: dict[str, str] = {
 FIELDS = ("title", "url", "kind", "author", "year", "django", "topics", "description")
 DESCRIPTION_MAX = 200
 YEAR_MIN = 1990
-# Feature releases offered in the page's release filter (Django's async story starts with 3.0).
-RELEASES = ("3.0", "3.1", "3.2", "4.0", "4.1", "4.2", "5.0", "5.1", "5.2", "6.0", "6.1")
 # Entries written for a release older than this (or before DATED_YEAR, when about Django) are marked dated.
 DATED_BEFORE = (3, 2)
 DATED_YEAR = 2021
-RANGE = re.compile(r"^(?P<low>\d+\.\d+)(?:(?P<plus>\+)|-(?P<high>\d+\.\d+))?$")
 FIX_HINT = "run `python -m atlas.resources --fix` to rewrite the file in order"
 EXAMPLES = {
     "title": 'title: "Channels tutorial: build a chat app"',
@@ -109,24 +107,16 @@ def _version(text: str) -> tuple[int, int]:
 def parse_django(value) -> tuple[str | None, str | None]:
     """("low", "high") for "X.Y-A.B", ("low", None) for "X.Y+", ("X.Y", "X.Y") for "X.Y", (None, None) for "any".
 
+    The one range grammar (atlas/django_range.py), allowing "any" and releases older than the atlas covers.
     Raise ValueError with a human message when the value is malformed.
     """
-    if not isinstance(value, str):
-        raise ValueError('must be a quoted string such as "4.2+" (YAML reads 4.2 unquoted as a number); put it in quotes')
-    text = value.strip()
-    if text == "any":
-        return None, None
-    match = RANGE.match(text)
-    if not match:
-        raise ValueError('is not a release range; write "X.Y+", "X.Y-X.Y", "X.Y" or "any", e.g. "4.2+"')
-    low = match["low"]
-    high = None if match["plus"] else (match["high"] or low)
-    for version in (low, high):
-        if version is not None and _version(version)[0] < 1:
-            raise ValueError(f"names release {version}, which is not a Django release; use a real one such as 4.2")
-    if high is not None and _version(high) < _version(low):
-        raise ValueError("ends before it starts; write the older release first, e.g. \"3.2-4.2\"")
-    return low, high
+    from .versions_data import feature_releases
+
+    try:
+        found = parse_range(value, feature_releases(), allow_any=True, allow_older=True)
+    except RangeError as error:
+        raise ValueError(str(error)) from None
+    return found.low, found.high
 
 
 def sort_key(entry: dict) -> tuple[int, str]:
@@ -377,7 +367,9 @@ def _entry_html(entry: dict) -> str:
 def _filter_html(entries: list[dict]) -> str:
     used = sorted({topic for entry in entries for topic in entry["topics"]})
     topic_options = "".join(f'<option value="{_esc(t)}">{_esc(t)}</option>' for t in used)
-    release_options = "".join(f'<option value="{r}">Django {r}</option>' for r in RELEASES)
+    from .versions_data import feature_releases  # the page's release filter offers every covered release
+
+    release_options = "".join(f'<option value="{r}">Django {r}</option>' for r in feature_releases())
     return (
         '<form class="atlas-resource-filter" hidden>\n'
         '<label>Topic <select data-filter="topic"><option value="">all topics</option>'

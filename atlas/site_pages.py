@@ -14,29 +14,32 @@ from typing import Callable
 
 def generated_pages() -> dict[str, str]:
     """Pages made entirely from data: {path under docs/: Markdown with front matter}."""
-    from . import versions_data, versions_render
+    from . import changes, versions_data, versions_render
 
-    return {
+    pages = {
         f"versions/{release.version}.md": versions_render.render_release_page(release.version)
         for release in versions_data.load_releases()
     }
+    pages[changes.PAGE_PATH] = changes.render_page(changes.events())
+    return pages
 
 
 def generated_files() -> dict[str, str | bytes]:
-    """Files other than pages, published with the site: {path in site/: content} (JSON downloads, llms.txt);
-    written to docs/<path> by the generation step."""
-    from . import downloads
+    """Files other than pages, published with the site: {path in site/: content} (JSON downloads, llms.txt,
+    the Atom feed of changes); written to docs/<path> by the generation step."""
+    from . import changes, downloads
 
-    return downloads.files()
+    return {**downloads.files(), changes.FEED_PATH: changes.render_feed(changes.events())}
 
 
 def placeholders() -> dict[str, Callable[[], str]]:
     """Name -> function returning the Markdown of generated/NAME.md (links relative to the including page)."""
-    from . import async_api_render, lab_figures, resources, versions_render
+    from . import async_api_render, lab_figures, linkcheck, resources, versions_render
 
     return {
         "async-api-index": async_api_render.render_index,
         "resources": resources.render_resources_page,
+        "link-status": linkcheck.render_link_status,
         "capability-matrix": versions_render.render_capability_matrix,
         "use-case-matrix": versions_render.render_usecase_matrix,
         "upgrade-view": versions_render.render_upgrade_view,

@@ -17,16 +17,15 @@ import json
 import posixpath
 
 from atlas.versions_data import (
-    KNOWN_RELEASES,
-    REQUIRES,
-    TESTED_WITH,
-    USE_CASES,
     Capability,
     Release,
+    feature_releases,
     load_capabilities,
     load_releases,
     load_roadmap,
     release_key,
+    requirements,
+    use_cases,
 )
 
 YES = "✓ yes"  # a text glyph: emoji fonts are not on every machine
@@ -35,6 +34,7 @@ NO = "— no"
 
 STATUS_BADGES = {
     "shipped": "✓ shipped",
+    "merged": "🔀 merged for the next release",
     "accepted": "☑️ accepted",
     "proposed": "📝 proposed",
     "discussed": "💬 discussed",
@@ -72,7 +72,7 @@ def _release_link(version: str, page_dir: str) -> str:
 
 
 def _use_case_link(uc: str, page_dir: str) -> str:
-    title, path = USE_CASES[uc]
+    title, path = use_cases()[uc]
     return f"[{title}]({_link(path, page_dir)})"
 
 
@@ -90,21 +90,20 @@ def render_release_page(version: str) -> str:
 
     releases = _releases()
     if version not in releases:
-        raise KeyError(f"unknown release {version!r}; known: {', '.join(KNOWN_RELEASES)}")
+        raise KeyError(f"unknown release {version!r}; known: {', '.join(releases)}")
     r = releases[version]
     caps = load_capabilities()
     here = "versions"
     added = [c for c in caps if c.shipped and c.added == version]
     changed = [(c, ch) for c in caps for ch in c.changed if ch.version == version]
     removed = [c for c in caps if c.removed == version]
-    use_cases = sorted({uc for c in added for uc in c.use_cases}, key=list(USE_CASES).index)
+    unlocked = sorted({uc for c in added for uc in c.use_cases}, key=list(use_cases()).index)
 
     out = [
         "---",
         f"title: Django {version}",
         f"summary: {json.dumps(r.summary, ensure_ascii=False)}",
         f'django: "{version}"',
-        f'tested_with: "{TESTED_WITH}"',
         "tags: [versions]",
         "---",
         "",
@@ -128,7 +127,8 @@ def render_release_page(version: str) -> str:
     if added:
         for c in added:
             level = "" if c.support == "full" else " — *partial*: " + c.notes
-            out.append(f"- {_capability_link(c, here)}{level}")
+            patch = f" (from the {c.added_patch} patch release)" if c.added_patch else ""
+            out.append(f"- {_capability_link(c, here)}{patch}{level}")
     else:
         out.append("Nothing new for async in this release; see the upgrade notes below.")
     if changed:
@@ -141,8 +141,8 @@ def render_release_page(version: str) -> str:
             out.append(f"- {_capability_link(c, here)}")
     out += [""] + async_api_render.render_added_in(version, here)
     out += ["## Use cases it unlocks", ""]
-    if use_cases:
-        for uc in use_cases:
+    if unlocked:
+        for uc in unlocked:
             names = ", ".join(c.name for c in added if uc in c.use_cases)
             out.append(f"- {_use_case_link(uc, here)} — {names}")
     else:
@@ -178,11 +178,13 @@ def render_capability_matrix(page_dir: str = "versions") -> str:
         notes.append(text)
         return len(notes)
 
-    header = "| Capability | " + " | ".join(_release_link(v, page_dir) for v in KNOWN_RELEASES) + " |"
-    sep = "| --- | " + " | ".join(":---:" for _ in KNOWN_RELEASES) + " |"
+    releases = feature_releases()
+    header = "| Capability | " + " | ".join(_release_link(v, page_dir) for v in releases) + " |"
+    sep = "| --- | " + " | ".join(":---:" for _ in releases) + " |"
     out = [
         f"Each row is a capability, each column a Django feature release. {YES}: available; "
         f"{PARTIAL} [n]: available with limits explained in note n; {NO}: not available; "
+        f"{YES} X.Y.N+: arrived in that patch release, not in the feature release itself; "
         "Δ [n]: changed in that release (note n). Every cell is checked by running a probe against the "
         "release's newest patch.",
         "",
@@ -195,12 +197,14 @@ def render_capability_matrix(page_dir: str = "versions") -> str:
         partial_note = note(f"**{c.name}**: {c.notes}") if c.support == "partial" else None
         change_notes = {ch.version: note(f"**{c.name}**, {ch.version}: {ch.note}") for ch in c.changed}
         cells = []
-        for v in KNOWN_RELEASES:
+        for v in releases:
             level = c.level_in(v) or "no"
             if level == "full":
-                text = YES
+                text = YES + (f" {c.added_patch}+" if c.added_patch and v == c.added else "")
             elif level == "partial":
                 text = f"{PARTIAL} [[{partial_note}]](#note-{partial_note})"
+                if c.added_patch and v == c.added:
+                    text += f" {c.added_patch}+"
             else:
                 text = NO
             if v in change_notes:
@@ -230,9 +234,10 @@ def render_capability_matrix(page_dir: str = "versions") -> str:
                 f'| <a id="{c.id}"></a>{_esc(c.name)} | {_esc(c.notes)} | [{_esc(t.title)}]({t.url}) | {c.checked} |'
             )
     out += ["", "## Details", ""]
+    needs = requirements()
     for c in shipped:
         apis = ", ".join(f"`{a}`" for a in c.apis)
-        reqs = ", ".join(REQUIRES[r] for r in c.requires) or REQUIRES["none"]
+        reqs = ", ".join(needs[r] for r in c.requires) or needs["none"]
         ucs = ", ".join(_use_case_link(u, page_dir) for u in c.use_cases) or "—"
         out.append(
             f"- **{c.name}** (since {_release_link(c.added, page_dir)}): {apis}. Needs: {reqs}. "
@@ -256,9 +261,10 @@ def _attr(text: str) -> str:
 def _matrix_row_label(cap: Capability) -> str:
     """The first cell: the capability's anchor, carrying what the filter box matches besides the name
     (its APIs and use cases)."""
-    use_cases = " ".join(USE_CASES[u][0] for u in cap.use_cases)
+    titles = use_cases()
+    names = " ".join(titles[u][0] for u in cap.use_cases)
     return (f'<a id="{cap.id}" class="atlas-row" data-apis="{_attr(" ".join(cap.apis))}" '
-            f'data-use-cases="{_attr(use_cases)}"></a>{_esc(cap.name)}')
+            f'data-use-cases="{_attr(names)}"></a>{_esc(cap.name)}')
 
 
 # --------------------------------------------------------------------------------------------------
@@ -267,8 +273,9 @@ def _matrix_row_label(cap: Capability) -> str:
 
 def render_usecase_matrix(page_dir: str = "versions") -> str:
     caps = [c for c in load_capabilities() if c.shipped]
-    header = "| Use case | " + " | ".join(_release_link(v, page_dir) for v in KNOWN_RELEASES) + " |"
-    sep = "| --- | " + " | ".join(":---:" for _ in KNOWN_RELEASES) + " |"
+    releases = feature_releases()
+    header = "| Use case | " + " | ".join(_release_link(v, page_dir) for v in releases) + " |"
+    sep = "| --- | " + " | ".join(":---:" for _ in releases) + " |"
     out = [
         "How many of the capabilities a use case relies on each release provides. "
         f"{YES} n: n capabilities available, all fully; {PARTIAL} n: n available, some with limits; "
@@ -277,10 +284,10 @@ def render_usecase_matrix(page_dir: str = "versions") -> str:
         header,
         sep,
     ]
-    for uc in USE_CASES:
+    for uc in use_cases():
         relevant = [c for c in caps if uc in c.use_cases]
         cells = []
-        for v in KNOWN_RELEASES:
+        for v in releases:
             present = [c for c in relevant if c.present_in(v)]
             if not present:
                 cells.append(NO)
@@ -290,7 +297,7 @@ def render_usecase_matrix(page_dir: str = "versions") -> str:
                 cells.append(f"{YES} {len(present)}")
         out.append(f"| {_use_case_link(uc, page_dir)} | " + " | ".join(cells) + " |")
     out += ["", "### What each use case relies on", ""]
-    for uc in USE_CASES:
+    for uc in use_cases():
         relevant = [c for c in caps if uc in c.use_cases]
         if relevant:
             items = ", ".join(f"{_capability_link(c, page_dir)} ({c.added})" for c in relevant)
@@ -311,10 +318,11 @@ def render_upgrade_view(page_dir: str = "versions") -> str:
         "Read the linked release pages for upgrade notes and pitfalls.",
         "",
     ]
-    for i, start in enumerate(KNOWN_RELEASES[:-1]):
+    releases = feature_releases()
+    for i, start in enumerate(releases[:-1]):
         out += [f"## From Django {start}", "", "| Upgrade to | You gain (total) | New in that release |", "| --- | ---: | --- |"]
         total = 0
-        for target in KNOWN_RELEASES[i + 1:]:
+        for target in releases[i + 1:]:
             gained = [c for c in caps if c.present_in(target) and not c.present_in(_previous(target))]
             total += len(gained)
             items = ", ".join(_capability_link(c, page_dir) for c in gained) or "no new async APIs"
@@ -324,8 +332,9 @@ def render_upgrade_view(page_dir: str = "versions") -> str:
 
 
 def _previous(version: str) -> str:
-    index = KNOWN_RELEASES.index(version)
-    return KNOWN_RELEASES[index - 1] if index else version
+    releases = feature_releases()
+    index = releases.index(version)
+    return releases[index - 1] if index else version
 
 
 # --------------------------------------------------------------------------------------------------
@@ -334,26 +343,51 @@ def _previous(version: str) -> str:
 
 def render_roadmap(page_dir: str = "versions") -> str:
     items = load_roadmap()
+    merged = [i for i in items if i.status == "merged"]
+    planned = [i for i in items if i.status != "merged"]
     caps = {c.id: c for c in load_capabilities()}
     out = [
         "What is planned or discussed for async Django. Status: "
         + ", ".join(f"{badge}" for badge in STATUS_BADGES.values())
         + ". Each item links to its source and says when we last checked it.",
         "",
+    ]
+    for release in sorted({i.release for i in merged}):
+        here = [i for i in merged if i.release == release]
+        newest = max(i.checked for i in here)
+        out += [
+            f"## Merged for Django {release} {{ #merged-{release.replace('.', '-')} }}",
+            "",
+            f"Already on Django's main branch, from the in-development release notes (`docs/releases/{release}.txt`, "
+            f"read {newest}). They can still change before the release.",
+            "",
+            "| Change | Where in the notes | Source | Checked |",
+            "| --- | --- | --- | --- |",
+        ]
+        for item in here:
+            out.append(
+                f"| [{_esc(item.title)}](#{item.id}) | {_esc(item.section)} | "
+                f"[{_esc(item.source.title)}]({item.source.url}) | {item.checked} |"
+            )
+        out.append("")
+    out += [
+        "## Planned and discussed",
+        "",
         "| Item | Status | Source | Checked |",
         "| --- | --- | --- | --- |",
     ]
-    for item in items:
+    for item in planned:
         out.append(
             f"| [{_esc(item.title)}](#{item.id}) | {STATUS_BADGES[item.status]} | "
             f"[{_esc(item.source.title)}]({item.source.url}) | {item.checked} |"
         )
     out.append("")
-    for item in items:
+    for item in merged + planned:
+        where = f" · **In:** Django {item.release} notes, {item.section}" if item.status == "merged" else ""
         out += [
-            f'## {item.title} {{ #{item.id} }}',
+            f'### {item.title} {{ #{item.id} }}',
             "",
-            f"**Status:** {STATUS_BADGES[item.status]} · **Checked:** {item.checked}",
+            f"**Status:** {STATUS_BADGES[item.status]}{where} · **Checked:** {item.checked}",
             "",
             item.summary,
             "",
@@ -383,7 +417,7 @@ def render_timeline(page_dir: str = ".") -> str:
             f"| [Django {r.version}{lts}]({_link(f'versions/{r.version}.md', page_dir)}) | {_month(r.released)} | "
             f"{_esc(r.summary)} | {_support_text(r)} |"
         )
-    upcoming = [roadmap[k] for k in ("django-6-2-lts", "calendar-versioning") if k in roadmap]
+    upcoming = [i for i in roadmap.values() if i.coming_next]
     if upcoming:
         out += ["", "**Coming next:** " + " · ".join(
             f"[{_esc(i.title)}]({_link('versions/roadmap.md', page_dir)}#{i.id}) ({STATUS_BADGES[i.status]})"

@@ -1,8 +1,10 @@
 """MkDocs/ProperDocs hook: a thin adapter over the atlas package, which holds the logic and its tests.
 
-* on_config reloads atlas/ (so `dev.py serve` shows an edit to it after one rebuild), runs the generation
-  step (atlas/generate.py: release pages into docs/versions/, tables into generated/, other files such as
-  JSON downloads and llms.txt into docs/) and fills the nav's Releases section from docs/data/releases.yml;
+* on_config reloads atlas/ (so `dev.py serve` shows an edit to it after one rebuild), runs the validation
+  layer (atlas/validation.py: every problem at once), then the generation step (atlas/generate.py: release
+  pages and the changes page into docs/versions/, tables into generated/, other files such as JSON
+  downloads, llms.txt and the Atom feed into docs/) and fills the nav's Releases section from
+  docs/data/releases.yml;
 * on_page_markdown checks each page's front matter and shows the Django versions it applies to;
 * on_post_page post-processes notebook pages; on_post_build puts a Content-Security-Policy on every page.
 A problem becomes a build error that names the file, the field and the fix.
@@ -20,7 +22,7 @@ if str(ROOT) not in sys.path:
 from mkdocs.exceptions import PluginError  # noqa: E402
 
 # The atlas modules the hook uses, imported anew on each build (see _load_atlas).
-MODULES = ("csp", "errors", "frontmatter", "generate", "notebooks", "site_pages")
+MODULES = ("csp", "errors", "frontmatter", "generate", "notebooks", "site_pages", "validation")
 _releases: list[str] = []
 _tags: dict[str, str] = {}
 
@@ -40,6 +42,9 @@ _load_atlas()
 
 def on_config(config):
     _load_atlas()
+    problems = validation.problems(build=True)  # every data file, page, notebook and FAQ entry, all at once
+    if problems:
+        raise PluginError(validation.report(problems))
     try:
         generate.write()
         config["nav"] = generate.fill_release_nav(config["nav"])
@@ -50,7 +55,7 @@ def on_config(config):
         config["extra"]["atlas_releases"] = list(_releases)  # the "My Django" picker's choices (main.html)
         _tags.clear()
         _tags.update(frontmatter.known_tags())
-    except (OSError, KeyError, TypeError) as error:
+    except (OSError, KeyError, TypeError, DataError) as error:
         raise PluginError(f"docs/data/releases.yml or docs/data/tags.yml cannot be read: {error}") from None
     return config
 

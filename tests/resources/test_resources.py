@@ -186,7 +186,7 @@ def test_unknown_kind(tmp_path):
     [
         ("4.2.1", "is not a release range"),
         ("5.2-4.2", "ends before it starts"),
-        (4.2, "must be a quoted string"),
+        (4.2, "write it in quotes"),
         ("latest", "is not a release range"),
     ],
 )

@@ -3,6 +3,7 @@ import re
 
 import pytest
 
+from atlas import frontmatter
 from atlas.paths import ROOT
 from tests.support.sitebuild import build, copy_project
 
@@ -17,16 +18,16 @@ def test_strict_build_has_no_warning(built_site):
 def test_pages_show_their_django_versions(built_site):
     html = (built_site.site / "learn" / "index.html").read_text()
     assert "Applies to <strong>Django 4.2 and later</strong>" in html
-    assert "code tested with <strong>Django 6.1</strong>" in html
+    assert f"code tested with <strong>{frontmatter.tested_with_label()}</strong>" in html  # the Django of requirements.lock
     assert '<meta name="description" content="An ordered path' in html
 
 
 PAGE = "concepts/index.md"  # any page works: each test appends its mistake or edits front matter
 
 
-def build_with(tmp_path, append="", replace=None, extra_page=None):
+def build_with(tmp_path, append="", replace=None, extra_page=None, project=None):
     """Build a scratch copy of the project with one contributor mistake in it."""
-    project = copy_project(tmp_path / "project")
+    project = project or copy_project(tmp_path / "project")
     target = project / "docs" / PAGE
     original = target.read_text()
     text = original + append
@@ -64,11 +65,22 @@ def test_a_missing_snippet_include_fails_the_build(tmp_path):
     assert "Snippet at path 'no_such/snippet.py' could not be found" in result.output, result.output
 
 
-def test_bad_front_matter_fails_the_build_with_file_line_and_fix(tmp_path):
-    result = build_with(tmp_path, replace=('tested_with: "6.1"', 'tested_with: "6.9"'))
+def test_bad_data_fails_the_build_listing_every_problem_with_file_line_and_fix(tmp_path):
+    project = copy_project(tmp_path / "project")
+    capabilities = project / "docs" / "data" / "capabilities.yml"
+    text = capabilities.read_text()
+    assert "  use_cases: [deploying]\n" in text
+    capabilities.write_text(text.replace("  use_cases: [deploying]\n", "  use_cases: [deploy]\n", 1))
+    result = build_with(tmp_path, replace=('django: "3.0+"', 'django: "6.9+"'), project=project)
     assert result.returncode != 0, result.output
-    assert "docs/concepts/index.md:5: front matter field 'tested_with' = '6.9' is not a Django feature release " \
-        "(known: 3.0, 3.1" in result.output, result.output
+    line = text[:text.index("  use_cases: [deploying]")].count("\n") + 1
+    for expected in (
+        "docs/concepts/index.md:4: django: '6.9+' names 6.9, which is not a Django feature release in "
+        "docs/data/releases.yml (known: 3.0, 3.1",
+        f"docs/data/capabilities.yml:{line}: asgi-project-template.use_cases[0]: 'deploy' is not a known use case",
+        "2 problems found by the validation layer (python3 dev.py validate)",
+    ):
+        assert expected in result.output, result.output
 
 
 def test_code_blocks_stay_out_of_the_search_index(built_site):

@@ -3,26 +3,25 @@ import pytest
 
 from atlas import frontmatter
 from atlas.errors import DataError
-from atlas.paths import DOCS
+from atlas.paths import DOCS, ROOT
 
 RELEASES = frontmatter.feature_releases()
 TAGS = frontmatter.known_tags()
 PAGES = sorted(DOCS.rglob("*.md"))
+KNOWN = ", ".join(RELEASES)
 
 GOOD = """---
 title: Streaming
 summary: How to stream.
 django: "4.2+"
-tested_with: "6.1"
 tags: [streaming]
 ---
 Body.
 """
 
 
-def check(text: str):
-    meta, _body, _line = frontmatter.split(text, "docs/example.md")
-    return frontmatter.validate(meta, text, "docs/example.md", RELEASES, TAGS)
+def problems(text: str) -> list[str]:
+    return frontmatter.page_problems(text, "docs/example.md", RELEASES, TAGS)[2]
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(DOCS)))
@@ -32,44 +31,87 @@ def test_every_page_has_valid_front_matter(page):
 
 
 def test_good_front_matter_passes_and_parses_the_range():
-    applies = check(GOOD)
+    assert problems(GOOD) == []
+    applies = frontmatter.validate({}, GOOD, "docs/example.md", RELEASES, TAGS)
     assert (applies.low, applies.high) == ("4.2", None)
-    assert applies.label(RELEASES) == "Django 4.2 and later"
+    assert applies.label() == "Django 4.2 and later"
 
 
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        # missing field: named, with an example line to add
-        (("tested_with: \"6.1\"\n", ""), "docs/example.md:1: front matter field 'tested_with' is missing; add it, for example `tested_with:"),
-        # unknown Django version: the known ones are listed
-        (('django: "4.2+"', 'django: "4.3+"'), "docs/example.md:4: front matter field 'django' = '4.3+': 4.3 is not a Django feature release (known: 3.0,"),
-        # wrong type: a number where a quoted string is needed
-        (('django: "4.2+"', "django: 4.2"), "docs/example.md:4: front matter field 'django' = 4.2: expected a quoted string"),
-        (("tags: [streaming]", "tags: streaming"), "docs/example.md:6: front matter field 'tags' must be a non-empty list"),
-        # unknown tag: the fix names docs/data/tags.yml
-        (("tags: [streaming]", "tags: [streamz]"), "front matter field 'tags' has unknown tag 'streamz'; use one of"),
-        (('tested_with: "6.1"', 'tested_with: "7.0"'), "docs/example.md:5: front matter field 'tested_with' = '7.0' is not a Django feature release"),
-        (("summary: How to stream.", "summary: ''"), "front matter field 'summary' must be a non-empty string"),
-        (("title: Streaming", "title: Streaming\nauthor: me"), "front matter field 'author' is not a known field"),
-        (('django: "4.2+"', 'django: "5.0-4.2"'), "the range ends before it starts"),
+        (('django: "4.2+"\n', ""), 'docs/example.md:2: django: is missing — add it, for example `django: "4.2+"`'),
+        (('django: "4.2+"', 'django: "4.3+"'),
+         f"docs/example.md:4: django: '4.3+' names 4.3, which is not a Django feature release in docs/data/releases.yml "
+         f"(known: {KNOWN}) — use one of those, or add the release to docs/data/releases.yml first"),
+        (('django: "4.2+"', "django: 4.2"),
+         'docs/example.md:4: django: 4.2 is a number, not a string — write the releases it applies to in quotes: '
+         '"X.Y+", "X.Y-X.Y" or "X.Y"'),
+        (('django: "4.2+"', 'django: "5.0-4.2"'),
+         "docs/example.md:4: django: '5.0-4.2' ends before it starts — write the older release first, e.g. \"4.2-5.0\""),
+        (('django: "4.2+"', 'django: "4.2 and up"'),
+         "docs/example.md:4: django: '4.2 and up' is not a release range — write \"X.Y+\", \"X.Y-X.Y\" or \"X.Y\", e.g. \"4.2+\""),
+        (("tags: [streaming]", "tags: streaming"),
+         "docs/example.md:5: tags: 'streaming' is a string, not a list — write a list of tags from docs/data/tags.yml, e.g. [streaming]"),
+        (("tags: [streaming]", "tags: [streamz]"),
+         f"docs/example.md:5: tags[0]: 'streamz' is not a known tag — use one of {', '.join(sorted(TAGS))}, "
+         "or add it to docs/data/tags.yml first"),
+        (("summary: How to stream.", "summary: ''"),
+         "docs/example.md:3: summary: is empty — write one line of at most 200 characters; it becomes the search "
+         "snippet and the page description"),
+        (("summary: How to stream.", "summary: " + "x" * 201),
+         "docs/example.md:3: summary: is 201 characters long — write one line of at most 200 characters; it becomes "
+         "the search snippet and the page description"),
+        (("title: Streaming", "title: Streaming\nauthor: me"),
+         "docs/example.md:3: author: is not a known field — remove or rename it (known: title, summary, django, tags, "
+         "description, hide, search, status, template, icon)"),
+        (('django: "4.2+"', 'django: "4.2+"\ntested_with: "6.1"'),
+         'docs/example.md:5: tested_with: is no longer a page field — remove it: "code tested with" comes from the '
+         "Django pinned in requirements.lock"),
+        (("title: Streaming", "title: Streaming\ntitle: Again"),
+         "docs/example.md:3: title: is written twice (first on line 2) — keep one of them"),
     ],
-    ids=["missing-field", "unknown-version", "number-not-string", "tags-not-list", "unknown-tag",
-         "unknown-tested-with", "empty-summary", "unknown-field", "reversed-range"],
+    ids=["missing-field", "unknown-version", "number-not-string", "reversed-range", "not-a-range", "tags-not-list",
+         "unknown-tag", "empty-summary", "long-summary", "unknown-field", "tested-with-is-gone", "field-twice"],
 )
 def test_bad_front_matter_is_rejected_with_file_line_and_fix(change, expected):
     old, new = change
     assert old in GOOD
+    assert problems(GOOD.replace(old, new, 1)) == [expected]
+
+
+def test_every_problem_of_a_page_is_reported_at_once():
+    text = GOOD.replace('"4.2+"', '"4.3+"').replace("[streaming]", "[streamz]").replace("title: Streaming\n", "")
+    found = problems(text)
+    assert [line.split(": ")[1] for line in found] == ["title", "django", "tags[0]"], found
     with pytest.raises(DataError) as error:
-        check(GOOD.replace(old, new, 1))
-    assert expected in str(error.value)
+        frontmatter.validate({}, text, "docs/example.md", RELEASES, TAGS)
+    assert str(error.value).splitlines() == [found[0] + " (and 2 more below)", *found[1:]]
 
 
 def test_page_without_front_matter_is_rejected():
-    with pytest.raises(DataError, match=r"docs/example.md:1: the page has no front matter; start it with a '---' line"):
-        check("# Title\n")
+    assert problems("# Title\n") == [
+        "docs/example.md:1: the page has no front matter — start the page with a '---' line, the fields title, "
+        "summary, django and tags, and a '---' line (see templates/page.md)"]
 
 
 def test_invalid_yaml_is_rejected_with_its_line():
-    with pytest.raises(DataError, match=r"docs/example.md:4: the front matter is not valid YAML"):
-        check("---\ntitle: x\nsummary: [unclosed\n---\n")
+    found = problems("---\ntitle: x\nsummary: [unclosed\n---\n")
+    assert found == ["docs/example.md:4: not valid YAML (did not find expected ',' or ']') — fix the syntax on that "
+                     "line (quote values that contain ': ' or start with a symbol)"]
+
+
+def test_tested_with_comes_from_the_lock(tmp_path):
+    lock = tmp_path / "requirements.lock"
+    lock.write_text("asgiref==3.9.1\nDjango==7.3.1\n")
+    assert frontmatter.tested_with_label(lock=lock) == "Django 7.3"
+    assert frontmatter.tested_with_label() == "Django " + ".".join(frontmatter.locked_django().split(".")[:2])
+    assert frontmatter.locked_django() in (ROOT / "requirements.lock").read_text()
+
+
+def test_ranges_read_elsewhere_name_their_place():
+    assert frontmatter.parse_range("4.1-5.0", RELEASES, "docs/x.md: tab 'Django 4.1 – 5.0'").label(RELEASES) == \
+        "Django 4.1 to 5.0"
+    with pytest.raises(DataError) as error:
+        frontmatter.parse_range("4.3+", RELEASES, "docs/x.md: tab 'Django 4.3+'")
+    assert str(error.value).startswith("docs/x.md: tab 'Django 4.3+': '4.3+' names 4.3, which is not a Django feature release")

@@ -13,7 +13,7 @@ from atlas.paths import ROOT
 
 # What a build reads: copied into a scratch folder when a test needs to break something.
 BUILD_INPUTS = ("mkdocs.yml", "hooks", "atlas", "overrides", "docs", "snippets", "CONTRIBUTING.md",
-                "pyproject.toml")  # the downloads carry the atlas version
+                "pyproject.toml", "requirements.lock")  # the downloads carry the atlas version; the lock, the tested Django
 
 
 @dataclass

@@ -11,11 +11,12 @@ import yaml
 
 from atlas.matrix import PythonNotFound, find_python, plain_heading, probe_release, rst_headings, sdist_text
 from atlas.paths import DATA
-from atlas.versions_data import KNOWN_RELEASES, load_capabilities, releases_by_version
+from atlas.versions_data import feature_releases, load_capabilities, releases_by_version
 
 pytestmark = pytest.mark.matrix
 
-IDS = [f"django-{v}" for v in KNOWN_RELEASES]
+RELEASES = feature_releases()
+IDS = [f"django-{v}" for v in RELEASES]
 
 
 def interpreter_or_skip(release):
@@ -27,7 +28,7 @@ def interpreter_or_skip(release):
         pytest.skip(str(exc))
 
 
-@pytest.mark.parametrize("version", KNOWN_RELEASES, ids=IDS)
+@pytest.mark.parametrize("version", RELEASES, ids=IDS)
 def test_release_matches_capabilities(version):
     release = releases_by_version()[version]
     interpreter_or_skip(release)
@@ -79,7 +80,7 @@ def _headings(text):
     return set(raw) | {plain_heading(h) for h in raw}
 
 
-@pytest.mark.parametrize("version", KNOWN_RELEASES, ids=IDS)
+@pytest.mark.parametrize("version", RELEASES, ids=IDS)
 def test_sources_exist_in_the_sdist(version):
     """Each capability's source.file is in the sdist of the release that added it, with that heading."""
     release = releases_by_version()[version]
@@ -99,7 +100,7 @@ def test_sources_exist_in_the_sdist(version):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("version", KNOWN_RELEASES, ids=IDS)
+@pytest.mark.parametrize("version", RELEASES, ids=IDS)
 def test_release_facts_match_the_sdist(version):
     """pythons and asgiref_min in releases.yml agree with the packaging metadata of the newest patch."""
     release = releases_by_version()[version]
