@@ -7,6 +7,7 @@
     python3 dev.py generate  # write the pages and tables made from docs/data (every build does it too)
     python3 dev.py validate  # check every data file, page front matter, notebook metadata and FAQ entry
     python3 dev.py matrix 4.1  # verify the version map against one real Django release (or all)
+    python3 dev.py pagematrix [page] [X.Y]  # run pages' code on the releases they claim; record results
     python3 dev.py resources --fix  # sort docs/data/resources.yml
     python3 dev.py api [--check|--bench]  # collect the async API index from every release (docs/data/async_api.json)
     python3 dev.py lab ...   # run the lab's benchmarks (see docs/lab)
@@ -111,6 +112,8 @@ def main(argv: list[str]) -> int:
         return run([python, "-m", "atlas.generate", *rest])
     if command == "matrix":
         return run([python, "-m", "atlas.matrix", *rest])
+    if command == "pagematrix":
+        return run([python, "-m", "atlas.page_matrix", *rest])
     if command == "api":
         return run([python, "-m", "atlas.async_api", *rest])
     if command == "resources":

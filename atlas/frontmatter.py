@@ -49,10 +49,15 @@ def locked_django(lock: Path = LOCK) -> str:
 
 
 def tested_with_label(page: str | None = None, lock: Path = LOCK) -> str:
-    """What "code tested with" says on a page: today the feature release of the locked Django.
+    """What "code tested with" says on a page: for a page in the page matrix (`page`: its path under
+    docs/), the releases its code passed on, from docs/data/page_matrix.json ("Django 4.2, 5.2 and 6.1");
+    for any other page, the feature release of the locked Django, which the suite runs its code with."""
+    if page is not None:
+        from .page_matrix import tested_label  # late: page_matrix reads page ranges through this module
 
-    `page` (its path under docs/) lets a later version name the releases that page's code ran on.
-    """
+        label = tested_label(page)
+        if label:
+            return label
     return "Django " + ".".join(locked_django(lock).split(".")[:2])
 
 

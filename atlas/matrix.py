@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from atlas.paths import ROOT
+from atlas.paths import ROOT, relative
 from atlas.versions_data import Capability, Release, load_capabilities, load_releases
 
 MATRIX_DIR = ROOT / ".cache" / "django-matrix"
@@ -80,27 +80,34 @@ def venv_python(venv: Path) -> Path:
 
 def ensure_venv(release: Release, log=print) -> Path:
     """The release's virtualenv with django==newest_patch installed; created once, reused afterwards."""
-    venv = MATRIX_DIR / release.version
+    return make_venv(MATRIX_DIR / release.version, release.probe_python, [f"django=={release.newest_patch}"],
+                     log=log)
+
+
+def make_venv(venv: Path, python: str, requirements: list[str], log=print, pip_args: tuple = ()) -> Path:
+    """A virtualenv at `venv` made with Python `python` ("3.9") holding exactly `requirements`; created
+    once, then reused while its marker file records the same Python and requirements."""
     marker = venv / MARKER
-    wanted = {"django": release.newest_patch, "python": release.probe_python}
+    wanted = {"python": python, "requirements": sorted(requirements)}
     if marker.exists():
         try:
             if json.loads(marker.read_text()) == wanted and venv_python(venv).exists():
                 return venv
         except (OSError, ValueError):
             pass
-    interpreter = find_python(release.probe_python)
+    interpreter = find_python(python)
     if venv.exists():
         shutil.rmtree(venv)
     venv.parent.mkdir(parents=True, exist_ok=True)
-    log(f"  creating {venv.relative_to(ROOT)} with {interpreter}")
+    log(f"  creating {relative(venv)} with {interpreter}")
     subprocess.run([interpreter, "-m", "venv", str(venv)], check=True)
+    shown = requirements[0] if len(requirements) == 1 else f"{len(requirements)} pinned packages"
+    log(f"  pip install {shown}")
     cmd = [str(venv_python(venv)), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-           f"django=={release.newest_patch}"]
-    log(f"  pip install django=={release.newest_patch}")
+           *pip_args, *requirements]
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0:
-        raise RuntimeError(f"pip install django=={release.newest_patch} failed:\n{done.stdout}\n{done.stderr}")
+        raise RuntimeError(f"pip install {shown} into {relative(venv)} failed:\n{done.stdout}\n{done.stderr[-4000:]}")
     marker.write_text(json.dumps(wanted))
     return venv
 

@@ -2,18 +2,25 @@
 
 Each entry of the YAML file looks like this (every field is required):
 
-    - title: "Channels tutorial: build a chat app"
-      url: https://channels.readthedocs.io/en/latest/tutorial/index.html
-      kind: official-docs     # one of KINDS, in that order in the file
+    - title: "Channels tutorial"
+      url: https://channels.readthedocs.io/en/stable/tutorial/index.html
+      section: real-time      # from resource_sections.yml; entries are grouped by section on the page
+      kind: docs              # shown as a badge; from resource_sections.yml
       author: Django Channels maintainers
-      year: 2023              # published or last substantially updated
-      django: "3.0+"          # "X.Y+", "X.Y-X.Y", "X.Y" or "any"
-      topics: [websockets, channels]   # from TOPICS
+      year: 2025              # published or last substantially updated
+      django: "4.2+"          # "X.Y+", "X.Y-X.Y", "X.Y" or "any"
+      topics: [websockets, channels]   # for the filter; from resource_sections.yml
+      status: current         # current, historical or superseded: set by judgement
       description: One line in our own words, ending with a period.
 
-Entries are sorted by kind (in KINDS order), then by title ignoring case.
-`python -m atlas.resources --fix` rewrites the file in that order; `python -m atlas.resources` checks it.
+The vocabulary (sections, kinds, statuses, topics) and the link policy live in
+docs/data/resource_sections.yml, so adding a topic or a section needs no Python edit.
+Entries are sorted by section (vocabulary order), then by title ignoring case;
+`python -m atlas.resources --fix` rewrites the file in that order, `python -m atlas.resources` checks it.
 
+Messages follow the project's contract: `file:line: 'entry'.field: what is wrong — how to fix`.
+`check()` holds the rules that need more than one file (vocabulary, releases.yml, link policy,
+duplicates, order); `field_problems()` holds the shape of each entry (also in the JSON Schema).
 Nothing here imports MkDocs: the generation step (atlas/generate.py) writes render_resources_page() to
 generated/resources.md, which docs/resources/index.md includes.
 """
@@ -24,6 +31,7 @@ import datetime
 import html
 import re
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -34,69 +42,117 @@ from .errors import DataError
 from .paths import DATA, relative
 
 RESOURCES = DATA / "resources.yml"
+VOCABULARY = DATA / "resource_sections.yml"
 
-# Kinds, in the order the file and the page list them, with the page heading for each.
-KINDS: dict[str, str] = {
-    "official-docs": "Official documentation",
-    "talk": "Talks",
-    "article": "Articles and guides",
-    "book": "Books",
-    "course": "Courses",
-    "package": "Packages",
-    "server": "Servers",
-    "tool": "Tools",
-    "podcast": "Podcasts",
-    "list": "Lists and newsletters",
-}
-
-# The fixed topic list; an entry's topics must come from here.
-TOPICS: dict[str, str] = {
-    "apis": "API frameworks (Django REST framework, Django Ninja) and their async support.",
-    "asgi": "ASGI, the async server interface.",
-    "async-views": "Async views, class-based and function-based.",
-    "asyncio": "Python's asyncio: event loop, coroutines, tasks.",
-    "background-jobs": "Work that outlives the request: queues and workers.",
-    "celery": "The Celery task queue.",
-    "channels": "Django Channels, consumers and channel layers.",
-    "concepts": "Explanations of how async works and why.",
-    "deadlock": "Code that waits forever, and why.",
-    "deployment": "Running Django under a production server.",
-    "free-threading": "Free-threaded (no-GIL) Python.",
-    "http-clients": "Calling other services over HTTP from async code.",
-    "middleware": "Middleware and its sync/async adaptation.",
-    "news": "Newsletters, podcasts and other ways to keep up.",
-    "orm": "The database layer and its async methods.",
-    "performance": "Speed, latency and throughput.",
-    "proxies": "Reverse proxies in front of Django (nginx and friends).",
-    "redis": "The Redis server.",
-    "signals": "Django signals.",
-    "sse": "Server-sent events.",
-    "streaming": "Streaming responses.",
-    "sync-async": "Bridging sync and async code (sync_to_async, async_to_sync).",
-    "tasks": "Django's tasks framework (django.tasks) and its backport.",
-    "testing": "Testing async code.",
-    "threads": "Threads, thread pools and the GIL.",
-    "versions": "What changed in which release.",
-    "websockets": "WebSocket connections.",
-}
-
-FIELDS = ("title", "url", "kind", "author", "year", "django", "topics", "description")
+FIELDS = ("title", "url", "section", "kind", "author", "year", "django", "topics", "status", "description")
 DESCRIPTION_MAX = 200
 YEAR_MIN = 1990
-# Entries written for a release older than this (or before DATED_YEAR, when about Django) are marked dated.
-DATED_BEFORE = (3, 2)
-DATED_YEAR = 2021
-FIX_HINT = "run `python -m atlas.resources --fix` to rewrite the file in order"
+FIX_HINT = "run `python3 dev.py resources --fix` to rewrite the file in order"
 EXAMPLES = {
-    "title": 'title: "Channels tutorial: build a chat app"',
-    "url": "url: https://channels.readthedocs.io/en/latest/tutorial/index.html",
-    "kind": "kind: article",
+    "title": 'title: "Channels tutorial"',
+    "url": "url: https://channels.readthedocs.io/en/stable/tutorial/index.html",
+    "section": "section: real-time",
+    "kind": "kind: docs",
     "author": "author: Andrew Godwin",
     "year": "year: 2023",
     "django": 'django: "4.2+"',
     "topics": "topics: [websockets, channels]",
+    "status": "status: current",
     "description": "description: One line in our own words, ending with a period.",
 }
+
+
+# ------------------------------------------------------------------------------------------ reading
+
+
+@dataclass
+class Source:
+    """A parsed YAML file with the line of each list item and of each of its keys (1-based)."""
+
+    shown: str
+    data: object
+    item_lines: list[int] = field(default_factory=list)
+    key_lines: list[dict[str, int]] = field(default_factory=list)
+
+    def line(self, index: int, key: str | None = None) -> int:
+        if index >= len(self.item_lines):
+            return 1
+        if key is not None and key in self.key_lines[index]:
+            return self.key_lines[index][key]
+        return self.item_lines[index]
+
+
+def _read(path: Path) -> Source:
+    shown = relative(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(f"{shown}:1: the file does not exist — create it (see atlas/resources.py)") from None
+    try:
+        data = yaml.safe_load(text)
+        node = yaml.compose(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise DataError(f"{shown}:{line}: not valid YAML ({getattr(error, 'problem', error)}) — fix the syntax there") from None
+    source = Source(shown, data)
+    items = node.value if isinstance(node, yaml.SequenceNode) else []
+    for item in items:
+        source.item_lines.append(item.start_mark.line + 1)
+        keys = {}
+        if isinstance(item, yaml.MappingNode):
+            keys = {k.value: k.start_mark.line + 1 for k, _ in item.value if isinstance(k, yaml.ScalarNode)}
+        source.key_lines.append(keys)
+    return source
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    sections: dict[str, dict]   # id -> {title, description}, in page order
+    kinds: dict[str, str]       # id -> badge label
+    statuses: dict[str, str]    # id -> description
+    topics: dict[str, str]      # id -> description
+    blocked_hosts: dict[str, dict]  # host -> {reason, fix}
+    versioned_docs: dict[str, re.Pattern]  # host -> pattern with a `release` group
+
+
+def load_vocabulary(path=None) -> Vocabulary:
+    path = Path(path) if path is not None else VOCABULARY
+    source = _read(path)
+    data = source.data
+    shown = source.shown
+    if not isinstance(data, dict):
+        raise DataError(f"{shown}:1: the file must be a mapping with sections, kinds, statuses, topics and link_policy")
+
+    def listed(key: str, value_keys: tuple[str, ...]) -> list[dict]:
+        rows = data.get(key)
+        if not isinstance(rows, list) or not rows:
+            raise DataError(f"{shown}:1: {key}: missing or empty — add a list of entries with {', '.join(value_keys)}")
+        for row in rows:
+            if not isinstance(row, dict) or any(not isinstance(row.get(k), str) or not row.get(k) for k in value_keys):
+                raise DataError(f"{shown}:1: {key}: entry {row!r} needs {', '.join(value_keys)} as text — fill them in")
+        ids = [row[value_keys[0]] for row in rows]
+        if len(set(ids)) != len(ids):
+            raise DataError(f"{shown}:1: {key}: an id is listed twice — keep each id once")
+        return rows
+
+    policy = data.get("link_policy") or {}
+    hosts = policy.get("blocked_hosts") or []
+    docs = policy.get("versioned_docs") or []
+    for row in hosts + docs:
+        if not isinstance(row, dict) or not isinstance(row.get("host"), str):
+            raise DataError(f"{shown}:1: link_policy: entry {row!r} needs a host — add `host: example.org`")
+    return Vocabulary(
+        sections={row["id"]: row for row in listed("sections", ("id", "title", "description"))},
+        kinds={row["id"]: row["label"] for row in listed("kinds", ("id", "label"))},
+        statuses={row["id"]: row["description"] for row in listed("statuses", ("id", "description"))},
+        topics={row["id"]: row["description"] for row in listed("topics", ("id", "description"))},
+        blocked_hosts={row["host"].lower(): row for row in hosts},
+        versioned_docs={row["host"].lower(): re.compile(row["pattern"]) for row in docs},
+    )
+
+
+# ---------------------------------------------------------------------------------- release ranges
 
 
 def _version(text: str) -> tuple[int, int]:
@@ -119,212 +175,6 @@ def parse_django(value) -> tuple[str | None, str | None]:
     return found.low, found.high
 
 
-def sort_key(entry: dict) -> tuple[int, str]:
-    kinds = list(KINDS)
-    kind = entry.get("kind")
-    rank = kinds.index(kind) if kind in kinds else len(kinds)
-    return rank, str(entry.get("title", "")).casefold()
-
-
-def _normal_url(url: str) -> str:
-    parts = urlsplit(url.strip())
-    return f"{parts.netloc.lower()}{parts.path.rstrip('/')}?{parts.query}#{parts.fragment}"
-
-
-def _read(path: Path, shown: str) -> list:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError(f"{shown}: the file does not exist; create it with a list of entries (see atlas/resources.py)") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{shown}:{mark.line + 1}" if mark else shown
-        raise DataError(f"{where}: not valid YAML ({getattr(error, 'problem', error)}); fix the syntax there") from None
-    if data is None:
-        data = []
-    if not isinstance(data, list):
-        raise DataError(f"{shown}: the file must be a YAML list of entries, each starting with '- title: ...'")
-    return data
-
-
-def validate(entries: list, shown: str) -> list[str]:
-    """Every problem in the entries, as messages naming file, entry (index and title), field and fix."""
-    problems: list[str] = []
-    this_year = datetime.date.today().year
-    seen_urls: dict[str, int] = {}
-    seen_titles: dict[str, int] = {}
-
-    for index, entry in enumerate(entries, start=1):
-        if not isinstance(entry, dict):
-            problems.append(f"{shown}: entry {index} is not a mapping; write it as '- title: ...' followed by its fields")
-            continue
-        title = entry.get("title")
-        label = f"{shown}: entry {index} ({str(title)!r})" if title else f"{shown}: entry {index}"
-
-        def bad(field, message):
-            problems.append(f"{label}.{field} = {entry.get(field)!r}: {message}")
-
-        for field in FIELDS:
-            if field not in entry or entry[field] is None or entry[field] == "":
-                problems.append(f"{label}: field '{field}' is missing; add a line such as `{EXAMPLES[field]}`")
-        for field in sorted(set(entry) - set(FIELDS)):
-            problems.append(f"{label}: field '{field}' is not a known field (known: {', '.join(FIELDS)}); remove or rename it")
-
-        for field in ("title", "author"):
-            value = entry.get(field)
-            if value not in (None, "") and (not isinstance(value, str) or not value.strip() or "\n" in value):
-                bad(field, "must be a one-line string; write it as text")
-        if isinstance(title, str) and title.strip():
-            key = title.strip().casefold()
-            if key in seen_titles:
-                bad("title", f"duplicates the title of entry {seen_titles[key]}; merge the two entries or make the titles distinct")
-            else:
-                seen_titles[key] = index
-
-        url = entry.get("url")
-        if url not in (None, ""):
-            parts = urlsplit(url) if isinstance(url, str) else None
-            if (
-                parts is None
-                or parts.scheme not in ("http", "https")
-                or "." not in parts.netloc
-                or any(ch.isspace() for ch in url)
-            ):
-                bad("url", "not an http(s) URL; write the full address starting with https://")
-            else:
-                key = _normal_url(url)
-                if key in seen_urls:
-                    bad("url", f"duplicates the URL of entry {seen_urls[key]}; keep one entry per address")
-                else:
-                    seen_urls[key] = index
-
-        kind = entry.get("kind")
-        if kind not in (None, "") and kind not in KINDS:
-            bad("kind", f"is not a known kind; use one of: {', '.join(KINDS)}")
-
-        year = entry.get("year")
-        if year not in (None, ""):
-            if isinstance(year, bool) or not isinstance(year, int):
-                bad("year", "must be a whole number such as 2023, without quotes")
-            elif not YEAR_MIN <= year <= this_year:
-                bad("year", f"is out of range; use the year it was published or last updated ({YEAR_MIN}-{this_year})")
-
-        django = entry.get("django")
-        if django not in (None, ""):
-            try:
-                parse_django(django)
-            except ValueError as error:
-                bad("django", str(error))
-
-        topics = entry.get("topics")
-        if topics not in (None, ""):
-            if not isinstance(topics, list) or not topics:
-                bad("topics", "must be a non-empty list such as [websockets, channels]")
-            else:
-                for topic in topics:
-                    if topic not in TOPICS:
-                        bad("topics", f"{topic!r} is not a known topic; use one of: {', '.join(TOPICS)} "
-                                      "(or add it to TOPICS in atlas/resources.py)")
-                if len(set(map(str, topics))) != len(topics):
-                    bad("topics", "lists a topic twice; keep each topic once")
-
-        description = entry.get("description")
-        if description not in (None, ""):
-            if not isinstance(description, str) or "\n" in description.strip():
-                bad("description", "must be one line of text")
-            else:
-                text = description.strip()
-                if not text.endswith("."):
-                    bad("description", "must end with a period; add one")
-                if len(text) > DESCRIPTION_MAX:
-                    bad("description", f"is {len(text)} characters; shorten it to at most {DESCRIPTION_MAX}")
-
-    # Order: only meaningful between well-formed neighbours.
-    for index in range(1, len(entries)):
-        before, after = entries[index - 1], entries[index]
-        if isinstance(before, dict) and isinstance(after, dict) and sort_key(after) < sort_key(before):
-            problems.append(
-                f"{shown}: entry {index + 1} ({after.get('title')!r}) should come before entry {index} "
-                f"({before.get('title')!r}): entries are sorted by kind ({', '.join(KINDS)}), then by title "
-                f"ignoring case; {FIX_HINT}"
-            )
-    return problems
-
-
-def load_resources(path=None) -> list[dict]:
-    """Read and check the resource file; return its entries or raise DataError listing every problem."""
-    path = Path(path) if path is not None else RESOURCES
-    shown = relative(path)
-    entries = _read(path, shown)
-    problems = validate(entries, shown)
-    if problems:
-        more = f" (and {len(problems) - 1} more problem(s) below)" if len(problems) > 1 else ""
-        raise DataError(problems[0] + more + ("\n" + "\n".join(problems[1:]) if len(problems) > 1 else ""))
-    return entries
-
-
-# ---------------------------------------------------------------------------------------------- fixer
-
-
-def _scalar(value) -> str:
-    """One YAML scalar, quoted only when YAML needs it."""
-    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10_000).strip()
-    if text.endswith("\n..."):
-        text = text[: -len("\n...")]
-    return text.removesuffix("...").strip()
-
-
-def dump(entries: list) -> str:
-    """The file text for `entries`, one readable block per entry, fields in the documented order."""
-    lines = [
-        "# Resources listed on docs/resources/. Every entry was found, not guessed; see atlas/resources.py for the fields.",
-        "# Keep entries sorted by kind, then title (ignoring case): `python -m atlas.resources --fix` does it for you.",
-        "",
-    ]
-    for entry in entries:
-        if not isinstance(entry, dict):
-            lines.append(f"- {_scalar(entry)}")
-            lines.append("")
-            continue
-        fields = [f for f in FIELDS if f in entry] + [f for f in entry if f not in FIELDS]
-        for number, field in enumerate(fields):
-            value = entry[field]
-            if field == "django" and isinstance(value, str):
-                rendered = '"' + value.replace('"', '\\"') + '"'
-            elif field == "topics" and isinstance(value, list) and all(isinstance(t, str) and re.fullmatch(r"[a-z0-9-]+", t) for t in value):
-                rendered = "[" + ", ".join(value) + "]"
-            else:
-                rendered = _scalar(value)
-            lines.append(f"{'- ' if number == 0 else '  '}{field}: {rendered}")
-        lines.append("")
-    return "\n".join(lines)
-
-
-def fix(path=None) -> list[str]:
-    """Rewrite the file sorted (kind, then title); return the problems that remain after sorting."""
-    path = Path(path) if path is not None else RESOURCES
-    shown = relative(path)
-    entries = _read(path, shown)
-    ordered = sorted(entries, key=lambda e: sort_key(e) if isinstance(e, dict) else (len(KINDS) + 1, ""))
-    path.write_text(dump(ordered), encoding="utf-8")
-    return validate(_read(path, shown), shown)
-
-
-# --------------------------------------------------------------------------------------------- render
-
-
-def is_dated(entry: dict) -> bool:
-    """Written for a release older than 3.2, or before 2021 about Django: worth a second look today."""
-    low, high = parse_django(entry["django"])
-    if low is None:  # "any": not tied to Django releases
-        return False
-    if high is not None and _version(high) < DATED_BEFORE:
-        return True
-    return entry["year"] < DATED_YEAR
-
-
 def django_label(value: str) -> str:
     low, high = parse_django(value)
     if low is None:
@@ -336,77 +186,357 @@ def django_label(value: str) -> str:
     return f"Django {low}–{high}"
 
 
+# ------------------------------------------------------------------------------------------- checks
+
+
+def _label(entry, index: int) -> str:
+    title = entry.get("title") if isinstance(entry, dict) else None
+    return repr(title.strip()) if isinstance(title, str) and title.strip() else f"entry {index + 1}"
+
+
+def field_problems(source: Source, vocab: Vocabulary | None = None) -> list[str]:
+    """The shape of every entry: required fields, types, formats (the JSON Schema says the same)."""
+    problems: list[str] = []
+    this_year = datetime.date.today().year
+    shown = source.shown
+    if source.data is None:
+        return problems
+    if not isinstance(source.data, list):
+        return [f"{shown}:1: the file must be a YAML list of entries — start each with '- title: ...'"]
+    for index, entry in enumerate(source.data):
+        if not isinstance(entry, dict):
+            problems.append(f"{shown}:{source.line(index)}: entry {index + 1}: is not a mapping — write it as '- title: ...' followed by its fields")
+            continue
+        label = _label(entry, index)
+
+        def bad(key, message, fix):
+            problems.append(f"{shown}:{source.line(index, key)}: {label}.{key}: {message} — {fix}")
+
+        for key in FIELDS:
+            if entry.get(key) in (None, ""):
+                bad(key, "is missing", f"add a line such as `{EXAMPLES[key]}`")
+        for key in sorted(set(entry) - set(FIELDS)):
+            bad(key, "is not a known field", f"remove or rename it (known: {', '.join(FIELDS)})")
+        for key in ("title", "author"):
+            value = entry.get(key)
+            if value not in (None, "") and (not isinstance(value, str) or not value.strip() or "\n" in value):
+                bad(key, f"{value!r} is not one line of text", "write it as text on one line")
+        url = entry.get("url")
+        if url not in (None, ""):
+            parts = urlsplit(url) if isinstance(url, str) else None
+            if parts is None or parts.scheme not in ("http", "https") or "." not in parts.netloc or any(c.isspace() for c in url):
+                bad("url", f"{url!r} is not an http(s) URL", "write the full address starting with https://")
+        year = entry.get("year")
+        if year not in (None, ""):
+            if isinstance(year, bool) or not isinstance(year, int):
+                bad("year", f"{year!r} is not a whole number", "write the year such as 2023, without quotes")
+            elif not YEAR_MIN <= year <= this_year:
+                bad("year", f"{year} is out of range", f"use the year it was published or last updated ({YEAR_MIN}-{this_year})")
+        django = entry.get("django")
+        if django not in (None, ""):
+            try:
+                parse_django(django)
+            except ValueError as error:
+                what, _, fix = str(error).partition(" — ")
+                bad("django", what, fix or "fix the range")
+        topics = entry.get("topics")
+        if topics not in (None, ""):
+            if not isinstance(topics, list) or not topics or not all(isinstance(t, str) for t in topics):
+                bad("topics", f"{topics!r} is not a list of topic ids", "write a list such as [websockets, channels]")
+            elif len(set(topics)) != len(topics):
+                bad("topics", "lists a topic twice", "keep each topic once")
+        description = entry.get("description")
+        if description not in (None, ""):
+            if not isinstance(description, str) or "\n" in description.strip():
+                bad("description", "is not one line of text", "write one line")
+            else:
+                text = description.strip()
+                if not text.endswith("."):
+                    bad("description", "does not end with a period", "add one")
+                if len(text) > DESCRIPTION_MAX:
+                    bad("description", f"is {len(text)} characters", f"shorten it to at most {DESCRIPTION_MAX}")
+                if text[:1].islower():
+                    bad("description", "starts with a lower-case letter", "start it with a capital, as awesome lists do")
+    return problems
+
+
+def _normal_url(url: str) -> str:
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower().removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}?{parts.query}"
+
+
+def _release_support(releases) -> dict[str, datetime.date]:
+    """{"X.Y": end_of_support} from releases.yml (or from what a test passes in)."""
+    if releases is None:
+        from . import versions_data
+
+        releases = versions_data.load_releases()
+    if isinstance(releases, dict):
+        return dict(releases)
+    return {release.version: release.end_of_support for release in releases}
+
+
+def pinned_release(url: str, vocab: Vocabulary) -> str | None:
+    """The release a documentation URL is pinned to ("5.0" for docs.djangoproject.com/en/5.0/...), else None."""
+    parts = urlsplit(url)
+    pattern = vocab.versioned_docs.get(parts.netloc.lower())
+    match = pattern.match(parts.path) if pattern else None
+    return match["release"] if match else None
+
+
+def _project_file(project, stem: str) -> Path:
+    """A data file of a validation-layer Project (its file(stem) or data_dir), else of this repository."""
+    if project is None:
+        return DATA / f"{stem}.yml"
+    if hasattr(project, "file"):
+        return Path(project.file(stem))
+    return Path(project.data_dir) / f"{stem}.yml"
+
+
+def check(project=None, *, path=None, vocabulary=None, releases=None, today: datetime.date | None = None) -> list[str]:
+    """The cross-file rules: vocabulary ids, link policy (blocked hosts, docs pinned to unsupported or unrelated
+    releases), duplicates by URL or title, and the sort order.
+
+    Called with nothing it checks this repository; the validation layer may pass its Project (anything with
+    `file(stem)` or `data_dir`). `releases` ({"X.Y": end date} or Release objects) and `today` let tests fix
+    the calendar; by default they come from the project's releases.yml and the clock."""
+    if path is None:
+        path = _project_file(project, "resources")
+    if vocabulary is None and project is not None:
+        vocabulary = _project_file(project, "resource_sections")
+    if releases is None and project is not None:
+        from . import versions_data
+
+        releases = versions_data.load_releases(_project_file(project, "releases"))
+    path = Path(path)
+    vocab = vocabulary if isinstance(vocabulary, Vocabulary) else load_vocabulary(vocabulary)
+    support = _release_support(releases)
+    today = today or datetime.date.today()
+    oldest = min(support, key=_version) if support else None
+    source = _read(path)
+    entries = source.data if isinstance(source.data, list) else []
+    # as the project's contributors see the file (relative to its root) when the validation layer asks
+    shown = project.shown(path) if hasattr(project, "shown") else source.shown
+    problems: list[str] = []
+    seen_urls: dict[str, str] = {}
+    seen_titles: dict[str, str] = {}
+
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            continue
+        label = _label(entry, index)
+
+        def bad(key, message, fix):
+            problems.append(f"{shown}:{source.line(index, key)}: {label}.{key}: {message} — {fix}")
+
+        for key, known in (("section", vocab.sections), ("kind", vocab.kinds), ("status", vocab.statuses)):
+            value = entry.get(key)
+            if value not in (None, "") and value not in known:
+                bad(key, f"{value!r} is not a known {key}",
+                    f"use one of {', '.join(known)} (or add it to {relative(VOCABULARY)})")
+        topics = entry.get("topics")
+        if isinstance(topics, list):
+            for topic in topics:
+                if topic not in vocab.topics:
+                    bad("topics", f"{topic!r} is not a known topic",
+                        f"use one of {', '.join(vocab.topics)} (or add it to {relative(VOCABULARY)})")
+
+        url = entry.get("url")
+        if isinstance(url, str) and url.strip():
+            parts = urlsplit(url.strip())
+            host = parts.netloc.lower()
+            rule = vocab.blocked_hosts.get(host) or vocab.blocked_hosts.get(host.removeprefix("www."))
+            if rule:
+                bad("url", f"{host} is {rule['reason']}", rule["fix"])
+            release = pinned_release(url.strip(), vocab)
+            if release is not None:
+                ended = support.get(release)
+                too_old = oldest is not None and _version(release) < _version(oldest)
+                unsupported = too_old or (ended is not None and ended < today)
+                if unsupported and entry.get("status") != "historical":
+                    when = f"ended {ended.isoformat()}" if ended else "ended before the oldest release in releases.yml"
+                    bad("url", f"links the {release} docs, whose support {when}",
+                        "link /stable/ instead, or set `status: historical` if the entry is about that release")
+                else:
+                    try:
+                        low, _high = parse_django(entry.get("django"))
+                    except ValueError:
+                        low = None
+                    if low != release and entry.get("status") != "historical":
+                        bad("url", f"links the {release} docs, but the entry is about Django {entry.get('django')}",
+                            f"link /stable/, or set django to \"{release}\" if the entry is about that release")
+            key = _normal_url(url)
+            if key in seen_urls:
+                bad("url", f"duplicates the URL of {seen_urls[key]}", "merge the two entries; keep one per address")
+            else:
+                seen_urls[key] = label
+
+        title = entry.get("title")
+        if isinstance(title, str) and title.strip():
+            key = title.strip().casefold()
+            if key in seen_titles:
+                bad("title", f"duplicates the title of {seen_titles[key]}",
+                    "merge the two entries (editions belong in one) or make the titles distinct")
+            else:
+                seen_titles[key] = label
+
+    for index in range(1, len(entries)):
+        before, after = entries[index - 1], entries[index]
+        known = all(isinstance(e, dict) and e.get("section") in vocab.sections for e in (before, after))
+        if known and sort_key(after, vocab) < sort_key(before, vocab):
+            problems.append(
+                f"{shown}:{source.line(index)}: {_label(after, index)}.section: is out of order "
+                f"(it belongs before {_label(before, index - 1)}; entries go by section in the order of "
+                f"{relative(VOCABULARY)}, then by title ignoring case) — {FIX_HINT}"
+            )
+    return problems
+
+
+def sort_key(entry: dict, vocab: Vocabulary) -> tuple[int, str]:
+    order = list(vocab.sections)
+    section = entry.get("section")
+    rank = order.index(section) if section in order else len(order)
+    return rank, str(entry.get("title", "")).casefold()
+
+
+def problems(path=None, vocabulary=None, releases=None, today=None) -> list[str]:
+    """Every problem in the resource file: shape first, then the cross-file rules."""
+    path = Path(path) if path is not None else RESOURCES
+    vocab = vocabulary if isinstance(vocabulary, Vocabulary) else load_vocabulary(vocabulary)
+    shape = field_problems(_read(path), vocab)
+    return shape + check(path=path, vocabulary=vocab, releases=releases, today=today)
+
+
+def load_resources(path=None, vocabulary=None, releases=None, today=None) -> list[dict]:
+    """Read and check the resource file; return its entries or raise DataError listing every problem."""
+    path = Path(path) if path is not None else RESOURCES
+    found = problems(path, vocabulary, releases, today)
+    if found:
+        more = f" (and {len(found) - 1} more below)" if len(found) > 1 else ""
+        raise DataError(found[0] + more + "".join("\n" + p for p in found[1:]))
+    return _read(path).data or []
+
+
+# ---------------------------------------------------------------------------------------------- fixer
+
+
+def _scalar(value) -> str:
+    """One YAML scalar, quoted only when YAML needs it."""
+    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10_000).strip()
+    return text.removesuffix("...").strip()
+
+
+def dump(entries: list) -> str:
+    """The file text for `entries`, one readable block per entry, fields in the documented order."""
+    lines = [
+        "# The resource list (docs/resources/). Every entry was found and checked against its primary source;",
+        "# fields and rules: atlas/resources.py; sections, kinds, topics and link policy: resource_sections.yml.",
+        "# Sorted by section, then title (ignoring case): `python3 dev.py resources --fix` restores the order.",
+        "",
+    ]
+    for entry in entries:
+        if not isinstance(entry, dict):
+            lines += [f"- {_scalar(entry)}", ""]
+            continue
+        keys = [k for k in FIELDS if k in entry] + [k for k in entry if k not in FIELDS]
+        for number, key in enumerate(keys):
+            value = entry[key]
+            if key == "django" and isinstance(value, str):
+                rendered = '"' + value.replace('"', '\\"') + '"'
+            elif key == "topics" and isinstance(value, list) and all(isinstance(t, str) and re.fullmatch(r"[a-z0-9-]+", t) for t in value):
+                rendered = "[" + ", ".join(value) + "]"
+            else:
+                rendered = _scalar(value)
+            lines.append(f"{'- ' if number == 0 else '  '}{key}: {rendered}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def fix(path=None, vocabulary=None, releases=None, today=None) -> list[str]:
+    """Rewrite the file sorted (section, then title); return the problems that remain after sorting."""
+    path = Path(path) if path is not None else RESOURCES
+    vocab = vocabulary if isinstance(vocabulary, Vocabulary) else load_vocabulary(vocabulary)
+    source = _read(path)
+    if not isinstance(source.data, list):
+        return field_problems(source, vocab)
+    ordered = sorted(source.data, key=lambda e: sort_key(e, vocab) if isinstance(e, dict) else (len(vocab.sections) + 1, ""))
+    path.write_text(dump(ordered), encoding="utf-8")
+    return problems(path, vocab, releases, today)
+
+
+# --------------------------------------------------------------------------------------------- render
+
+
 def _esc(text) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _entry_html(entry: dict) -> str:
+def _md_text(text: str) -> str:
+    """Text for a Markdown link label or description: escape what Markdown would read as syntax."""
+    return re.sub(r"([\\`*_\[\]<>])", r"\\\1", text.strip())
+
+
+def entry_line(entry: dict, vocab: Vocabulary, *, badges: bool = True) -> str:
+    """One list item: `- [Title](url) - Description.` then the badges, in a span the filter reads.
+    badges=False gives the bare awesome-list line (the lint test checks both forms)."""
+    line = f"- [{_md_text(entry['title'])}]({entry['url'].strip()}) - {_md_text(entry['description'])}"
+    if not badges:
+        return line
     low, high = parse_django(entry["django"])
-    dated = is_dated(entry)
     attrs = {
-        "class": "atlas-resource" + (" atlas-resource--dated" if dated else ""),
+        "class": "atlas-resource-meta",
+        "data-kind": entry["kind"],
+        "data-status": entry["status"],
         "data-topics": " ".join(entry["topics"]),
-        "data-django": entry["django"].strip(),
         "data-django-min": low or "",
         "data-django-max": "" if high is None else high,
     }
+    badges = [f'<span class="atlas-badge atlas-resource-kind">{_esc(vocab.kinds[entry["kind"]])}</span>']
+    if entry["status"] != "current":
+        badges.append(f'<span class="atlas-badge atlas-resource-status" title="{_esc(vocab.statuses[entry["status"]])}">'
+                      f'{_esc(entry["status"])}</span>')
+    badges.append(f'<span class="atlas-badge atlas-resource-release">{_esc(django_label(entry["django"]))}</span>')
+    meta = " ".join(badges) + f' <small>{_esc(entry["author"].strip())}, {entry["year"]}</small>'
     attr_text = " ".join(f'{name}="{_esc(value)}"' for name, value in attrs.items())
-    labels = [f'<span class="atlas-badge atlas-resource-release">{_esc(django_label(entry["django"]))}</span>']
-    if dated:
-        labels.append('<span class="atlas-badge atlas-resource-dated" title="Written for an older Django; see the note at the top">dated</span>')
-    labels += [f'<span class="atlas-badge atlas-resource-topic">{_esc(topic)}</span>' for topic in entry["topics"]]
+    return f"{line} <span {attr_text}>{meta}</span>"
+
+
+def _filter_html(entries: list[dict], vocab: Vocabulary, releases: list[str]) -> str:
+    used_topics = [t for t in vocab.topics if any(t in e["topics"] for e in entries)]
+    used_kinds = [k for k in vocab.kinds if any(e["kind"] == k for e in entries)]
+
+    def options(values, labels):
+        return "".join(f'<option value="{_esc(v)}">{_esc(labels(v))}</option>' for v in values)
+
     return (
-        f"<li {attr_text}>"
-        f'<a href="{_esc(entry["url"].strip())}">{_esc(entry["title"].strip())}</a>'
-        f" — {_esc(entry['description'].strip())} <em>({_esc(entry['author'].strip())}, {entry['year']})</em>"
-        f"<br><small>{' '.join(labels)}</small>"
-        "</li>"
-    )
-
-
-def _filter_html(entries: list[dict]) -> str:
-    used = sorted({topic for entry in entries for topic in entry["topics"]})
-    topic_options = "".join(f'<option value="{_esc(t)}">{_esc(t)}</option>' for t in used)
-    from .versions_data import feature_releases  # the page's release filter offers every covered release
-
-    release_options = "".join(f'<option value="{r}">Django {r}</option>' for r in feature_releases())
-    return (
-        '<form class="atlas-resource-filter" hidden>\n'
+        '<form class="atlas-resource-filter" hidden>'
         '<label>Topic <select data-filter="topic"><option value="">all topics</option>'
-        f"{topic_options}</select></label>\n"
+        f"{options(used_topics, str)}</select></label> "
+        '<label>Kind <select data-filter="kind"><option value="">all kinds</option>'
+        f"{options(used_kinds, lambda k: vocab.kinds[k])}</select></label> "
         '<label>Release <select data-filter="release"><option value="">any release</option>'
-        f"{release_options}</select></label>\n"
-        '<output class="atlas-resource-count" aria-live="polite"></output>\n'
+        f"{options(releases, lambda r: f'Django {r}')}</select></label> "
+        '<output class="atlas-resource-count" aria-live="polite"></output>'
         "</form>"
     )
 
 
-def render(entries: list[dict]) -> str:
-    """Markdown (with raw HTML lists) for the resource page body, grouped by kind in KINDS order."""
-    out = [
-        f"{len(entries)} resources, grouped by kind. Each one was found and checked before it was listed; "
-        "the descriptions are ours.",
-        "",
-        '!!! note "What *dated* means"',
-        "    An entry labelled **dated** was written for a Django release older than 3.2, or before 2021 "
-        "when it is about Django. It is listed because the ideas still help, but details (settings, APIs, "
-        "what is still synchronous) may have changed since: check them against the current Django docs.",
-        "",
-        "Pick a topic or a release to narrow the list (this needs JavaScript; without it the full list shows). "
-        "A release shows the entries whose range covers it, plus those that apply to any release.",
-        "",
-        _filter_html(entries),
-        "",
-    ]
-    for kind, heading in KINDS.items():
-        group = [entry for entry in entries if entry["kind"] == kind]
+def render(entries: list[dict], vocab: Vocabulary | None = None, releases: list[str] | None = None,
+           *, badges: bool = True) -> str:
+    """Markdown for the resource page body: the filter form, then one section per heading, one line per entry."""
+    vocab = vocab or load_vocabulary()
+    if releases is None:
+        from . import versions_data
+
+        releases = [release.version for release in versions_data.load_releases()]
+    out = [_filter_html(entries, vocab, releases), ""]
+    for section_id, section in vocab.sections.items():
+        group = sorted((e for e in entries if e["section"] == section_id), key=lambda e: sort_key(e, vocab))
         if not group:
             continue
-        out.append(f"## {heading} {{#resources-{kind} .atlas-resource-heading data-kind=\"{kind}\"}}")
-        out.append("")
-        out.append('<ul class="atlas-resource-list">')
-        out.extend(_entry_html(entry) for entry in sorted(group, key=sort_key))
-        out.append("</ul>")
+        out += [f"## {section['title']}", "", section["description"], ""]
+        out += [entry_line(entry, vocab, badges=badges) for entry in group]
         out.append("")
     return "\n".join(out)
 
@@ -416,30 +546,35 @@ def render_resources_page(path=None) -> str:
     return render(load_resources(path))
 
 
+def counts_by_section(entries: list[dict], vocab: Vocabulary) -> dict[str, int]:
+    return {sid: sum(e["section"] == sid for e in entries) for sid in vocab.sections}
+
+
 # ------------------------------------------------------------------------------------------------ CLI
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m atlas.resources", description=__doc__.splitlines()[0])
-    parser.add_argument("--fix", action="store_true", help="rewrite the file sorted by kind, then title")
+    parser.add_argument("--fix", action="store_true", help="rewrite the file sorted by section, then title")
     parser.add_argument("--path", default=None, help="the resource file (default: docs/data/resources.yml)")
     args = parser.parse_args(argv)
     path = Path(args.path) if args.path else RESOURCES
     try:
+        vocab = load_vocabulary()
         if args.fix:
-            problems = fix(path)
+            remaining = fix(path, vocab)
             print(f"{relative(path)}: rewritten in order")
-            if problems:
-                print("\n".join(problems), file=sys.stderr)
+            if remaining:
+                print("\n".join(remaining), file=sys.stderr)
                 return 1
             return 0
-        entries = load_resources(path)
+        entries = load_resources(path, vocab)
     except DataError as error:
         print(error, file=sys.stderr)
         return 1
-    counts = {kind: sum(entry["kind"] == kind for entry in entries) for kind in KINDS}
+    counts = counts_by_section(entries, vocab)
     print(f"{relative(path)}: {len(entries)} entries OK ("
-          + ", ".join(f"{kind} {count}" for kind, count in counts.items() if count) + ")")
+          + ", ".join(f"{sid} {n}" for sid, n in counts.items() if n) + ")")
     return 0
 
 

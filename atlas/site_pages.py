@@ -34,11 +34,12 @@ def generated_files() -> dict[str, str | bytes]:
 
 def placeholders() -> dict[str, Callable[[], str]]:
     """Name -> function returning the Markdown of generated/NAME.md (links relative to the including page)."""
-    from . import async_api_render, lab_figures, linkcheck, resources, versions_render
+    from . import async_api_render, error_index, lab_figures, linkcheck, resources, versions_render
 
     return {
         "async-api-index": async_api_render.render_index,
         "resources": resources.render_resources_page,
+        "error-index": error_index.render_error_index,
         "link-status": linkcheck.render_link_status,
         "capability-matrix": versions_render.render_capability_matrix,
         "use-case-matrix": versions_render.render_usecase_matrix,

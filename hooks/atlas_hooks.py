@@ -73,7 +73,9 @@ def on_page_markdown(markdown, page, config, files):
     page.meta.setdefault("description", meta["summary"])
     if generate.GENERATED_NOTE in text:
         page.edit_url = None  # made from docs/data: there is no file to edit
-    return frontmatter.with_banner(markdown, frontmatter.version_banner(meta, applies, _releases))
+    # pages in the page matrix say what their code ran on (docs/data/page_matrix.json)
+    banner = frontmatter.version_banner(meta, applies, _releases, page=page.file.src_uri)
+    return frontmatter.with_banner(markdown, banner)
 
 
 def on_page_content(html, page, config, files):

@@ -1,9 +1,13 @@
 """Settings of the small demo project that the atlas's snippets and tests run in.
 
-Each use case adds its app or URLs here; servers started by the tests load this module too.
+Each use case adds its app or URLs here; servers started by the tests load this module too. A use case is
+composed in only when its page's "Applies to" range holds the running Django release
+(atlas.page_code.runs_here), so each one runs alone on any release it claims.
 """
 import os
 from pathlib import Path
+
+from atlas.page_code import runs_here
 
 BASE_DIR = Path(__file__).resolve().parent
 SECRET_KEY = "demo-only-not-secret"
@@ -14,7 +18,6 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
-    "django_tasks_db",  # background work: django.tasks database backend (snippets/background_work)
 ]
 
 MIDDLEWARE = [
@@ -39,7 +42,10 @@ USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work (docs/use-cases/background-work.md): django.tasks with the django-tasks-db backend.
-from snippets.background_work.task_settings import TASKS  # noqa: E402
+if runs_here("background_work"):
+    from snippets.background_work.task_settings import TASKS, TASKS_APPS  # noqa: E402
+
+    INSTALLED_APPS += TASKS_APPS
 
 # Real-time chat (docs/use-cases/real-time-chat.md): Channels' layer, in memory unless ATLAS_REDIS_URL is set.
 from snippets.chat.channel_layers import CHANNEL_LAYERS  # noqa: E402

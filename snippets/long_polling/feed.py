@@ -55,7 +55,7 @@ class Feed:
                 return items
             try:
                 await asyncio.wait_for(future, timeout)
-            except TimeoutError:
+            except asyncio.TimeoutError:  # the builtin TimeoutError only from Python 3.11
                 return []
             return self.since(after)
         finally:

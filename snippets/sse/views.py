@@ -11,8 +11,7 @@ import json
 import logging
 
 from django.conf import settings
-from django.http import HttpResponse, StreamingHttpResponse
-from django.views.decorators.http import require_GET
+from django.http import HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 
 from snippets.long_polling.feed import news
 
@@ -46,8 +45,9 @@ async def event_stream(after, heartbeat):
         logger.info("sse stream closed")
 
 
-@require_GET
 async def events(request):
+    if request.method != "GET":  # what @require_GET does; it wraps async views only from Django 5.0 on
+        return HttpResponseNotAllowed(["GET"])
     raw = request.headers.get("Last-Event-ID", "").strip()
     if raw and not (raw.isascii() and raw.isdigit()):
         # A browser only echoes ids we sent, so this is a hand-made request: say what is wrong.

@@ -15,8 +15,7 @@ import logging
 import os
 
 import httpx
-from django.http import JsonResponse, StreamingHttpResponse
-from django.views.decorators.http import require_GET
+from django.http import HttpResponseNotAllowed, JsonResponse, StreamingHttpResponse
 
 logger = logging.getLogger(__name__)
 UPSTREAM_URL = os.environ.get("ATLAS_UPSTREAM_URL", "http://127.0.0.1:8001/tokens")
@@ -28,8 +27,9 @@ def sse(event, data):
     return f"event: {event}\ndata: {json.dumps(data)}\n\n"
 
 
-@require_GET
 async def relay_tokens(request):
+    if request.method != "GET":  # what @require_GET does; it wraps async views only from Django 5.0 on
+        return HttpResponseNotAllowed(["GET"])
     client = httpx.AsyncClient(timeout=TIMEOUT)
     upstream_request = client.build_request("GET", UPSTREAM_URL, params={"prompt": request.GET.get("prompt", "")})
     try:

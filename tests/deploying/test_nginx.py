@@ -66,6 +66,7 @@ def first_event_and_total(url: str) -> tuple[float, float, list[str]]:
     return first, time.perf_counter() - started, events
 
 
+@pytest.mark.since("4.2")  # the ticks view streams an async generator: StreamingHttpResponse takes one from 4.2
 @pytest.mark.server
 @pytest.mark.parametrize("buffering", ["off", "on"])
 def test_sse_through_nginx(tmp_path, buffering):
@@ -100,6 +101,7 @@ def test_websocket_upgrade_through_nginx(tmp_path):
             assert asyncio.run(talk()) == "echo: hello"
 
 
+@pytest.mark.since("4.2")  # an async generator in StreamingHttpResponse
 async def test_ticks_stream_in_process(async_client):
     """The stream itself (snippets.deploying.urls routes /deploying/ticks/ to it), without a proxy."""
     from django.urls import resolve

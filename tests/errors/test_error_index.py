@@ -1,83 +1,49 @@
-"""The error index (docs/faq/errors.md) quotes each message exactly as the installed code raises it.
+"""The error index (docs/data/errors.yml, rendered into docs/faq/errors.md) is true on the real code.
 
-Every entry on the page is a `## ... { #anchor }` heading followed by:
-  * a ```text block holding the exact message,
-  * a line `**Raised as:** `ExceptionOrWarning``,
-  * a line `**Source:** `package/module.py`, line N` (checked against the installed package).
-Each Django and asgiref entry must have a trigger below that produces the message for real on the installed
-Django; Channels and uvicorn entries are triggered for real too where that is cheap, and their source line is
-always checked.
+* every entry has a trigger below that produces its message for real on the installed packages (Django,
+  asgiref, Channels, uvicorn), quoted character for character, raised as the type the page names;
+* a Django or asgiref exception is raised from the file the entry names;
+* the lines recorded per Django release (and for the installed asgiref, Channels, uvicorn) are the lines
+  where the message's text stands in that release's source (each release's sdist), or null where the
+  release does not have it.
 """
 from __future__ import annotations
 
 import asyncio
-import re
 import subprocess
 import sys
 import warnings
-from pathlib import Path
+from importlib import metadata
 
+import django
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from django.db import connections
 from django.test import override_settings
 
-from atlas.paths import DOCS, ROOT
+from atlas import error_index
+from atlas.paths import ROOT
 from snippets.errors import broken_views
 
-PAGE = DOCS / "faq" / "errors.md"
-SITE_PACKAGES = Path(pytest.__file__).resolve().parent.parent
-THIRD_PARTY = ("channels/", "uvicorn/")
-NOT_ENTRIES = {"how-this-page-is-checked", "sources"}  # the page's closing sections
-HEADING = re.compile(r"^## (?P<title>.+?) \{ #(?P<anchor>[a-z0-9-]+) \}\s*$")
-MESSAGE = re.compile(r"^```text\n(?P<message>.*?)\n```", re.MULTILINE | re.DOTALL)
-RAISED_AS = re.compile(r"^\*\*Raised as:\*\* `(?P<kind>[A-Za-z_.]+)`", re.MULTILINE)
-SOURCE = re.compile(r"^\*\*Source:\*\* `(?P<path>[\w/.]+\.py)`, line (?P<line>\d+)", re.MULTILINE)
-
-
-def page_entries() -> dict[str, dict]:
-    """anchor -> {title, message, kind, path, line} for each `##` entry of the page."""
-    entries: dict[str, dict] = {}
-    current = None
-    body: list[str] = []
-
-    def close():
-        if current is None:
-            return
-        text = "\n".join(body)
-        message, kind, source = MESSAGE.search(text), RAISED_AS.search(text), SOURCE.search(text)
-        assert message and kind and source, (
-            f"docs/faq/errors.md#{current['anchor']}: each entry needs a ```text block with the exact message, "
-            f"a '**Raised as:** `Type`' line and a '**Source:** `pkg/file.py`, line N' line"
-        )
-        entries[current["anchor"]] = dict(current, message=message["message"], kind=kind["kind"],
-                                          path=source["path"], line=int(source["line"]))
-
-    for line in PAGE.read_text(encoding="utf-8").splitlines():
-        if line.startswith("## "):
-            close()
-            match = HEADING.match(line)
-            assert match, f"docs/faq/errors.md: heading without an explicit anchor: {line!r}; add {{ #some-id }}"
-            current, body = (None if match["anchor"] in NOT_ENTRIES else match.groupdict()), []
-        elif current is not None:
-            body.append(line)
-    close()
-    return entries
-
-
-ENTRIES = page_entries()
+ENTRIES = {entry.id: entry for entry in error_index.load_errors()}
 
 
 # --- triggers: each returns (kind, message) caught from the real code --------------------------------------
 
-def caught(error: BaseException) -> tuple[str, str]:
-    return type(error).__name__, str(error)
+def caught(error: BaseException) -> tuple[str, str, list[tuple[str, int]]]:
+    """(type, message, frames) of a raised exception; frames are (file, line) from the traceback."""
+    frames, traceback = [], error.__traceback__
+    while traceback is not None:
+        frames.append((traceback.tb_frame.f_code.co_filename, traceback.tb_lineno))
+        traceback = traceback.tb_next
+    return type(error).__name__, str(error), frames
 
 
-def warned(records) -> tuple[str, str]:
+def warned(records) -> tuple[str, str, list[tuple[str, int]]]:
     assert records, "no warning was raised"
     record = records[0]
-    return record.category.__name__, str(record.message)
+    # a warning's location is its caller's (stacklevel), not the warn() line: no frames to check
+    return record.category.__name__, str(record.message), []
 
 
 async def synchronous_only_operation(async_client, client):
@@ -251,13 +217,13 @@ def uvicorn_output(app: str) -> str:
 async def uvicorn_wrong_attribute(async_client, client):
     output = await asyncio.to_thread(uvicorn_output, "snippets.demo.asgi:app")
     message = next(line.split("ERROR:", 1)[1].strip() for line in output.splitlines() if "Error loading" in line)
-    return "error", message
+    return "error", message, []
 
 
 async def uvicorn_wrong_module(async_client, client):
     output = await asyncio.to_thread(uvicorn_output, "asgi:application")
     message = next(line.split("ERROR:", 1)[1].strip() for line in output.splitlines() if "Error loading" in line)
-    return "error", message
+    return "error", message, []
 
 
 TRIGGERS = {
@@ -279,63 +245,76 @@ TRIGGERS = {
     "uvicorn-module-not-found": uvicorn_wrong_module,
 }
 
-# A piece of each message's literal text that must stand at (or just after) the quoted source line.
-SOURCE_TEXT = {
-    "synchronous-only-operation": "You cannot call this from an async context",
-    "atomic-requests-async-view": "You cannot use ATOMIC_REQUESTS with async views.",
-    "unawaited-coroutine-view": "didn't return an HttpResponse object. It returned an ",
-    "mixed-sync-async-handlers": "HTTP handlers must either be all sync or all ",
-    "streaming-sync-iterator-asgi": "StreamingHttpResponse must consume synchronous iterators",
-    "streaming-async-iterator-wsgi": "StreamingHttpResponse must consume asynchronous iterators",
-    "middleware-neither-sync-nor-async": "must have at least one of ",
-    "asgi-not-http": "Django can only handle ASGI/HTTP connections, not %s.",
-    "async-to-sync-in-event-loop": "You cannot use AsyncToSync in the same thread as an async event loop",
-    "async-to-sync-non-async-callable": "async_to_sync was passed a non-async-marked callable",
-    "sync-to-async-on-coroutine": "sync_to_async can only be applied to sync functions.",
-    "channels-no-route": "No route found for path %r.",
-    "channels-auth-without-session": "AuthMiddleware cannot find session in scope. ",
-    "channels-layer-not-configured": "Returns a channel layer by alias, or None if it is not configured.",
-    "uvicorn-attribute-not-found": 'Attribute "{attrs_str}" not found in module "{module_str}".',
-    "uvicorn-module-not-found": 'Could not import module "{module_str}".',
-}
+
+def installed_key(entry) -> str:
+    """The key of `lines` for what is installed: the Django feature release, or the package version."""
+    if entry.package == "django":
+        return "%d.%d" % django.VERSION[:2]
+    return metadata.version(entry.package)
 
 
-def test_the_page_has_the_entries_people_hit():
-    assert len(ENTRIES) >= 12, f"only {len(ENTRIES)} entries on docs/faq/errors.md"
-    assert set(ENTRIES) == set(SOURCE_TEXT), (
-        f"page entries and test data differ: only on page {sorted(set(ENTRIES) - set(SOURCE_TEXT))}, "
-        f"only in test {sorted(set(SOURCE_TEXT) - set(ENTRIES))}"
+def test_entries_and_triggers_match():
+    assert len(ENTRIES) >= 12, f"only {len(ENTRIES)} entries in docs/data/errors.yml"
+    assert set(ENTRIES) == set(TRIGGERS), (
+        f"docs/data/errors.yml and the triggers differ: entries without a trigger "
+        f"{sorted(set(ENTRIES) - set(TRIGGERS))}, triggers without an entry {sorted(set(TRIGGERS) - set(ENTRIES))}"
     )
 
 
 @pytest.mark.parametrize("anchor", sorted(ENTRIES))
-def test_each_django_or_asgiref_entry_has_a_trigger(anchor):
-    entry = ENTRIES[anchor]
-    if entry["path"].startswith(THIRD_PARTY):
-        return  # third-party: the source check below is the minimum; most have a trigger as well
-    assert anchor in TRIGGERS, f"docs/faq/errors.md#{anchor} ({entry['path']}) has no trigger in {__file__}"
+def test_every_entry_has_a_trigger(anchor):
+    """Django, asgiref and third-party entries alike: a message nobody provoked is not quoted."""
+    assert anchor in TRIGGERS, (
+        f"docs/data/errors.yml: entry {anchor} ({ENTRIES[anchor].source}) has no trigger in {__file__}; "
+        f"add a function that provokes it and register it in TRIGGERS"
+    )
+
+
+@pytest.fixture(scope="module")
+def collected_lines():
+    """Where each entry's text stands in every Django release's sdist and the installed third-party code."""
+    return error_index.collect(list(ENTRIES.values()))
 
 
 @pytest.mark.parametrize("anchor", sorted(ENTRIES))
-def test_quoted_source_line_holds_the_message(anchor):
+def test_recorded_lines_are_the_real_source_lines(anchor, collected_lines):
     entry = ENTRIES[anchor]
-    source = SITE_PACKAGES / entry["path"]
-    assert source.is_file(), f"docs/faq/errors.md#{anchor}: {entry['path']} is not an installed file"
-    lines = source.read_text(encoding="utf-8").splitlines()
-    window = " ".join(lines[max(entry["line"] - 2, 0): entry["line"] + 3])
-    assert SOURCE_TEXT[anchor] in window, (
-        f"docs/faq/errors.md#{anchor}: {entry['path']} line {entry['line']} no longer holds "
-        f"{SOURCE_TEXT[anchor]!r}; update the line number on the page"
+    assert installed_key(entry) in entry.lines, (
+        f"docs/data/errors.yml: {anchor}.lines has no line for the installed {entry.package} "
+        f"{installed_key(entry)}; run `python -m atlas.error_index --collect`"
     )
+    assert entry.lines == collected_lines[anchor], (
+        f"docs/data/errors.yml: {anchor}.lines = {entry.lines}, but {entry.text_at_source!r} stands in "
+        f"{entry.source} at {collected_lines[anchor]}; run `python -m atlas.error_index --collect`"
+    )
+    assert entry.lines[installed_key(entry)] is not None, f"{anchor}: the installed code lacks the message"
+
+
+def test_every_django_entry_has_a_line_for_every_release():
+    assert error_index.check() == []
+
+
+def test_the_page_renders_every_entry_with_its_lines():
+    page = error_index.render_error_index()
+    for entry in ENTRIES.values():
+        assert f"{{ #{entry.id} }}" in page and entry.message in page
+        line = entry.lines[installed_key(entry)]
+        assert f"line {line} in" in page
 
 
 @pytest.mark.parametrize("anchor", sorted(TRIGGERS))
 async def test_the_page_quotes_the_real_message_exactly(anchor, async_client, client):
-    assert anchor in ENTRIES, f"trigger {anchor!r} has no entry on docs/faq/errors.md"
-    kind, message = await asyncio.wait_for(TRIGGERS[anchor](async_client, client), 90)
+    assert anchor in ENTRIES, f"trigger {anchor!r} has no entry in docs/data/errors.yml"
+    kind, message, frames = await asyncio.wait_for(TRIGGERS[anchor](async_client, client), 90)
     print(f"\n{anchor}: {kind}: {message}")
     entry = ENTRIES[anchor]
-    assert entry["message"] == message, (
-        f"docs/faq/errors.md#{anchor} quotes\n  {entry['message']!r}\nbut the installed code says\n  {message!r}"
+    assert entry.message == message, (
+        f"docs/data/errors.yml: {anchor}.message is\n  {entry.message!r}\nbut the installed code says\n  {message!r}"
     )
-    assert entry["kind"].rsplit(".", 1)[-1] == kind, f"#{anchor}: page says {entry['kind']}, code raised {kind}"
+    assert entry.raised_as.rsplit(".", 1)[-1] == kind, f"{anchor}: the entry says {entry.raised_as}, code raised {kind}"
+    # The exception comes from the file the entry names (its text may be defined a few lines away from
+    # the raise, as in django/utils/asyncio.py, so the line itself is checked by the sdist test above).
+    if entry.package in ("django", "asgiref") and not entry.raised_as.endswith("Warning"):
+        assert any(path.replace("\\", "/").endswith("/" + entry.source) for path, _line in frames), (
+            f"{anchor}: {kind} was not raised from {entry.source} (last frames: {frames[-3:]})"
+        )

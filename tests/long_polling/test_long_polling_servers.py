@@ -90,11 +90,18 @@ def test_timeout_gives_204_under_uvicorn(server):
     print(f"\n204 after {elapsed:.3f} s (timeout 0.5 s)")
 
 
-async def poll_and_publish(waiter_url, publisher_url, poll_path, publish_path):
-    """Wait for news (from now on) in one process, publish in the other."""
+async def poll_and_publish(waiter_url, publisher_url, poll_path, publish_path, waiting=None):
+    """Wait for news (from now on) in one process, publish in the other. `waiting()` says when the poll
+    is really waiting (else a short pause), so a busy machine cannot publish before the poll listens."""
     async with httpx.AsyncClient(timeout=15) as http:
         poll = asyncio.create_task(http.get(waiter_url + poll_path, params={"timeout": 3}))
-        await asyncio.sleep(0.5)
+        if waiting is None:
+            await asyncio.sleep(0.5)
+        else:
+            deadline = time.monotonic() + 10
+            while not await asyncio.to_thread(waiting):
+                assert time.monotonic() < deadline, "the poll never started waiting"
+                await asyncio.sleep(0.02)
         published = await http.post(publisher_url + publish_path, json={"from": "the other process"})
         assert published.status_code == 201
         return await asyncio.wait_for(poll, 10)
@@ -107,10 +114,18 @@ async def test_in_process_feed_does_not_reach_another_worker(server, redis_env):
     assert response.status_code == 204  # published in the other process: never seen here
 
 
+def blocked_in_xread(redis_env):
+    """True once a client of the Redis server is blocked (the poll's XREAD BLOCK)."""
+    import redis
+
+    client = redis.Redis.from_url(redis_env["ATLAS_REDIS_URL"])
+    return lambda: client.info("clients")["blocked_clients"] >= 1
+
+
 async def test_redis_stream_reaches_every_worker(server, redis_env):
     with running_server(COMMAND, env=redis_env) as other:
         response = await poll_and_publish(server.url, other.url, "/long-polling/redis/poll/",
-                                          "/long-polling/redis/publish/")
+                                          "/long-polling/redis/publish/", waiting=blocked_in_xread(redis_env))
         assert response.status_code == 200
         body = response.json()
         assert body["items"][0]["data"] == {"from": "the other process"}

@@ -1,60 +1,84 @@
-"""The resource list: the real file validates, bad files say what is wrong and how to fix it, the page renders."""
+"""The resource list: the real file passes every rule, each rule fails on a bad entry with file, line, entry
+and fix, the fixer restores the order, and the page renders as awesome-style Markdown lines."""
 from __future__ import annotations
 
-import textwrap
+import datetime
+import json
+from pathlib import Path
 
+import jsonschema
 import pytest
 import yaml
 
 from atlas import resources
 from atlas.errors import DataError
-from atlas.resources import KINDS, TOPICS, fix, is_dated, load_resources, render, render_resources_page
+from atlas.paths import DATA
+
+SCHEMAS = DATA / "schemas"
+TODAY = datetime.date(2026, 11, 27)
+# A calendar for the tests: 5.0 has ended, 5.2 and 6.0 are supported. Not the real releases.yml.
+SUPPORT = {
+    "4.2": datetime.date(2026, 4, 30),
+    "5.0": datetime.date(2025, 4, 2),
+    "5.2": datetime.date(2028, 4, 30),
+    "6.0": datetime.date(2027, 4, 30),
+}
 
 GOOD = [
     {
         "title": "Asynchronous support",
         "url": "https://docs.djangoproject.com/en/stable/topics/async/",
-        "kind": "official-docs",
+        "section": "start-here",
+        "kind": "docs",
         "author": "Django Software Foundation",
         "year": 2025,
         "django": "3.1+",
         "topics": ["async-views", "sync-async"],
+        "status": "current",
         "description": "Django's own guide to async views and the sync/async adapters.",
     },
     {
         "title": "Django Channels",
         "url": "https://channels.readthedocs.io/en/latest/",
-        "kind": "package",
-        "author": "Django Software Foundation",
+        "section": "real-time",
+        "kind": "library",
+        "author": "Django Channels maintainers",
         "year": 2024,
         "django": "4.2+",
         "topics": ["channels", "websockets"],
+        "status": "current",
         "description": "WebSockets and other long-lived protocols on top of Django.",
     },
     {
-        "title": "Old Channels 1 notes",
-        "url": "https://channels.readthedocs.io/en/1.x/",
-        "kind": "package",
+        "title": "Taking Django Async",
+        "url": "https://pyvideo.org/pycon-us-2018/taking-django-async.html",
+        "section": "real-time",
+        "kind": "talk",
         "author": "Andrew Godwin",
-        "year": 2017,
-        "django": "1.8-1.11",
+        "year": 2018,
+        "django": "1.11-2.2",
         "topics": ["channels"],
-        "description": "The first generation of Channels, kept for history.",
+        "status": "historical",
+        "description": "The Channels 2 rewrite around an event loop, kept for history.",
     },
 ]
 
 
-def write(tmp_path, entries, name="resources.yml"):
+def write(tmp_path, entries, name="resources.yml") -> Path:
     path = tmp_path / name
-    path.write_text(yaml.safe_dump(entries, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    path.write_text(resources.dump(entries), encoding="utf-8")
     return path
 
 
-def error_for(tmp_path, entries) -> str:
-    path = write(tmp_path, entries)
-    with pytest.raises(DataError) as info:
-        load_resources(path)
-    return str(info.value)
+def line_of(path: Path, needle: str, after: str | None = None) -> int:
+    """The 1-based line of the first line containing `needle` (after the line containing `after`)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if after in line) if after else 0
+    return next(i for i, line in enumerate(lines) if i >= start and needle in line) + 1
+
+
+def found(path, today=TODAY) -> list[str]:
+    return resources.problems(path, releases=SUPPORT, today=today)
 
 
 def changed(index, **fields):
@@ -63,217 +87,273 @@ def changed(index, **fields):
     return entries
 
 
+def one_problem(tmp_path, entries) -> tuple[Path, str]:
+    path = write(tmp_path, entries)
+    problems = found(path)
+    assert len(problems) == 1, problems
+    return path, problems[0]
+
+
 # ------------------------------------------------------------------------------------------ real file
 
 
-def test_real_file_validates_and_is_big_enough():
-    entries = load_resources()
-    assert len(entries) >= 60
-    assert {entry["kind"] for entry in entries} <= set(KINDS)
+def test_real_file_passes_every_rule_with_the_real_releases():
+    entries = resources.load_resources()
+    assert entries and all(entry["status"] in ("current", "historical", "superseded") for entry in entries)
 
 
-def test_real_file_is_already_sorted_as_the_fixer_would_write_it():
-    entries = load_resources()
-    assert entries == sorted(entries, key=resources.sort_key)
+def test_real_file_matches_its_json_schemas():
+    for name in ("resources", "resource_sections"):
+        schema = json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8"))
+        jsonschema.Draft202012Validator.check_schema(schema)
+        data = yaml.safe_load((DATA / f"{name}.yml").read_text(encoding="utf-8"))
+        errors = [error.message for error in jsonschema.Draft202012Validator(schema).iter_errors(data)]
+        assert errors == [], f"{name}.yml: {errors[:3]}"
 
 
-def test_real_file_render_contains_every_title_and_url():
-    page = render_resources_page()
-    for entry in load_resources():
-        assert resources._esc(entry["title"]) in page
-        assert resources._esc(entry["url"]) in page
+def test_real_file_is_written_as_the_fixer_writes_it(tmp_path):
+    copy = tmp_path / "resources.yml"
+    copy.write_text(resources.RESOURCES.read_text(encoding="utf-8"), encoding="utf-8")
+    assert resources.fix(copy) == []
+    assert copy.read_text(encoding="utf-8") == resources.RESOURCES.read_text(encoding="utf-8")
 
 
-# ------------------------------------------------------------------------------------------- good data
+def test_start_here_is_short_and_every_section_is_used():
+    vocab = resources.load_vocabulary()
+    counts = resources.counts_by_section(resources.load_resources(), vocab)
+    assert 3 <= counts["start-here"] <= 7
+    assert all(counts.values()), {section: n for section, n in counts.items() if not n}
 
 
-def test_good_file_loads(tmp_path):
-    assert load_resources(write(tmp_path, GOOD)) == GOOD
+# --------------------------------------------------------------------------------------------- render
 
 
-def test_render_groups_by_kind_and_labels(tmp_path):
-    page = render(GOOD)
-    assert "<!--" not in page and not page.startswith("---")
-    assert page.index("## Official documentation") < page.index("## Packages")
-    assert "## Talks" not in page  # empty kinds get no heading
+def test_render_groups_by_section_one_markdown_line_per_entry():
+    vocab = resources.load_vocabulary()
+    page = resources.render(GOOD, vocab, releases=["5.2", "6.0"])
+    assert page.index("## Start here") < page.index("## Real-time (Channels, WebSockets, SSE)")
+    assert "## Testing" not in page  # empty sections get no heading
+    assert vocab.sections["real-time"]["description"] in page
     for entry in GOOD:
-        assert entry["title"] in page
-        assert f'href="{entry["url"]}"' in page
-        assert f"({entry['author']}, {entry['year']})" in page
-    assert 'data-topics="channels websockets"' in page
-    assert 'data-django-min="4.2" data-django-max=""' in page
-    assert "Django 4.2+" in page
+        assert f"- [{entry['title']}]({entry['url']}) - {entry['description']} <span " in page
+    # within a section: by title
+    assert page.index("[Django Channels]") < page.index("[Taking Django Async]")
+    assert '<option value="5.2">Django 5.2</option><option value="6.0">Django 6.0</option>' in page
     assert '<form class="atlas-resource-filter" hidden>' in page  # no JS: no filter, full list
-    assert "What *dated* means" in page
 
 
-def test_dated_rule():
-    assert is_dated(GOOD[2])  # written for Django 1.x
-    assert not is_dated(GOOD[0])
-    assert is_dated(dict(GOOD[0], year=2019))  # about Django, before 2021
-    assert not is_dated(dict(GOOD[0], django="any", year=2015))  # not about Django releases
-    assert is_dated(dict(GOOD[0], django="3.0", year=2023))
+def test_render_badges_kind_release_and_only_non_current_status():
+    page = resources.render(GOOD, resources.load_vocabulary(), releases=["6.0"])
+    old = page[page.index("[Taking Django Async]"):].split("\n")[0]
+    assert '<span class="atlas-badge atlas-resource-kind">talk</span>' in old
+    assert ">historical</span>" in old and "Django 1.11–2.2" in old
+    assert 'data-django-min="1.11" data-django-max="2.2"' in old
+    new = page[page.index("[Asynchronous support]"):].split("\n")[0]
+    assert "atlas-resource-status" not in new and 'data-django-max=""' in new
 
 
-def test_render_marks_dated_entries(tmp_path):
-    page = render(GOOD)
-    old = page[page.index("Old Channels 1 notes") - 400:page.index("Old Channels 1 notes") + 400]
-    assert "atlas-resource--dated" in old and ">dated<" in old
+def test_markdown_syntax_in_titles_is_escaped():
+    entry = dict(GOOD[0], title="The [async] *views*")
+    page = resources.render([entry], resources.load_vocabulary(), releases=[])
+    assert r"- [The \[async\] \*views\*](" in page
 
 
-def test_titles_are_escaped():
-    entries = [dict(GOOD[0], title="Async <b>views</b> & more")]
-    assert "Async &lt;b&gt;views&lt;/b&gt; &amp; more" in render(entries)
+def test_release_options_come_from_releases_yml():
+    from atlas import versions_data
+
+    page = resources.render(GOOD, resources.load_vocabulary())
+    for release in versions_data.load_releases():
+        assert f'<option value="{release.version}">' in page
 
 
-# ------------------------------------------------------------------------------------------- bad data
-
-
-def test_missing_field(tmp_path):
-    entries = [dict(entry) for entry in GOOD]
-    del entries[1]["author"]
-    message = error_for(tmp_path, entries)
-    assert "resources.yml: entry 2 ('Django Channels'): field 'author' is missing" in message
-    assert "add a line such as `author:" in message
-
-
-def test_bad_url(tmp_path):
-    message = error_for(tmp_path, changed(0, url="htp://x"))
-    assert (
-        "resources.yml: entry 1 ('Asynchronous support').url = 'htp://x': not an http(s) URL; "
-        "write the full address starting with https://"
-    ) in message
-
-
-def test_duplicate_url(tmp_path):
-    message = error_for(tmp_path, changed(2, url="https://channels.readthedocs.io/en/latest"))
-    assert "entry 3 ('Old Channels 1 notes').url" in message
-    assert "duplicates the URL of entry 2" in message
-
-
-def test_duplicate_title(tmp_path):
-    message = error_for(tmp_path, changed(2, title="django channels"))
-    assert "entry 3 ('django channels').title" in message
-    assert "duplicates the title of entry 2" in message
-
-
-def test_unsorted_names_both_entries_and_the_fixer(tmp_path):
-    entries = [GOOD[1], GOOD[0], GOOD[2]]
-    message = error_for(tmp_path, entries)
-    assert "entry 2 ('Asynchronous support') should come before entry 1 ('Django Channels')" in message
-    assert "python -m atlas.resources --fix" in message
-
-
-def test_unsorted_by_title_within_a_kind(tmp_path):
-    message = error_for(tmp_path, [GOOD[0], GOOD[2], GOOD[1]])
-    assert "entry 3 ('Django Channels') should come before entry 2 ('Old Channels 1 notes')" in message
-
-
-def test_unknown_topic(tmp_path):
-    message = error_for(tmp_path, changed(1, topics=["channels", "sockets"]))
-    assert "entry 2 ('Django Channels').topics" in message
-    assert "'sockets' is not a known topic; use one of: " in message
-    assert "websockets" in message
-
-
-def test_unknown_kind(tmp_path):
-    message = error_for(tmp_path, changed(1, kind="video"))
-    assert "entry 2 ('Django Channels').kind = 'video': is not a known kind; use one of: official-docs, talk" in message
+# ------------------------------------------------------------------------------------- link policy
 
 
 @pytest.mark.parametrize(
-    "value, expected",
+    "url, host, fix",
     [
-        ("4.2.1", "is not a release range"),
-        ("5.2-4.2", "ends before it starts"),
-        (4.2, "write it in quotes"),
-        ("latest", "is not a release range"),
+        ("https://preview.pyvideo.org/pycon-us-2018/taking-django-async.html", "preview.pyvideo.org", "pyvideo.org"),
+        ("https://raw.githubusercontent.com/Kludex/uvicorn/main/README.md", "raw.githubusercontent.com", "github.com"),
+        ("https://newreleases.io/project/github/Kludex/uvicorn/release/0.30.0", "newreleases.io", "release"),
+        ("https://cast.writtn.com/episode/68769/x", "cast.writtn.com", "show's own site"),
     ],
 )
-def test_bad_django_range(tmp_path, value, expected):
-    message = error_for(tmp_path, changed(0, django=value))
-    assert "entry 1 ('Asynchronous support').django" in message
-    assert expected in message
+def test_blocked_hosts_fail_with_line_entry_and_fix(tmp_path, url, host, fix):
+    path, message = one_problem(tmp_path, changed(2, url=url))
+    expected_line = line_of(path, "url:", after="Taking Django Async")
+    assert message.startswith(f"{resources.relative(path)}:{expected_line}: 'Taking Django Async'.url: {host} is ")
+    assert " — " in message and fix in message.split(" — ", 1)[1]
+
+
+def test_docs_pinned_to_an_unsupported_release_fail_unless_historical(tmp_path):
+    pinned = "https://docs.djangoproject.com/en/5.0/topics/async/"
+    path, message = one_problem(tmp_path, changed(0, url=pinned, django="5.0"))
+    assert f"'Asynchronous support'.url: links the 5.0 docs, whose support ended 2025-04-02" in message
+    assert "link /stable/ instead, or set `status: historical`" in message
+    assert message.startswith(f"{resources.relative(path)}:{line_of(path, 'url:')}:")
+    assert found(write(tmp_path, changed(0, url=pinned, django="5.0", status="historical"))) == []
+
+
+def test_docs_older_than_every_known_release_count_as_unsupported(tmp_path):
+    old = "https://docs.djangoproject.com/en/1.11/topics/http/views/"
+    _, message = one_problem(tmp_path, changed(0, url=old, django="1.11"))
+    assert "links the 1.11 docs" in message
+
+
+def test_the_same_pin_passes_while_supported_and_fails_once_support_ends(tmp_path):
+    path = write(tmp_path, changed(0, url="https://docs.djangoproject.com/en/5.2/topics/async/", django="5.2"))
+    assert found(path, today=TODAY) == []
+    assert any("links the 5.2 docs" in p for p in found(path, today=datetime.date(2028, 5, 1)))
+
+
+def test_docs_pinned_to_a_release_the_entry_is_not_about_fail(tmp_path):
+    _, message = one_problem(tmp_path, changed(0, url="https://docs.djangoproject.com/en/6.0/topics/async/"))
+    assert "links the 6.0 docs, but the entry is about Django 3.1+" in message
+    assert 'link /stable/, or set django to "6.0"' in message
+
+
+def test_readthedocs_release_pins_are_read_too(tmp_path):
+    _, message = one_problem(tmp_path, changed(0, url="https://django.readthedocs.io/en/5.0.x/topics/async.html"))
+    assert "links the 5.0 docs" in message
+
+
+# ------------------------------------------------------------------------------------- duplicates
+
+
+def test_duplicate_url_fails_even_with_www_and_trailing_slash(tmp_path):
+    path, message = one_problem(tmp_path, changed(2, url="https://www.channels.readthedocs.io/en/latest"))
+    assert message.startswith(f"{resources.relative(path)}:{line_of(path, 'url:', after='Taking Django Async')}:")
+    assert "'Taking Django Async'.url: duplicates the URL of 'Django Channels' — merge the two entries" in message
+
+
+def test_duplicate_title_fails(tmp_path):
+    _, message = one_problem(tmp_path, changed(2, title="django channels"))
+    assert "'django channels'.title: duplicates the title of 'Django Channels'" in message
+    assert "editions belong in one" in message
+
+
+# ---------------------------------------------------------------------------- vocabulary and order
 
 
 @pytest.mark.parametrize(
-    "value, expected",
-    [
-        ("No final period", "must end with a period"),
-        ("x" * 200 + ".", "shorten it to at most 200"),
-    ],
+    "key, value",
+    [("section", "misc"), ("kind", "video"), ("status", "dated"), ("topics", ["channels", "sockets"])],
 )
-def test_bad_description(tmp_path, value, expected):
-    message = error_for(tmp_path, changed(0, description=value))
-    assert "entry 1 ('Asynchronous support').description" in message
-    assert expected in message
+def test_unknown_vocabulary_fails_and_names_the_vocabulary_file(tmp_path, key, value):
+    _, message = one_problem(tmp_path, changed(1, **{key: value}))
+    assert f"'Django Channels'.{key}: " in message
+    assert "is not a known" in message and "resource_sections.yml" in message
 
 
-@pytest.mark.parametrize("value", [1989, 3000, "2020"])
-def test_bad_year(tmp_path, value):
-    message = error_for(tmp_path, changed(0, year=value))
-    assert "entry 1 ('Asynchronous support').year" in message
+def test_a_new_topic_needs_only_a_vocabulary_edit(tmp_path):
+    vocab_path = tmp_path / "resource_sections.yml"
+    data = yaml.safe_load(resources.VOCABULARY.read_text(encoding="utf-8"))
+    data["topics"].append({"id": "graphql", "description": "GraphQL servers on Django."})
+    vocab_path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    path = write(tmp_path, changed(1, topics=["graphql"]))
+    assert any("'graphql' is not a known topic" in p for p in found(path))
+    assert resources.problems(path, vocabulary=vocab_path, releases=SUPPORT, today=TODAY) == []
 
 
-def test_unknown_field(tmp_path):
-    message = error_for(tmp_path, changed(0, tags=["x"]))
-    assert "field 'tags' is not a known field" in message
-
-
-def test_not_a_list(tmp_path):
-    path = tmp_path / "resources.yml"
-    path.write_text("title: nope\n", encoding="utf-8")
-    with pytest.raises(DataError, match="must be a YAML list of entries"):
-        load_resources(path)
-
-
-def test_every_problem_is_reported(tmp_path):
-    message = error_for(tmp_path, changed(0, url="ftp://x.org", kind="video"))
-    assert ".url" in message and ".kind" in message
-
-
-# ----------------------------------------------------------------------------------------------- fixer
-
-
-def test_fixer_sorts_and_keeps_yaml_readable(tmp_path):
+def test_unsorted_entries_fail_and_the_fixer_restores_the_order(tmp_path):
     path = write(tmp_path, [GOOD[2], GOOD[1], GOOD[0]])
-    assert fix(path) == []
-    assert load_resources(path) == GOOD
-    text = path.read_text(encoding="utf-8")
-    assert "  topics: [channels, websockets]" in text
-    assert '  django: "4.2+"' in text
-    assert "\n\n- title: Django Channels\n" in text  # one block per entry, separated by a blank line
-    assert text.index("Asynchronous support") < text.index("Django Channels") < text.index("Old Channels 1 notes")
+    problems = found(path)
+    assert any("'Django Channels'.section: is out of order" in p and "dev.py resources --fix" in p for p in problems)
+    assert resources.fix(path, releases=SUPPORT, today=TODAY) == []
+    assert [e["title"] for e in yaml.safe_load(path.read_text(encoding="utf-8"))] == [e["title"] for e in GOOD]
 
 
-def test_fixer_round_trips_awkward_strings(tmp_path):
-    entry = dict(GOOD[0], title="Channels tutorial: build a chat app", description="Quotes ' and \" and #hash: fine.")
-    path = write(tmp_path, [GOOD[1], entry])
-    assert fix(path) == []
-    assert load_resources(path) == [entry, GOOD[1]]
-
-
-def test_fixer_reports_what_sorting_cannot_fix(tmp_path):
-    path = write(tmp_path, [GOOD[1], dict(GOOD[0], kind="video")])
-    problems = fix(path)
-    assert any(".kind = 'video'" in problem for problem in problems)
-
-
-def test_cli_check_and_fix(tmp_path, capsys):
+def test_cli_checks_and_fixes(tmp_path, capsys):
     path = write(tmp_path, [GOOD[1], GOOD[0]])
     assert resources.main(["--path", str(path)]) == 1
-    assert "should come before" in capsys.readouterr().err
+    assert "is out of order" in capsys.readouterr().err
     assert resources.main(["--path", str(path), "--fix"]) == 0
     assert resources.main(["--path", str(path)]) == 0
-    assert "2 entries OK" in capsys.readouterr().out
+    assert "2 entries OK (start-here 1, real-time 1)" in capsys.readouterr().out
 
 
-def test_topics_and_kinds_are_documented():
-    assert all(description.endswith(".") for description in TOPICS.values())
-    assert list(KINDS)[0] == "official-docs" and list(KINDS)[-1] == "list"
+# ---------------------------------------------------------------------------------- entry shape
+
+
+def test_missing_status_fails_with_an_example(tmp_path):
+    entries = [dict(entry) for entry in GOOD]
+    del entries[1]["status"]
+    path = write(tmp_path, entries)
+    message = next(p for p in found(path) if ".status" in p)
+    assert message.startswith(f"{resources.relative(path)}:{line_of(path, 'title: Django Channels')}: 'Django Channels'.status: is missing")
+    assert "add a line such as `status: current`" in message
+
+
+@pytest.mark.parametrize(
+    "key, value, expected",
+    [
+        ("django", "4.2.1", "is not a release range"),
+        ("django", "5.2-4.2", "ends before it starts"),
+        ("django", 4.2, "is a float, not a string — write it in quotes"),
+        ("description", "No final period", "does not end with a period"),
+        ("description", "lower case start.", "starts with a lower-case letter"),
+        ("description", "x" * 200 + ".", "shorten it to at most 200"),
+        ("year", "2020", "is not a whole number"),
+        ("url", "htp://x", "is not an http(s) URL"),
+        ("notes", "x", "is not a known field"),
+    ],
+)
+def test_bad_fields_fail_with_line_entry_and_fix(tmp_path, key, value, expected):
+    path = write(tmp_path, changed(0, **{key: value}))
+    message = next(p for p in found(path) if f"'Asynchronous support'.{key}" in p)
+    assert expected in message and " — " in message
+    assert message.startswith(f"{resources.relative(path)}:{line_of(path, key + ':')}:")
+
+
+def test_schema_rejects_what_the_checker_rejects():
+    schema = json.loads((SCHEMAS / "resources.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    assert not list(validator.iter_errors(GOOD))
+    for bad in (changed(0, status="dated"), changed(0, django="4.2.1"), changed(0, description="no period")):
+        assert list(validator.iter_errors(bad)), bad
+    missing = [dict(entry) for entry in GOOD]
+    del missing[0]["status"]
+    assert list(validator.iter_errors(missing))
+
+
+def test_load_raises_data_error_listing_every_problem(tmp_path):
+    path = write(tmp_path, changed(0, url="https://preview.pyvideo.org/x.html", kind="video"))
+    with pytest.raises(DataError) as info:
+        resources.load_resources(path, releases=SUPPORT, today=TODAY)
+    assert ".url" in str(info.value) and ".kind" in str(info.value)
 
 
 def test_empty_file_is_an_empty_list(tmp_path):
     path = tmp_path / "resources.yml"
-    path.write_text(textwrap.dedent("# nothing yet\n"), encoding="utf-8")
-    assert load_resources(path) == []
+    path.write_text("# nothing yet\n", encoding="utf-8")
+    assert resources.load_resources(path, releases=SUPPORT, today=TODAY) == []
+
+
+def test_check_accepts_a_validation_layer_project(tmp_path):
+    """The validation layer discovers `check` and passes its Project (file(stem) / data_dir): the rules then
+    read that project's files, releases.yml included."""
+    write(tmp_path, changed(2, url="https://raw.githubusercontent.com/django/channels/main/README.rst"))
+    (tmp_path / "resource_sections.yml").write_text(resources.VOCABULARY.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "releases.yml").write_text((DATA / "releases.yml").read_text(encoding="utf-8"), encoding="utf-8")
+
+    class Project:
+        data_dir = tmp_path
+
+    problems = resources.check(Project(), today=TODAY)
+    assert len(problems) == 1 and "raw.githubusercontent.com is a raw file" in problems[0]
+    assert problems[0].startswith(str(tmp_path / "resources.yml") + ":")
+    assert resources.check() == []  # the repository's own files
+
+
+def test_check_through_the_validation_layer_project_names_the_file_as_contributors_see_it(tmp_path):
+    from atlas.datafile import Project
+
+    data = tmp_path / "docs" / "data"
+    data.mkdir(parents=True)
+    write(data, changed(2, url="https://preview.pyvideo.org/pycon-us-2018/taking-django-async.html"))
+    for name in ("resource_sections.yml", "releases.yml"):
+        (data / name).write_text((DATA / name).read_text(encoding="utf-8"), encoding="utf-8")
+    problems = resources.check(Project(tmp_path), today=TODAY)
+    assert len(problems) == 1
+    assert problems[0].startswith("docs/data/resources.yml:")
+    assert "'Taking Django Async'.url: preview.pyvideo.org is a preview build of pyvideo.org" in problems[0]

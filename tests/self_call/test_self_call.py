@@ -18,8 +18,10 @@ PY = sys.executable
 SERVERS = {
     "gunicorn, 1 sync worker": [PY, "-m", "gunicorn", "snippets.demo.wsgi:application", "--workers", "1",
                                 "--bind", "127.0.0.1:{port}", "--graceful-timeout", "1"],
+    # --preload: Django is imported before the fork, so the second worker is ready as soon as the first
+    # (on a busy machine it could still be importing when the inner request arrives).
     "gunicorn, 2 sync workers": [PY, "-m", "gunicorn", "snippets.demo.wsgi:application", "--workers", "2",
-                                 "--bind", "127.0.0.1:{port}", "--graceful-timeout", "1"],
+                                 "--preload", "--bind", "127.0.0.1:{port}", "--graceful-timeout", "1"],
     "gunicorn, 1 worker, 2 threads": [PY, "-m", "gunicorn", "snippets.demo.wsgi:application", "--workers", "1",
                                       "--threads", "2", "--bind", "127.0.0.1:{port}", "--graceful-timeout", "1"],
     "uvicorn, 1 worker": [PY, "-m", "uvicorn", "snippets.demo.asgi:application", "--port", "{port}",

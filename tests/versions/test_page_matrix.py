@@ -1,0 +1,113 @@
+"""The page matrix: each use-case and learn page's code runs on the releases its range claims.
+
+The fast tests check the recorded results (docs/data/page_matrix.json) against the ranges and how the
+claims, the banner and the demo project's composition are derived; the `matrix` test runs every page's
+code again on every release it claims (python3 dev.py pagematrix does the same and records the results).
+"""
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import pytest
+
+from atlas import page_code, page_matrix
+from atlas.frontmatter import DjangoRange
+from atlas.versions_data import load_releases
+
+RELEASES = [r.version for r in load_releases()]
+LTS = [r.version for r in load_releases() if r.lts]
+PAGES = {p.page: p for p in page_code.pages_with_code()}
+
+
+def test_every_use_case_and_learn_page_with_code_is_in_the_matrix():
+    assert any(p.startswith("use-cases/") for p in PAGES) and any(p.startswith("learn/") for p in PAGES)
+    for page in PAGES.values():
+        assert page.has_blocks or page.tests, page.page
+    # every use case's tests belong to its page
+    for folder in {t for p in PAGES.values() for t in p.tests}:
+        assert any(folder in p.tests for p in PAGES.values())
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_a_page_runs_on_its_oldest_release_each_lts_inside_and_the_newest(page):
+    code = PAGES[page]
+    inside = [v for v in RELEASES if page_code.covers(code.range, v, RELEASES)]
+    required = code.required_releases(RELEASES, LTS)
+    assert required[0] == inside[0] and required[-1] == inside[-1] == RELEASES[-1]
+    assert set(required) == {inside[0], inside[-1]} | (set(LTS) & set(inside))
+    assert set(LTS) - set(RELEASES) == set(), "every LTS is a release"
+
+
+def test_recorded_results_agree_with_every_range():
+    """Range and what ran must agree: every page passed on each release its range asks for, and the
+    results file holds nothing else (a narrowed range drops what it no longer claims)."""
+    results = page_matrix.load_results()
+    problems = page_matrix.claim_problems(results)
+    assert not problems, "\n".join(problems)
+    wanted = {(p.page, v) for v, pages in page_matrix.plan().items() for p in pages}
+    recorded = {(p, v) for p, by_release in results["pages"].items() for v in by_release}
+    assert recorded == wanted, f"recorded but not claimed: {sorted(recorded - wanted)}"
+
+
+def test_a_wrong_range_fails_naming_page_release_and_test():
+    results = page_matrix.load_results()
+    chat = PAGES["use-cases/real-time-chat.md"]
+    older = RELEASES[:RELEASES.index(chat.range.low)]
+    if older:  # widen the claim by one release: there is no result for it
+        wider = dataclasses.replace(chat, range=DjangoRange(older[-1], None))
+        problems = page_matrix.claim_problems(results, [wider])
+        assert problems[0].startswith(f"docs/use-cases/real-time-chat.md: claims Django {older[-1]} and later")
+        assert f"has no result on Django {older[-1]}" in problems[0]
+    # a recorded failure names the failing test
+    failing = {"pages": {chat.page: {chat.range.low: {
+        "status": "failed", "date": "2026-01-01", "passed": [], "skipped": {},
+        "failed": ["tests/chat/test_consumer.py::test_two_clients_in_one_room"]}}}}
+    problems = page_matrix.claim_problems(failing, [chat])
+    assert any(f"failed on Django {chat.range.low} (tests/chat/test_consumer.py::test_two_clients_in_one_room)" in p
+               for p in problems), problems
+
+
+def test_banner_says_what_ran_from_the_results():
+    results = {"pages": {"learn/x.md": {v: {"status": "passed"} for v in ("4.2", "5.2", "6.1")} |
+                         {"5.0": {"status": "failed"}}}}
+    assert page_matrix.tested_label("learn/x.md", results) == "Django 4.2, 5.2 and 6.1"
+    assert page_matrix.tested_label("faq/index.md", results) is None
+    for page in PAGES:
+        label = page_matrix.tested_label(page)
+        assert label and RELEASES[-1] in label, f"{page}: banner {label!r}"
+
+
+def test_compat_data_agrees_with_releases_and_pages():
+    problems = [p for p in page_matrix.check() if "compat.yml" in p]
+    assert not problems, "\n".join(problems)
+
+
+def test_demo_project_composes_only_use_cases_whose_range_holds_the_release():
+    ranges = page_code.package_ranges()
+    for package, applies in ranges.items():
+        assert page_code.runs_here(package, RELEASES[-1]), package
+        before = RELEASES[:RELEASES.index(applies.low)]
+        if before:
+            assert not page_code.runs_here(package, before[-1]), f"{package} mounted before {applies.low}"
+    from snippets.demo import urls
+
+    mounted = {str(p.pattern) for p in urls.urlpatterns}
+    assert {urls.USE_CASE_URLS[p] for p in ranges if p in urls.USE_CASE_URLS} <= mounted
+
+
+@pytest.mark.matrix
+def test_every_page_runs_on_the_releases_it_claims():
+    """Runs the whole matrix again (python3 dev.py pagematrix) and checks the claims on fresh results, and
+    that the committed results (which the banners are built from) say the same."""
+    started = time.perf_counter()
+    runs = page_matrix.run(log=print)
+    print(f"\npage matrix: {time.perf_counter() - started:.1f} s "
+          + ", ".join(f"{v}: setup {r['setup_seconds']} s + tests {r['test_seconds']} s" for v, r in runs.items()))
+    fresh = page_matrix.merge_results(runs, {"releases": {}, "pages": {}})
+    problems = page_matrix.claim_problems(fresh)
+    assert not problems, "\n".join(problems)
+    committed = page_matrix.load_results()
+    assert {p: {v: r["status"] for v, r in by.items()} for p, by in committed["pages"].items()} == \
+           {p: {v: r["status"] for v, r in by.items()} for p, by in fresh["pages"].items()}, \
+        "docs/data/page_matrix.json is out of date: run `python3 dev.py pagematrix` and commit it"
