@@ -2,7 +2,9 @@
 """One entry point for contributors and CI; needs nothing but Python 3 to start.
 
     python3 dev.py serve     # install what is needed, serve the site with live reload on 127.0.0.1:8000
-    python3 dev.py test      # install what is needed, run the whole test suite
+    python3 dev.py check     # the fast check before a pull request: strict build, data, page code, unit tests (< 60 s)
+    python3 dev.py test      # install what is needed, run the whole test suite (parallel workers)
+    python3 dev.py bench [suite|site|fan_out]  # benchmarks that print figures: suite and check times, site, fan-out
     python3 dev.py build     # build the static site into site/ (strict)
     python3 dev.py generate  # write the pages and tables made from docs/data (every build does it too)
     python3 dev.py validate  # check every data file, page front matter, notebook metadata and FAQ entry
@@ -33,6 +35,10 @@ VENV = ROOT / ".venv"
 LOCK = ROOT / "requirements.lock"
 STAMP = VENV / ".atlas-lock-sha256"
 MINIMUM = (3, 12)
+# `dev.py check` leaves out what starts servers, Chromium or old Django releases, and the recipe runs
+# (markers in pyproject.toml)
+FAST = "not server and not browser and not matrix and not recipe"
+PARALLEL = ["-n", "auto", "--maxprocesses", "4"]   # pytest-xdist workers: one per core, at most four
 
 
 def version_of(python: str) -> tuple[int, int] | None:
@@ -106,8 +112,18 @@ def main(argv: list[str]) -> int:
                    ATLAS_SITE_URL="http://127.0.0.1:8000/")
     if command == "build":
         return run([python, "-m", "mkdocs", "build", "--strict", *rest])
+    if command == "check":
+        if (ROOT / "atlas" / "validation.py").exists():   # every data problem at once, before the tests
+            failed = run([python, "-m", "atlas.validation"])
+            if failed:
+                return failed
+        return run([python, "-m", "pytest", *PARALLEL, "-m", FAST, *rest])
     if command == "test":
-        return run([python, "-m", "pytest", *rest])
+        chosen = any(arg.startswith(("-n", "--numprocesses", "--pdb", "-p")) for arg in rest)
+        # the whole suite also checks that every snippet a page shows ran (tests/support/snippet_use.py)
+        return run([python, "-m", "pytest", *([] if chosen else PARALLEL), *(rest or ["--snippet-use"])])
+    if command == "bench":
+        return run([python, "-m", "tests.benchmarks", *rest])
     if command == "generate":
         return run([python, "-m", "atlas.generate", *rest])
     if command == "matrix":

@@ -13,6 +13,7 @@ added <= release (< removed); every other outcome is a mismatch.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import glob
 import json
 import os
@@ -79,9 +80,13 @@ def venv_python(venv: Path) -> Path:
 
 
 def ensure_venv(release: Release, log=print) -> Path:
-    """The release's virtualenv with django==newest_patch installed; created once, reused afterwards."""
-    return make_venv(MATRIX_DIR / release.version, release.probe_python, [f"django=={release.newest_patch}"],
-                     log=log)
+    """The release's virtualenv with django==newest_patch installed; created once, reused afterwards.
+    A lock file serialises the creation: parallel test workers (pytest -n) share .cache/."""
+    MATRIX_DIR.mkdir(parents=True, exist_ok=True)
+    with open(MATRIX_DIR / f"{release.version}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return make_venv(MATRIX_DIR / release.version, release.probe_python, [f"django=={release.newest_patch}"],
+                         log=log)
 
 
 def make_venv(venv: Path, python: str, requirements: list[str], log=print, pip_args: tuple = ()) -> Path:
@@ -247,6 +252,12 @@ SDIST_DIR = ROOT / ".cache" / "django-sdists"
 def sdist_path(release: Release, download: bool = True) -> Path:
     """The sdist of release.newest_patch under .cache/django-sdists, downloaded with pip once."""
     SDIST_DIR.mkdir(parents=True, exist_ok=True)
+    with open(SDIST_DIR / f"{release.version}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)   # parallel test workers share .cache/
+        return _sdist_path(release, download)
+
+
+def _sdist_path(release: Release, download: bool) -> Path:
     for name in (f"django-{release.newest_patch}.tar.gz", f"Django-{release.newest_patch}.tar.gz"):
         if (SDIST_DIR / name).exists():
             return SDIST_DIR / name
@@ -259,7 +270,7 @@ def sdist_path(release: Release, download: bool = True) -> Path:
     )
     if done.returncode != 0:
         raise RuntimeError(f"pip download django=={release.newest_patch} failed:\n{done.stderr[-3000:]}")
-    return sdist_path(release, download=False)
+    return _sdist_path(release, download=False)
 
 
 def sdist_text(release: Release, member: str) -> str | None:

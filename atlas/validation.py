@@ -26,8 +26,6 @@ from .datafile import Project, in_file_order, problem
 from .errors import DataError
 from .paths import ROOT
 
-# Data files whose schema another workstream is adding; remove a name once its schema is merged.
-SCHEMA_PENDING: frozenset[str] = frozenset()
 CHECK_DEF = re.compile(r"^def check\(", re.MULTILINE)
 
 
@@ -37,9 +35,8 @@ def data_file_problems(project: Project) -> list[str]:
     for path in project.data_files():
         shown = project.shown(path)
         if not project.schema_file(path.stem).exists():
-            if path.stem not in SCHEMA_PENDING:
-                problems.append(problem(shown, 1, "", "the file has no schema",
-                                        f"add docs/data/schemas/{path.stem}.schema.json (JSON Schema, draft 2020-12)"))
+            problems.append(problem(shown, 1, "", "the file has no schema",
+                                    f"add docs/data/schemas/{path.stem}.schema.json (JSON Schema, draft 2020-12)"))
             continue
         problems += project.validate_file(path.stem)
     return problems
@@ -64,20 +61,6 @@ def check_lock(project: Project) -> list[str]:
                     "add its entry to docs/data/releases.yml: pages say their code is tested with it")]
 
 
-def check_resources(project: Project) -> list[str]:
-    """Until atlas/resources.py has a check() of its own (then found like any other), its validator."""
-    from . import resources
-
-    path = project.data_dir / "resources.yml"
-    legacy = all(hasattr(resources, name) for name in ("_read", "validate"))
-    if hasattr(resources, "check") or not legacy or not path.exists():
-        return []
-    try:
-        return resources.validate(resources._read(path, project.shown(path)), project.shown(path))
-    except DataError as error:
-        return [str(error)]
-
-
 CHECKS: list[Callable] = [
     data_file_problems,
     versions_data.check_releases,
@@ -85,7 +68,6 @@ CHECKS: list[Callable] = [
     versions_data.check_roadmap,
     versions_data.check_use_cases,
     check_lock,
-    check_resources,
     frontmatter.check,
     notebooks.check,
     faq.check,

@@ -1,10 +1,14 @@
+import os
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
 from atlas.paths import ROOT
-from tests.support.sitebuild import build
+from tests.support import markers, snippet_use
+from tests.support.once import once_per_run, shared_tmp
+from tests.support.sitebuild import Build, build
 
 
 def pytest_sessionstart(session):
@@ -17,13 +21,16 @@ def pytest_sessionstart(session):
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory):
-    """The real site, built once per test session with --strict; tests read its files."""
-    site = tmp_path_factory.mktemp("site")
-    started = time.perf_counter()
-    result = build(ROOT, site)
-    result.seconds = time.perf_counter() - started
+    """The real site, built once per run with --strict (the first worker builds it, the others reuse it:
+    tests/support/once.py); tests read its files."""
+    def build_it():
+        started = time.perf_counter()
+        result = build(ROOT, shared_tmp(tmp_path_factory) / "site")
+        print(f"\nsite built in {time.perf_counter() - started:.1f} s")
+        return {"returncode": result.returncode, "output": result.output, "site": str(result.site)}
+    saved = once_per_run(tmp_path_factory, "built-site", build_it)
+    result = Build(saved["returncode"], saved["output"], Path(saved["site"]))
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.output}"
-    print(f"\nsite built in {result.seconds:.1f} s")
     return result
 
 
@@ -38,6 +45,17 @@ def redis_server():
     with running_server(command) as server:
         server.redis_url = f"redis://127.0.0.1:{server.port}/0"
         yield server
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item):
+    """Remember the running test: helpers that start servers, Chromium or a build check its marker
+    (tests/support/markers.py)."""
+    markers.current = item
+    try:
+        return (yield)
+    finally:
+        markers.current = None
 
 
 @pytest.hookimpl(trylast=True)
@@ -58,10 +76,51 @@ def pytest_collection_modifyitems(config, items):
 def order_browser_tests_last(items):
     """Run the browser tests last. Playwright's sync API keeps an event loop running in the main thread
     while its browser is open (a session fixture), and code that starts its own loop (asyncio.run,
-    async_to_sync, pytest-asyncio) cannot run under it."""
+    async_to_sync, pytest-asyncio) cannot run under it. With parallel workers (pytest -n, --dist load)
+    items are handed out in this order, so no worker runs a non-browser test after a browser test."""
     browser_dir = Path(__file__).parent / "browser"
     uses_browser = [item for item in items
                     if item.get_closest_marker("browser") or Path(str(item.path)).is_relative_to(browser_dir)]
     if uses_browser:
         chosen = set(map(id, uses_browser))
         items[:] = [item for item in items if id(item) not in chosen] + uses_browser
+
+
+def pytest_addoption(parser):
+    parser.addoption("--snippet-use", action="store_true",
+                     help="record which snippets the tests run (coverage) and fail the run if a snippet a page "
+                          "shows never ran; `python3 dev.py test` without arguments turns it on")
+
+
+def pytest_configure(config):
+    if not config.getoption("snippet_use"):
+        return
+    if not os.environ.get("PYTEST_XDIST_WORKER"):     # the controller (or a single process) sets up
+        data_dir = Path(tempfile.mkdtemp(prefix="atlas-snippet-use-"))
+        snippet_use.write_config(data_dir)
+        os.environ[snippet_use.ENV_DIR] = str(data_dir)  # inherited by the workers and the servers
+        if config.getoption("dist", "no") != "no":
+            return                                       # the workers run the tests and record
+    config.atlas_recorder = snippet_use.start(Path(os.environ[snippet_use.ENV_DIR]))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session):
+    config = session.config
+    recorder = getattr(config, "atlas_recorder", None)
+    if recorder is not None:
+        recorder.stop()
+        recorder.save()
+    if not config.getoption("snippet_use") or os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    data_dir = Path(os.environ[snippet_use.ENV_DIR])
+    shown = sorted(snippet_use.shown_snippets())
+    problems = snippet_use.unexercised(snippet_use.executed_lines(data_dir), shown)
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    reporter.write_sep("=", f"snippet use: {len(shown) - len(problems)} of {len(shown)} shown snippets ran",
+                       red=bool(problems), green=not problems)
+    for problem in problems:
+        reporter.write_line(problem)
+    if problems:
+        reporter.write_line("A snippet a page shows needs a test that runs it (tests/support/snippet_use.py).")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

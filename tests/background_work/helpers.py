@@ -4,11 +4,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from atlas.paths import ROOT
 from tests.support import servers
+from tests.support.waiting import wait_until  # noqa: F401 (the tests of this folder import it from here)
 
 
 def demo_env(**extra: str) -> dict:
@@ -26,14 +26,3 @@ def migrate(db_path: Path) -> None:
 def running_process(argv: list[str], env: dict):
     """A background process (a task worker) that is stopped with SIGTERM, then SIGKILL, afterwards."""
     return servers.running_process(argv, env, stop_timeout=15)
-
-
-def wait_until(check, timeout: float, interval: float = 0.2, what: str = "condition"):
-    """Call check() until it returns something truthy; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"{what} not reached within {timeout:.0f} s")

@@ -46,5 +46,4 @@ def test_graceful_shutdown_does_not_wait_for_the_task(tmp_path):
         log = server.output()
     print(f"\nuvicorn stopped {stopped_after:.2f} s after SIGTERM; the task needed {DELAY} s more")
     assert "Finished server process" in log, log  # a clean, graceful exit, not a crash
-    time.sleep(0.5)
-    assert not outbox.exists(), "the receipt was sent after all"
+    assert not outbox.exists(), "the receipt was sent after all"  # and the process that held the task is gone

@@ -1,9 +1,11 @@
 """How heavy and how quick the built site is for a reader, measured in headless Chromium on loopback.
 
-    python -m tests.browser.bench_site              # builds the site (--strict) into a temp folder
+    python3 dev.py bench site                       # builds the site (--strict) into a temp folder
     python -m tests.browser.bench_site --site DIR   # measures an already built site
 
-Prints figures, asserts nothing (tests/browser/test_bench_site.py runs it once in the suite):
+Prints figures and a verdict against the budgets below; asserts nothing and exits 0 either way: speed on a
+shared machine is a figure to read, not a test to pass (tests/browser/test_bench_site.py runs the code at
+a tiny size and checks the verdict's arithmetic):
 
 * per page: bytes transferred, uncompressed (Content-Length of every response, the search index and
   the web worker included), and the request count, against the budget of an article page: under
@@ -69,6 +71,7 @@ class Report:
 def new_context(browser, viewport=site_browser.DESKTOP, scheme="light", **options):
     context = browser.new_context(viewport=viewport, color_scheme=scheme, **options)
     context.set_default_timeout(site_browser.TIMEOUT_MS)
+    site_browser.install_search_probe(context)
     return context
 
 
@@ -163,13 +166,44 @@ def screenshots(browser, server, folder: Path = SCREENSHOT_DIR) -> list[Path]:
     return saved
 
 
-def run(browser, server, shots: bool = True) -> Report:
+def run(browser, server, shots: bool = True, pages: list[str] | None = None, fcp_runs: int = 3,
+        queries: list[str] = SEARCH_QUERIES) -> Report:
+    """Measure every page (or `pages`); the smoke test passes small values."""
     started = time.perf_counter()
-    pages = weigh(browser, server, site_browser.site_pages(server.site))
-    fcp = [first_contentful_paint(browser, server) for _ in range(3)]
-    search = search_latency(browser, server, SEARCH_QUERIES)
+    weights = weigh(browser, server, site_browser.site_pages(server.site) if pages is None else pages)
+    fcp = [first_contentful_paint(browser, server) for _ in range(fcp_runs)]
+    search = search_latency(browser, server, queries)
     saved = screenshots(browser, server) if shots else []
-    return Report(pages, fcp, search, saved, time.perf_counter() - started)
+    return Report(weights, fcp, search, saved, time.perf_counter() - started)
+
+
+@dataclass
+class Verdict:
+    budget: str
+    measured: str
+    ok: bool
+
+    def __str__(self) -> str:
+        return f"  {'within budget' if self.ok else 'OVER BUDGET':13}  {self.budget}: {self.measured}"
+
+
+def verdict(report: Report) -> list[Verdict]:
+    """Each budget compared with what was measured: page weight and requests (with and without the search
+    index, which a reader downloads once per visit), and search latency (the slowest query)."""
+    over = [w for w in report.pages if not w.within_budget]
+    without_index = [w for w in report.pages
+                     if w.bytes_without_search_index >= PAGE_BUDGET_BYTES or w.requests >= PAGE_BUDGET_REQUESTS]
+    slowest = max(report.search_ms, key=report.search_ms.get)
+    return [
+        Verdict(f"every page under {PAGE_BUDGET_BYTES // 1024} KB and {PAGE_BUDGET_REQUESTS} requests, cold",
+                f"{len(over)} of {len(report.pages)} pages over"
+                + (f" (heaviest /{max(over, key=lambda w: w.bytes).path})" if over else ""), not over),
+        Verdict(f"every page under {PAGE_BUDGET_BYTES // 1024} KB without the search index",
+                f"{len(without_index)} of {len(report.pages)} pages over", not without_index),
+        Verdict(f"search answers within {SEARCH_BUDGET_MS} ms of the last keystroke",
+                f"slowest {report.search_ms[slowest]:.0f} ms ({slowest!r})",
+                report.search_ms[slowest] <= SEARCH_BUDGET_MS),
+    ]
 
 
 def kb(size: int) -> str:
@@ -209,6 +243,9 @@ def format_report(report: Report) -> str:
         lines.append("Screenshots:")
         lines.extend(f"  {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}"
                      for path in report.screenshots)
+    lines.append("")
+    lines.append("Verdict:")
+    lines.extend(str(line) for line in verdict(report))
     lines.append(f"\nbenchmark took {report.seconds:.1f} s")
     return "\n".join(lines)
 

@@ -2,6 +2,7 @@
 and axe-core installed from the npm registry (tests/browser/package-lock.json) into .cache/."""
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -19,8 +20,9 @@ AXE_CACHE = ROOT / ".cache" / "browser-npm"
 
 
 def pytest_collection_modifyitems(items):
+    """A test here that uses the browser is marked `browser` (tests of plain helpers stay in `dev.py check`)."""
     for item in items:
-        if Path(str(item.fspath)).parent == HERE:
+        if Path(str(item.fspath)).parent == HERE and "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
 
 
@@ -54,6 +56,7 @@ def context(browser):
     ctx = browser.new_context(viewport=site_browser.DESKTOP)
     ctx.set_default_timeout(site_browser.TIMEOUT_MS)
     violations = site_browser.record_csp_violations(ctx)
+    site_browser.install_search_probe(ctx)
     yield ctx
     ctx.close()
     assert not violations, f"Content-Security-Policy violations: {violations}"
@@ -70,6 +73,7 @@ def shared_page(browser):
     ctx = browser.new_context(viewport=site_browser.DESKTOP)
     ctx.set_default_timeout(site_browser.TIMEOUT_MS)
     violations = site_browser.record_csp_violations(ctx)
+    site_browser.install_search_probe(ctx)
     yield ctx.new_page()
     ctx.close()
     assert not violations, f"Content-Security-Policy violations: {violations}"
@@ -79,6 +83,13 @@ def shared_page(browser):
 def axe_script() -> Path:
     """axe.min.js, installed with `npm ci` from tests/browser/package-lock.json into .cache/browser-npm
     the first time (the lock pins the version; npm checks its integrity hash)."""
+    AXE_CACHE.mkdir(parents=True, exist_ok=True)
+    with open(AXE_CACHE.parent / "browser-npm.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)   # parallel workers (pytest -n) share .cache/
+        return _install_axe()
+
+
+def _install_axe() -> Path:
     script = AXE_CACHE / "node_modules" / "axe-core" / "axe.min.js"
     lock = HERE / "package-lock.json"
     stamp = AXE_CACHE / "package-lock.json"

@@ -4,16 +4,17 @@ serious or critical accessibility violation, in the light scheme and (colour con
 
 The pages come from the build's sitemap.xml; a module-scoped walk loads each once (light), then switches
 it to the dark scheme in place, and the tests below read what it recorded: the suite stays fast as pages
-are added.
+are added. Parallel workers share one walk per run (tests/support/once.py).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
 
 from tests.browser import site_browser
+from tests.support.once import once_per_run
 
 SERIOUS = ("serious", "critical")
 LOCAL_SCHEMES = ("data", "blob", "about")
@@ -100,9 +101,12 @@ def visit_all(browser, server, axe_script) -> list[Visit]:
     return visits
 
 
-@pytest.fixture(scope="module")
-def walk(browser, site_server, axe_script):
-    visits = visit_all(browser, site_server, axe_script)
+@pytest.fixture
+def walk(browser, site_server, axe_script, tmp_path_factory):
+    """The walk, done once per run (tests/support/once.py): parallel workers share it."""
+    saved = once_per_run(tmp_path_factory, "page-walk",
+                         lambda: [asdict(visit) for visit in visit_all(browser, site_server, axe_script)])
+    visits = [Visit(**visit) for visit in saved]
     assert all(v.background == "rgb(30, 33, 41)" for v in visits if v.scheme == "dark"), \
         "switching to the dark scheme did not change the page background"
     print(f"\nvisited {len(visits) // 2} pages in the light and the dark scheme")
@@ -110,9 +114,10 @@ def walk(browser, site_server, axe_script):
 
 
 def test_the_walk_covers_every_page_of_the_build(walk, built_site):
-    from_sitemap = {visit.path for visit in walk}
+    from_sitemap = site_browser.site_pages(built_site.site)
     on_disk = set(site_browser.all_index_pages(built_site.site))
-    assert on_disk - from_sitemap == set(), "pages built but missing from sitemap.xml"
+    assert on_disk - set(from_sitemap) == set(), "pages built but missing from sitemap.xml"
+    assert [visit.path for visit in walk if visit.scheme == "light"] == from_sitemap
     assert all(visit.status == 200 for visit in walk), [(v.path, v.status) for v in walk if v.status != 200]
 
 

@@ -9,6 +9,7 @@ import re
 
 import pytest
 import yaml
+from playwright.sync_api import expect
 
 from atlas.paths import ROOT
 from tests.browser import site_browser
@@ -63,12 +64,12 @@ def test_every_top_level_section_is_reachable_from_the_tabs(page, site_server):
         assert tab.count() == 1, f"no single tab named {title!r} in the header"
         tab.click()
         page.wait_for_url(site_server.page_url(path))
-        # instant navigation swaps the content without a reload: wait for the new page's heading
-        page.wait_for_function("() => document.querySelector('article.md-content__inner h1') !== null")
+        # Instant navigation changes the URL first and swaps the content and the header in afterwards:
+        # wait (retrying) until the active tab is the one clicked, which also means the new page is in.
+        active = page.locator(".md-tabs__item--active .md-tabs__link")
+        expect(active).to_have_text(re.compile(rf"^\s*{re.escape(title)}\s*$"))
         heading = h1_text(page)
         assert heading, f"{path}: no h1"
-        active = page.locator(".md-tabs__item--active .md-tabs__link").inner_text().strip()
-        assert active == title, f"{path}: active tab is {active!r}, expected {title!r}"
         visited.append((title, path, heading))
     print("\n" + "\n".join(f"  {title:14} /{path:22} h1: {heading}" for title, path, heading in visited))
 

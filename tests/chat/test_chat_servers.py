@@ -10,6 +10,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from tests.support.servers import python_tool, running_server
+from tests.support.waiting import async_wait_until
 
 pytestmark = pytest.mark.server
 
@@ -58,18 +59,26 @@ async def test_two_clients_exchange_messages_through_redis(chat_server):
 
 
 async def test_an_abruptly_closed_socket_does_not_disturb_the_others(chat_server):
-    async with client(chat_server, "drop") as alice, client(chat_server, "drop") as bob:
-        carol = await client(chat_server, "drop")
+    room = f"drop-{chat_server.name}"   # a room of its own: the group holds exactly these members
+    async with client(chat_server, room) as alice, client(chat_server, room) as bob:
+        carol = await client(chat_server, room)
         await carol.send(json.dumps({"message": "carol was here"}))
         for ws in (alice, bob, carol):
             assert (await next_message(ws))["author"] == "anonymous"
-        carol.transport.abort()  # no closing handshake: the TCP connection just goes away
-        await asyncio.sleep(0.2)
+        async with aioredis.from_url(chat_server.redis_url) as store:
+            group, = await store.keys(f"*group*chat.{room}")
+            assert await store.zcard(group) == 3
+            carol.transport.abort()  # no closing handshake: the TCP connection just goes away
+
+            async def left():
+                return await store.zcard(group) == 2
+            # the server noticed: its disconnect handler took carol's channel out of the room's group
+            await async_wait_until(left, "carol's channel to leave the group")
         for round_ in range(3):
             await alice.send(json.dumps({"message": f"after the drop {round_}"}))
             assert (await next_message(bob))["message"] == f"after the drop {round_}"
             assert (await next_message(alice))["message"] == f"after the drop {round_}"
-        async with client(chat_server, "drop") as dave:  # the server still accepts new sockets
+        async with client(chat_server, room) as dave:  # the server still accepts new sockets
             await dave.send(json.dumps({"message": "dave joins"}))
             assert (await next_message(alice))["message"] == "dave joins"
 

@@ -14,6 +14,8 @@ from tests.support.servers import python_tool, running_server
 QUERY_DELAY = 0.1  # added to every query so that overlapping queries would be impossible to miss
 STATUS_DELAY = 0.2
 
+pytestmark = pytest.mark.server
+
 
 @pytest.fixture(scope="module")
 def status_server():

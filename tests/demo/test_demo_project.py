@@ -28,6 +28,7 @@ def test_wsgi_application_serves_the_async_view_too():
     assert body == b"hello from an async view"
 
 
+@pytest.mark.server
 def test_asgi_application_under_a_real_uvicorn():
     command = python_tool("uvicorn") + ["snippets.demo.asgi:application", "--port", "{port}", "--log-level", "warning"]
     with running_server(command) as server:

@@ -12,12 +12,13 @@ from snippets.long_polling import redis_views
 from snippets.long_polling import urls
 from snippets.long_polling import views
 from snippets.long_polling.feed import Feed, news
+from tests.support.waiting import async_wait_until
 
 
 async def test_wait_returns_news_published_while_waiting():
     feed = Feed()
     waiter = asyncio.create_task(feed.wait(after=0, timeout=5))
-    await asyncio.sleep(0.05)
+    await async_wait_until(lambda: feed.waiting == 1, "the wait to register")
     assert not waiter.done() and feed.waiting == 1
     feed.publish({"headline": "first"})
     assert await asyncio.wait_for(waiter, 5) == [(1, {"headline": "first"})]
@@ -40,7 +41,7 @@ async def test_wait_times_out_with_nothing():
 async def test_publish_from_another_thread_wakes_the_loop():
     feed = Feed()
     waiter = asyncio.create_task(feed.wait(after=0, timeout=5))
-    await asyncio.sleep(0.05)
+    await async_wait_until(lambda: feed.waiting == 1, "the wait to register")
     threading.Thread(target=feed.publish, args=("from a thread",)).start()
     assert await asyncio.wait_for(waiter, 5) == [(1, "from a thread")]
 
@@ -48,7 +49,7 @@ async def test_publish_from_another_thread_wakes_the_loop():
 async def test_a_cancelled_wait_unregisters_itself():
     feed = Feed()
     waiter = asyncio.create_task(feed.wait(after=0, timeout=5))
-    await asyncio.sleep(0.05)
+    await async_wait_until(lambda: feed.waiting == 1, "the wait to register")
     waiter.cancel()
     with pytest.raises(asyncio.CancelledError):
         await waiter
@@ -57,9 +58,10 @@ async def test_a_cancelled_wait_unregisters_itself():
 
 async def test_the_view_answers_when_news_arrives(async_client):
     after = news.last_id
+    waiting = news.waiting
     query = urlencode({"after": after, "timeout": 5})
     request = asyncio.create_task(async_client.get("/long-polling/poll/?" + query))
-    await asyncio.sleep(0.1)
+    await async_wait_until(lambda: news.waiting == waiting + 1, "the view to wait for news")
     assert not request.done()
     published = await async_client.post("/long-polling/publish/", {"headline": "now"},
                                         content_type="application/json")

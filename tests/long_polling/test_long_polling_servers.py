@@ -15,6 +15,7 @@ import psutil
 import pytest
 
 from tests.support.servers import python_tool, running_server
+from tests.support.waiting import async_wait_until, established, until_idle
 
 pytestmark = pytest.mark.server
 
@@ -33,11 +34,6 @@ def server(redis_env):
         yield server
 
 
-def established(pid, port):
-    return sum(1 for c in psutil.Process(pid).net_connections(kind="tcp")
-               if c.status == psutil.CONN_ESTABLISHED and c.laddr.port == port)
-
-
 async def test_200_waiters_pending_together_park_threads_but_burn_no_cpu(server):
     process = psutil.Process(server.process.pid)
     idle_threads = process.num_threads()
@@ -53,17 +49,15 @@ async def test_200_waiters_pending_together_park_threads_but_burn_no_cpu(server)
         started = time.perf_counter()
         polls = [asyncio.create_task(http.get("/long-polling/poll/", params={"after": after, "timeout": 20}))
                  for _ in range(WAITERS)]
-        deadline = time.monotonic() + 20
-        while established(server.process.pid, server.port) < WAITERS:
-            assert time.monotonic() < deadline, "the 200 polls did not all connect"
-            await asyncio.sleep(0.05)
-        await asyncio.sleep(0.3)
+        await async_wait_until(lambda: established(server.process.pid, server.port) >= WAITERS,
+                               "the 200 polls to connect", timeout=20)
+        await until_idle(server.process.pid, "the server to take in the 200 polls")
         assert not any(poll.done() for poll in polls), "a poll answered before there was news"
         waiting_threads = process.num_threads()
         rss_waiting = process.memory_info().rss
         open_connections = established(server.process.pid, server.port)
         cpu_before = sum(process.cpu_times()[:2])
-        await asyncio.sleep(1.0)
+        await asyncio.sleep(1.0)  # the measurement window (CPU used in one quiet second), not a wait
         cpu_quiet = sum(process.cpu_times()[:2]) - cpu_before
         published_at = time.perf_counter()
         await http.post("/long-polling/publish/", json={"headline": "for everyone"})
@@ -90,18 +84,17 @@ def test_timeout_gives_204_under_uvicorn(server):
     print(f"\n204 after {elapsed:.3f} s (timeout 0.5 s)")
 
 
-async def poll_and_publish(waiter_url, publisher_url, poll_path, publish_path, waiting=None):
-    """Wait for news (from now on) in one process, publish in the other. `waiting()` says when the poll
-    is really waiting (else a short pause), so a busy machine cannot publish before the poll listens."""
+async def poll_and_publish(waiter, publisher_url, poll_path, publish_path, waiting=None):
+    """Wait for news (from now on) in one process, publish in the other once the poll waits there:
+    `waiting()` says so when given (Redis: a blocked client), else the waiter has the connection and is idle."""
     async with httpx.AsyncClient(timeout=15) as http:
-        poll = asyncio.create_task(http.get(waiter_url + poll_path, params={"timeout": 3}))
+        poll = asyncio.create_task(http.get(waiter.url + poll_path, params={"timeout": 3}))
         if waiting is None:
-            await asyncio.sleep(0.5)
+            await async_wait_until(lambda: established(waiter.process.pid, waiter.port) >= 1, "the poll to connect")
+            await until_idle(waiter.process.pid, "the poll to be waiting in the view")
         else:
-            deadline = time.monotonic() + 10
-            while not await asyncio.to_thread(waiting):
-                assert time.monotonic() < deadline, "the poll never started waiting"
-                await asyncio.sleep(0.02)
+            await async_wait_until(lambda: asyncio.to_thread(waiting), "the poll to start waiting")
+        assert not poll.done()
         published = await http.post(publisher_url + publish_path, json={"from": "the other process"})
         assert published.status_code == 201
         return await asyncio.wait_for(poll, 10)
@@ -109,7 +102,7 @@ async def poll_and_publish(waiter_url, publisher_url, poll_path, publish_path, w
 
 async def test_in_process_feed_does_not_reach_another_worker(server, redis_env):
     with running_server(COMMAND, env=redis_env) as other:
-        response = await poll_and_publish(server.url, other.url, "/long-polling/poll/",
+        response = await poll_and_publish(server, other.url, "/long-polling/poll/",
                                           "/long-polling/publish/")
     assert response.status_code == 204  # published in the other process: never seen here
 
@@ -124,7 +117,7 @@ def blocked_in_xread(redis_env):
 
 async def test_redis_stream_reaches_every_worker(server, redis_env):
     with running_server(COMMAND, env=redis_env) as other:
-        response = await poll_and_publish(server.url, other.url, "/long-polling/redis/poll/",
+        response = await poll_and_publish(server, other.url, "/long-polling/redis/poll/",
                                           "/long-polling/redis/publish/", waiting=blocked_in_xread(redis_env))
         assert response.status_code == 200
         body = response.json()

@@ -12,6 +12,7 @@ from django.urls import resolve
 
 from snippets.streaming_upstream import urls
 from snippets.streaming_upstream import views
+from tests.support.waiting import wait_until
 from tests.support.servers import free_port, python_tool, running_server
 
 pytestmark = pytest.mark.server
@@ -96,17 +97,13 @@ def test_client_disconnect_closes_the_upstream(upstream, upstream_log):
             print(f"\nDjango {django.get_version()}: the upstream ran to the end after the client left")
             return
         # The client is gone: Django cancels the relay, whose `finally` closes the upstream response.
-        deadline = time.monotonic() + 5
-        while not any(line.startswith("client disconnected") for line in log_lines(upstream_log)):
-            assert time.monotonic() < deadline, f"upstream never saw the disconnect: {log_lines(upstream_log)}"
-            time.sleep(0.05)
+        wait_until(lambda: any(line.startswith("client disconnected") for line in log_lines(upstream_log)),
+                   "the upstream to see the disconnect", 5)
         stopped = [line for line in log_lines(upstream_log) if line.startswith("client disconnected")][0]
         sent = int(stopped.split()[-2])
         assert sent < TOKENS and "finished" not in log_lines(upstream_log)
-        deadline = time.monotonic() + 5
-        while "relay closed the upstream response" not in relay.output():
-            assert time.monotonic() < deadline, relay.output()
-            time.sleep(0.05)
+        wait_until(lambda: "relay closed the upstream response" in relay.output(),
+                   "'relay closed the upstream response' in the relay's output", 5)
     print(f"\nupstream stopped after {sent} of {TOKENS} tokens")
 
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from atlas.paths import ROOT
+from tests.support import snippet_use
+from tests.support.markers import require_marker
 
 HOST = "127.0.0.1"
 
@@ -71,7 +73,10 @@ def running_process(argv: list[str], env: dict | None = None, stop_signal: int =
                     stop_timeout: float = 10.0):
     """A background process (a server, a task worker) in its own process group, its output in a log file
     (`process.log`); stopped afterwards with `stop_signal`, then SIGKILL if it lingers."""
+    require_marker("server", f"starts {' '.join(argv[:3])}")
     full_env = dict(os.environ, PYTHONPATH=str(ROOT), DJANGO_SETTINGS_MODULE="snippets.demo.settings")
+    if os.environ.get(snippet_use.ENV_DIR):   # the run records which snippets run (--snippet-use)
+        full_env.update(snippet_use.subprocess_env(os.environ[snippet_use.ENV_DIR]))
     full_env.update(env or {})
     with tempfile.NamedTemporaryFile(prefix="atlas-process-", suffix=".log", delete=False) as handle:
         log = Path(handle.name)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from atlas.generate import MANIFEST, TABLES
 from atlas.paths import ROOT
+from tests.support.markers import require_marker
 
 # What a build reads: copied into a scratch folder when a test needs to break something.
 BUILD_INPUTS = ("mkdocs.yml", "hooks", "atlas", "overrides", "docs", "snippets", "CONTRIBUTING.md",
@@ -25,6 +26,7 @@ class Build:
 
 def build(project: Path, site: Path, builder: str = "mkdocs") -> Build:
     """`mkdocs build --strict` (or `properdocs build`, the maintained fork, on the same mkdocs.yml)."""
+    require_marker("build", "builds the site", "browser")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(project))
     result = subprocess.run(
         [sys.executable, "-m", builder, "build", "--strict", "--config-file", "mkdocs.yml", "--site-dir", str(site)],

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from snippets.uploads import views
+from tests.support.waiting import established, wait_until
 from tests.support.servers import running_server
 
 BOUNDARY = "atlas-boundary-7d1f"
@@ -67,11 +68,12 @@ async def test_missing_field_and_wrong_method(upload_settings, async_client):
 
 # --- under a real uvicorn with one worker -------------------------------------------------------------
 
-async def slow_body(payload: bytes, chunks: int, pause: float):
+async def slow_body(payload: bytes, chunks: int, pause: float, first_sent: asyncio.Event):
     size = -(-len(payload) // chunks)
     for start in range(0, len(payload), size):
         yield payload[start:start + size]
-        await asyncio.sleep(pause)
+        first_sent.set()  # the client took the first chunk: the upload is under way
+        await asyncio.sleep(pause)  # the slowness under test, not a wait
 
 
 async def race_slow_upload_against_quick_requests(base: str, chunks: int = 10, pause: float = 0.25):
@@ -79,17 +81,19 @@ async def race_slow_upload_against_quick_requests(base: str, chunks: int = 10, p
     body = multipart("slow.bin", b"s" * 20_000)
     headers = {**HEADERS, "Content-Length": str(len(body))}  # without it Django would see an empty form
     finished = {}
+    first_sent = asyncio.Event()
     async with httpx.AsyncClient(timeout=30) as client:
         assert (await client.get(f"{base}/hello/")).status_code == 200  # warm-up: Django's first-request set-up
         started = time.perf_counter()
 
         async def upload():
-            response = await client.post(f"{base}/uploads/", content=slow_body(body, chunks, pause), headers=headers)
+            response = await client.post(f"{base}/uploads/", content=slow_body(body, chunks, pause, first_sent),
+                                         headers=headers)
             finished["upload"] = time.perf_counter() - started
             return response
 
         async def quick():
-            await asyncio.sleep(0.3)  # the upload is under way
+            await first_sent.wait()
             quick_times = []
             for _ in range(3):
                 t = time.perf_counter()
@@ -103,10 +107,16 @@ async def race_slow_upload_against_quick_requests(base: str, chunks: int = 10, p
     return upload_response, finished
 
 
-@pytest.mark.server
-async def test_slow_upload_does_not_block_other_requests_under_uvicorn():
+@pytest.fixture(scope="module")
+def uvicorn_server():
+    """One uvicorn (one worker) for the tests below: each leaves it as it found it."""
     with running_server(UVICORN) as server:
-        response, finished = await race_slow_upload_against_quick_requests(server.url)
+        yield server
+
+
+@pytest.mark.server
+async def test_slow_upload_does_not_block_other_requests_under_uvicorn(uvicorn_server):
+    response, finished = await race_slow_upload_against_quick_requests(uvicorn_server.url)
     print(f"\nuvicorn, 1 worker: slow upload done at {finished['upload']:.2f} s; three quick GETs done at "
           f"{finished['quick']:.2f} s (each {', '.join(f'{t * 1000:.0f} ms' for t in finished['quick_latencies'])})")
     assert response.status_code == 201, response.text
@@ -125,26 +135,26 @@ async def test_slow_upload_holds_the_only_sync_worker_under_gunicorn():
 
 
 @pytest.mark.server
-def test_oversized_and_unsized_uploads_under_uvicorn():
+def test_oversized_and_unsized_uploads_under_uvicorn(uvicorn_server):
     big = multipart("big.bin", b"x" * (2 * 1024 * 1024))
-    with running_server(UVICORN) as server:
-        too_big = httpx.post(f"{server.url}/uploads/", content=big, headers=HEADERS, timeout=30)
-        chunked = httpx.post(f"{server.url}/uploads/", content=iter([big[:1000]]), headers=HEADERS, timeout=30)
+    url = f"{uvicorn_server.url}/uploads/"
+    too_big = httpx.post(url, content=big, headers=HEADERS, timeout=30)
+    chunked = httpx.post(url, content=iter([big[:1000]]), headers=HEADERS, timeout=30)
     assert too_big.status_code == 413
     assert "larger than the limit of 1048576 bytes" in too_big.json()["error"]
     assert chunked.status_code == 411  # httpx sent Transfer-Encoding: chunked, no Content-Length
 
 
 @pytest.mark.server
-def test_client_dropping_mid_upload_does_not_break_the_server():
-    with running_server(UVICORN) as server:
-        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
-            sock.sendall(b"POST /uploads/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n"
-                         b"Content-Type: multipart/form-data; boundary=" + BOUNDARY.encode() + b"\r\n\r\n")
-            sock.sendall(b"x" * 1000)  # then hang up, 99 000 bytes short
-        time.sleep(0.3)
-        after = httpx.get(f"{server.url}/hello/", timeout=10)
-        log = server.output()
+def test_client_dropping_mid_upload_does_not_break_the_server(uvicorn_server):
+    server = uvicorn_server
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+        sock.sendall(b"POST /uploads/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n"
+                     b"Content-Type: multipart/form-data; boundary=" + BOUNDARY.encode() + b"\r\n\r\n")
+        sock.sendall(b"x" * 1000)  # then hang up, 99 000 bytes short
+    wait_until(lambda: established(server.process.pid, server.port) == 0, "the server to see the hang-up")
+    after = httpx.get(f"{server.url}/hello/", timeout=10)
+    log = server.output()
     assert after.status_code == 200
     assert "Traceback" not in log, log
 

@@ -1,0 +1,62 @@
+"""Benchmarks run by their own command, never inside the suite: they print figures and assert nothing.
+
+    python3 dev.py bench suite            # wall time of `dev.py check`, of the suite without the release
+                                          # matrices, and of the matrices (each its own figure)
+    python3 dev.py bench suite --check    # only the check
+    python3 dev.py bench site [--site DIR] [--no-screenshots]   # page weight, paint, search (tests/browser/bench_site.py)
+    python3 dev.py bench fan_out [--requests 5 --concurrency 10 --delay 0.2]   # snippets/fan_out/benchmark.py
+"""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+
+from atlas.paths import ROOT
+from dev import FAST, PARALLEL   # the selection and the workers of `dev.py check` and `dev.py test`
+
+
+def timed_pytest(label: str, *args: str) -> tuple[str, float, str]:
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", *PARALLEL, *args], cwd=ROOT,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    summary = next((line for line in reversed(done.stdout.splitlines()) if re.search(r"\d+ (passed|failed)", line)),
+                   f"exit status {done.returncode}")
+    print(f"{label:44} {seconds:7.1f} s   {summary.strip('= ')}", flush=True)
+    return label, seconds, summary
+
+
+def suite(argv: list[str]) -> int:
+    print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f} at start", flush=True)
+    timed_pytest("dev.py check (build, data, page code, unit)", "-m", FAST)
+    if "--check" not in argv:
+        timed_pytest("suite without the release matrices", "-m", "not matrix")
+        timed_pytest("release matrices (version map, version tabs)", "-m", "matrix")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] in {"-h", "--help"}:
+        print(__doc__)
+        return 0
+    name, rest = argv[0], argv[1:]
+    if name == "suite":
+        return suite(rest)
+    if name == "site":
+        from tests.browser import bench_site
+
+        return bench_site.main(rest)
+    if name == "fan_out":
+        from snippets.fan_out import benchmark
+
+        benchmark.main(rest)
+        return 0
+    print(f"unknown benchmark {name!r}\n{__doc__}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
