@@ -2,6 +2,8 @@
 every page by the build) refuses anything from another origin and any inline script the theme does not
 need. The pages themselves break nothing (tests/browser/test_every_page.py and every journey check that);
 here a page is given an outside image, an outside script and an inline script, and all three are refused."""
+import pytest
+
 from tests.browser import site_browser
 
 OUTSIDE = "http://outside.example"
@@ -10,6 +12,7 @@ INJECTED = (f'<img id="outside-image" src="{OUTSIDE}/tracker.png" alt="">'
             '<script>window.__injectedInlineRan = true;</script>')
 
 
+@pytest.mark.build
 def test_the_policy_allows_no_other_origin(built_site):
     from atlas import csp
 
