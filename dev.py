@@ -6,6 +6,7 @@
     python3 dev.py test      # install what is needed, run the whole test suite (parallel workers)
     python3 dev.py bench [suite|site|fan_out]  # benchmarks that print figures: suite and check times, site, fan-out
     python3 dev.py build     # build the static site into site/ (strict)
+    python3 dev.py generate  # write the pages and tables made from docs/data (every build does it too)
     python3 dev.py validate  # check every data file, page front matter, notebook metadata and FAQ entry
     python3 dev.py matrix 4.1  # verify the version map against one real Django release (or all)
     python3 dev.py pagematrix [page] [X.Y]  # run pages' code on the releases they claim; record results
@@ -123,6 +124,8 @@ def main(argv: list[str]) -> int:
         return run([python, "-m", "pytest", *([] if chosen else PARALLEL), *(rest or ["--snippet-use"])])
     if command == "bench":
         return run([python, "-m", "tests.benchmarks", *rest])
+    if command == "generate":
+        return run([python, "-m", "atlas.generate", *rest])
     if command == "matrix":
         return run([python, "-m", "atlas.matrix", *rest])
     if command == "pagematrix":

@@ -154,12 +154,12 @@ def cover(item: Item, rules: dict, capabilities, index: dict) -> tuple[str | Non
 
 
 def _anchors(path: str, text: str) -> set[str]:
-    """Anchors of a page as built: its placeholders filled first (the matrix's rows carry the ids)."""
+    """Anchors of a page as built: its generated tables included first (the matrix's rows carry the ids)."""
     from markdown.extensions.toc import slugify
 
-    from atlas import site_pages
+    from atlas import generate
 
-    text = site_pages.fill_placeholders(text, path, site_pages.placeholders())
+    text = generate.with_tables(text)
     found = set(re.findall(r"\{\s*#([\w-]+)", text)) | set(re.findall(r'id="([\w-]+)"', text))
     for heading in re.findall(r"^#+ (.+?)\s*(?:\{.*\})?$", text, re.MULTILINE):
         found.add(slugify(heading, "-"))

@@ -124,7 +124,7 @@ def check() -> list[str]:
 
 
 def render_runs_table() -> str:
-    """Markdown for <!-- atlas:lab-runs -->: every stored run with its size, n, machine and load."""
+    """Markdown for generated/lab-runs.md (the lab page includes it): every stored run with its size, n, machine and load."""
     lines = ["| Benchmark | Size, repeats | When, commit | Machine | Load during the run (1-min, on "
              "its cores) | Steal | Flag |", "| --- | --- | --- | --- | --- | --- | --- |"]
     for name, run in stored().items():

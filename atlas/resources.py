@@ -21,7 +21,8 @@ Entries are sorted by section (vocabulary order), then by title ignoring case;
 Messages follow the project's contract: `file:line: 'entry'.field: what is wrong — how to fix`.
 `check()` holds the rules that need more than one file (vocabulary, releases.yml, link policy,
 duplicates, order); `field_problems()` holds the shape of each entry (also in the JSON Schema).
-Nothing here imports MkDocs: the hook fills `<!-- atlas:resources -->` with render_resources_page().
+Nothing here imports MkDocs: the generation step (atlas/generate.py) writes render_resources_page() to
+generated/resources.md, which docs/resources/index.md includes.
 """
 from __future__ import annotations
 

@@ -1,13 +1,15 @@
-"""What the MkDocs hook renders from data: whole generated pages, and placeholders inside written pages.
+"""What is rendered from data: the registries the generation step (atlas/generate.py) writes out.
 
-A written page asks for rendered content with a line of its own: ``<!-- atlas:NAME -->``.
+* generated_pages(): whole pages, written to docs/<path>;
+* placeholders(): tables, written to generated/<NAME>.md; a written page includes one with a line of its
+  own, ``--8<-- "generated/NAME.md"`` (the name is historical: these once were ``<!-- atlas:NAME -->``);
+* generated_files(): other files (JSON, Atom, ...), written to docs/<path> and published as they are.
 """
 from __future__ import annotations
 
 import re
 from typing import Callable
 
-from .errors import DataError
 
 
 def generated_pages() -> dict[str, str]:
@@ -24,14 +26,14 @@ def generated_pages() -> dict[str, str]:
 
 def generated_files() -> dict[str, str | bytes]:
     """Files other than pages, published with the site: {path in site/: content} (JSON downloads, llms.txt,
-    the Atom feed of changes)."""
+    the Atom feed of changes); written to docs/<path> by the generation step."""
     from . import changes, downloads
 
     return {**downloads.files(), changes.FEED_PATH: changes.render_feed(changes.events())}
 
 
 def placeholders() -> dict[str, Callable[[], str]]:
-    """Name -> function returning the Markdown that replaces ``<!-- atlas:NAME -->``."""
+    """Name -> function returning the Markdown of generated/NAME.md (links relative to the including page)."""
     from . import async_api_render, error_index, lab_figures, linkcheck, resources, versions_render
 
     return {
@@ -55,22 +57,6 @@ def release_strip() -> str:
 
     links = [f"[{r.version}{' LTS' if r.lts else ''}](versions/{r.version}.md)" for r in versions_data.load_releases()]
     return " → ".join(links + ["[roadmap](versions/roadmap.md)"])
-
-
-def fill_placeholders(markdown: str, path: str, available: dict[str, Callable[[], str]]) -> str:
-    """Replace each placeholder line; an unknown name is an error that names the page and line."""
-    lines = markdown.split("\n")
-    for number, line in enumerate(lines):
-        stripped = line.strip()
-        if stripped.startswith("<!-- atlas:") and stripped.endswith("-->"):
-            name = stripped[len("<!-- atlas:"):-3].strip()
-            if name not in available:
-                raise DataError(
-                    f"{path}: placeholder <!-- atlas:{name} --> is unknown; "
-                    f"use one of: {', '.join(sorted(available)) or '(none yet)'}"
-                )
-            lines[number] = available[name]()
-    return "\n".join(lines)
 
 
 CODE_BLOCK = re.compile(r'<div class="(language-[\w-]+ )?highlight"')

@@ -1,14 +1,17 @@
-"""MkDocs hook: a thin layer over the atlas package, which holds the logic and its tests.
+"""MkDocs/ProperDocs hook: a thin adapter over the atlas package, which holds the logic and its tests.
 
-* on_config runs the validation layer (atlas/validation.py) and stops the build on any problem;
-* on_files adds the pages generated from docs/data (release pages, ...) and the other generated files
-  (JSON downloads, llms.txt, the Atom feed of changes: site_pages.generated_files());
-* on_page_markdown checks each page's front matter, shows the Django versions it applies to, and fills
-  ``<!-- atlas:NAME -->`` placeholders with tables rendered from data.
+* on_config reloads atlas/ (so `dev.py serve` shows an edit to it after one rebuild), runs the validation
+  layer (atlas/validation.py: every problem at once), then the generation step (atlas/generate.py: release
+  pages and the changes page into docs/versions/, tables into generated/, other files such as JSON
+  downloads, llms.txt and the Atom feed into docs/) and fills the nav's Releases section from
+  docs/data/releases.yml;
+* on_page_markdown checks each page's front matter and shows the Django versions it applies to;
+* on_post_page post-processes notebook pages; on_post_build puts a Content-Security-Policy on every page.
 A problem becomes a build error that names the file, the field and the fix.
 """
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -17,19 +20,36 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from mkdocs.exceptions import PluginError  # noqa: E402
-from mkdocs.structure.files import File  # noqa: E402
 
-from atlas import frontmatter, notebooks, site_pages, validation  # noqa: E402
-from atlas.errors import DataError  # noqa: E402
-
+# The atlas modules the hook uses, imported anew on each build (see _load_atlas).
+MODULES = ("csp", "errors", "frontmatter", "generate", "notebooks", "site_pages", "validation")
 _releases: list[str] = []
 _tags: dict[str, str] = {}
 
 
+def _load_atlas() -> None:
+    """Import atlas/ anew: MkDocs loads this hook once per process, and a serve rebuild must see edits
+    to atlas/ and no data cached by the previous build. Binds each module in MODULES as a global."""
+    global DataError
+    for name in [name for name in sys.modules if name == "atlas" or name.startswith("atlas.")]:
+        del sys.modules[name]
+    globals().update({name: importlib.import_module(f"atlas.{name}") for name in MODULES})
+    DataError = errors.DataError  # noqa: F821 (bound just above)
+
+
+_load_atlas()
+
+
 def on_config(config):
+    _load_atlas()
     problems = validation.problems(build=True)  # every data file, page, notebook and FAQ entry, all at once
     if problems:
         raise PluginError(validation.report(problems))
+    try:
+        generate.write()
+        config["nav"] = generate.fill_release_nav(config["nav"])
+    except DataError as error:
+        raise PluginError(str(error)) from None
     try:
         _releases[:] = frontmatter.feature_releases()
         config["extra"]["atlas_releases"] = list(_releases)  # the "My Django" picker's choices (main.html)
@@ -40,23 +60,6 @@ def on_config(config):
     return config
 
 
-def on_files(files, config):
-    try:
-        pages = site_pages.generated_pages()
-    except DataError as error:
-        raise PluginError(str(error)) from None
-    for path, content in pages.items():
-        files.append(File.generated(config, path, content=content))
-    try:
-        extra = site_pages.generated_files()
-    except DataError as error:
-        raise PluginError(str(error)) from None
-    # Added as files (not written after the build) so links to them are checked like any other.
-    for path, content in extra.items():
-        files.append(File.generated(config, path, content=content))
-    return files
-
-
 def on_page_markdown(markdown, page, config, files):
     path = "docs/" + page.file.src_uri
     if not page.file.src_uri.endswith(".md"):
@@ -65,10 +68,11 @@ def on_page_markdown(markdown, page, config, files):
     try:
         meta, _body, _line = frontmatter.split(text, path)
         applies = frontmatter.validate(meta, text, path, _releases, _tags)
-        markdown = site_pages.fill_placeholders(markdown, path, site_pages.placeholders())
     except DataError as error:
         raise PluginError(str(error)) from None
     page.meta.setdefault("description", meta["summary"])
+    if generate.GENERATED_NOTE in text:
+        page.edit_url = None  # made from docs/data: there is no file to edit
     # pages in the page matrix say what their code ran on (docs/data/page_matrix.json)
     banner = frontmatter.version_banner(meta, applies, _releases, page=page.file.src_uri)
     return frontmatter.with_banner(markdown, banner)
@@ -89,9 +93,13 @@ def on_page_content(html, page, config, files):
 
 
 def on_post_page(output, page, config):
-    """Remove mkdocs-jupyter's MathJax loader (it fetches from a CDN): the site loads nothing external.
+    """Fail on a placeholder left unfilled. Remove mkdocs-jupyter's MathJax loader (it fetches from a CDN).
     On notebook pages, describe each plot, move plots into image files and keep only the notebook CSS
     the page uses, in a file of its own."""
+    left = generate.unfilled_markers(output)
+    if left:
+        raise PluginError(f"docs/{page.file.src_uri}: unfilled {left[0]!r} in the built page: include the "
+                          f"generated table with {generate.table_include('NAME')}")
     output = notebooks.strip_external_loaders(output)
     if not page.file.src_uri.endswith(".ipynb"):
         return output
@@ -110,3 +118,18 @@ def on_post_page(output, page, config):
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
     return output
+
+
+def on_post_build(config):
+    """One Content-Security-Policy for every page: instant navigation runs a later page's inline scripts
+    under the first page's policy, so each page allows the inline scripts of all of them (by hash)."""
+    csp.apply_to_site(Path(config["site_dir"]))
+
+
+def on_serve(server, config, builder):
+    """The preview adds a live-reload script to each page it serves; allow that one script too."""
+    inject = getattr(server, "_inject_js_into_html", None)
+    if inject is not None:
+        server._inject_js_into_html = lambda content, epoch: csp.allow_own_inline_scripts(
+            inject(content, epoch))
+    return server

@@ -11,6 +11,14 @@ from tests.support.once import once_per_run, shared_tmp
 from tests.support.sitebuild import Build, build
 
 
+def pytest_sessionstart(session):
+    """Write the generated pages before collection, so the tests that walk docs/ (front matter, Sybil,
+    snippet policy) see the same pages on a fresh clone as after a build (atlas/generate.py)."""
+    from atlas import generate
+
+    generate.write()
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory):
     """The real site, built once per run with --strict (the first worker builds it, the others reuse it:

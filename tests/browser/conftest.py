@@ -50,12 +50,16 @@ def browser():
 
 @pytest.fixture
 def context(browser):
-    """A fresh browser context (own storage, viewport 1280x800) per test: cheap, isolates localStorage."""
+    """A fresh browser context (own storage, viewport 1280x800) per test: cheap, isolates localStorage.
+    Whatever the test does (search, palette, instant navigation), the pages' Content-Security-Policy must
+    refuse nothing: a violation fails the test when it ends."""
     ctx = browser.new_context(viewport=site_browser.DESKTOP)
     ctx.set_default_timeout(site_browser.TIMEOUT_MS)
+    violations = site_browser.record_csp_violations(ctx)
     site_browser.install_search_probe(ctx)
     yield ctx
     ctx.close()
+    assert not violations, f"Content-Security-Policy violations: {violations}"
 
 
 @pytest.fixture
@@ -68,9 +72,11 @@ def shared_page(browser):
     """One page reused by the tests that only read (search queries): avoids reloading the index."""
     ctx = browser.new_context(viewport=site_browser.DESKTOP)
     ctx.set_default_timeout(site_browser.TIMEOUT_MS)
+    violations = site_browser.record_csp_violations(ctx)
     site_browser.install_search_probe(ctx)
     yield ctx.new_page()
     ctx.close()
+    assert not violations, f"Content-Security-Policy violations: {violations}"
 
 
 @pytest.fixture(scope="session")

@@ -189,6 +189,28 @@ class RequestTracker:
         raise TimeoutError(f"{self.pending} requests still in flight after {timeout_s} s")
 
 
+# An init script (run before the page's own, outside its Content-Security-Policy) that records every
+# violation of the policy; CSP_VIOLATIONS reads them.
+RECORD_CSP_VIOLATIONS = """
+window.__atlasCsp = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+    const seen = {directive: e.effectiveDirective, blocked: e.blockedURI, sample: e.sample,
+                  source: `${e.sourceFile}:${e.lineNumber}`, page: location.pathname};
+    window.__atlasCsp.push(seen);
+    if (window.__atlasReportCsp) window.__atlasReportCsp(seen);
+});
+"""
+CSP_VIOLATIONS = "() => window.__atlasCsp || []"
+
+
+def record_csp_violations(context) -> list[dict]:
+    """Every Content-Security-Policy violation in any page of this browser context, across navigations."""
+    found: list[dict] = []
+    context.expose_function("__atlasReportCsp", lambda violation: found.append(violation))
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
+    return found
+
+
 def launch(playwright):
     require_marker("browser", "starts Chromium")
     return playwright.chromium.launch(executable_path=chromium_path(), args=LAUNCH_ARGS, timeout=60_000)

@@ -27,6 +27,7 @@ class Visit:
     requests: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
+    csp_violations: list[dict] = field(default_factory=list)
     violations: list[dict] = field(default_factory=list)
     status: int | None = None
     background: str = ""
@@ -50,21 +51,26 @@ AXE_RUN = """async (options) => {
 
 
 # Switch a loaded page to the dark scheme in place, as Material's toggle does (attributes on <body>),
-# with transitions off so that axe reads final colours, not colours halfway through a fade.
+# with transitions off so that axe reads final colours, not colours halfway through a fade. (A constructed
+# style sheet: the page's Content-Security-Policy refuses an inline <style> element.)
 TO_DARK = """() => {
-    const style = document.createElement('style');
-    style.textContent = '*, *::before, *::after { transition: none !important; animation: none !important; }';
-    document.head.appendChild(style);
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync('*, *::before, *::after { transition: none !important; animation: none !important; }');
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
     document.body.setAttribute('data-md-color-scheme', 'slate');
     return getComputedStyle(document.body).backgroundColor;
 }"""
 
 
 def visit_all(browser, server, axe_script) -> list[Visit]:
-    """Load every page once (light, as the browser prefers): record its requests and errors, run every
-    axe rule; then switch it to the dark scheme and run the rules a scheme changes (contrast)."""
+    """Load every page once (light, as the browser prefers): record its requests, errors and
+    Content-Security-Policy violations, run every axe rule; then switch it to the dark scheme and run the
+    rules a scheme changes (contrast). axe is evaluated from outside the page, which the page's policy
+    (no inline script but the theme's) would otherwise refuse."""
     context = browser.new_context(viewport=site_browser.DESKTOP, color_scheme="light")
     context.set_default_timeout(site_browser.TIMEOUT_MS)
+    context.add_init_script(site_browser.RECORD_CSP_VIOLATIONS)
+    axe = axe_script.read_text()
     page = context.new_page()
     current: list[Visit] = []
     tracker = site_browser.RequestTracker(page)
@@ -80,7 +86,7 @@ def visit_all(browser, server, axe_script) -> list[Visit]:
             response = page.goto(server.page_url(path), wait_until="load")
             light.status = response.status if response else None
             assert page.get_attribute("body", "data-md-color-scheme") == "default", path
-            page.add_script_tag(path=str(axe_script))
+            page.evaluate(axe)
             light.violations = page.evaluate(AXE_RUN, {"resultTypes": ["violations"]})
             dark = Visit(path, "dark", status=light.status)
             dark.background = page.evaluate(TO_DARK)
@@ -88,6 +94,7 @@ def visit_all(browser, server, axe_script) -> list[Visit]:
                                                      "resultTypes": ["violations"]})
             # the search worker and instant navigation fetch after load: wait until the network is quiet
             tracker.wait_quiet()
+            light.csp_violations = page.evaluate(site_browser.CSP_VIOLATIONS)
             visits += [light, dark]
     finally:
         context.close()
@@ -126,6 +133,17 @@ def test_no_page_logs_a_console_error_or_throws(walk):
     problems = {f"{v.path or '/'} ({v.scheme})": v.console_errors + v.page_errors
                 for v in walk if v.console_errors or v.page_errors}
     assert not problems, f"console errors or uncaught exceptions: {problems}"
+
+
+def test_no_page_breaks_its_content_security_policy(walk, built_site):
+    """Every page carries the policy (a meta tag allowing this origin only), and nothing on any page, the
+    theme's scripts, the search worker and the notebooks included, is refused by it."""
+    from atlas import csp
+
+    policies = {csp.policy_of((built_site.site / v.path / "index.html").read_text()) for v in walk}
+    assert len(policies) == 1 and None not in policies, policies
+    problems = {v.path or "/": v.csp_violations for v in walk if v.csp_violations}
+    assert not problems, f"Content-Security-Policy violations: {problems}"
 
 
 def format_violations(walk) -> str:

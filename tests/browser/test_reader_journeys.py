@@ -193,9 +193,8 @@ def test_a_notebook_page_shows_its_plots(page, site_server):
         images = page.locator(".jupyter-wrapper img")
         for index in range(images.count()):
             image = images.nth(index)
-            image.scroll_into_view_if_needed()
-            width = image.evaluate("img => img.complete ? img.naturalWidth : 0")
-            assert width > 0, f"/{path}: image {index} did not load"
+            image.scroll_into_view_if_needed()  # plots load lazily: wait until this one has
+            page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
             assert image.is_visible()
         shown[path] = images.count()
     print(f"\nnotebook plots shown: {shown}")

@@ -6,7 +6,7 @@ import re
 import jsonschema
 import pytest
 
-from atlas import lab_figures
+from atlas import generate, lab_figures
 from atlas.paths import DOCS
 from snippets.lab import load_ceiling, provenance, runs
 
@@ -96,7 +96,7 @@ def test_the_lab_page_lists_every_stored_run_with_size_n_and_load():
     table = lab_figures.render_runs_table()
     for name, run in STORED.items():
         assert f"| `{name}` | full, n = {run['provenance']['n']} |" in table
-    assert "<!-- atlas:lab-runs -->" in (DOCS / "lab" / "index.md").read_text()
+    assert generate.table_include("lab-runs") in (DOCS / "lab" / "index.md").read_text()
 
 
 def test_the_ceiling_run_reuses_the_load_test():

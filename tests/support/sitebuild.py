@@ -8,6 +8,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from atlas.generate import MANIFEST, TABLES
 from atlas.paths import ROOT
 from tests.support.markers import require_marker
 
@@ -23,20 +24,27 @@ class Build:
     site: Path
 
 
-def build(project: Path, site: Path) -> Build:
+def build(project: Path, site: Path, builder: str = "mkdocs") -> Build:
+    """`mkdocs build --strict` (or `properdocs build`, the maintained fork, on the same mkdocs.yml)."""
     require_marker("build", "builds the site", "browser")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(project))
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        [sys.executable, "-m", builder, "build", "--strict", "--config-file", "mkdocs.yml", "--site-dir", str(site)],
         cwd=project, env=env, capture_output=True, text=True, timeout=600,
     )
     return Build(result.returncode, result.stdout + result.stderr, site)
 
 
 def copy_project(destination: Path) -> Path:
-    """A scratch copy of everything a build reads, to break on purpose."""
+    """A scratch copy of everything a build reads, to break on purpose: as a fresh clone has it, without
+    the files the generation step writes (each build writes them again)."""
     destination.mkdir(parents=True, exist_ok=True)
-    ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints")
+    generated = {str(ROOT / line) for line in _manifest_lines()}
+    patterns = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints")
+
+    def ignore(folder, names):
+        return set(patterns(folder, names)) | {n for n in names if os.path.join(folder, n) in generated}
+
     for name in BUILD_INPUTS:
         source = ROOT / name
         if source.is_dir():
@@ -44,3 +52,8 @@ def copy_project(destination: Path) -> Path:
         else:
             shutil.copy2(source, destination / name)
     return destination
+
+
+def _manifest_lines() -> list[str]:
+    manifest = ROOT / TABLES / MANIFEST
+    return manifest.read_text().split() if manifest.exists() else []

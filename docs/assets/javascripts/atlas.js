@@ -1,0 +1,26 @@
+// The atlas's own scripts, in a file rather than inline: the Content-Security-Policy allows no inline
+// script but the theme's (atlas/csp.py).
+
+// Code that scrolls sideways must be reachable by keyboard (axe-core: scrollable-region-focusable).
+// Material makes its own code blocks focusable; notebook cells rendered by mkdocs-jupyter are not, so
+// give each scrollable one a tab stop, on every page load and instant navigation (document$).
+// Wide tables scroll inside Material's .md-typeset__scrollwrap: the same applies to them.
+document$.subscribe(function () {
+  document.querySelectorAll(".jupyter-wrapper .highlight-ipynb, .jupyter-wrapper pre, .md-typeset__scrollwrap").forEach(function (el) {
+    if (el.scrollWidth > el.clientWidth && !el.hasAttribute("tabindex")) {
+      el.setAttribute("tabindex", "0");
+    }
+  });
+});
+
+// The 404 page: turn the missing address into search words, /atlas/use-cases/web-sockets/ -> "use cases
+// web sockets", for its "Search for this page" button (data-home: the site's root path).
+(function () {
+  var link = document.querySelector(".atlas-404-search");
+  if (!link) { return; }
+  var base = link.getAttribute("data-home");
+  var path = decodeURIComponent(location.pathname);
+  if (path.indexOf(base) === 0) { path = path.slice(base.length); }
+  var words = path.replace(/(index)?\.html?$/, "").split(/[\/\-_.]+/).filter(Boolean).join(" ");
+  if (words) { link.href = base + "?q=" + encodeURIComponent(words); }
+})();
