@@ -215,6 +215,11 @@ def check() -> list[str]:
     return problems
 
 
+# Collected after a release is added (like the page matrix): `dev.py validate` and the suite report a
+# release without lines; the build of a new release's pages does not wait for it.
+check.in_build = False
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m atlas.error_index", description=__doc__.split("\n\n")[0])
     parser.add_argument("--collect", action="store_true", help="rewrite each entry's lines from the real code")
