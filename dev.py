@@ -114,7 +114,7 @@ def main(argv: list[str]) -> int:
         return run([python, "-m", "mkdocs", "build", "--strict", *rest])
     if command == "check":
         if (ROOT / "atlas" / "validation.py").exists():   # every data problem at once, before the tests
-            failed = run([python, "-m", "atlas.validation"])
+            failed = run([python, "-m", "atlas.validation", "--build"])  # release collections: full suite
             if failed:
                 return failed
         return run([python, "-m", "pytest", *PARALLEL, "-m", FAST, *rest])
