@@ -190,3 +190,16 @@ def test_lab_command_writes_json_and_png(tmp_path, capsys):
     assert result["provenance"]["machine"]["python"] and result["provenance"]["size"] == "ci"
     assert (tmp_path / "fan_out.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "sequential" in capsys.readouterr().out
+
+
+@pytest.mark.server
+def test_load_ceiling_runs_only_the_servers_the_main_run_did_not_saturate():
+    """snippets.lab.load_ceiling: the same open-loop method, for the three servers still below their ceiling."""
+    from snippets.lab import load_ceiling
+
+    sizes = {**load_ceiling.SIZES[False], "rates": [40], "duration_s": 1.0}
+    result = load_ceiling.run(sizes=sizes)
+    assert result["benchmark"] == "load_ceiling"
+    assert set(result["servers"]) == set(load_ceiling.ONLY), result["skipped"]
+    for server in result["servers"].values():
+        assert server["rows"][0]["requests_per_repeat"] > 0
