@@ -10,7 +10,7 @@ import copy
 import json
 import tomllib
 
-from atlas import async_api
+from atlas import async_api, datafile
 from atlas.paths import DATA, DOCS, ROOT
 from atlas.site_pages import generated_pages
 from atlas.versions_data import load_capabilities, load_releases
@@ -171,10 +171,8 @@ def _meta(path: str, generated: dict[str, str]) -> tuple[str, str]:
     if path.endswith(".ipynb"):
         data = json.loads((DOCS / path).read_text(encoding="utf-8")).get("metadata", {}).get("atlas", {})
         return data.get("title", path), data.get("summary", "")
-    import yaml
-
     text = generated[path] if path in generated else (DOCS / path).read_text(encoding="utf-8")
-    meta = (yaml.safe_load(text.split("---", 2)[1]) if text.startswith("---") else None) or {}
+    meta = (datafile.safe_load(text.split("---", 2)[1]) if text.startswith("---") else None) or {}
     return meta.get("title", path), meta.get("summary", "")
 
 

@@ -2,9 +2,9 @@
 127.0.0.1, nothing is written to the console as an error, no script throws, and axe-core finds no
 serious or critical accessibility violation, in the light scheme and (colour contrast) in the dark one.
 
-The pages come from the build's sitemap.xml; a module-scoped walk loads each once (light), then switches
-it to the dark scheme in place, and the tests below read what it recorded: the suite stays fast as pages
-are added. Parallel workers share one walk per run (tests/support/once.py).
+The pages come from the build's sitemap.xml; a walk loads each once (light), then switches it to the dark
+scheme in place, and the tests below read what it recorded: the suite stays fast as pages are added.
+Parallel workers share one walk per run, cut in parts that idle workers take (tests/support/once.py).
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browser import site_browser
-from tests.support.once import once_per_run
+from tests.support.once import once_per_run_in_parts
 
 SERIOUS = ("serious", "critical")
 LOCAL_SCHEMES = ("data", "blob", "about")
@@ -62,8 +62,8 @@ TO_DARK = """() => {
 }"""
 
 
-def visit_all(browser, server, axe_script) -> list[Visit]:
-    """Load every page once (light, as the browser prefers): record its requests, errors and
+def visit_all(browser, server, axe_script, paths: list[str]) -> list[Visit]:
+    """Load each page once (light, as the browser prefers): record its requests, errors and
     Content-Security-Policy violations, run every axe rule; then switch it to the dark scheme and run the
     rules a scheme changes (contrast). axe is evaluated from outside the page, which the page's policy
     (no inline script but the theme's) would otherwise refuse."""
@@ -80,7 +80,7 @@ def visit_all(browser, server, axe_script) -> list[Visit]:
     page.on("pageerror", lambda error: current[-1].page_errors.append(str(error)))
     visits = []
     try:
-        for path in site_browser.site_pages(server.site):
+        for path in paths:
             light = Visit(path, "light")
             current.append(light)
             response = page.goto(server.page_url(path), wait_until="load")
@@ -101,12 +101,21 @@ def visit_all(browser, server, axe_script) -> list[Visit]:
     return visits
 
 
+PARTS = 6  # the walk takes about a second a page: parts let idle workers share it
+
+
 @pytest.fixture
 def walk(browser, site_server, axe_script, tmp_path_factory):
-    """The walk, done once per run (tests/support/once.py): parallel workers share it."""
-    saved = once_per_run(tmp_path_factory, "page-walk",
-                         lambda: [asdict(visit) for visit in visit_all(browser, site_server, axe_script)])
-    visits = [Visit(**visit) for visit in saved]
+    """The walk, done once per run in parts (tests/support/once.py): parallel workers share it."""
+    paths = site_browser.site_pages(site_server.site)
+
+    def part(i: int) -> list[dict]:
+        return [asdict(visit) for visit in visit_all(browser, site_server, axe_script, paths[i::PARTS])]
+
+    parts = once_per_run_in_parts(tmp_path_factory, "page-walk", PARTS, part)
+    by_path = {visit["path"]: visit for saved in parts for visit in saved if visit["scheme"] == "light"}
+    dark = {visit["path"]: visit for saved in parts for visit in saved if visit["scheme"] == "dark"}
+    visits = [Visit(**visit) for path in paths for visit in (by_path[path], dark[path])]
     assert all(v.background == "rgb(30, 33, 41)" for v in visits if v.scheme == "dark"), \
         "switching to the dark scheme did not change the page background"
     print(f"\nvisited {len(visits) // 2} pages in the light and the dark scheme")
