@@ -10,10 +10,10 @@ import copy
 import json
 import tomllib
 
-from atlas import async_api
+from atlas import async_api, datafile
 from atlas.paths import DATA, DOCS, ROOT
+from atlas.site_pages import generated_pages
 from atlas.versions_data import load_capabilities, load_releases
-from atlas import datafile
 
 SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
 RELEASE = {"type": "string", "pattern": r"^\d+\.\d+$"}
@@ -165,17 +165,14 @@ def _nav_pages() -> list[tuple[str, str]]:
     return found
 
 
-def _meta(path: str) -> tuple[str, str] | None:
-    file = DOCS / path
+def _meta(path: str, generated: dict[str, str]) -> tuple[str, str]:
+    """A page's title and summary; a page generation writes is read from its Markdown, so llms.txt is
+    the same whether or not that page has been written yet (a fresh clone's first generation)."""
     if path.endswith(".ipynb"):
-        data = json.loads(file.read_text(encoding="utf-8")).get("metadata", {}).get("atlas", {})
-        return (data.get("title", path), data.get("summary", "")) if data else None
-    if not file.exists():  # generated (release pages)
-        return None
-    text = file.read_text(encoding="utf-8")
-    if not text.startswith("---"):
-        return None
-    meta = datafile.safe_load(text.split("---", 2)[1]) or {}
+        data = json.loads((DOCS / path).read_text(encoding="utf-8")).get("metadata", {}).get("atlas", {})
+        return data.get("title", path), data.get("summary", "")
+    text = generated[path] if path in generated else (DOCS / path).read_text(encoding="utf-8")
+    meta = (datafile.safe_load(text.split("---", 2)[1]) if text.startswith("---") else None) or {}
     return meta.get("title", path), meta.get("summary", "")
 
 
@@ -206,16 +203,13 @@ def llms_txt() -> str:
         f"{releases[0].version} to {releases[-1].version}, since/until, thread-wrapped or native, sync twin; "
         "schema: downloads/async-api.schema.json",
     ]
+    generated = generated_pages()
     section = None
     for nav_section, path in _nav_pages():
-        meta = _meta(path)
-        if meta is None:
-            release = path.rsplit("/", 1)[-1][:-3]
-            meta = (f"Django {release}", "what this release adds for async, its upgrade notes and pitfalls")
         if nav_section != section:
             section = nav_section
             out += ["", f"## {section}", ""]
-        title, summary = meta
+        title, summary = _meta(path, generated)
         out.append(f"- [{title}]({_url(path)}): {summary}".rstrip(": "))
     out.append("")
     return "\n".join(out)

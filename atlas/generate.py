@@ -128,6 +128,7 @@ def write(check_only: bool = False) -> Report:
 def _write(wanted: dict[Path, str | bytes], check_only: bool) -> Report:
     previous = _manifest()
     report = Report()
+    changes: list[tuple[Path, bytes]] = []
     for path, content in sorted(wanted.items()):
         data = content.encode("utf-8") if isinstance(content, str) else content
         existing = path.read_bytes() if path.exists() else None
@@ -141,21 +142,33 @@ def _write(wanted: dict[Path, str | bytes], check_only: bool) -> Report:
                 f"from docs/data now: delete the file (or give the generated page another path)"
             )
         report.written.append(path)
-        if not check_only:
-            _replace(path, data)
+        changes.append((path, data))
     tables = ROOT / TABLES
     stale = [p for p in previous | set(tables.glob("*.md")) if p not in wanted and p.exists()]
-    for path in sorted(stale):
-        report.removed.append(path)
-        if not check_only:
-            path.unlink()
-    if not check_only:
-        manifest = sorted(str(p.relative_to(ROOT)) for p in wanted if p.is_relative_to(DOCS))
-        text = "\n".join(manifest) + "\n"
-        target = tables / MANIFEST
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            _replace(target, text.encode("utf-8"))
+    report.removed = sorted(stale)
+    if check_only:
+        return report
+    listed = {p for p in wanted if p.is_relative_to(DOCS)}
+    if changes or stale:  # listed before they are touched: the live preview ignores the files it lists
+        _write_manifest(previous | listed)
+    for path, data in changes:
+        _replace(path, data)
+    for path in report.removed:
+        path.unlink()
+    _write_manifest(listed)
     return report
+
+
+def owned_files() -> set[Path]:
+    """The files under docs/ that generation writes (listed in its manifest before it touches them)."""
+    return _manifest()
+
+
+def _write_manifest(paths: set[Path]) -> None:
+    text = "\n".join(sorted(str(p.relative_to(ROOT)) for p in paths)) + "\n"
+    target = ROOT / TABLES / MANIFEST
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        _replace(target, text.encode("utf-8"))
 
 
 @contextlib.contextmanager
@@ -170,9 +183,10 @@ def _exclusive():
 
 
 def _replace(path: Path, content: bytes) -> None:
-    """Write through a temporary file, so a build running at the same time never reads half a file."""
+    """Write through a temporary file, so a build running at the same time never reads half a file. The
+    temporary file lives in generated/, which the live preview does not watch."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary = ROOT / TABLES / f".{path.name}.{os.getpid()}.tmp"
     temporary.write_bytes(content)
     os.replace(temporary, path)
 

@@ -6,7 +6,9 @@
   downloads, llms.txt and the Atom feed into docs/) and fills the nav's Releases section from
   docs/data/releases.yml;
 * on_page_markdown checks each page's front matter and shows the Django versions it applies to;
-* on_post_page post-processes notebook pages; on_post_build puts a Content-Security-Policy on every page.
+* on_post_page post-processes notebook pages; on_post_build puts a Content-Security-Policy on every page;
+* on_serve makes `dev.py serve` rebuild once per edit and re-import this file on each rebuild
+  (atlas/live_preview.py).
 A problem becomes a build error that names the file, the field and the fix.
 """
 from __future__ import annotations
@@ -22,7 +24,7 @@ if str(ROOT) not in sys.path:
 from mkdocs.exceptions import PluginError  # noqa: E402
 
 # The atlas modules the hook uses, imported anew on each build (see _load_atlas).
-MODULES = ("csp", "errors", "frontmatter", "generate", "notebooks", "site_pages", "validation")
+MODULES = ("csp", "errors", "frontmatter", "generate", "live_preview", "notebooks", "site_pages", "validation")
 _releases: list[str] = []
 _tags: dict[str, str] = {}
 
@@ -127,9 +129,12 @@ def on_post_build(config):
 
 
 def on_serve(server, config, builder):
-    """The preview adds a live-reload script to each page it serves; allow that one script too."""
+    """The preview adds a live-reload script to each page it serves; allow that one script too. The
+    watcher ignores the files each build generates; each rebuild imports hooks/ anew."""
     inject = getattr(server, "_inject_js_into_html", None)
     if inject is not None:
         server._inject_js_into_html = lambda content, epoch: csp.allow_own_inline_scripts(
             inject(content, epoch))
+    live_preview.ignore_generated_files(server.observer)
+    live_preview.reimport_hooks_on_each_build(server, config)
     return server

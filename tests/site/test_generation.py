@@ -96,6 +96,19 @@ def test_including_a_table_that_is_not_registered_fails_the_build(tmp_path):
     assert "Snippet at path 'generated/no-such-table.md' could not be found" in result.output, result.output
 
 
+def test_one_generation_on_a_fresh_clone_leaves_nothing_to_regenerate(tmp_path):
+    """What generation writes depends on the data only, not on what an earlier run wrote: otherwise the
+    second build of a fresh clone rewrites files, and `dev.py serve` rebuilds a second time."""
+    project = copy_project(tmp_path / "project")  # as a fresh clone has it: nothing generated yet
+    env = {"PYTHONPATH": str(project), "PATH": "/usr/bin:/bin"}
+    first = subprocess.run([sys.executable, "-m", "atlas.generate"], cwd=project, capture_output=True, text=True,
+                           env=env)
+    assert first.returncode == 0, first.stderr
+    again = subprocess.run([sys.executable, "-m", "atlas.generate", "--check"], cwd=project, capture_output=True,
+                           text=True, env=env)
+    assert again.returncode == 0, again.stdout + again.stderr
+
+
 def test_generation_does_not_overwrite_a_written_page(tmp_path):
     project = copy_project(tmp_path / "project")
     (project / "docs" / "versions" / "6.1.md").write_text("# Written by hand\n")

@@ -1,5 +1,6 @@
-"""`python3 dev.py serve` tells the truth: an edit to docs/data/, snippets/ or atlas/ shows on the page after
-the rebuild it triggers (no restart, no stale cache). Run on a scratch copy of the project."""
+"""`python3 dev.py serve` tells the truth: an edit to docs/data/, snippets/, atlas/ or hooks/ shows on the page
+after exactly one rebuild (no restart, no stale cache, no second build). Run on a scratch copy of the project."""
+import inspect
 import os
 import shutil
 import sys
@@ -7,6 +8,7 @@ import time
 
 import httpx
 import pytest
+from mkdocs.livereload import LiveReloadServer
 
 from atlas import csp
 from atlas.paths import ROOT
@@ -16,6 +18,14 @@ from tests.support.sitebuild import copy_project
 pytestmark = [pytest.mark.build, pytest.mark.server]
 
 BUILT = "Documentation built in"
+BUILDING = "Building documentation..."  # logged by `mkdocs serve` as each build starts
+# MkDocs' watcher polls the watched folders every `polling_interval` seconds (`dev.py serve` keeps the
+# default); a write seen by a poll starts the next build at once after the running one. So a build that
+# caused another has announced it within one interval after it finished: four intervals of quiet mean
+# none is coming, with room for a slow poll on a busy machine (a late poll can only hide a second build,
+# never invent one).
+POLLING_INTERVAL = inspect.signature(LiveReloadServer.__init__).parameters["polling_interval"].default
+QUIET = 4 * POLLING_INTERVAL
 
 
 def wait_for(condition, what, server, timeout=120.0):
@@ -27,10 +37,30 @@ def wait_for(condition, what, server, timeout=120.0):
         time.sleep(0.2)
 
 
-def edit(path, old, new):
+def edit(project, relative, old, new):
+    """Replace the file in one step, as editors that save atomically do: written in place, the watcher
+    could see it half-written (empty) in one poll and complete in the next, two changes."""
+    path = project / relative
     text = path.read_text()
-    assert old in text, f"{old!r} not in {path}: update this test"
-    path.write_text(text.replace(old, new, 1))
+    assert old in text, f"{old!r} not in {relative}: update this test"
+    draft = project.parent / "edited.tmp"  # outside the watched folders, on the same file system
+    draft.write_text(text.replace(old, new, 1))
+    os.replace(draft, path)
+
+
+def builds(server):
+    return server.output().count(BUILDING)
+
+
+def no_more_builds(server, expected):
+    """`expected` builds in the log, and no other starting within QUIET seconds after the last finished."""
+    wait_for(lambda: server.output().count(BUILT) >= expected, "the build did not finish", server)
+    quiet_until = time.monotonic() + QUIET
+    while time.monotonic() < quiet_until:
+        assert builds(server) == expected, (
+            f"{builds(server)} builds, expected {expected}: one edit caused more than one rebuild; "
+            f"server log:\n{server.output()[-4000:]}")
+        time.sleep(0.05)
 
 
 @pytest.fixture
@@ -56,11 +86,11 @@ def shows(server, path, text):
     return lambda: text in page(server, path)
 
 
-def test_edits_to_snippets_atlas_and_data_show_without_a_restart(preview):
-    """The server is idle when each edit is made (the files a build writes under docs/ trigger one more
-    rebuild, so the data edit, which changes generated pages, comes last): each edit must cause its own
-    rebuild, or the page never shows it."""
+def test_each_edit_shows_after_exactly_one_rebuild(preview):
+    """The server is idle when each edit is made: each edit must cause its own rebuild, or the page never
+    shows it, and only one (the files a build regenerates under docs/ must not cause another)."""
     project, server = preview
+    no_more_builds(server, 1)
     matrix = page(server, "/versions/matrix/")
     assert "ASGI entry point (get_asgi_application)" in matrix
     # the preview's live-reload script is allowed by the page's Content-Security-Policy, like the theme's
@@ -68,16 +98,25 @@ def test_edits_to_snippets_atlas_and_data_show_without_a_restart(preview):
     assert all(csp.digest(script) in csp.policy_of(matrix) for script in csp.inline_scripts(matrix))
 
     marker = "# edited while the preview runs"
-    edit(project / "snippets" / "fan_out" / "views.py", "\n", f"\n{marker}\n")
+    edit(project, "snippets/fan_out/views.py", "\n", f"\n{marker}\n")
     wait_for(shows(server, "/use-cases/fan-out/", marker), "the page did not show the edited snippet", server)
+    no_more_builds(server, 2)
 
-    edit(project / "atlas" / "versions_render.py", 'YES = "✓ yes"', 'YES = "✓ yes, edited atlas"')
+    edit(project, "atlas/versions_render.py", 'YES = "✓ yes"', 'YES = "✓ yes, edited atlas"')
     wait_for(shows(server, "/versions/matrix/", "✓ yes, edited atlas"),
              "the matrix did not show the edit to atlas/", server)
+    no_more_builds(server, 3)
 
-    edit(project / "docs" / "data" / "capabilities.yml", "name: ASGI entry point (get_asgi_application)",
+    edit(project, "docs/data/capabilities.yml", "name: ASGI entry point (get_asgi_application)",
          "name: ASGI entry point, renamed while previewing")
     wait_for(shows(server, "/versions/matrix/", "ASGI entry point, renamed while previewing"),
              "the matrix did not show the renamed capability", server)
     assert "ASGI entry point (get_asgi_application)" not in page(server, "/versions/matrix/")
     assert "ASGI entry point, renamed while previewing" in page(server, "/versions/3.0/")  # a generated page
+    no_more_builds(server, 4)
+
+    edit(project, "hooks/atlas_hooks.py", "return frontmatter.with_banner(markdown, banner)",
+         'return frontmatter.with_banner(markdown, banner) + "\\n\\nShown by the edited hook.\\n"')
+    wait_for(shows(server, "/use-cases/fan-out/", "Shown by the edited hook."),
+             "the page did not show the edit to hooks/", server)
+    no_more_builds(server, 5)
