@@ -377,6 +377,13 @@ def feature_releases(path: Path | str | None = None) -> list[str]:
     return [r.version for r in load_releases(path)]
 
 
+def newer_than_collected(order: list[str], collected) -> list[str]:
+    """The releases of `order` after the newest one in `collected`: added to releases.yml, their data
+    (page-matrix results, error-index lines) not collected yet. The upstream report lists them."""
+    newest = max((order.index(v) for v in collected if v in order), default=-1)
+    return order[newest + 1:]
+
+
 def releases_by_version(path: Path | str | None = None) -> dict[str, Release]:
     return {r.version: r for r in load_releases(path)}
 
