@@ -408,14 +408,3 @@ def load_all() -> tuple[list[Release], list[Capability], list[RoadmapItem]]:
     """All three files, checked (the roadmap's check covers its links to capabilities)."""
     return load_releases(), load_capabilities(), load_roadmap()
 
-
-def __getattr__(name: str):
-    """The old constant names, now derived from docs/data on each access, for code written against them.
-
-    New code calls feature_releases(), use_cases() and requirements().
-    """
-    derived = {"KNOWN_RELEASES": lambda: tuple(feature_releases()), "USE_CASES": use_cases,
-               "REQUIRES": requirements}
-    if name in derived:
-        return derived[name]()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
