@@ -172,6 +172,13 @@ def _duplicates(doc: Document, key: str, what: str) -> list[str]:
     return problems
 
 
+def _unknown_names(doc: Document, loc: tuple, values, known, what: str, fix: str) -> list[str]:
+    """A problem for each name in the list `values` (at `loc`) that `known` lacks; a wrong shape is the schema's."""
+    return [doc.problem((*loc, number), f"{value!r} is not {what}", fix)
+            for number, value in enumerate(values if isinstance(values, list) else [])
+            if isinstance(value, str) and value not in known]
+
+
 def check_releases(project: Project) -> list[str]:
     doc = project.document("releases")
     if doc is None:
@@ -234,13 +241,9 @@ def check_capabilities(project: Project) -> list[str]:
                 problems.append(doc.problem((index, "changed", number, "version"),
                                             f"{version!r} is not later than added ({added!r})",
                                             "a change is recorded in a release after the one that added it"))
-        for field, vocabulary, stem, noun in (("use_cases", use_cases, "use_cases", "use case"),
-                                              ("requires", requires, "requires", "requirement")):
-            values = entry.get(field) if isinstance(entry.get(field), list) else []
-            for number, value in enumerate(values):
-                if isinstance(value, str) and value not in vocabulary:
-                    problems.append(doc.problem((index, field, number), f"{value!r} is not a known {noun}",
-                                                f"use one of {', '.join(vocabulary)}, or add it to docs/data/{stem}.yml first"))
+        for field, vocabulary, noun in (("use_cases", use_cases, "use case"), ("requires", requires, "requirement")):
+            problems += _unknown_names(doc, (index, field), entry.get(field), vocabulary, f"a known {noun}",
+                                       f"use one of {', '.join(vocabulary)}, or add it to docs/data/{field}.yml first")
         status = entry.get("status", "shipped")
         notes = entry.get("notes")
         if status == "shipped" and entry.get("support") == "partial" and not (isinstance(notes, str) and notes.strip()):
@@ -264,11 +267,8 @@ def check_roadmap(project: Project) -> list[str]:
     ids = {entry.get("id") for _index, entry in _entries(capabilities)}
     problems = _duplicates(doc, "id", "ids")
     for index, entry in _entries(doc):
-        related = entry.get("related") if isinstance(entry.get("related"), list) else []
-        for number, value in enumerate(related):
-            if isinstance(value, str) and value not in ids:
-                problems.append(doc.problem((index, "related", number), f"{value!r} is not a capability id",
-                                            "use an id from docs/data/capabilities.yml"))
+        problems += _unknown_names(doc, (index, "related"), entry.get("related"), ids, "a capability id",
+                                   "use an id from docs/data/capabilities.yml")
     return problems
 
 
