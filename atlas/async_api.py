@@ -31,6 +31,7 @@ from atlas import async_api_docs
 from atlas.errors import DataError
 from atlas.paths import DATA, ROOT, relative
 from atlas.versions_data import Capability, Release, load_capabilities, load_releases, release_key
+from atlas import datafile
 
 SCOPE_FILE = DATA / "async_api_scope.yml"
 INDEX_FILE = DATA / "async_api.json"
@@ -52,7 +53,7 @@ CHECK_ID = re.compile(r"^[a-z_]+\.[A-Z]\d{3}$")  # a system check id such as asy
 def load_scope(path: str | None = None) -> dict:
     file = Path(path) if path else SCOPE_FILE
     try:
-        scope = yaml.safe_load(file.read_text(encoding="utf-8"))
+        scope = datafile.safe_load(file.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise DataError(f"{relative(file)}: cannot be read: {error}") from None
     for key in ("skip_modules", "allowed_import_errors", "install_apps", "areas", "area_titles", "aliases",

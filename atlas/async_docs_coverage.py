@@ -25,6 +25,7 @@ from atlas import async_api
 from atlas.errors import DataError
 from atlas.paths import DATA, DOCS, relative
 from atlas.versions_data import Release, load_capabilities, load_releases
+from atlas import datafile
 
 RULES_FILE = DATA / "async_docs_coverage.yml"
 KEYWORDS = re.compile(r"\basync\b|asynchronous|coroutine|\bASGI\b|sync_to_async|async_to_sync|event loop", re.I)
@@ -113,7 +114,7 @@ def admonitions(files: dict[str, str]) -> list[str]:
 def load_rules(path: Path | None = None) -> dict:
     file = path or RULES_FILE
     try:
-        rules = yaml.safe_load(file.read_text(encoding="utf-8"))
+        rules = datafile.safe_load(file.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise DataError(f"{relative(file)}: cannot be read: {error}") from None
     for key in ("items", "notes"):

@@ -19,6 +19,7 @@ import yaml
 
 from atlas.paths import ROOT
 from atlas import versions_data
+from atlas import datafile
 
 FILES = ("docs/data/releases.yml", "docs/data/capabilities.yml", "docs/data/roadmap.yml", "docs/data/resources.yml")
 FEED_PATH = "changes.xml"
@@ -60,7 +61,7 @@ def _versions(path: str, root: Path) -> list[tuple[str, dt.datetime, object]]:
         if text is None:
             continue  # deleted in that commit
         try:
-            data = yaml.safe_load(text)
+            data = datafile.safe_load(text)
         except yaml.YAMLError:
             continue
         found.append((commit, dt.datetime.fromisoformat(when), data if isinstance(data, list) else []))

@@ -26,7 +26,17 @@ from jsonschema.exceptions import SchemaError
 from .errors import DataError
 from .paths import DATA, ROOT, relative
 
-_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)   # libyaml parses five to ten times faster
+
+
+def safe_load(text: str):
+    """`yaml.safe_load`, with libyaml when it is there: a build reads dozens of YAML texts."""
+    return yaml.load(text, Loader=_Base)
+
+
+def compose(text: str):
+    """`yaml.compose` (nodes with their lines), with libyaml when it is there."""
+    return yaml.compose(text, Loader=_Base)
 
 
 class _Loader(_Base):

@@ -13,6 +13,7 @@ import tomllib
 from atlas import async_api
 from atlas.paths import DATA, DOCS, ROOT
 from atlas.versions_data import load_capabilities, load_releases
+from atlas import datafile
 
 SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
 RELEASE = {"type": "string", "pattern": r"^\d+\.\d+$"}
@@ -171,12 +172,10 @@ def _meta(path: str) -> tuple[str, str] | None:
         return (data.get("title", path), data.get("summary", "")) if data else None
     if not file.exists():  # generated (release pages)
         return None
-    import yaml
-
     text = file.read_text(encoding="utf-8")
     if not text.startswith("---"):
         return None
-    meta = yaml.safe_load(text.split("---", 2)[1]) or {}
+    meta = datafile.safe_load(text.split("---", 2)[1]) or {}
     return meta.get("title", path), meta.get("summary", "")
 
 

@@ -11,6 +11,8 @@ typed:
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import re
 import sys
 import tarfile
@@ -19,10 +21,9 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-import yaml
-
 from atlas.errors import DataError
 from atlas.paths import DATA, relative
+from atlas import datafile
 from atlas.versions_data import load_releases, newer_than_collected
 
 ERRORS_FILE = DATA / "errors.yml"
@@ -47,7 +48,7 @@ class ErrorEntry:
 
 
 def load_errors(path: Path = ERRORS_FILE) -> list[ErrorEntry]:
-    entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entries = datafile.safe_load(path.read_text(encoding="utf-8"))
     where = relative(path)
     found = []
     for index, raw in enumerate(entries):
@@ -82,13 +83,26 @@ def line_of(text: str, needle: str, occurrence: int = 1) -> int | None:
 
 @lru_cache(maxsize=16)
 def _sdist_members(sdist: str, members: tuple[str, ...]) -> dict[str, str]:
-    wanted, found = set(members), {}
-    with tarfile.open(sdist, mode="r:gz") as tar:
-        for info in tar:
-            name = info.name.split("/", 1)[1] if "/" in info.name else info.name
-            if info.isfile() and name in wanted:
-                found[name] = tar.extractfile(info).read().decode("utf-8", errors="replace")
-    return found
+    """The texts of `members` in a Django sdist. Unpacking a tarball takes about half a second, so what
+    was read is kept next to it (an sdist never changes): `<sdist>.members.json`."""
+    tarball = Path(sdist)
+    kept = tarball.with_name(tarball.name + ".members.json")
+    try:
+        known = json.loads(kept.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    missing = set(members) - set(known)
+    if missing:
+        known.update(dict.fromkeys(missing))  # null: not in this sdist
+        with tarfile.open(tarball, mode="r:gz") as tar:
+            for info in tar:
+                name = info.name.split("/", 1)[1] if "/" in info.name else info.name
+                if info.isfile() and name in missing:
+                    known[name] = tar.extractfile(info).read().decode("utf-8", errors="replace")
+        partial = kept.with_name(f"{kept.name}.{os.getpid()}")  # parallel workers: replace, never half-write
+        partial.write_text(json.dumps(known), encoding="utf-8")
+        os.replace(partial, kept)
+    return {name: known[name] for name in members if known[name] is not None}
 
 
 def django_lines(entries: list[ErrorEntry]) -> dict[str, dict[str, int | None]]:

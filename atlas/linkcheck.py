@@ -26,9 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
-
 from atlas.paths import DATA, DOCS, ROOT
+from atlas import datafile
 
 STATUS_FILE = DATA / "link_status.json"
 MD_LINK = re.compile(r"\]\((https?://[^)\s]+)\)|<(https?://[^>\s]+)>")
@@ -206,7 +205,7 @@ def _resource_urls() -> list[str]:
     path = DATA / "resources.yml"
     if not path.exists():
         return []
-    return [e["url"] for e in yaml.safe_load(path.read_text(encoding="utf-8")) or [] if isinstance(e, dict) and "url" in e]
+    return [e["url"] for e in datafile.safe_load(path.read_text(encoding="utf-8")) or [] if isinstance(e, dict) and "url" in e]
 
 
 def main(argv: list[str] | None = None) -> int:

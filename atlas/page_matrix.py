@@ -27,13 +27,12 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-import yaml
-
 from atlas.errors import DataError
 from atlas.matrix import FOREIGN_ENV, find_python, make_venv, venv_python
 from atlas.page_code import PageCode, pages_with_code
 from atlas.paths import DATA, ROOT, relative
 from atlas.versions_data import load_releases, newer_than_collected
+from atlas import datafile
 
 COMPAT_FILE = DATA / "compat.yml"
 RESULTS_FILE = DATA / "page_matrix.json"
@@ -65,7 +64,7 @@ class Compat:
 
 
 def load_compat(path: Path = COMPAT_FILE) -> Compat:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = datafile.safe_load(path.read_text(encoding="utf-8"))
     where = relative(path)
     needs = tuple(Need(n["name"], n.get("from")) for n in raw["needs"])
     releases = {}
@@ -136,7 +135,7 @@ def resolve(version: str, path: Path = COMPAT_FILE, log=print) -> dict[str, str]
 
 def load_compat_unresolved(path: Path = COMPAT_FILE) -> Compat:
     """compat.yml read without insisting that every release is resolved (for --resolve itself)."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = datafile.safe_load(path.read_text(encoding="utf-8"))
     needs = tuple(Need(n["name"], n.get("from")) for n in raw["needs"])
     releases = {e["release"]: ReleaseEnv(e["release"], e["python"], bool(e.get("project")),
                                          dict(e.get("packages") or {}),

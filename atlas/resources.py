@@ -40,6 +40,7 @@ import yaml
 from .django_range import RangeError, parse_range
 from .errors import DataError
 from .paths import DATA, relative
+from . import datafile
 
 RESOURCES = DATA / "resources.yml"
 VOCABULARY = DATA / "resource_sections.yml"
@@ -89,8 +90,8 @@ def _read(path: Path) -> Source:
     except FileNotFoundError:
         raise DataError(f"{shown}:1: the file does not exist — create it (see atlas/resources.py)") from None
     try:
-        data = yaml.safe_load(text)
-        node = yaml.compose(text)
+        data = datafile.safe_load(text)
+        node = datafile.compose(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else 1

@@ -37,6 +37,7 @@ from pathlib import Path
 import yaml
 
 from atlas.paths import DATA, DOCS, ROOT
+from atlas import datafile
 
 PYPI = os.environ.get("ATLAS_PYPI_JSON", "https://pypi.org/pypi")
 STATE_FILE = DATA / "upstream.yml"
@@ -713,12 +714,12 @@ class Report:
 
 
 def load_state(path: Path = STATE_FILE) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return datafile.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
 def known_releases(path: Path) -> dict[str, str]:
     """{feature: newest_patch} from a releases.yml (read directly, so a scratch copy may lack releases)."""
-    return {str(e["version"]): str(e["newest_patch"]) for e in yaml.safe_load(path.read_text(encoding="utf-8"))}
+    return {str(e["version"]): str(e["newest_patch"]) for e in datafile.safe_load(path.read_text(encoding="utf-8"))}
 
 
 def to_collect(data_dir: Path) -> list[str]:

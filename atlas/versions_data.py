@@ -13,6 +13,7 @@ Every loader takes an optional path so tests can point it at a temporary file.
 from __future__ import annotations
 
 import ast
+import os
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -351,7 +352,13 @@ def _parse_roadmap(path) -> list[RoadmapItem]:
 
 
 def _stamp() -> tuple:
-    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(DATA.rglob("*")) if p.is_file())
+    # called for every lookup during a build, so one stat per file and no pathlib
+    stamp = []
+    for folder, _dirs, names in os.walk(DATA):
+        for name in names:
+            info = os.stat(os.path.join(folder, name))
+            stamp.append((folder, name, info.st_mtime_ns, info.st_size))
+    return tuple(sorted(stamp))
 
 
 @lru_cache(maxsize=8)

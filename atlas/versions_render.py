@@ -323,18 +323,14 @@ def render_upgrade_view(page_dir: str = "versions") -> str:
         out += [f"## From Django {start}", "", "| Upgrade to | You gain (total) | New in that release |", "| --- | ---: | --- |"]
         total = 0
         for target in releases[i + 1:]:
-            gained = [c for c in caps if c.present_in(target) and not c.present_in(_previous(target))]
+            before = releases[releases.index(target) - 1]
+            gained = [c for c in caps if c.present_in(target) and not c.present_in(before)]
             total += len(gained)
             items = ", ".join(_capability_link(c, page_dir) for c in gained) or "no new async APIs"
             out.append(f"| {_release_link(target, page_dir)} | {total} | {items} |")
         out.append("")
     return "\n".join(out)
 
-
-def _previous(version: str) -> str:
-    releases = feature_releases()
-    index = releases.index(version)
-    return releases[index - 1] if index else version
 
 
 # --------------------------------------------------------------------------------------------------

@@ -80,13 +80,14 @@ def test_an_async_django_request_parks_a_thread_and_a_bare_asgi_one_does_not():
 
 
 def test_fan_out_sequential_adds_up_and_concurrent_ways_take_one_latency():
-    result = fan_out.run(sizes={"fan_out": [1, 4], "latency_ms": 200, "repeats": 1})
+    result = fan_out.run(sizes={"fan_out": [1, 4], "latency_ms": 100, "repeats": 3})
     print("\n" + fan_out.table(result))
     seconds = {(row["way"], row["n"]): row["seconds"] for row in result["rows"]}
-    assert seconds[("sequential", 4)] >= 4 * 0.2 * 0.95
-    # 4 waits of 200 ms at once: far from the 800 ms of the sequential way, a gap no busy machine closes
-    assert seconds[("thread pool", 4)] < 2 * 0.2
-    assert seconds[("asyncio.gather", 4)] < 2 * 0.2
+    assert seconds[("sequential", 4)] >= 4 * 0.1 * 0.95
+    # 4 waits of 100 ms at once against 4 in a row: a busy machine slows both ways alike, so compare
+    # them with each other (medians of 3) rather than with a fixed time
+    assert seconds[("thread pool", 4)] < seconds[("sequential", 4)] / 2
+    assert seconds[("asyncio.gather", 4)] < seconds[("sequential", 4)] / 2
 
 
 def test_cpu_bound_ways_compute_the_same_and_report_free_threading():
