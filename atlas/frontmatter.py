@@ -154,26 +154,31 @@ def validate(meta: dict, text: str, path: str, releases: list[str], tags: dict[s
     return applies
 
 
-def check_page(path: Path, releases: list[str] | None = None, tags: dict[str, str] | None = None) -> tuple[dict, DjangoRange]:
-    """Read and validate one Markdown page from disk."""
+def read_checked(path: Path, problems_of, releases: list[str] | None, tags: dict[str, str] | None) -> tuple[dict, DjangoRange]:
+    """(metadata, range) of one page or notebook on disk, as `problems_of(text, shown, releases, tags)` finds
+    them (page_problems, notebooks.file_problems); DataError lists every problem."""
     releases = releases or feature_releases()
     tags = tags if tags is not None else known_tags()
-    text = Path(path).read_text(encoding="utf-8")
-    meta, applies, problems = page_problems(text, relative(path), releases, tags)
+    meta, applies, problems = problems_of(Path(path).read_text(encoding="utf-8"), relative(path), releases, tags)
     raise_problems(problems)
     return meta, applies
 
 
+def project_problems(project, pattern: str, problems_of) -> list[str]:
+    """Every problem of the project's pages matching `pattern` under docs/ (docs/data/ left out)."""
+    releases, tags = project.releases(), project.vocabulary("tags")
+    return [found for path in sorted(project.docs.rglob(pattern)) if project.data_dir not in path.parents
+            for found in problems_of(path.read_text(encoding="utf-8"), project.shown(path), releases, tags)[2]]
+
+
+def check_page(path: Path, releases: list[str] | None = None, tags: dict[str, str] | None = None) -> tuple[dict, DjangoRange]:
+    """Read and validate one Markdown page from disk."""
+    return read_checked(path, page_problems, releases, tags)
+
+
 def check(project) -> list[str]:
     """Every Markdown page's front matter under the project's docs/."""
-    releases, tags = project.releases(), project.vocabulary("tags")
-    problems = []
-    for path in sorted(project.docs.rglob("*.md")):
-        if project.data_dir in path.parents:
-            continue
-        shown = project.shown(path)
-        problems += page_problems(path.read_text(encoding="utf-8"), shown, releases, tags)[2]
-    return problems
+    return project_problems(project, "*.md", page_problems)
 
 
 def with_banner(markdown: str, banner: str) -> str:

@@ -23,9 +23,9 @@ import time
 from pathlib import Path
 
 from . import css_prune
-from .datafile import Document, load_schema, parse, problem, raise_problems
+from .datafile import Document, load_schema, parse, problem
 from .errors import DataError
-from .frontmatter import PAGE_SCHEMA, DjangoRange, feature_releases, known_tags, metadata_problems
+from .frontmatter import PAGE_SCHEMA, DjangoRange, metadata_problems, project_problems, read_checked
 from .paths import ROOT, relative
 
 EXAMPLE = '"atlas": {"summary": "...", "django": "5.0+", "tags": ["performance"]}'
@@ -49,30 +49,23 @@ def notebook_problems(doc: Document, releases: list[str], tags: dict[str, str]) 
     return meta, applies, problems
 
 
-def read_notebook(path: Path, shown: str | None = None) -> tuple[Document | None, list[str]]:
-    return parse(Path(path).read_text(encoding="utf-8"), Path(path), shown or relative(path))
+def file_problems(text: str, shown: str, releases: list[str], tags: dict[str, str]) -> tuple[dict, DjangoRange | None, list[str]]:
+    """(atlas metadata, range or None, every problem) of one notebook's text."""
+    doc, problems = parse(text, Path(shown), shown)
+    if doc is None:
+        return {}, None, problems
+    meta, applies, more = notebook_problems(doc, releases, tags)
+    return meta, applies, problems + more
 
 
 def check_notebook(path: Path, releases: list[str] | None = None, tags: dict[str, str] | None = None):
     """(atlas metadata, range) of one notebook on disk; DataError lists every problem."""
-    releases = releases or feature_releases()
-    tags = tags if tags is not None else known_tags()
-    doc, problems = read_notebook(path)
-    raise_problems(problems)
-    meta, applies, problems = notebook_problems(doc, releases, tags)
-    raise_problems(problems)
-    return meta, applies
+    return read_checked(path, file_problems, releases, tags)
 
 
 def check(project) -> list[str]:
     """Every notebook's metadata under the project's docs/."""
-    releases, tags = project.releases(), project.vocabulary("tags")
-    problems = []
-    for path in sorted(project.docs.rglob("*.ipynb")):
-        shown = project.shown(path)
-        doc, found = read_notebook(path, shown)
-        problems += found if doc is None else found + notebook_problems(doc, releases, tags)[2]
-    return problems
+    return project_problems(project, "*.ipynb", file_problems)
 
 
 # mkdocs-jupyter appends this loader to every page; on a notebook page it fetches MathJax from a CDN.

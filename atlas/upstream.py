@@ -10,6 +10,8 @@ One report, read from PyPI (its JSON API, or ``pip index versions`` when the API
 * newer versions of the packages the pages name (docs/data/upstream.yml) than requirements.lock and the pages;
 * whether the in-development notes of the next release changed since docs/data/upstream.yml recorded them;
 * roadmap items and "not there yet" capabilities whose `checked` date is older than the threshold.
+* releases in releases.yml that the page-matrix results and the error index's lines do not reach yet
+  (to collect; the checks accept them so that adding a release stays one data edit).
 
     python -m atlas.upstream [--today 2026-11-27] [--index https://pypi.org/pypi] [--no-install] [--fail-on-moves]
 
@@ -720,6 +722,24 @@ def known_releases(path: Path) -> dict[str, str]:
     return {str(e["version"]): str(e["newest_patch"]) for e in datafile.safe_load(path.read_text(encoding="utf-8"))}
 
 
+def to_collect(data_dir: Path) -> list[str]:
+    """What releases.yml names but the collected data does not reach yet: the build and validation accept
+    it (one data edit adds a release); these commands collect it. A data file absent from data_dir (a
+    scratch copy) has nothing to collect."""
+    from atlas import error_index, page_matrix
+
+    order = list(known_releases(data_dir / "releases.yml"))
+    out = []
+    if (data_dir / "page_matrix.json").exists():
+        out += [f"  Django {v}: page-matrix results — run `python3 dev.py pagematrix --resolve {v}`, then "
+                f"`python3 dev.py pagematrix`"
+                for v in page_matrix.to_collect(order, page_matrix.load_results(data_dir / "page_matrix.json"))]
+    if (data_dir / "errors.yml").exists():
+        out += [f"  Django {v}: error-index lines — run `python -m atlas.error_index --collect`"
+                for v in error_index.to_collect(order, error_index.load_errors(data_dir / "errors.yml"))]
+    return out
+
+
 def build_report(today: dt.date, index: Index, data_dir: Path = DATA, install: bool = True, draft: bool = True,
                  update_patches: bool = False,
                  state_path: Path | None = None, page_roots: list[Path] | None = None,
@@ -791,6 +811,12 @@ def build_report(today: dt.date, index: Index, data_dir: Path = DATA, install: b
         out.append(f"  {s.where}: {s.id} checked {s.checked} ({s.age} days)")
     if not stale:
         out.append("  none")
+    out.append("")
+
+    out.append("## Releases to collect")
+    collect = to_collect(data_dir)
+    moved = moved or bool(collect)
+    out += collect or ["  none: the page matrix and the error index reach the newest release"]
     out.append("")
 
     link_days = int(state.get("link_days", 14))

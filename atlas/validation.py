@@ -120,8 +120,7 @@ def report(found: list[str]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m atlas.validation [ROOT] [--build]`: --build runs what every build runs, leaving out the
-    checks against what is collected from every release (sdists, page-matrix results), as `dev.py check`
-    does; the full suite runs those."""
+    slow checks (reading every release's sdist), as `dev.py check` does; the full suite runs those."""
     args = [a for a in (argv or []) if a != "--build"]
     root = Path(args[0]) if args else ROOT
     found = problems(Project(root), build="--build" in (argv or []))

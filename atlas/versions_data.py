@@ -173,6 +173,13 @@ def _duplicates(doc: Document, key: str, what: str) -> list[str]:
     return problems
 
 
+def _unknown_names(doc: Document, loc: tuple, values, known, what: str, fix: str) -> list[str]:
+    """A problem for each name in the list `values` (at `loc`) that `known` lacks; a wrong shape is the schema's."""
+    return [doc.problem((*loc, number), f"{value!r} is not {what}", fix)
+            for number, value in enumerate(values if isinstance(values, list) else [])
+            if isinstance(value, str) and value not in known]
+
+
 def check_releases(project: Project) -> list[str]:
     doc = project.document("releases")
     if doc is None:
@@ -235,13 +242,9 @@ def check_capabilities(project: Project) -> list[str]:
                 problems.append(doc.problem((index, "changed", number, "version"),
                                             f"{version!r} is not later than added ({added!r})",
                                             "a change is recorded in a release after the one that added it"))
-        for field, vocabulary, stem, noun in (("use_cases", use_cases, "use_cases", "use case"),
-                                              ("requires", requires, "requires", "requirement")):
-            values = entry.get(field) if isinstance(entry.get(field), list) else []
-            for number, value in enumerate(values):
-                if isinstance(value, str) and value not in vocabulary:
-                    problems.append(doc.problem((index, field, number), f"{value!r} is not a known {noun}",
-                                                f"use one of {', '.join(vocabulary)}, or add it to docs/data/{stem}.yml first"))
+        for field, vocabulary, noun in (("use_cases", use_cases, "use case"), ("requires", requires, "requirement")):
+            problems += _unknown_names(doc, (index, field), entry.get(field), vocabulary, f"a known {noun}",
+                                       f"use one of {', '.join(vocabulary)}, or add it to docs/data/{field}.yml first")
         status = entry.get("status", "shipped")
         notes = entry.get("notes")
         if status == "shipped" and entry.get("support") == "partial" and not (isinstance(notes, str) and notes.strip()):
@@ -265,11 +268,8 @@ def check_roadmap(project: Project) -> list[str]:
     ids = {entry.get("id") for _index, entry in _entries(capabilities)}
     problems = _duplicates(doc, "id", "ids")
     for index, entry in _entries(doc):
-        related = entry.get("related") if isinstance(entry.get("related"), list) else []
-        for number, value in enumerate(related):
-            if isinstance(value, str) and value not in ids:
-                problems.append(doc.problem((index, "related", number), f"{value!r} is not a capability id",
-                                            "use an id from docs/data/capabilities.yml"))
+        problems += _unknown_names(doc, (index, "related"), entry.get("related"), ids, "a capability id",
+                                   "use an id from docs/data/capabilities.yml")
     return problems
 
 
@@ -384,6 +384,13 @@ def feature_releases(path: Path | str | None = None) -> list[str]:
     return [r.version for r in load_releases(path)]
 
 
+def newer_than_collected(order: list[str], collected) -> list[str]:
+    """The releases of `order` after the newest one in `collected`: added to releases.yml, their data
+    (page-matrix results, error-index lines) not collected yet. The upstream report lists them."""
+    newest = max((order.index(v) for v in collected if v in order), default=-1)
+    return order[newest + 1:]
+
+
 def releases_by_version(path: Path | str | None = None) -> dict[str, Release]:
     return {r.version: r for r in load_releases(path)}
 
@@ -408,14 +415,3 @@ def load_all() -> tuple[list[Release], list[Capability], list[RoadmapItem]]:
     """All three files, checked (the roadmap's check covers its links to capabilities)."""
     return load_releases(), load_capabilities(), load_roadmap()
 
-
-def __getattr__(name: str):
-    """The old constant names, now derived from docs/data on each access, for code written against them.
-
-    New code calls feature_releases(), use_cases() and requirements().
-    """
-    derived = {"KNOWN_RELEASES": lambda: tuple(feature_releases()), "USE_CASES": use_cases,
-               "REQUIRES": requirements}
-    if name in derived:
-        return derived[name]()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

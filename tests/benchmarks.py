@@ -3,7 +3,8 @@
     python3 dev.py bench suite            # wall time of `dev.py check`, of the suite without the release
                                           # matrices, and of the matrices (each its own figure)
     python3 dev.py bench suite --check    # only the check
-    python3 dev.py bench site [--site DIR] [--no-screenshots]   # page weight, paint, search (tests/browser/bench_site.py)
+    python3 dev.py bench site [--site DIR] [--no-screenshots]   # paint, search, screenshots (tests/browser/bench_site.py)
+                                          # and page weight, gzip (tests/browser/bench_weight.py)
     python3 dev.py bench fan_out [--requests 5 --concurrency 10 --delay 0.2]   # snippets/fan_out/benchmark.py
 """
 from __future__ import annotations

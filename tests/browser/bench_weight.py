@@ -4,7 +4,8 @@ gzip-compressed as a static host serves it, in headless Chromium with a cold cac
     python -m tests.browser.bench_weight                 # builds the site (--strict) into a temp folder
     python -m tests.browser.bench_weight --site DIR      # weighs an already built site (e.g. an older one)
 
-Prints one line per page and a verdict against the budgets; asserts nothing. Budgets (issue #14):
+The one way the atlas weighs its pages: `dev.py bench site` prints these figures too. Prints one line
+per page and a verdict against the budgets; asserts nothing. Budgets (issue #14):
 article pages <= 200 KB, notebook pages <= 300 KB, every page <= 15 requests. Transferred bytes are the
 encoded response bodies (Playwright's request sizes), everything the page loads until its network is
 quiet: the search worker and its index included, since a first visit downloads them.
@@ -22,6 +23,16 @@ from tests.browser import site_browser
 ARTICLE_BUDGET = 200 * 1024
 NOTEBOOK_BUDGET = 300 * 1024
 REQUEST_BUDGET = 15
+
+
+@dataclass
+class Verdict:
+    budget: str
+    measured: str
+    ok: bool
+
+    def __str__(self) -> str:
+        return f"  {'within budget' if self.ok else 'OVER BUDGET':13}  {self.budget}: {self.measured}"
 
 
 @dataclass
@@ -65,18 +76,36 @@ def weigh(browser, server, paths: list[str]) -> list[Visit]:
     return [Visit(path, is_notebook(server.site, path), *first_visit(browser, server, path)) for path in paths]
 
 
+def verdict(visits: list[Visit]) -> list[Verdict]:
+    """Each budget compared with what was measured: the bytes of article and of notebook pages, and requests."""
+    lines = []
+    for kind, budget, group in (("article", ARTICLE_BUDGET, [v for v in visits if not v.notebook]),
+                                ("notebook", NOTEBOOK_BUDGET, [v for v in visits if v.notebook])):
+        if group:
+            over = [v for v in group if v.transferred > budget]
+            heaviest = f" (heaviest /{max(over, key=lambda v: v.transferred).path})" if over else ""
+            lines.append(Verdict(f"every {kind} page transfers at most {budget // 1024} KB, cold",
+                                 f"{len(over)} of {len(group)} over{heaviest}", not over))
+    many = [v for v in visits if v.requests > REQUEST_BUDGET]
+    lines.append(Verdict(f"every page makes at most {REQUEST_BUDGET} requests",
+                         f"{len(many)} of {len(visits)} over", not many))
+    return lines
+
+
 def format_report(visits: list[Visit]) -> str:
     lines = [f"{'page':<48} {'kind':<9} {'requests':>8} {'KB':>8}  budget"]
     for v in sorted(visits, key=lambda v: -v.transferred):
-        verdict = "ok" if v.within_budget else f"OVER ({v.budget // 1024} KB, {REQUEST_BUDGET} requests)"
+        mark = "ok" if v.within_budget else f"OVER ({v.budget // 1024} KB, {REQUEST_BUDGET} requests)"
         lines.append(f"{v.path or '/':<48} {'notebook' if v.notebook else 'article':<9} {v.requests:>8} "
-                     f"{v.transferred / 1024:>8.1f}  {verdict}")
+                     f"{v.transferred / 1024:>8.1f}  {mark}")
     for kind, group in (("article", [v for v in visits if not v.notebook]), ("notebook", [v for v in visits if v.notebook])):
         if group:
             sizes = sorted(v.transferred for v in group)
             lines.append(f"{kind} pages: {len(group)}, median {sizes[len(sizes) // 2] / 1024:.1f} KB, "
                          f"max {sizes[-1] / 1024:.1f} KB, max requests {max(v.requests for v in group)}, "
                          f"over budget: {sum(not v.within_budget for v in group)}")
+    lines.append("Verdict:")
+    lines.extend(str(line) for line in verdict(visits))
     return "\n".join(lines)
 
 

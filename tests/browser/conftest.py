@@ -34,6 +34,13 @@ def site_server(built_site):
 
 
 @pytest.fixture(scope="session")
+def gzip_site_server(built_site):
+    """The built site served gzip-compressed, as a static host serves it: what the page-weight benchmark weighs."""
+    with site_browser.serve(built_site.site, gzip=True) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
 def browser():
     require_tool("chromium")
     try:

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import subprocess
 import sys
 import warnings
@@ -23,6 +24,7 @@ from django.test import override_settings
 
 from atlas import error_index
 from atlas.paths import ROOT
+from atlas.versions_data import load_releases
 from snippets.errors import broken_views
 
 ENTRIES = {entry.id: entry for entry in error_index.load_errors()}
@@ -298,6 +300,22 @@ def test_recorded_lines_are_the_real_source_lines(anchor, collected_lines):
 
 def test_every_django_entry_has_a_line_for_every_release():
     assert error_index.check() == []
+
+
+def test_a_new_release_without_lines_is_to_collect_not_a_problem():
+    releases = [r.version for r in load_releases()]
+    entries = list(ENTRIES.values())
+    assert error_index.to_collect([*releases, "9.9"], entries) == ["9.9"]
+    assert error_index.line_problems([*releases, "9.9"], entries) == []
+
+
+def test_an_entry_missing_a_collected_release_still_fails():
+    releases = [r.version for r in load_releases()]
+    django = [e for e in ENTRIES.values() if e.package == "django"]
+    for dropped in (releases[1], releases[-1]):   # a middle release, and the newest that the others have
+        short = dataclasses.replace(django[0], lines={v: n for v, n in django[0].lines.items() if v != dropped})
+        problems = error_index.line_problems([*releases, "9.9"], [short, *django[1:]])
+        assert len(problems) == 1 and problems[0].startswith(f"docs/data/errors.yml: {short.id}.lines: has "), problems
 
 
 def test_the_page_renders_every_entry_with_its_lines():

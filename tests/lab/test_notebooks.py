@@ -2,11 +2,10 @@
 import json
 import shutil
 import time
-from pathlib import Path
 
 import pytest
 
-from atlas import datafile, frontmatter, notebooks
+from atlas import frontmatter, notebooks
 from atlas.errors import DataError
 from atlas.paths import DOCS, ROOT
 
@@ -31,8 +30,7 @@ def test_every_notebook_has_valid_atlas_metadata(path):
 def notebook_problems(meta: dict) -> list[str]:
     """Problems of a small notebook whose metadata.atlas is `meta` (lines as nbformat writes them)."""
     text = json.dumps({"cells": [], "metadata": {"atlas": meta}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
-    doc, found = datafile.parse(text, Path("docs/lab/x.ipynb"))
-    return found + notebooks.notebook_problems(doc, RELEASES, TAGS)[2]
+    return notebooks.file_problems(text, "docs/lab/x.ipynb", RELEASES, TAGS)[2]
 
 
 @pytest.mark.parametrize(
@@ -67,6 +65,14 @@ def test_missing_metadata_says_what_to_add(tmp_path):
     assert str(error.value) == (
         f"{path}:3: metadata.atlas: is missing — add \"atlas\": {{\"summary\": \"...\", \"django\": \"5.0+\", "
         "\"tags\": [\"performance\"]} to the notebook's metadata (Jupyter: Edit > Notebook metadata)")
+
+
+def test_a_notebook_that_is_not_json_says_where(tmp_path):
+    path = tmp_path / "broken.ipynb"
+    path.write_text('{"cells": [],\n "metadata": {"atlas": }\n}')
+    with pytest.raises(DataError) as error:
+        notebooks.check_notebook(path, RELEASES, TAGS)
+    assert str(error.value).startswith(f"{path}:2: not valid JSON (")
 
 
 @pytest.mark.parametrize("path", LAB, ids=ids)

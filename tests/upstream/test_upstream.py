@@ -281,7 +281,7 @@ def test_report_lists_what_is_older_than_the_thresholds(tmp_path):
 def test_report_is_quiet_when_nothing_moved(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
-    for name in ("releases.yml", "capabilities.yml", "roadmap.yml", "upstream.yml"):
+    for name in ("releases.yml", "capabilities.yml", "roadmap.yml", "upstream.yml", "page_matrix.json", "errors.yml"):
         shutil.copy(DATA / name, data / name)
     from atlas import linkcheck
 
@@ -300,6 +300,7 @@ def test_report_is_quiet_when_nothing_moved(tmp_path):
     assert "nothing new: newest release 6.1 (6.1.3)" in text
     assert f"last checked 2026-11-23 (4 days ago): {len(links)} links, 0 failing" in text and links
     assert "pinned or versioned packages current" in text
+    assert "## Releases to collect\n  none" in text
     assert "cannot check from here" in text  # the notes cannot be compared: reported, not counted as a move
     assert not report.moved, text
 
@@ -363,3 +364,22 @@ def test_update_patches_rewrites_only_newest_patch_when_the_probes_agree(tmp_pat
     after = (data / "releases.yml").read_text()
     changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
     assert changed == [(f'  newest_patch: "{newest.newest_patch}"', f'  newest_patch: "{good}"')]
+
+
+def test_report_lists_a_new_release_to_collect(tmp_path):
+    """A release just added to releases.yml passes the checks; the report says what to collect for it."""
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("releases.yml", "capabilities.yml", "roadmap.yml", "upstream.yml", "page_matrix.json", "errors.yml"):
+        shutil.copy(DATA / name, data / name)
+    with (data / "releases.yml").open("a") as releases:
+        releases.write('- version: "9.9"\n  newest_patch: "9.9"\n')
+    with fake_index(recorded()) as url:
+        report, _ = upstream.build_report(TODAY, upstream.Index(url + "/pypi"), data, install=False, draft=False,
+                                          fetch=lambda u: NOTES)
+    text = "\n".join(report.lines)
+    assert report.moved
+    assert ("## Releases to collect\n"
+            "  Django 9.9: page-matrix results — run `python3 dev.py pagematrix --resolve 9.9`, then "
+            "`python3 dev.py pagematrix`\n"
+            "  Django 9.9: error-index lines — run `python -m atlas.error_index --collect`\n") in text, text

@@ -83,6 +83,29 @@ def test_compat_data_agrees_with_releases_and_pages():
     assert not problems, "\n".join(problems)
 
 
+@pytest.fixture
+def with_new_release(monkeypatch):
+    """releases.yml as it is right after a new release is added: one entry more, nothing collected for it."""
+    releases = load_releases()
+    monkeypatch.setattr(page_matrix, "load_releases", lambda: [*releases, dataclasses.replace(releases[-1], version="9.9")])
+    return "9.9"
+
+
+def test_a_new_release_is_to_collect_not_a_problem(with_new_release):
+    assert page_matrix.to_collect(list(page_matrix.release_keys()), page_matrix.load_results()) == [with_new_release]
+    assert with_new_release in page_matrix.plan(), "the open-ended pages claim the new release"
+    assert page_matrix.check() == []
+
+
+def test_a_missing_result_on_a_collected_release_still_fails(with_new_release, monkeypatch):
+    results = page_matrix.load_results()
+    chat = PAGES["use-cases/real-time-chat.md"]
+    del results["pages"][chat.page][chat.range.low]
+    monkeypatch.setattr(page_matrix, "load_results", lambda: results)
+    problems = page_matrix.check()
+    assert len(problems) == 1 and f"has no result on Django {chat.range.low}" in problems[0], problems
+
+
 def test_demo_project_composes_only_use_cases_whose_range_holds_the_release():
     ranges = page_code.package_ranges()
     for package, applies in ranges.items():

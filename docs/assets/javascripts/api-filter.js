@@ -2,8 +2,8 @@
  *
  * The page works without this script: every entry shows and the filter form stays hidden. Entries are
  * <div class="atlas-api" data-search="..." data-since="4.1">; an area heading hides when none of its
- * entries match. Material's instant navigation swaps pages without a reload, so we (re)initialise on
- * every page through its document$ observable.
+ * entries match. Material's instant navigation swaps pages without a reload, so it (re)initialises on
+ * every page (atlasOnEveryPage, atlas.js).
  */
 (function () {
   "use strict";
@@ -47,11 +47,5 @@
     apply(form);
   }
 
-  if (typeof document$ !== "undefined" && document$ && typeof document$.subscribe === "function") {
-    document$.subscribe(init);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  atlasOnEveryPage(init);
 })();

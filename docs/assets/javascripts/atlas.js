@@ -1,11 +1,24 @@
 // The atlas's own scripts, in a file rather than inline: the Content-Security-Policy allows no inline
 // script but the theme's (atlas/csp.py).
 
+// Run `init` on every page: Material's instant navigation swaps pages without a reload and announces each
+// one, the first included, on document$; without the theme's script, once the document is parsed. The
+// filters and "My Django" call it, so this file comes first in mkdocs.yml's extra_javascript.
+window.atlasOnEveryPage = function (init) {
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+};
+
 // Code that scrolls sideways must be reachable by keyboard (axe-core: scrollable-region-focusable).
 // Material makes its own code blocks focusable; notebook cells rendered by mkdocs-jupyter are not, so
 // give each scrollable one a tab stop, on every page load and instant navigation (document$).
 // Wide tables scroll inside Material's .md-typeset__scrollwrap: the same applies to them.
-document$.subscribe(function () {
+atlasOnEveryPage(function () {
   document.querySelectorAll(".jupyter-wrapper .highlight-ipynb, .jupyter-wrapper pre, .md-typeset__scrollwrap").forEach(function (el) {
     if (el.scrollWidth > el.clientWidth && !el.hasAttribute("tabindex")) {
       el.setAttribute("tabindex", "0");

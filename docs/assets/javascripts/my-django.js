@@ -263,6 +263,5 @@
     matrix(mine);
   }
 
-  if (window.document$) window.document$.subscribe(apply);
-  else document.addEventListener("DOMContentLoaded", apply);
+  atlasOnEveryPage(apply);
 })();

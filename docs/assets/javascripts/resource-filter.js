@@ -4,8 +4,8 @@
  * Each entry is a Markdown list item ending in <span class="atlas-resource-meta"> with data-topics
  * ("a b c"), data-kind, data-django-min ("4.2", or "" for any release) and data-django-max ("5.2", or ""
  * for open-ended). A section is its h2, the paragraph that describes it and its list; a section with no
- * matching entry is hidden whole. Material's instant navigation swaps pages without a reload, so we
- * (re)initialise on every page through its document$ observable.
+ * matching entry is hidden whole. Material's instant navigation swaps pages without a reload, so it
+ * (re)initialises on every page (atlasOnEveryPage, atlas.js).
  */
 (function () {
   "use strict";
@@ -93,11 +93,5 @@
     apply(form);
   }
 
-  if (typeof document$ !== "undefined" && document$ && typeof document$.subscribe === "function") {
-    document$.subscribe(init);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  atlasOnEveryPage(init);
 })();
