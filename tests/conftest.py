@@ -72,6 +72,9 @@ def pytest_collection_modifyitems(config, items):
     if older:
         config.hook.pytest_deselected(items=older)
         items[:] = [item for item in items if item not in older]
+    for item in items:  # the first test of a run to ask for the built site builds it, whichever that is
+        if "built_site" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.build)
     order_browser_tests_last(items)
 
 
