@@ -16,6 +16,8 @@ def pytest_sessionstart(session):
     snippet policy) see the same pages on a fresh clone as after a build (atlas/generate.py)."""
     if session.config.pluginmanager.has_plugin("atlas.page_matrix_plugin"):
         return  # a page-matrix run on an older release: the run that started it has generated the pages
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return  # a parallel worker: the controller wrote them before it started the workers
     from atlas import generate
 
     generate.write()
