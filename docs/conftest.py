@@ -26,7 +26,9 @@ pytest_collect_file = make_sybil(DOCS, fixtures=["docs_database"]).pytest()
 
 
 def pytest_collection_modifyitems(items):
-    """Mark page examples as database users, so pytest-django creates the test database for them."""
+    """Mark page examples as database users, so pytest-django creates the test database for them, and
+    keep a page's examples on one parallel worker (`--dist loadgroup`): its blocks share one namespace."""
     for item in items:
         if Path(str(item.path)).is_relative_to(DOCS) and item.path.suffix == ".md":
             item.add_marker(pytest.mark.django_db(transaction=True))
+            item.add_marker(pytest.mark.xdist_group(str(item.path.relative_to(DOCS))))
