@@ -40,9 +40,9 @@ MINIMUM = (3, 12)
 FAST = "not server and not browser and not matrix and not recipe"
 # pytest-xdist workers: two per core (at most eight), as much of the suite waits on servers, browsers and
 # subprocesses; measured on 2 cores: 193 s for the suite without the release matrices, 277 s with one per core
-# (loadgroup: a page's code blocks share a namespace, so they stay together: docs/conftest.py)
+# (a page's code blocks share a namespace, so they stay on one worker: docs/conftest.py)
 WORKERS = min(8, 2 * (os.cpu_count() or 1))
-PARALLEL = ["-n", str(WORKERS), "--dist", "loadgroup"]
+PARALLEL = ["-n", str(WORKERS)]
 
 
 def version_of(python: str) -> tuple[int, int] | None:

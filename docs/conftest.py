@@ -26,9 +26,21 @@ pytest_collect_file = make_sybil(DOCS, fixtures=["docs_database"]).pytest()
 
 
 def pytest_collection_modifyitems(items):
-    """Mark page examples as database users, so pytest-django creates the test database for them, and
-    keep a page's examples on one parallel worker (`--dist loadgroup`): its blocks share one namespace."""
+    """Mark page examples as database users, so pytest-django creates the test database for them."""
     for item in items:
         if Path(str(item.path)).is_relative_to(DOCS) and item.path.suffix == ".md":
             item.add_marker(pytest.mark.django_db(transaction=True))
-            item.add_marker(pytest.mark.xdist_group(str(item.path.relative_to(DOCS))))
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Parallel runs (pytest-xdist) keep each page's examples on one worker, as its blocks share one
+    namespace, and spread every other test on its own. (xdist's `loadgroup` would do it with a marker, but
+    it renames node ids, which pytest 9 no longer allows.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class PagesTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return path if path.startswith("docs/") and path.endswith(".md") else nodeid
+
+    return PagesTogether(config, log)

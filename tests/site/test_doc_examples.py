@@ -125,3 +125,15 @@ def test_each_page_starts_with_an_empty_database(tmp_path):
         ''', extra_page=True)
     assert result.returncode == 0, result.stdout
     assert "2 passed" in result.stdout, result.stdout
+
+
+def test_in_a_parallel_run_a_pages_blocks_stay_on_one_worker():
+    """A page's blocks share one namespace: with pytest-xdist's default scheduling the second block of this
+    page ran on another worker, without the first's import (NameError). docs/conftest.py keeps them together."""
+    import subprocess
+    import sys
+
+    page = "docs/learn/03-orm-and-sync-to-async.md"
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "2", "-p", "no:randomly", page],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "2 passed" in done.stdout, done.stdout[-3000:]
