@@ -32,6 +32,7 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.django_db(transaction=True))
 
 
+@pytest.hookimpl(optionalhook=True)  # runs without pytest-xdist (page-matrix environments) ignore it
 def pytest_xdist_make_scheduler(config, log):
     """Parallel runs (pytest-xdist) keep each page's examples on one worker, as its blocks share one
     namespace, and spread every other test on its own. (xdist's `loadgroup` would do it with a marker, but

@@ -4,6 +4,7 @@ Repository-level rules (badge, contributing file, GitHub repo, licence, table of
 a page of a website; tests/resources/awesome_lint.mjs leaves them out and runs every other rule."""
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -23,10 +24,17 @@ CACHE = (ROOT / ".cache" / "resources-npm").resolve()
 
 @pytest.fixture(scope="module")
 def node_modules() -> Path:
-    node = require_tool("node", "nodejs")
+    require_tool("node", "nodejs")
     lock = HERE / "package-lock.json"
     stamp = CACHE / "package-lock.json"
     modules = CACHE / "node_modules"
+    CACHE.parent.mkdir(parents=True, exist_ok=True)
+    with open(CACHE.parent / "resources-npm.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # parallel workers share .cache/: one installs, the others wait
+        return _install(lock, stamp, modules)
+
+
+def _install(lock: Path, stamp: Path, modules: Path) -> Path:
     if not ((modules / "awesome-lint").exists() and stamp.exists() and stamp.read_bytes() == lock.read_bytes()):
         npm = require_tool("npm")
         CACHE.mkdir(parents=True, exist_ok=True)
@@ -36,7 +44,6 @@ def node_modules() -> Path:
         result = subprocess.run([npm, "ci", "--ignore-scripts", "--prefix", str(CACHE)], capture_output=True,
                                 text=True, timeout=300, env=env)
         assert result.returncode == 0, f"npm ci failed:\n{result.stdout}\n{result.stderr}"
-    assert node
     return modules
 
 
