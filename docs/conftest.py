@@ -37,6 +37,8 @@ def pytest_xdist_make_scheduler(config, log):
     """Parallel runs (pytest-xdist) keep each page's examples on one worker, as its blocks share one
     namespace, and spread every other test on its own. (xdist's `loadgroup` would do it with a marker, but
     it renames node ids, which pytest 9 no longer allows.)"""
+    if config.getvalue("dist") != "load":
+        return None  # a scheduling the run asked for (--dist ...)
     from xdist.scheduler import LoadScopeScheduling
 
     class PagesTogether(LoadScopeScheduling):
