@@ -35,8 +35,8 @@ def pytest_collection_modifyitems(items):
 @pytest.hookimpl(optionalhook=True)  # runs without pytest-xdist (page-matrix environments) ignore it
 def pytest_xdist_make_scheduler(config, log):
     """Parallel runs (pytest-xdist) keep each page's examples on one worker, as its blocks share one
-    namespace, and each test module's tests too, so its module-scoped fixtures run once; browser and
-    release-matrix tests are spread. (xdist's own `loadscope` and `loadgroup` rename node ids, which pytest 9 ignores.)"""
+    namespace, and spread every other test on its own. (xdist's `loadgroup` would do it with a marker, but
+    it renames node ids, which pytest 9 no longer allows.)"""
     if config.getvalue("dist") != "load":
         return None  # a scheduling the run asked for (--dist ...)
     from xdist.scheduler import LoadScopeScheduling
@@ -44,8 +44,6 @@ def pytest_xdist_make_scheduler(config, log):
     class PagesTogether(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             path = nodeid.split("::", 1)[0]
-            if path.startswith(("tests/browser/", "tests/versions/")):
-                return nodeid  # spread: the page walk is shared in parts, each release's probes are long
-            return path  # a page's blocks, a module's tests (its module-scoped fixtures run once)
+            return path if path.startswith("docs/") and path.endswith(".md") else nodeid
 
     return PagesTogether(config, log)
