@@ -22,7 +22,8 @@ from typing import Callable
 import pytest
 
 from atlas.paths import ROOT
-from tests.support.sitebuild import build
+from tests.support.once import once_per_run, shared_tmp
+from tests.support.sitebuild import Build, build
 
 pytestmark = [pytest.mark.build, pytest.mark.recipe]
 
@@ -357,23 +358,31 @@ def test_every_step_quotes_contributing(recipe):
 
 @pytest.fixture(scope="module")
 def carried_out(tmp_path_factory):
-    """The scratch copy with every recipe done, built, and its checks run: (problems per recipe, build, checks)."""
-    project = tmp_path_factory.mktemp("recipes") / "atlas"
-    shutil.copytree(ROOT, project, ignore=not_copied, symlinks=True)
-    (project / ".cache").symlink_to((ROOT / ".cache").resolve())   # release environments, as a clone keeps them
-    problems = {}
-    for recipe, steps in RECIPES.items():
-        for step in steps:
-            try:
-                step.do(project)
-            except Exception as error:   # reported by the recipe's own test
-                problems.setdefault(recipe, f"step {step.quote!r} failed: {type(error).__name__}: {error}")
-    built = build(project, project / "site")
-    checks = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", "-p", "no:randomly", "-m",
-         "not server and not browser and not matrix and not build and not recipe", *CHECKS],
-        cwd=project, env=dict(os.environ, PYTHONPATH=str(project)), capture_output=True, text=True, timeout=900)
-    return problems, built, checks
+    """The scratch copy with every recipe done, built, and its checks run: (problems per recipe, build, checks).
+    Done once per run: parallel workers share it (tests/support/once.py)."""
+    def carry_out() -> dict:
+        project = shared_tmp(tmp_path_factory) / "recipes" / "atlas"
+        shutil.copytree(ROOT, project, ignore=not_copied, symlinks=True)
+        (project / ".cache").symlink_to((ROOT / ".cache").resolve())   # release environments, as a clone keeps them
+        problems = {}
+        for recipe, steps in RECIPES.items():
+            for step in steps:
+                try:
+                    step.do(project)
+                except Exception as error:   # reported by the recipe's own test
+                    problems.setdefault(recipe, f"step {step.quote!r} failed: {type(error).__name__}: {error}")
+        built = build(project, project / "site")
+        checks = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", "-p", "no:randomly", "-m",
+             "not server and not browser and not matrix and not build and not recipe", *CHECKS],
+            cwd=project, env=dict(os.environ, PYTHONPATH=str(project)), capture_output=True, text=True, timeout=900)
+        return {"problems": problems, "built": [built.returncode, built.output, str(built.site)],
+                "checks": [checks.returncode, checks.stdout]}
+
+    saved = once_per_run(tmp_path_factory, "recipes", carry_out)
+    returncode, output, site = saved["built"]
+    checks = subprocess.CompletedProcess(CHECKS, saved["checks"][0], stdout=saved["checks"][1])
+    return saved["problems"], Build(returncode, output, Path(site)), checks
 
 
 def test_the_copy_builds_strict(carried_out):
