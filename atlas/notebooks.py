@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import css_prune
+from . import css_prune, derived
 from .datafile import Document, load_schema, parse, problem
 from .errors import DataError
 from .frontmatter import PAGE_SCHEMA, DjangoRange, metadata_problems, project_problems, read_checked
@@ -92,7 +92,8 @@ def move_styles_to_file(html: str, page_url: str) -> tuple[str, str, str]:
         return html, "", ""
     first = INLINE_STYLE.search(html)
     html = html[:first.start()] + "<!-- atlas:notebook-css -->" + INLINE_STYLE.sub("", html[first.start():])
-    css = css_prune.prune("\n".join(styles), html)
+    css = derived.kept("notebook-css", [Path(css_prune.__file__)], ["\n".join(styles).encode(), html.encode()],
+                       lambda: css_prune.prune("\n".join(styles), html).encode()).decode()
     name = hashlib.sha256(css.encode()).hexdigest()[:10]
     target = f"{NOTEBOOK_CSS_DIR}/{name}.css"  # named by content: identical pages share one cached file
     href = posixpath.relpath(target, page_url.rstrip("/") or ".")
@@ -105,6 +106,16 @@ PNG_IMAGE = re.compile(r'<img(?P<before>[^>]*?) src="data:image/png;base64,(?P<d
 
 def smaller_png(data: bytes) -> bytes:
     """A plot with a 256-colour palette: line charts lose nothing visible and weigh a third."""
+    return derived.kept("notebook-png", [Path(__file__)], [data, _pillow_version().encode()], lambda: _quantised(data))
+
+
+def _pillow_version() -> str:
+    from importlib.metadata import version
+
+    return version("pillow")
+
+
+def _quantised(data: bytes) -> bytes:
     from PIL import Image  # matplotlib's dependency
 
     image = Image.open(io.BytesIO(data))

@@ -73,11 +73,12 @@ def no_more_builds(server, expected):
 
 @pytest.fixture
 def preview(tmp_path):
-    """`dev.py serve` running on a scratch copy (sharing this checkout's .venv) on a free port."""
+    """`dev.py serve` running on a scratch copy (sharing this checkout's .venv and .cache) on a free port."""
     project = copy_project(tmp_path / "project")
     for name in ("dev.py", "requirements.lock"):
         shutil.copy2(ROOT / name, project / name)
     os.symlink(ROOT / ".venv", project / ".venv")
+    os.symlink(ROOT / ".cache", project / ".cache")   # as a contributor's clone keeps it
     command = [sys.executable, str(project / "dev.py"), "serve", "--dev-addr", "127.0.0.1:{port}"]
     with running_server(command, timeout=180) as server:
         wait_for(lambda: finished_builds(server) == 1, "the first build did not finish", server)

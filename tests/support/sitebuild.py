@@ -27,7 +27,8 @@ class Build:
 def build(project: Path, site: Path, builder: str = "mkdocs") -> Build:
     """`mkdocs build --strict` (or `properdocs build`, the maintained fork, on the same mkdocs.yml)."""
     require_marker("build", "builds the site", "browser")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(project))
+    # a scratch copy shares the clone's cache of derived build steps (atlas/derived.py)
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(project), ATLAS_CACHE_DIR=str(ROOT / ".cache"))
     result = subprocess.run(
         [sys.executable, "-m", builder, "build", "--strict", "--config-file", "mkdocs.yml", "--site-dir", str(site)],
         cwd=project, env=env, capture_output=True, text=True, timeout=600,
