@@ -14,6 +14,7 @@ import pytest
 from snippets.lab import (cpu_bound, cpu_in_view, fan_out, load, machine, micro, provenance, request_cost, switches,
                           threads_vs_tasks, upstream)
 from snippets.lab import __main__ as lab_command
+from tests.lab import smoke
 
 
 def test_machine_description_names_cpu_python_and_packages_but_no_host():
@@ -54,7 +55,7 @@ def test_provenance_records_load_during_the_run_and_flags_overload(monkeypatch):
 
 
 def test_thread_hand_overs_are_context_switches_and_task_hand_overs_are_not():
-    result = switches.run(sizes={"round_trips": 500, "repeats": 1})
+    result = switches.run(sizes=smoke.SIZES[switches])
     print("\n" + switches.table(result))
     rows = {(row["kind"], row["placement"]): row for row in result["rows"]}
     # every hand-over between threads blocks one of them in the kernel; between tasks nobody blocks
@@ -69,7 +70,7 @@ def test_thread_hand_overs_are_context_switches_and_task_hand_overs_are_not():
 
 @pytest.mark.server
 def test_an_async_django_request_parks_a_thread_and_a_bare_asgi_one_does_not():
-    result = request_cost.run(sizes={"counts": [40], "repeats": 1})
+    result = request_cost.run(sizes=smoke.SIZES[request_cost])
     print("\n" + request_cost.table(result))
     django, bare = (next(row for row in result["rows"] if row["app"] == app) for app in ("django", "bare ASGI"))
     # Django's ASGI handler gives each request a one-thread executor (asgiref ThreadSensitiveContext)
@@ -80,7 +81,7 @@ def test_an_async_django_request_parks_a_thread_and_a_bare_asgi_one_does_not():
 
 
 def test_fan_out_sequential_adds_up_and_concurrent_ways_take_one_latency():
-    result = fan_out.run(sizes={"fan_out": [1, 4], "latency_ms": 100, "repeats": 3})
+    result = fan_out.run(sizes=smoke.SIZES[fan_out])
     print("\n" + fan_out.table(result))
     seconds = {(row["way"], row["n"]): row["seconds"] for row in result["rows"]}
     assert seconds[("sequential", 4)] >= 4 * 0.1 * 0.95
@@ -92,7 +93,7 @@ def test_fan_out_sequential_adds_up_and_concurrent_ways_take_one_latency():
 
 def test_cpu_bound_ways_compute_the_same_and_report_free_threading():
     assert cpu_bound.sequential(2, 1000) == cpu_bound.threads(2, 1000) == cpu_bound.asyncio_tasks(2, 1000)
-    result = cpu_bound.run(sizes={"jobs": 2, "iterations": 50_000, "repeats": 2})
+    result = cpu_bound.run(sizes=smoke.SIZES[cpu_bound])
     print("\n" + cpu_bound.table(result))
     assert [row["way"] for row in result["rows"]][:3] == ["sequential", "threads", "asyncio tasks"]
     assert result["rows"][3]["way"].startswith("process pool")
@@ -108,7 +109,7 @@ def test_cpu_bound_ways_compute_the_same_and_report_free_threading():
 
 @pytest.mark.server
 def test_cpu_in_an_async_view_every_way_serves_the_io_requests_and_burns():
-    result = cpu_in_view.run(sizes={**cpu_in_view.SIZES[False], "duration_s": 1.0, "burn_n": 200_000})
+    result = cpu_in_view.run(sizes=smoke.SIZES[cpu_in_view])
     print("\n" + cpu_in_view.table(result))
     rows = {row["way"]: row for row in result["rows"]}
     assert list(rows) == cpu_in_view.WAYS
@@ -144,8 +145,7 @@ def test_upstream_answers_after_its_delay():
 @pytest.mark.server
 def test_open_loop_load_sync_workers_saturate_where_threads_and_async_do_not():
     """gunicorn (snippets.lab.load_server:wsgi) and uvicorn workers (snippets.lab.load_server:asgi) on loopback."""
-    sizes = {**load.SIZES[False], "rates": [40], "duration_s": 1.5}
-    result = load.run(sizes=sizes, only=["gunicorn sync", "gunicorn gthread 8", "uvicorn (async view)"])
+    result = load.run(sizes=smoke.SIZES[load], only=["gunicorn sync", "gunicorn gthread 8", "uvicorn (async view)"])
     print("\n" + load.table(result))
     assert set(result["servers"]) == {"gunicorn sync", "gunicorn gthread 8", "uvicorn (async view)"}, result["skipped"]
     for name, server in result["servers"].items():

@@ -1,6 +1,5 @@
 """The lab's notebooks: valid page metadata, committed with their outputs, and they still run."""
 import json
-import shutil
 import time
 
 import pytest
@@ -8,6 +7,7 @@ import pytest
 from atlas import frontmatter, notebooks
 from atlas.errors import DataError
 from atlas.paths import DOCS, ROOT
+from tests.lab import smoke
 
 NOTEBOOKS = sorted(DOCS.rglob("*.ipynb"))
 LAB = sorted((DOCS / "lab").glob("*.ipynb"))
@@ -94,9 +94,12 @@ def test_committed_notebooks_are_executed_with_plots(path):
 @pytest.mark.server
 @pytest.mark.parametrize("path", LAB, ids=ids)
 def test_notebook_executes(path, tmp_path):
-    """Runs a temporary copy with this interpreter's ipykernel (the load notebook starts real servers)."""
+    """Runs a temporary copy with this interpreter's ipykernel (the load notebook starts real servers), every
+    cell of it, with the experiments it reruns at the lab tests' smoke sizes (tests/lab/smoke.py)."""
     copy = tmp_path / path.name
-    shutil.copy(path, copy)
+    notebook = json.loads(path.read_text())
+    notebook["cells"].insert(0, smoke.notebook_cell())
+    copy.write_text(json.dumps(notebook))
     started = time.perf_counter()
     try:
         seconds = notebooks.execute(copy, copy)
