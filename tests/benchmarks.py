@@ -19,23 +19,48 @@ from atlas.paths import ROOT
 from dev import FAST, PARALLEL   # the selection and the workers of `dev.py check` and `dev.py test`
 
 
+def busy_cpu_seconds() -> float | None:
+    """CPU-seconds the whole machine has spent busy since boot (Linux /proc/stat; None elsewhere). Machine-wide,
+    as Chromium outlives the pytest process tree that started it."""
+    try:
+        fields = [int(n) for n in open("/proc/stat").readline().split()[1:8]]
+    except (OSError, ValueError):
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq = fields
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def reference_seconds() -> float:
+    """A fixed pure-Python loop, best of three: the machine's speed at the moment. A shared virtual machine's
+    varies by a quarter from hour to hour here, so figures taken at different times compare through it."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        sum(i * i % 7 for i in range(3_000_000))
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def timed_pytest(label: str, *args: str) -> tuple[str, float, str]:
-    started = time.perf_counter()
+    started, busy = time.perf_counter(), busy_cpu_seconds()
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", *PARALLEL, *args], cwd=ROOT,
                           env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, text=True)
     seconds = time.perf_counter() - started
+    cpu = "" if busy is None else f"{busy_cpu_seconds() - busy:6.0f} CPU-s"
     summary = next((line for line in reversed(done.stdout.splitlines()) if re.search(r"\d+ (passed|failed)", line)),
                    f"exit status {done.returncode}")
-    print(f"{label:44} {seconds:7.1f} s   {summary.strip('= ')}", flush=True)
+    print(f"{label:44} {seconds:7.1f} s {cpu}   {summary.strip('= ')}", flush=True)
     return label, seconds, summary
 
 
 def suite(argv: list[str]) -> int:
-    print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f} at start", flush=True)
+    print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f} at start; reference loop "
+          f"{reference_seconds():.3f} s", flush=True)
     timed_pytest("dev.py check (build, data, page code, unit)", "-m", FAST)
     if "--check" not in argv:
         timed_pytest("suite without the release matrices", "-m", "not matrix")
         timed_pytest("release matrices (version map, version tabs)", "-m", "matrix")
+    print(f"reference loop {reference_seconds():.3f} s at the end (CPU-s: the whole machine busy)", flush=True)
     return 0
 
 
