@@ -362,6 +362,7 @@ def carried_out(tmp_path_factory):
     Done once per run: parallel workers share it (tests/support/once.py)."""
     def carry_out() -> dict:
         project = shared_tmp(tmp_path_factory) / "recipes" / "atlas"
+        shutil.rmtree(project.parent, ignore_errors=True)  # left by a worker whose attempt failed
         shutil.copytree(ROOT, project, ignore=not_copied, symlinks=True)
         (project / ".cache").symlink_to((ROOT / ".cache").resolve())   # release environments, as a clone keeps them
         problems = {}

@@ -1,10 +1,13 @@
 """A new Django release is one data edit: add it to docs/data/releases.yml, and the build gives it a page,
 a matrix column, a nav entry and upgrade pairs, with no other file touched (issue 11, "one source per fact")."""
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 import yaml
 
+from tests.support.once import once_per_run, shared_tmp
 from tests.support.sitebuild import build, copy_project
 
 pytestmark = pytest.mark.build
@@ -14,11 +17,16 @@ NEW = "9.9"  # a release that does not exist, so the test never collides with th
 
 @pytest.fixture(scope="module")
 def site_with_new_release(tmp_path_factory):
-    project = copy_project(tmp_path_factory.mktemp("project"))
-    data = project / "docs" / "data" / "releases.yml"
-    newest = yaml.safe_load(data.read_text())[-1]
-    # The new entry follows the newest one; only the version and the dates must differ.
-    data.write_text(data.read_text().rstrip("\n") + f"""
+    """A scratch copy with one more release in releases.yml, built: (site, the release before it). Built
+    once per run: parallel workers share it (tests/support/once.py)."""
+    def build_it() -> dict:
+        scratch = shared_tmp(tmp_path_factory) / "new-release"
+        shutil.rmtree(scratch, ignore_errors=True)  # left by a worker whose attempt failed
+        project = copy_project(scratch / "project")
+        data = project / "docs" / "data" / "releases.yml"
+        newest = yaml.safe_load(data.read_text())[-1]
+        # The new entry follows the newest one; only the version and the dates must differ.
+        data.write_text(data.read_text().rstrip("\n") + f"""
 - version: "{NEW}"
   newest_patch: "{NEW}"
   released: 2031-04-01
@@ -33,9 +41,13 @@ def site_with_new_release(tmp_path_factory):
   pitfalls: []
   source: docs/releases/{NEW}.txt
 """)
-    result = build(project, tmp_path_factory.mktemp("site"))
-    assert result.returncode == 0, result.output
-    return result.site, newest["version"]
+        result = build(project, project.parent / "site")
+        return {"returncode": result.returncode, "output": result.output, "site": str(result.site),
+                "previous": newest["version"]}
+
+    saved = once_per_run(tmp_path_factory, "new-release-site", build_it)
+    assert saved["returncode"] == 0, saved["output"]
+    return Path(saved["site"]), saved["previous"]
 
 
 def test_the_new_release_has_its_page(site_with_new_release):

