@@ -31,8 +31,9 @@ def busy_cpu_seconds() -> float | None:
 
 
 def reference_seconds() -> float:
-    """A fixed pure-Python loop, best of three: the machine's speed at the moment. A shared virtual machine's
-    varies by a quarter from hour to hour here, so figures taken at different times compare through it."""
+    """A fixed pure-Python loop, best of three: the CPU's own speed at the moment. The suite's figures vary
+    more than it does on a shared virtual machine (seen here: one commit's suite in 233 s, then 311 s two
+    hours later, with this loop unchanged), so compare two commits back to back, not across hours."""
     best = float("inf")
     for _ in range(3):
         started = time.perf_counter()
