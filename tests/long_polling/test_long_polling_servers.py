@@ -84,11 +84,14 @@ def test_timeout_gives_204_under_uvicorn(server):
     print(f"\n204 after {elapsed:.3f} s (timeout 0.5 s)")
 
 
-async def poll_and_publish(waiter, publisher_url, poll_path, publish_path, waiting=None):
+async def poll_and_publish(waiter, publisher_url, poll_path, publish_path, waiting=None, poll_timeout=3):
     """Wait for news (from now on) in one process, publish in the other once the poll waits there:
-    `waiting()` says so when given (Redis: a blocked client), else the waiter has the connection and is idle."""
+    `waiting()` says so when given (Redis: a blocked client), else the waiter has the connection and is idle.
+    The publisher answers a first request before the poll starts: a process's first request loads Django's
+    URLs and middleware, which on a loaded machine took longer than a 3 s poll waits."""
     async with httpx.AsyncClient(timeout=15) as http:
-        poll = asyncio.create_task(http.get(waiter.url + poll_path, params={"timeout": 3}))
+        assert (await http.get(publisher_url + publish_path)).status_code == 405  # warm: publishing needs POST
+        poll = asyncio.create_task(http.get(waiter.url + poll_path, params={"timeout": poll_timeout}))
         if waiting is None:
             await async_wait_until(lambda: established(waiter.process.pid, waiter.port) >= 1, "the poll to connect")
             await until_idle(waiter.process.pid, "the poll to be waiting in the view")
@@ -97,7 +100,7 @@ async def poll_and_publish(waiter, publisher_url, poll_path, publish_path, waiti
         assert not poll.done()
         published = await http.post(publisher_url + publish_path, json={"from": "the other process"})
         assert published.status_code == 201
-        return await asyncio.wait_for(poll, 10)
+        return await asyncio.wait_for(poll, poll_timeout + 10)
 
 
 async def test_in_process_feed_does_not_reach_another_worker(server, redis_env):
@@ -117,8 +120,10 @@ def blocked_in_xread(redis_env):
 
 async def test_redis_stream_reaches_every_worker(server, redis_env):
     with running_server(COMMAND, env=redis_env) as other:
+        # news is expected: the poll answers when it comes, so a long timeout costs nothing
         response = await poll_and_publish(server, other.url, "/long-polling/redis/poll/",
-                                          "/long-polling/redis/publish/", waiting=blocked_in_xread(redis_env))
+                                          "/long-polling/redis/publish/", waiting=blocked_in_xread(redis_env),
+                                          poll_timeout=15)
         assert response.status_code == 200
         body = response.json()
         assert body["items"][0]["data"] == {"from": "the other process"}
