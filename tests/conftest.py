@@ -31,9 +31,9 @@ def built_site(tmp_path_factory):
         started = time.perf_counter()
         result = build(ROOT, shared_tmp(tmp_path_factory) / "site")
         print(f"\nsite built in {time.perf_counter() - started:.1f} s")
-        return {"returncode": result.returncode, "output": result.output, "site": str(result.site)}
+        return result.saved()
     saved = once_per_run(tmp_path_factory, "built-site", build_it)
-    result = Build(saved["returncode"], saved["output"], Path(saved["site"]))
+    result = Build.from_saved(saved)
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.output}"
     return result
 

@@ -22,7 +22,7 @@ from typing import Callable
 import pytest
 
 from atlas.paths import ROOT
-from tests.support.once import once_per_run, shared_tmp
+from tests.support.once import once_per_run, shared_scratch
 from tests.support.sitebuild import Build, build
 
 pytestmark = [pytest.mark.build, pytest.mark.recipe]
@@ -361,8 +361,7 @@ def carried_out(tmp_path_factory):
     """The scratch copy with every recipe done, built, and its checks run: (problems per recipe, build, checks).
     Done once per run: parallel workers share it (tests/support/once.py)."""
     def carry_out() -> dict:
-        project = shared_tmp(tmp_path_factory) / "recipes" / "atlas"
-        shutil.rmtree(project.parent, ignore_errors=True)  # left by a worker whose attempt failed
+        project = shared_scratch(tmp_path_factory, "recipes") / "atlas"
         shutil.copytree(ROOT, project, ignore=not_copied, symlinks=True)
         (project / ".cache").symlink_to((ROOT / ".cache").resolve())   # release environments, as a clone keeps them
         problems = {}
@@ -377,13 +376,12 @@ def carried_out(tmp_path_factory):
             [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", "-p", "no:randomly", "-m",
              "not server and not browser and not matrix and not build and not recipe", *CHECKS],
             cwd=project, env=dict(os.environ, PYTHONPATH=str(project)), capture_output=True, text=True, timeout=900)
-        return {"problems": problems, "built": [built.returncode, built.output, str(built.site)],
+        return {"problems": problems, "built": built.saved(),
                 "checks": [checks.returncode, checks.stdout]}
 
     saved = once_per_run(tmp_path_factory, "recipes", carry_out)
-    returncode, output, site = saved["built"]
     checks = subprocess.CompletedProcess(CHECKS, saved["checks"][0], stdout=saved["checks"][1])
-    return saved["problems"], Build(returncode, output, Path(site)), checks
+    return saved["problems"], Build.from_saved(saved["built"]), checks
 
 
 def test_the_copy_builds_strict(carried_out):

@@ -1,14 +1,12 @@
 """A new Django release is one data edit: add it to docs/data/releases.yml, and the build gives it a page,
 a matrix column, a nav entry and upgrade pairs, with no other file touched (issue 11, "one source per fact")."""
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.support.once import once_per_run, shared_tmp
-from tests.support.sitebuild import build, copy_project
+from tests.support.once import once_per_run, shared_scratch
+from tests.support.sitebuild import Build, build, copy_project
 
 pytestmark = pytest.mark.build
 
@@ -20,9 +18,7 @@ def site_with_new_release(tmp_path_factory):
     """A scratch copy with one more release in releases.yml, built: (site, the release before it). Built
     once per run: parallel workers share it (tests/support/once.py)."""
     def build_it() -> dict:
-        scratch = shared_tmp(tmp_path_factory) / "new-release"
-        shutil.rmtree(scratch, ignore_errors=True)  # left by a worker whose attempt failed
-        project = copy_project(scratch / "project")
+        project = copy_project(shared_scratch(tmp_path_factory, "new-release") / "project")
         data = project / "docs" / "data" / "releases.yml"
         newest = yaml.safe_load(data.read_text())[-1]
         # The new entry follows the newest one; only the version and the dates must differ.
@@ -42,12 +38,12 @@ def site_with_new_release(tmp_path_factory):
   source: docs/releases/{NEW}.txt
 """)
         result = build(project, project.parent / "site")
-        return {"returncode": result.returncode, "output": result.output, "site": str(result.site),
-                "previous": newest["version"]}
+        return {"build": result.saved(), "previous": newest["version"]}
 
     saved = once_per_run(tmp_path_factory, "new-release-site", build_it)
-    assert saved["returncode"] == 0, saved["output"]
-    return Path(saved["site"]), saved["previous"]
+    built = Build.from_saved(saved["build"])
+    assert built.returncode == 0, built.output
+    return built.site, saved["previous"]
 
 
 def test_the_new_release_has_its_page(site_with_new_release):

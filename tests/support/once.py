@@ -7,6 +7,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any, Callable
 
@@ -15,6 +16,15 @@ def shared_tmp(tmp_path_factory) -> Path:
     """A temporary folder shared by the parallel workers of one run, or this run's own."""
     base = tmp_path_factory.getbasetemp()
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def shared_scratch(tmp_path_factory, name: str) -> Path:
+    """An empty folder in the run's shared temporary folder, for work done by once_per_run (a folder left by
+    a worker whose attempt failed is cleared first)."""
+    folder = shared_tmp(tmp_path_factory) / name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
 
 
 def once_per_run(tmp_path_factory, name: str, compute: Callable[[], Any], wait: bool = True) -> Any:

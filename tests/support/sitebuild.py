@@ -23,6 +23,14 @@ class Build:
     output: str
     site: Path
 
+    def saved(self) -> dict:
+        """As JSON, for work shared by the parallel workers (tests/support/once.py)."""
+        return {"returncode": self.returncode, "output": self.output, "site": str(self.site)}
+
+    @classmethod
+    def from_saved(cls, saved: dict) -> "Build":
+        return cls(saved["returncode"], saved["output"], Path(saved["site"]))
+
 
 def build(project: Path, site: Path, builder: str = "mkdocs") -> Build:
     """`mkdocs build --strict` (or `properdocs build`, the maintained fork, on the same mkdocs.yml)."""
