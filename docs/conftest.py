@@ -35,8 +35,14 @@ def pytest_collection_modifyitems(items):
 @pytest.hookimpl(optionalhook=True)  # runs without pytest-xdist (page-matrix environments) ignore it
 def pytest_xdist_make_scheduler(config, log):
     """Parallel runs (pytest-xdist) keep each page's examples on one worker, as its blocks share one
-    namespace, and spread every other test on its own. (xdist's `loadgroup` would do it with a marker, but
-    it renames node ids, which pytest 9 no longer allows.)"""
+    namespace, run every browser test on one worker, and spread every other test on its own. (xdist's
+    `loadgroup` would do it with a marker, but it renames node ids, which pytest 9 no longer allows.)
+
+    Why one worker for Chromium: a browser test keeps both cores of this machine busy by itself (the
+    renderer, the browser and the driver are separate processes), so the browser tests take as long on one
+    worker as on four (measured: 142 s either way) and cost a fifth more CPU on four. That worker takes them
+    first and nothing after: Playwright's sync API keeps an event loop running, which would break a later
+    test that starts its own (tests/conftest.py)."""
     if config.getvalue("dist") != "load":
         return None  # a scheduling the run asked for (--dist ...)
     from xdist.scheduler import LoadScopeScheduling
@@ -44,6 +50,24 @@ def pytest_xdist_make_scheduler(config, log):
     class PagesTogether(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             path = nodeid.split("::", 1)[0]
+            if path.startswith(BROWSER_TESTS):
+                return BROWSER_TESTS
             return path if path.startswith("docs/") and path.endswith(".md") else nodeid
 
+        def _assign_work_unit(self, node) -> None:
+            if BROWSER_TESTS in self.workqueue and len(self.workqueue) > 1:
+                # several workers: the browser tests go first, to the first worker; one worker: last
+                self.workqueue.move_to_end(BROWSER_TESTS, last=len(self.nodes) < 2)
+            super()._assign_work_unit(node)
+
+        def _reschedule(self, node) -> None:
+            if len(self.nodes) > 1 and BROWSER_TESTS in self.assigned_work.get(node, {}):
+                if not self.workqueue:
+                    node.shutdown()
+                return  # the browser worker takes nothing after the browser tests
+            super()._reschedule(node)
+
     return PagesTogether(config, log)
+
+
+BROWSER_TESTS = "tests/browser/"

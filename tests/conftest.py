@@ -83,8 +83,8 @@ def pytest_collection_modifyitems(config, items):
 def order_browser_tests_last(items):
     """Run the browser tests last. Playwright's sync API keeps an event loop running in the main thread
     while its browser is open (a session fixture), and code that starts its own loop (asyncio.run,
-    async_to_sync, pytest-asyncio) cannot run under it. With parallel workers (pytest -n, --dist load)
-    items are handed out in this order, so no worker runs a non-browser test after a browser test."""
+    async_to_sync, pytest-asyncio) cannot run under it. (With parallel workers, docs/conftest.py gives
+    every test in tests/browser/ to one worker, which runs nothing else.)"""
     browser_dir = Path(__file__).parent / "browser"
     uses_browser = [item for item in items
                     if item.get_closest_marker("browser") or Path(str(item.path)).is_relative_to(browser_dir)]

@@ -4,17 +4,15 @@ serious or critical accessibility violation, in the light scheme and (colour con
 
 The pages come from the build's sitemap.xml; a walk loads each once (light), then switches it to the dark
 scheme in place, and the tests below read what it recorded: the suite stays fast as pages are added.
-Parallel workers share one walk per run, cut in parts that idle workers take (tests/support/once.py).
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
 
 from tests.browser import site_browser
-from tests.support.once import once_per_run_in_parts
 
 SERIOUS = ("serious", "critical")
 LOCAL_SCHEMES = ("data", "blob", "about")
@@ -101,21 +99,11 @@ def visit_all(browser, server, axe_script, paths: list[str]) -> list[Visit]:
     return visits
 
 
-PARTS = 6  # the walk takes about a second a page: parts let idle workers share it
-
-
-@pytest.fixture
-def walk(browser, site_server, axe_script, tmp_path_factory):
-    """The walk, done once per run in parts (tests/support/once.py): parallel workers share it."""
+@pytest.fixture(scope="module")
+def walk(browser, site_server, axe_script):
+    """The walk, once for the module's tests (every browser test runs on one worker: docs/conftest.py)."""
     paths = site_browser.site_pages(site_server.site)
-
-    def part(i: int) -> list[dict]:
-        return [asdict(visit) for visit in visit_all(browser, site_server, axe_script, paths[i::PARTS])]
-
-    parts = once_per_run_in_parts(tmp_path_factory, "page-walk", PARTS, part)
-    by_path = {visit["path"]: visit for saved in parts for visit in saved if visit["scheme"] == "light"}
-    dark = {visit["path"]: visit for saved in parts for visit in saved if visit["scheme"] == "dark"}
-    visits = [Visit(**visit) for path in paths for visit in (by_path[path], dark[path])]
+    visits = visit_all(browser, site_server, axe_script, paths)
     assert all(v.background == "rgb(30, 33, 41)" for v in visits if v.scheme == "dark"), \
         "switching to the dark scheme did not change the page background"
     print(f"\nvisited {len(visits) // 2} pages in the light and the dark scheme")

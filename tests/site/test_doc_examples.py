@@ -137,3 +137,63 @@ def test_in_a_parallel_run_a_pages_blocks_stay_on_one_worker():
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "2", "-p", "no:randomly", page],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0 and "2 passed" in done.stdout, done.stdout[-3000:]
+
+
+def run_scheduled(workers: int, nodeids: list[str]) -> dict[str, list[str]]:
+    """The tests each worker runs, in order, under docs/conftest.py's scheduler, workers finishing their
+    tests in turn (the scheduler alone, driven as pytest-xdist's controller drives it)."""
+    import importlib.util
+    from types import SimpleNamespace
+
+    spec = importlib.util.spec_from_file_location("docs_conftest", ROOT / "docs" / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    values = {"dist": "load", "tx": [f"{workers}*popen"]}
+    config = SimpleNamespace(getvalue=values.get, option=SimpleNamespace(loadscopereorder=True))
+    scheduler = module.pytest_xdist_make_scheduler(config, None)
+
+    class Worker:
+        def __init__(self, name):
+            self.gateway, self.shutting_down, self.queue, self.ran = SimpleNamespace(id=name), False, [], []
+
+        def send_runtest_some(self, indices):
+            self.queue += indices
+
+        def shutdown(self):
+            self.shutting_down = True
+
+    nodes = [Worker(f"gw{i}") for i in range(workers)]
+    for node in nodes:
+        scheduler.add_node(node)
+        scheduler.add_node_collection(node, nodeids)
+    scheduler.schedule()
+    while any(node.queue for node in nodes):
+        for node in nodes:
+            if node.queue:
+                index = node.queue.pop(0)
+                node.ran.append(nodeids[index])
+                scheduler.mark_test_complete(node, index)
+    assert scheduler.tests_finished
+    return {node.gateway.id: node.ran for node in nodes}
+
+
+SCHEDULED = ([f"tests/chat/test_consumer.py::test_{i}" for i in range(6)]
+             + ["docs/faq/chat.md::line:10,column:1", "docs/faq/chat.md::line:20,column:1"]
+             + [f"tests/browser/test_every_page.py::test_{i}" for i in range(3)]
+             + ["tests/browser/test_csp.py::test_policy"])
+
+
+def test_in_a_parallel_run_one_worker_takes_every_browser_test_first_and_nothing_else():
+    """Chromium keeps both cores busy by itself: the browser tests run on one worker (docs/conftest.py)."""
+    ran = run_scheduled(3, SCHEDULED)
+    browser = [nodeid for nodeid in SCHEDULED if nodeid.startswith("tests/browser/")]
+    assert sorted(sum(ran.values(), [])) == sorted(SCHEDULED)
+    assert [tests for tests in ran.values() if set(tests) & set(browser)] == [browser]
+    page = [tests for tests in ran.values() if "docs/faq/chat.md::line:10,column:1" in tests][0]
+    assert "docs/faq/chat.md::line:20,column:1" in page
+
+
+def test_with_one_worker_the_browser_tests_come_last():
+    ran = run_scheduled(1, SCHEDULED)["gw0"]
+    assert sorted(ran) == sorted(SCHEDULED)
+    assert all(nodeid.startswith("tests/browser/") for nodeid in ran[-4:]), ran
