@@ -86,8 +86,12 @@ def order_browser_tests_last(items):
     async_to_sync, pytest-asyncio) cannot run under it. (With parallel workers, docs/conftest.py gives
     every test in tests/browser/ to one worker, which runs nothing else.)"""
     browser_dir = Path(__file__).parent / "browser"
-    uses_browser = [item for item in items
-                    if item.get_closest_marker("browser") or Path(str(item.path)).is_relative_to(browser_dir)]
+    uses_browser = [item for item in items if Path(str(item.path)).is_relative_to(browser_dir)]
+    elsewhere = [item.nodeid for item in items
+                 if item.get_closest_marker("browser") and not Path(str(item.path)).is_relative_to(browser_dir)]
+    if elsewhere:
+        raise pytest.UsageError(f"browser tests outside tests/browser/: {elsewhere}. Move them there: the "
+                                "parallel scheduler (docs/conftest.py) gives that folder to one worker.")
     if uses_browser:
         chosen = set(map(id, uses_browser))
         items[:] = [item for item in items if id(item) not in chosen] + uses_browser
