@@ -100,7 +100,11 @@ def ensure_environment() -> Path:
 
 
 def run(args: list[str], **extra_env: str) -> int:
-    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONDONTWRITEBYTECODE="1", **extra_env)
+    # bytecode is cached, but under .cache/, not beside the sources: no __pycache__ in docs/ or snippets/
+    # (which the site and the live preview read); measured on 2 cores: collecting the suite 4.1 -> 2.9 s
+    # in each worker, and every build, server and kernel the suite starts imports the project compiled
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(PYTHONPATH=str(ROOT), PYTHONPYCACHEPREFIX=str(ROOT / ".cache" / "pycache"), **extra_env)
     return subprocess.call(args, cwd=ROOT, env=env)
 
 

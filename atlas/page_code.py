@@ -27,7 +27,15 @@ from .paths import DATA, DOCS, ROOT, relative
 def feature_releases() -> List[str]:
     """The release list of docs/data/releases.yml (read here with PyYAML alone: this module runs under
     every release's environment, which has no jsonschema)."""
-    return [str(entry["version"]) for entry in yaml.safe_load((DATA / "releases.yml").read_text(encoding="utf-8"))]
+    path = DATA / "releases.yml"
+    stat = path.stat()
+    return list(_releases_in(path, stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=4)
+def _releases_in(path: Path, _mtime_ns: int, _size: int) -> Tuple[str, ...]:
+    # read once per version of the file: collecting the suite asked for it 25 times (1 s of YAML)
+    return tuple(str(entry["version"]) for entry in yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
 def split(text: str, path: str) -> Tuple[dict, str, int]:
