@@ -70,9 +70,21 @@ async def test_a_failing_status_block_leaves_the_others(people, async_client, se
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_orm_blocks_run_one_after_another_on_one_thread(people, settings, status_server, query_log, rf):
+async def test_orm_blocks_run_one_after_another_on_one_thread(people, settings, status_server, query_log, rf,
+                                                              monkeypatch):
     settings.DASHBOARD_STATUS_URL = f"{status_server.url}/ok"
     loop_thread = threading.get_ident()
+    status_call = {}
+    original = views.service_status
+
+    async def timed_status():
+        status_call["start"] = time.perf_counter()
+        try:
+            return await original()
+        finally:
+            status_call["end"] = time.perf_counter()
+
+    monkeypatch.setattr(views, "service_status", timed_status)
     request = rf.get("/dashboard/")
     started = time.perf_counter()
     async with ThreadSensitiveContext():  # what ASGIHandler does around every request (Django 4.0+)
@@ -88,8 +100,9 @@ async def test_orm_blocks_run_one_after_another_on_one_thread(people, settings, 
     assert loop_thread not in threads            # ...which is not the event loop's thread
     for before, after in zip(queries, queries[1:]):
         assert after["start"] >= before["end"]   # and no two queries overlapped
-    # The HTTP block overlapped with the queries: the page took less than queries + status call.
-    assert total < sum(q["end"] - q["start"] for q in queries) + STATUS_DELAY
+    # The HTTP block overlapped with the queries: it started before the last one ended and ended after the
+    # first one started (intervals, not a total time, which a busy machine stretches: seen 0.54 s > 0.51 s)
+    assert status_call["start"] < queries[-1]["end"] and queries[0]["start"] < status_call["end"], status_call
 
 
 def test_dashboard_status_is_none_without_a_url(settings):
