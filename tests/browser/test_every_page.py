@@ -79,6 +79,7 @@ FOLLOW = """([url, timeoutMs]) => new Promise((resolve, reject) => {
     link.click();
     link.remove();
 })"""
+DARK_BACKGROUND = "rgb(30, 33, 41)"  # Material's slate scheme
 DARK_RULES = {"runOnly": ["color-contrast", "link-in-text-block"], "resultTypes": ["violations"]}
 
 
@@ -90,13 +91,18 @@ def record(page, visits: list[Visit]) -> None:
     page.on("pageerror", lambda error: visits[-1].page_errors.append(str(error)))
 
 
-def load_each(browser, server, paths: list[str]) -> list[Visit]:
-    """Load each page in full (light, as the browser prefers): its status, requests, errors and
-    Content-Security-Policy violations, all it brings itself, head included."""
+def walk_page(browser):
+    """A page of a new light desktop context that records Content-Security-Policy violations."""
     context = browser.new_context(viewport=site_browser.DESKTOP, color_scheme="light")
     context.set_default_timeout(site_browser.TIMEOUT_MS)
     context.add_init_script(site_browser.RECORD_CSP_VIOLATIONS)
-    page = context.new_page()
+    return context, context.new_page()
+
+
+def load_each(browser, server, paths: list[str]) -> list[Visit]:
+    """Load each page in full (light, as the browser prefers): its status, requests, errors and
+    Content-Security-Policy violations, all it brings itself, head included."""
+    context, page = walk_page(browser)
     tracker = site_browser.RequestTracker(page)
     visits: list[Visit] = []
     record(page, visits)
@@ -120,10 +126,7 @@ def check_each(browser, server, axe_script, loaded: list[Visit]) -> list[Visit]:
     full), and run every axe rule on it in the light scheme, then the rules a scheme changes (contrast) in
     the dark one. axe is evaluated once, from outside the page, which the page's policy (no inline script
     but the theme's) would otherwise refuse; evaluating it on every full load cost as much as the load."""
-    context = browser.new_context(viewport=site_browser.DESKTOP, color_scheme="light")
-    context.set_default_timeout(site_browser.TIMEOUT_MS)
-    context.add_init_script(site_browser.RECORD_CSP_VIOLATIONS)
-    page = context.new_page()
+    context, page = walk_page(browser)
     visits = [Visit(seen.path, "dark", status=seen.status) for seen in loaded]
     current: list[Visit] = []
     record(page, current)
@@ -173,7 +176,7 @@ def walk(browser, site_server, axe_script):
     """The walk, once for the module's tests (every browser test runs on one worker: docs/conftest.py)."""
     paths = site_browser.site_pages(site_server.site)
     visits = visit_all(browser, site_server, axe_script, paths)
-    assert all(v.background == "rgb(30, 33, 41)" for v in visits if v.scheme == "dark"), \
+    assert all(v.background == DARK_BACKGROUND for v in visits if v.scheme == "dark"), \
         "switching to the dark scheme did not change the page background"
     print(f"\nvisited {len(visits) // 2} pages in the light and the dark scheme")
     return visits

@@ -12,7 +12,7 @@ from atlas import frontmatter
 from atlas.paths import DOCS
 from atlas.versions_data import load_capabilities
 from tests.browser import site_browser
-from tests.browser.test_every_page import AXE_RUN, DARK_RULES, NO_TRANSITIONS, SCHEME
+from tests.browser.test_every_page import AXE_RUN, DARK_BACKGROUND, DARK_RULES, NO_TRANSITIONS, SCHEME
 
 RELEASES = frontmatter.feature_releases()
 NEWEST = RELEASES[-1]
@@ -183,7 +183,7 @@ def test_matrix_with_a_release_chosen_is_accessible(reader, site_server, axe_scr
     reader.evaluate(axe_script.read_text())  # from outside the page: its CSP refuses inline scripts
     reader.evaluate(NO_TRANSITIONS)
     violations = reader.evaluate(AXE_RUN, {"resultTypes": ["violations"]})
-    assert reader.evaluate(SCHEME, "slate") == "rgb(30, 33, 41)", "the dark scheme did not apply"
+    assert reader.evaluate(SCHEME, "slate") == DARK_BACKGROUND, "the dark scheme did not apply"
     violations += reader.evaluate(AXE_RUN, DARK_RULES)
     serious = [(v["id"], v["nodes"]) for v in violations if v["impact"] in ("serious", "critical")]
     assert serious == []
