@@ -1,20 +1,16 @@
-"""Each module of snippets/lab runs at a tiny size and measures something real:
-snippets.lab.machine, snippets.lab.procs, snippets.lab.provenance, snippets.lab.upstream,
-snippets.lab.threads_vs_tasks, snippets.lab.switches, snippets.lab.request_cost (serving snippets.lab.request_cost_app),
-snippets.lab.runs and snippets.lab.load_ceiling (tests/lab/test_lab_data.py), snippets.lab.cpu_in_view
-(serving snippets.lab.cpu_in_view_app), snippets.lab.micro,
-snippets.lab.fan_out, snippets.lab.cpu_bound, snippets.lab.load, snippets.lab.loadgen (run by load),
-snippets.lab.load_views, snippets.lab.load_settings, snippets.lab.load_server (served by load's servers),
-snippets.lab.__main__ (the command)."""
+"""The lab's modules that its notebooks do not rerun, at a tiny size, each measuring something real:
+snippets.lab.machine, snippets.lab.procs, snippets.lab.provenance, snippets.lab.upstream, snippets.lab.micro,
+snippets.lab.load_views, snippets.lab.load_settings, snippets.lab.load_ceiling (and snippets.lab.runs in
+tests/lab/test_lab_data.py), snippets.lab.__main__ (the command). The experiments the notebooks rerun
+(threads_vs_tasks, switches, request_cost, fan_out, cpu_bound, cpu_in_view, load) are checked on that run:
+tests/lab/experiments.py."""
 import json
 import socket
 
 import pytest
 
-from snippets.lab import (cpu_bound, cpu_in_view, fan_out, load, machine, micro, provenance, request_cost, switches,
-                          threads_vs_tasks, upstream)
+from snippets.lab import cpu_bound, load, machine, micro, provenance, upstream
 from snippets.lab import __main__ as lab_command
-from tests.lab import smoke
 
 
 def test_machine_description_names_cpu_python_and_packages_but_no_host():
@@ -24,20 +20,6 @@ def test_machine_description_names_cpu_python_and_packages_but_no_host():
     assert set(machine.PACKAGES) <= set(described["packages"])
     assert socket.gethostname() not in json.dumps(described)
     assert "Python" in machine.caption(described) and "cores" in machine.summary(described)
-
-
-def test_threads_cost_stack_address_space_but_little_resident_memory():
-    stack = threads_vs_tasks.stack_limits()
-    threads = threads_vs_tasks.measure("threads", 20)
-    tasks = threads_vs_tasks.measure("tasks", 2000)
-    print(f"\nper thread: {threads['rss_kib_per_unit']:.1f} KiB RSS, {threads['virtual_kib_per_unit']:.0f} KiB virtual;"
-          f" per task: {tasks['rss_kib_per_unit']:.2f} KiB RSS; stack limit {stack}")
-    assert threads["rss_kib_per_unit"] > 0
-    if stack["rlimit_stack_soft_kib"] and stack["threading_stack_size"] == 0:
-        # glibc reserves RLIMIT_STACK of address space per thread; only touched pages become resident
-        assert threads["virtual_kib_per_unit"] >= stack["rlimit_stack_soft_kib"] * 0.9
-        assert threads["rss_kib_per_unit"] < stack["rlimit_stack_soft_kib"] / 4
-    assert tasks["rss_kib_per_unit"] < 50  # a waiting task is about a kilobyte, never a stack
 
 
 def test_provenance_records_load_during_the_run_and_flags_overload(monkeypatch):
@@ -54,70 +36,8 @@ def test_provenance_records_load_during_the_run_and_flags_overload(monkeypatch):
     assert "OVERLOADED" in provenance.caption(recorder.result())
 
 
-def test_thread_hand_overs_are_context_switches_and_task_hand_overs_are_not():
-    result = switches.run(sizes=smoke.SIZES[switches])
-    print("\n" + switches.table(result))
-    rows = {(row["kind"], row["placement"]): row for row in result["rows"]}
-    # every hand-over between threads blocks one of them in the kernel; between tasks nobody blocks
-    assert rows[("threads", "same core")]["switches_per_hand_over"]["voluntary_median"] >= 0.9
-    assert rows[("tasks", "one core")]["switches_per_hand_over"]["voluntary_median"] < 0.05
-    if len(switches.cpus()) > 1:
-        assert rows[("threads", "cross core")]["switches_per_hand_over"]["voluntary_median"] >= 0.9
-    if switches.perf_works():
-        assert rows[("threads", "same core")]["perf_switches_per_hand_over"] >= 0.9
-    assert switches.plot(result).axes
-
-
-@pytest.mark.server
-def test_an_async_django_request_parks_a_thread_and_a_bare_asgi_one_does_not():
-    result = request_cost.run(sizes=smoke.SIZES[request_cost])
-    print("\n" + request_cost.table(result))
-    django, bare = (next(row for row in result["rows"] if row["app"] == app) for app in ("django", "bare ASGI"))
-    # Django's ASGI handler gives each request a one-thread executor (asgiref ThreadSensitiveContext)
-    assert django["threads_while"] - django["threads_before"] >= 40
-    assert bare["threads_while"] - bare["threads_before"] <= 1
-    assert django["rss_kib_per_request"] > bare["rss_kib_per_request"] > 0
-    assert request_cost.plot(result).axes
-
-
-def test_fan_out_sequential_adds_up_and_concurrent_ways_take_one_latency():
-    result = fan_out.run(sizes=smoke.SIZES[fan_out])
-    print("\n" + fan_out.table(result))
-    seconds = {(row["way"], row["n"]): row["seconds"] for row in result["rows"]}
-    floor = 4 * result["latency_ms"] / 1000  # 4 waits in a row cannot take less, however idle the machine
-    assert seconds[("sequential", 4)] >= floor * 0.95
-    # the concurrent ways beat that floor, which only waits that overlap can do (a busy machine adds to
-    # their time but cannot make a sequential run pass: seen 0.22 s under the full suite, against 0.4)
-    assert seconds[("thread pool", 4)] < floor
-    assert seconds[("asyncio.gather", 4)] < floor
-
-
-def test_cpu_bound_ways_compute_the_same_and_report_free_threading():
+def test_cpu_bound_ways_compute_the_same():
     assert cpu_bound.sequential(2, 1000) == cpu_bound.threads(2, 1000) == cpu_bound.asyncio_tasks(2, 1000)
-    result = cpu_bound.run(sizes=smoke.SIZES[cpu_bound])
-    print("\n" + cpu_bound.table(result))
-    assert [row["way"] for row in result["rows"]][:3] == ["sequential", "threads", "asyncio tasks"]
-    assert result["rows"][3]["way"].startswith("process pool")
-    assert all(len(row["all_seconds"]) == 2 and row["speed_up"]["n"] == 2 for row in result["rows"])
-    assert result["rows"][0]["speed_up"]["median"] == 1.0
-    free = result["free_threaded"]
-    if not free["measured"]:
-        assert free["note"] == "not measured here: no free-threaded interpreter on this machine"
-    else:
-        assert free["gil_enabled"] is False
-    assert cpu_bound.plot(result).axes
-
-
-@pytest.mark.server
-def test_cpu_in_an_async_view_every_way_serves_the_io_requests_and_burns():
-    result = cpu_in_view.run(sizes=smoke.SIZES[cpu_in_view])
-    print("\n" + cpu_in_view.table(result))
-    rows = {row["way"]: row for row in result["rows"]}
-    assert list(rows) == cpu_in_view.WAYS
-    for way, row in rows.items():
-        assert row["io_requests_per_repeat"] > 0 and row["loop_lag_p99_ms"]["n"] == 1
-        assert (row["burns"]["median"] > 0) == (way != "no burn"), way
-    assert cpu_in_view.plot(result).axes
 
 
 def test_pyperf_micro_benchmarks_run_in_several_pinned_processes():
@@ -141,22 +61,6 @@ def test_upstream_answers_after_its_delay():
             assert client.get(url).json() == {"ok": True}
             assert time.perf_counter() - started >= 0.14
             assert client.get(url, params={"delay_ms": 1}).status_code == 200
-
-
-@pytest.mark.server
-def test_open_loop_load_sync_workers_saturate_where_threads_and_async_do_not():
-    """gunicorn (snippets.lab.load_server:wsgi) and uvicorn workers (snippets.lab.load_server:asgi) on loopback."""
-    result = load.run(sizes=smoke.SIZES[load], only=["gunicorn sync", "gunicorn gthread 8", "uvicorn (async view)"])
-    print("\n" + load.table(result))
-    assert set(result["servers"]) == {"gunicorn sync", "gunicorn gthread 8", "uvicorn (async view)"}, result["skipped"]
-    for name, server in result["servers"].items():
-        row = server["rows"][0]
-        assert row["requests_per_repeat"] > 0 and row["p50_ms"]["median"] >= load.UPSTREAM_MS  # all waited upstream
-        assert row["busiest_worker_share"]["median"] <= 1 and row["server_cpu_ms_per_request"]["median"] > 0
-    # 2 sync workers answer at most 20 requests/s (2 per 100 ms): 40 a second queue up, whatever the machine
-    assert result["servers"]["gunicorn sync"]["rows"][0]["saturated"]
-    assert result["pinning"]["server_cpu"] != result["pinning"]["client_and_upstream_cpu"] or len(load.os.sched_getaffinity(0)) == 1
-    assert load.plot(result).axes
 
 
 def test_median_interval_uses_order_statistics():

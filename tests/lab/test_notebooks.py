@@ -1,5 +1,7 @@
-"""The lab's notebooks: valid page metadata, committed with their outputs, and they still run."""
+"""The lab's notebooks: valid page metadata, committed with their outputs, and they still run: every
+experiment they rerun is checked on that run (tests/lab/experiments.py), the only one the suite makes."""
 import json
+import re
 import time
 
 import pytest
@@ -7,7 +9,7 @@ import pytest
 from atlas import frontmatter, notebooks
 from atlas.errors import DataError
 from atlas.paths import DOCS, ROOT
-from tests.lab import smoke
+from tests.lab import experiments, smoke
 
 NOTEBOOKS = sorted(DOCS.rglob("*.ipynb"))
 LAB = sorted((DOCS / "lab").glob("*.ipynb"))
@@ -91,14 +93,30 @@ def test_committed_notebooks_are_executed_with_plots(path):
     assert "Machine:" in json.dumps(code[0]["outputs"]), f"{ids(path)}: the first code cell must print the machine"
 
 
+def experiments_shown(path) -> list:
+    """The experiment modules with a check (tests/lab/experiments.py) that the notebook imports."""
+    code = "".join("".join(cell["source"]) for cell in json.loads(path.read_text())["cells"]
+                   if cell["cell_type"] == "code")
+    names = {name.strip() for line in re.findall(r"from snippets\.lab import ([\w, ]+)", code) for name in line.split(",")}
+    return [module for module in experiments.CHECKS if module.__name__.rsplit(".", 1)[1] in names]
+
+
+def test_every_checked_experiment_is_shown_by_a_lab_notebook():
+    shown = {module for path in LAB for module in experiments_shown(path)}
+    assert shown == set(experiments.CHECKS), f"no lab notebook runs {set(experiments.CHECKS) - shown}"
+
+
 @pytest.mark.server
 @pytest.mark.parametrize("path", LAB, ids=ids)
-def test_notebook_executes(path, tmp_path):
+def test_notebook_executes_and_its_experiments_show_what_they_measure(path, tmp_path):
     """Runs a temporary copy with this interpreter's ipykernel (the load notebook starts real servers), every
-    cell of it, with the experiments it reruns at the lab tests' smoke sizes (tests/lab/smoke.py)."""
+    cell of it, at the lab's smoke sizes (tests/lab/smoke.py); then checks each experiment it reran."""
     copy = tmp_path / path.name
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    shown = experiments_shown(path)
     notebook = json.loads(path.read_text())
-    notebook["cells"].insert(0, smoke.notebook_cell())
+    notebook["cells"].insert(0, smoke.notebook_cell(shown, runs))
     copy.write_text(json.dumps(notebook))
     started = time.perf_counter()
     try:
@@ -108,3 +126,9 @@ def test_notebook_executes(path, tmp_path):
     print(f"\n{ids(path)} executed in {seconds:.1f} s ({time.perf_counter() - started:.1f} s with the kernel)")
     executed = json.loads(copy.read_text())
     assert any("image/png" in out.get("data", {}) for cell in executed["cells"] for out in cell.get("outputs", []))
+    recorded = sorted(file.name for file in runs.iterdir())
+    assert recorded == sorted(smoke.recorded_as(module) for module in shown), f"{ids(path)} ran {recorded}"
+    for module in shown:
+        result = json.loads((runs / smoke.recorded_as(module)).read_text())
+        print(module.table(result))
+        experiments.CHECKS[module](result)
