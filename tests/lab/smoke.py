@@ -3,10 +3,13 @@ it at CI size, `run(full=False)`), and the first cell injected below makes that 
 measures something, where CI size costs more, and records every result for tests/lab/experiments.py."""
 from pathlib import Path
 
-from snippets.lab import cpu_bound, cpu_in_view, request_cost, switches, threads_vs_tasks
+from snippets.lab import cpu_bound, cpu_in_view, fan_out, request_cost, switches, threads_vs_tasks
 
-# where the smoke size costs less than the CI size (fan_out and load run at CI size: it is as small)
+# where the smoke size costs less than the CI size (load runs at CI size: it is as small); fan_out waits
+# 100 ms, not CI size's 50, three times: its check wants concurrent waits under 4 waits in a row, and under the
+# full suite one took 0.22 s for a 0.1 s wait (0.12 s of overhead: at 50 ms, over the 0.2 s floor)
 SIZES = {
+    fan_out: {"fan_out": [1, 4], "latency_ms": 100, "repeats": 3},
     switches: {"round_trips": 500, "repeats": 1},
     request_cost: {"counts": [40], "repeats": 1},
     cpu_bound: {"jobs": 2, "iterations": 50_000, "repeats": 2},
