@@ -19,23 +19,25 @@ SIZES = {
 
 
 def recorded_as(module) -> str:
-    return module.__name__.rsplit(".", 1)[1] + ".json"
+    """The file a recorded run of `module` is written to."""
+    return module.__name__ + ".json"
 
 
 def notebook_cell(record: list, into: Path) -> dict:
     """A code cell that, run first, sets the smoke sizes in the kernel and makes each `run` of the modules
-    in `record` also write its result to `into` (as recorded_as names it)."""
+    in `record` also write its result to `into`, under recorded_as's name."""
     lines = ["import importlib, json, pathlib"]
     lines += [f"importlib.import_module({module.__name__!r}).SIZES[False] = {SIZES[module]!r}" for module in SIZES]
     lines += [
-        "def _atlas_record(module, into=pathlib.Path(%r)):" % str(into),
+        "def _atlas_record(module, path):",
         "    run = module.run",
         "    def recorded(*args, **kwargs):",
         "        result = run(*args, **kwargs)",
-        "        (into / (module.__name__.rsplit('.', 1)[1] + '.json')).write_text(json.dumps(result))",
+        "        path.write_text(json.dumps(result))",
         "        return result",
         "    module.run = recorded",
     ]
-    lines += [f"_atlas_record(importlib.import_module({module.__name__!r}))" for module in record]
+    lines += [f"_atlas_record(importlib.import_module({module.__name__!r}), pathlib.Path({str(into / recorded_as(module))!r}))"
+              for module in record]
     return {"cell_type": "code", "execution_count": None, "id": "atlas-smoke-sizes", "metadata": {}, "outputs": [],
             "source": "\n".join(lines)}

@@ -1,15 +1,16 @@
 """The lab's notebooks: valid page metadata, committed with their outputs, and they still run: every
 experiment they rerun is checked on that run (tests/lab/experiments.py), the only one the suite makes."""
 import json
-import re
 import time
+from pathlib import Path
 
 import pytest
 
 from atlas import frontmatter, notebooks
 from atlas.errors import DataError
-from atlas.paths import DOCS, ROOT
+from atlas.paths import DOCS, ROOT, SNIPPETS
 from tests.lab import experiments, smoke
+from tests.support import snippet_use
 
 NOTEBOOKS = sorted(DOCS.rglob("*.ipynb"))
 LAB = sorted((DOCS / "lab").glob("*.ipynb"))
@@ -95,10 +96,8 @@ def test_committed_notebooks_are_executed_with_plots(path):
 
 def experiments_shown(path) -> list:
     """The experiment modules with a check (tests/lab/experiments.py) that the notebook imports."""
-    code = "".join("".join(cell["source"]) for cell in json.loads(path.read_text())["cells"]
-                   if cell["cell_type"] == "code")
-    names = {name.strip() for line in re.findall(r"from snippets\.lab import ([\w, ]+)", code) for name in line.split(",")}
-    return [module for module in experiments.CHECKS if module.__name__.rsplit(".", 1)[1] in names]
+    imported = snippet_use.notebook_imports(path)
+    return [module for module in experiments.CHECKS if Path(module.__file__).relative_to(SNIPPETS).as_posix() in imported]
 
 
 def test_every_checked_experiment_is_shown_by_a_lab_notebook():

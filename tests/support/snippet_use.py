@@ -54,11 +54,18 @@ def shown_snippets() -> set[str]:
     for page in DOCS.rglob("*.md"):
         shown.update(match.split(":")[0] for match in re.findall(r'--8<--\s+"([^"]+)"', page.read_text()))
     for notebook in DOCS.rglob("*.ipynb"):
-        for cell in json.loads(notebook.read_text())["cells"]:
-            if cell["cell_type"] == "code":
-                code = "".join(line for line in cell["source"] if not line.lstrip().startswith(("%", "!")))
-                shown.update(_imported_files(ast.parse(code)))
+        shown.update(notebook_imports(notebook))
     return shown & set(snippet_files())
+
+
+def notebook_imports(notebook: Path) -> set[str]:
+    """The snippets/ files (relative, 'lab/load.py') a notebook's code cells import; magics left out."""
+    imported = set()
+    for cell in json.loads(notebook.read_text())["cells"]:
+        if cell["cell_type"] == "code":
+            code = "".join(line for line in cell["source"] if not line.lstrip().startswith(("%", "!")))
+            imported.update(_imported_files(ast.parse(code)))
+    return imported
 
 
 def _imported_files(tree: ast.AST) -> set[str]:
