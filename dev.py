@@ -121,8 +121,8 @@ def main(argv: list[str]) -> int:
     if command == "build":
         return run([python, "-m", "mkdocs", "build", "--strict", *rest])
     if command == "check":
-        if (ROOT / "atlas" / "validation.py").exists():   # every data problem at once, before the tests
-            failed = run([python, "-m", "atlas.validation", "--build"])  # release collections: full suite
+        if (ROOT / "atlas" / "data" / "validation.py").exists():   # every data problem at once, before the tests
+            failed = run([python, "-m", "atlas.data.validation", "--build"])  # release collections: full suite
             if failed:
                 return failed
         return run([python, "-m", "pytest", *PARALLEL, "-m", FAST, *rest])
@@ -133,23 +133,23 @@ def main(argv: list[str]) -> int:
     if command == "bench":
         return run([python, "-m", "tests.benchmarks", *rest])
     if command == "generate":
-        return run([python, "-m", "atlas.generate", *rest])
+        return run([python, "-m", "atlas.site.generate", *rest])
     if command == "matrix":
-        return run([python, "-m", "atlas.matrix", *rest])
+        return run([python, "-m", "atlas.collect.matrix", *rest])
     if command == "pagematrix":
-        return run([python, "-m", "atlas.page_matrix", *rest])
+        return run([python, "-m", "atlas.collect.page_matrix", *rest])
     if command == "api":
-        return run([python, "-m", "atlas.async_api", *rest])
+        return run([python, "-m", "atlas.collect.async_api", *rest])
     if command == "resources":
-        return run([python, "-m", "atlas.resources", *rest])
+        return run([python, "-m", "atlas.data.resources_fix", *rest])
     if command == "lab":
         return run([python, "-m", "snippets.lab", *rest])
     if command == "validate":
-        return run([python, "-m", "atlas.validation", *rest])
+        return run([python, "-m", "atlas.data.validation", *rest])
     if command == "links":
-        return run([python, "-m", "atlas.linkcheck", *rest])
+        return run([python, "-m", "atlas.collect.linkcheck", *rest])
     if command == "upstream":
-        return run([python, "-m", "atlas.upstream", *rest])
+        return run([python, "-m", "atlas.collect.upstream", *rest])
     print(f"dev.py: unknown command {command!r}\n{__doc__}", file=sys.stderr)
     return 2
 

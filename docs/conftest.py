@@ -1,9 +1,9 @@
-"""Sybil collects every docs/**/*.md page; atlas/doc_examples.py says how blocks run."""
+"""Sybil collects every docs/**/*.md page; atlas/site/doc_examples.py says how blocks run."""
 from pathlib import Path
 
 import pytest
 
-from atlas.doc_examples import make_sybil
+from atlas.site.doc_examples import make_sybil
 
 DOCS = Path(__file__).parent
 _page_with_database = [None]

@@ -1,14 +1,14 @@
 """MkDocs/ProperDocs hook: a thin adapter over the atlas package, which holds the logic and its tests.
 
 * on_config reloads atlas/ (so `dev.py serve` shows an edit to it after one rebuild), runs the validation
-  layer (atlas/validation.py: every problem at once), then the generation step (atlas/generate.py: release
+  layer (atlas/data/validation.py: every problem at once), then the generation step (atlas/site/generate.py: release
   pages and the changes page into docs/versions/, tables into generated/, other files such as JSON
   downloads, llms.txt and the Atom feed into docs/) and fills the nav's Releases section from
   docs/data/releases.yml;
 * on_page_markdown checks each page's front matter and shows the Django versions it applies to;
 * on_post_page post-processes notebook pages; on_post_build puts a Content-Security-Policy on every page;
 * on_serve makes `dev.py serve` rebuild once per edit and re-import this file on each rebuild
-  (atlas/live_preview.py).
+  (atlas/site/live_preview.py).
 A problem becomes a build error that names the file, the field and the fix.
 """
 from __future__ import annotations
@@ -24,7 +24,10 @@ if str(ROOT) not in sys.path:
 from mkdocs.exceptions import PluginError  # noqa: E402
 
 # The atlas modules the hook uses, imported anew on each build (see _load_atlas).
-MODULES = ("csp", "errors", "frontmatter", "generate", "live_preview", "notebooks", "site_pages", "validation")
+MODULES = {"csp": "site.csp", "errors": "core.errors", "frontmatter": "data.frontmatter", "generate": "site.generate",
+           "live_preview": "site.live_preview", "notebooks": "data.notebooks", "notebook_html": "site.notebook_html",
+           "registry": "site.registry", "validation": "data.validation",
+           "version_banner": "site.version_banner"}
 _releases: list[str] = []
 _tags: dict[str, str] = {}
 
@@ -35,7 +38,7 @@ def _load_atlas() -> None:
     global DataError
     for name in [name for name in sys.modules if name == "atlas" or name.startswith("atlas.")]:
         del sys.modules[name]
-    globals().update({name: importlib.import_module(f"atlas.{name}") for name in MODULES})
+    globals().update({name: importlib.import_module(f"atlas.{path}") for name, path in MODULES.items()})
     DataError = errors.DataError  # noqa: F821 (bound just above)
 
 
@@ -76,14 +79,14 @@ def on_page_markdown(markdown, page, config, files):
     if generate.GENERATED_NOTE in text:
         page.edit_url = None  # made from docs/data: there is no file to edit
     # pages in the page matrix say what their code ran on (docs/data/page_matrix.json)
-    banner = frontmatter.version_banner(meta, applies, _releases, page=page.file.src_uri)
-    return frontmatter.with_banner(markdown, banner)
+    banner = version_banner.version_banner(meta, applies, _releases, page=page.file.src_uri)
+    return version_banner.with_banner(markdown, banner)
 
 
 def on_page_content(html, page, config, files):
     """Leave code blocks out of the search index. Notebook pages (docs/**/*.ipynb): check their "atlas"
     metadata and show the same version line."""
-    html = site_pages.exclude_code_from_search(html)
+    html = registry.exclude_code_from_search(html)
     if not page.file.src_uri.endswith(".ipynb"):
         return html
     try:
@@ -91,7 +94,7 @@ def on_page_content(html, page, config, files):
     except DataError as error:
         raise PluginError(str(error)) from None
     page.meta.setdefault("description", meta["summary"])
-    return frontmatter.version_banner(meta, applies, _releases) + html
+    return version_banner.version_banner(meta, applies, _releases) + html
 
 
 def on_post_page(output, page, config):
@@ -102,15 +105,15 @@ def on_post_page(output, page, config):
     if left:
         raise PluginError(f"docs/{page.file.src_uri}: unfilled {left[0]!r} in the built page: include the "
                           f"generated table with {generate.table_include('NAME')}")
-    output = notebooks.strip_external_loaders(output)
+    output = notebook_html.strip_external_loaders(output)
     if not page.file.src_uri.endswith(".ipynb"):
         return output
     try:
-        output = notebooks.describe_images(output, Path(page.file.abs_src_path))
+        output = notebook_html.describe_images(output, Path(page.file.abs_src_path))
     except DataError as error:
         raise PluginError(str(error)) from None
-    output, css_path, css = notebooks.move_styles_to_file(output, page.url)
-    output, images = notebooks.externalize_images(output)
+    output, css_path, css = notebook_html.move_styles_to_file(output, page.url)
+    output, images = notebook_html.externalize_images(output)
     site = Path(config["site_dir"])
     written = {css_path: css.encode()} if css_path else {}
     written.update({f"{page.url}{name}": data for name, data in images.items()})

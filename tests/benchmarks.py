@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 
-from atlas.paths import ROOT
+from atlas.core.paths import ROOT
 from dev import FAST, PARALLEL   # the selection and the workers of `dev.py check` and `dev.py test`
 
 

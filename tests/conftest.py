@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas.paths import ROOT
+from atlas.core.paths import ROOT
 from tests.support import markers, snippet_use
 from tests.support.once import once_per_run, shared_tmp
 from tests.support.sitebuild import Build, build
@@ -13,12 +13,12 @@ from tests.support.sitebuild import Build, build
 
 def pytest_sessionstart(session):
     """Write the generated pages before collection, so the tests that walk docs/ (front matter, Sybil,
-    snippet policy) see the same pages on a fresh clone as after a build (atlas/generate.py)."""
-    if session.config.pluginmanager.has_plugin("atlas.page_matrix_plugin"):
+    snippet policy) see the same pages on a fresh clone as after a build (atlas/site/generate.py)."""
+    if session.config.pluginmanager.has_plugin("atlas.in_release.page_matrix_plugin"):
         return  # a page-matrix run on an older release: the run that started it has generated the pages
     if os.environ.get("PYTEST_XDIST_WORKER"):
         return  # a parallel worker: the controller wrote them before it started the workers
-    from atlas import generate
+    from atlas.site import generate
 
     generate.write()
 

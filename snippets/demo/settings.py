@@ -2,12 +2,12 @@
 
 Each use case adds its app or URLs here; servers started by the tests load this module too. A use case is
 composed in only when its page's "Applies to" range holds the running Django release
-(atlas.page_code.runs_here), so each one runs alone on any release it claims.
+(atlas.data.page_code.runs_here), so each one runs alone on any release it claims.
 """
 import os
 from pathlib import Path
 
-from atlas.page_code import runs_here
+from atlas.data.page_code import runs_here
 
 BASE_DIR = Path(__file__).resolve().parent
 SECRET_KEY = "demo-only-not-secret"

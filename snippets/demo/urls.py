@@ -2,7 +2,7 @@
 from django.http import HttpResponse
 from django.urls import include, path, re_path
 
-from atlas.page_code import runs_here
+from atlas.data.page_code import runs_here
 
 # snippet package -> where the demo project mounts its URLs
 USE_CASE_URLS = {

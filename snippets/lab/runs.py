@@ -1,7 +1,7 @@
 """The stored full-size lab runs: docs/data/lab-runs.json (schema: docs/data/schemas/lab-runs.schema.json).
 
 One entry per benchmark, the newest full-size run, with its provenance. Notebooks and pages read figures
-from here; atlas/lab_figures.py checks every figure quoted in prose against it.
+from here; atlas/data/lab_figures.py checks every figure quoted in prose against it.
 """
 from __future__ import annotations
 

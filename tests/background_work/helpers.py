@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from atlas.paths import ROOT
+from atlas.core.paths import ROOT
 from tests.support import servers
 from tests.support.waiting import wait_until  # noqa: F401 (the tests of this folder import it from here)
 

@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from atlas.paths import ROOT
+from atlas.core.paths import ROOT
 from tests.browser import site_browser
 
 HERE = Path(__file__).resolve().parent / "lighthouse"

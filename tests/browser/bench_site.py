@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from atlas.paths import ROOT
+from atlas.core.paths import ROOT
 from tests.browser import bench_weight, site_browser
 
 SEARCH_BUDGET_MS = 150

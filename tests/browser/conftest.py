@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas.paths import ROOT
+from atlas.core.paths import ROOT
 from tests.browser import site_browser
 from tests.support.tools import missing_in_ci_or_skip, require_tool
 

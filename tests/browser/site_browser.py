@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from atlas.paths import ROOT
+from atlas.core.paths import ROOT
 from tests.support.markers import require_marker
 
 HOST = "127.0.0.1"

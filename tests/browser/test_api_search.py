@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from atlas import async_api
+from atlas.data import async_api
 from tests.browser import site_browser
 
 TOP = 3

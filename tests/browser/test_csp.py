@@ -1,4 +1,4 @@
-"""The offline promise, enforced by the browser: each page's Content-Security-Policy (atlas/csp.py, put on
+"""The offline promise, enforced by the browser: each page's Content-Security-Policy (atlas/site/csp.py, put on
 every page by the build) refuses anything from another origin and any inline script the theme does not
 need. The pages themselves break nothing (tests/browser/test_every_page.py and every journey check that);
 here a page is given an outside image, an outside script and an inline script, and all three are refused."""
@@ -14,7 +14,7 @@ INJECTED = (f'<img id="outside-image" src="{OUTSIDE}/tracker.png" alt="">'
 
 @pytest.mark.build
 def test_the_policy_allows_no_other_origin(built_site):
-    from atlas import csp
+    from atlas.site import csp
 
     policy = csp.policy_of((built_site.site / "index.html").read_text())
     directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))

@@ -207,7 +207,7 @@ def test_no_page_logs_a_console_error_or_throws(walk):
 def test_no_page_breaks_its_content_security_policy(walk, built_site):
     """Every page carries the policy (a meta tag allowing this origin only), and nothing on any page, the
     theme's scripts, the search worker and the notebooks included, is refused by it."""
-    from atlas import csp
+    from atlas.site import csp
 
     policies = {csp.policy_of((built_site.site / v.path / "index.html").read_text()) for v in walk}
     assert len(policies) == 1 and None not in policies, policies

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from atlas.paths import DOCS
+from atlas.core.paths import DOCS
 from tests.browser import site_browser
 
 # query -> the anchor of the FAQ entry (docs/faq/index.md) that answers it

@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from atlas import frontmatter
-from atlas.paths import DOCS
-from atlas.versions_data import load_capabilities
+from atlas.data import frontmatter
+from atlas.core.paths import DOCS
+from atlas.data.versions_data import load_capabilities
 from tests.browser import site_browser
 from tests.browser.test_every_page import AXE_RUN, DARK_BACKGROUND, DARK_RULES, NO_TRANSITIONS, SCHEME
 

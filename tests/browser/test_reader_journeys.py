@@ -11,7 +11,7 @@ import pytest
 import yaml
 from playwright.sync_api import expect
 
-from atlas.paths import ROOT
+from atlas.core.paths import ROOT
 from tests.browser import site_browser
 
 CHAT_USE_CASE = "use-cases/real-time-chat/"

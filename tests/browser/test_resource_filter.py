@@ -3,7 +3,7 @@ hides the entries (and whole sections) that do not match, and the count says how
 itself works without JavaScript (the form is `hidden` in the HTML; tests/resources checks that)."""
 from __future__ import annotations
 
-from atlas import resources
+from atlas.data import resources
 
 PAGE = "resources/"
 

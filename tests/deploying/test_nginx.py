@@ -9,7 +9,7 @@ import httpx
 import pytest
 import websockets
 
-from atlas.paths import ROOT
+from atlas.core.paths import ROOT
 from snippets.deploying import streaming_view
 from tests.support.servers import free_port, python_tool, running_server
 from tests.support.tools import require_tool

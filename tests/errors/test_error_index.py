@@ -22,9 +22,11 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.db import connections
 from django.test import override_settings
 
-from atlas import error_index
-from atlas.paths import ROOT
-from atlas.versions_data import load_releases
+from atlas.data import error_index
+from atlas.site import error_index_render
+from atlas.collect import error_lines
+from atlas.core.paths import ROOT
+from atlas.data.versions_data import load_releases
 from snippets.errors import broken_views
 
 ENTRIES = {entry.id: entry for entry in error_index.load_errors()}
@@ -281,7 +283,7 @@ def test_every_entry_has_a_trigger(anchor):
 @pytest.fixture(scope="module")
 def collected_lines():
     """Where each entry's text stands in every Django release's sdist and the installed third-party code."""
-    return error_index.collect(list(ENTRIES.values()))
+    return error_lines.collect(list(ENTRIES.values()))
 
 
 @pytest.mark.parametrize("anchor", sorted(ENTRIES))
@@ -289,11 +291,11 @@ def test_recorded_lines_are_the_real_source_lines(anchor, collected_lines):
     entry = ENTRIES[anchor]
     assert installed_key(entry) in entry.lines, (
         f"docs/data/errors.yml: {anchor}.lines has no line for the installed {entry.package} "
-        f"{installed_key(entry)}; run `python -m atlas.error_index --collect`"
+        f"{installed_key(entry)}; run `python -m atlas.collect.error_lines --collect`"
     )
     assert entry.lines == collected_lines[anchor], (
         f"docs/data/errors.yml: {anchor}.lines = {entry.lines}, but {entry.text_at_source!r} stands in "
-        f"{entry.source} at {collected_lines[anchor]}; run `python -m atlas.error_index --collect`"
+        f"{entry.source} at {collected_lines[anchor]}; run `python -m atlas.collect.error_lines --collect`"
     )
     assert entry.lines[installed_key(entry)] is not None, f"{anchor}: the installed code lacks the message"
 
@@ -319,7 +321,7 @@ def test_an_entry_missing_a_collected_release_still_fails():
 
 
 def test_the_page_renders_every_entry_with_its_lines():
-    page = error_index.render_error_index()
+    page = error_index_render.render_error_index()
     for entry in ENTRIES.values():
         assert f"{{ #{entry.id} }}" in page and entry.message in page
         line = entry.lines[installed_key(entry)]

@@ -1,13 +1,15 @@
 """The stored full-size lab runs (docs/data/lab-runs.json) and the figures the prose quotes from them
-(atlas/lab_figures.py, snippets/lab/runs.py, snippets/lab/load_ceiling.py)."""
+(atlas/data/lab_figures.py, snippets/lab/runs.py, snippets/lab/load_ceiling.py)."""
 import json
 import re
 
 import jsonschema
 import pytest
 
-from atlas import generate, lab_figures
-from atlas.paths import DOCS
+from atlas.site import generate
+from atlas.data import lab_figures
+from atlas.site import lab_runs_render
+from atlas.core.paths import DOCS
 from snippets.lab import load_ceiling, provenance, runs
 
 SCHEMA = json.loads((DOCS / "data" / "schemas" / "lab-runs.schema.json").read_text())
@@ -89,11 +91,11 @@ def test_notebooks_show_the_stored_runs_with_their_provenance(name):
     for benchmark in NOTEBOOK_SHOWS[name]:
         if benchmark in STORED:
             caption = json.dumps(provenance.caption(STORED[benchmark]["provenance"]))[1:-1]
-            assert caption in outputs, f"docs/lab/{name}.ipynb: rerun python -m atlas.notebooks docs/lab/{name}.ipynb"
+            assert caption in outputs, f"docs/lab/{name}.ipynb: rerun python -m atlas.collect.notebook_outputs docs/lab/{name}.ipynb"
 
 
 def test_the_lab_page_lists_every_stored_run_with_size_n_and_load():
-    table = lab_figures.render_runs_table()
+    table = lab_runs_render.render_runs_table()
     for name, run in STORED.items():
         assert f"| `{name}` | full, n = {run['provenance']['n']} |" in table
     assert generate.table_include("lab-runs") in (DOCS / "lab" / "index.md").read_text()

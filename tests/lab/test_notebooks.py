@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from atlas import frontmatter, notebooks
-from atlas.errors import DataError
-from atlas.paths import DOCS, ROOT, SNIPPETS
+from atlas.data import frontmatter, notebooks
+from atlas.collect import notebook_outputs
+from atlas.core.errors import DataError
+from atlas.core.paths import DOCS, ROOT, SNIPPETS
 from tests.lab import experiments, smoke
 from tests.support import snippet_use
 
@@ -87,7 +88,7 @@ def test_committed_notebooks_are_executed_with_plots(path):
         if cell["cell_type"] != "code":
             continue
         where = f"{ids(path)} cell {index}"
-        assert cell.get("execution_count"), f"{where} was not executed; run python -m atlas.notebooks {ids(path)}"
+        assert cell.get("execution_count"), f"{where} was not executed; run python -m atlas.collect.notebook_outputs {ids(path)}"
         assert not any(out["output_type"] == "error" for out in cell["outputs"]), f"{where} stored an error"
         if ".plot(" in "".join(cell["source"]):
             assert any("image/png" in out.get("data", {}) for out in cell["outputs"]), f"{where} has no PNG plot"
@@ -119,7 +120,7 @@ def test_notebook_executes_and_its_experiments_show_what_they_measure(path, tmp_
     copy.write_text(json.dumps(notebook))
     started = time.perf_counter()
     try:
-        seconds = notebooks.execute(copy, copy)
+        seconds = notebook_outputs.execute(copy, copy)
     except DataError as error:
         pytest.fail(str(error).replace(str(tmp_path), str(path.parent.relative_to(ROOT))), pytrace=False)
     print(f"\n{ids(path)} executed in {seconds:.1f} s ({time.perf_counter() - started:.1f} s with the kernel)")

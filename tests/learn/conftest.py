@@ -1,5 +1,5 @@
 """The learning path's exercise solutions (docs/learn/), one test file per step so that each step's page
-runs its own tests on the releases it claims (atlas/page_code.py)."""
+runs its own tests on the releases it claims (atlas/data/page_code.py)."""
 import pytest
 
 

@@ -21,7 +21,7 @@ from typing import Callable
 
 import pytest
 
-from atlas.paths import ROOT
+from atlas.core.paths import ROOT
 from tests.support.once import once_per_run, shared_scratch
 from tests.support.sitebuild import Build, build
 
@@ -208,7 +208,7 @@ RECIPES: dict[str, list[Step]] = {
                                       assert resolve("/echo/").func is views.echo
                                   '''))),
         Step("The command writes `docs/data/page_matrix.json`; commit it with your change.",
-             lambda project: run_module(project, "atlas.page_matrix", f"use-cases/{USE_CASE}.md")),
+             lambda project: run_module(project, "atlas.collect.page_matrix", f"use-cases/{USE_CASE}.md")),
     ],
     "capability": [
         Step("add an entry to `docs/data/capabilities.yml` under the heading of the release that added it",
@@ -262,7 +262,7 @@ RECIPES: dict[str, list[Step]] = {
                        description: What the recipe adds to the resource list, in one line.
                      '''))),
         Step("`python3 dev.py resources --fix` puts the entry in its place",
-             lambda project: run_module(project, "atlas.resources", "--fix")),
+             lambda project: run_module(project, "atlas.data.resources", "--fix")),
     ],
     "glossary term": [
         Step("**Glossary term**: an `##` heading with an anchor in `docs/faq/glossary.md`, in alphabetical order "
@@ -292,8 +292,8 @@ RECIPES: dict[str, list[Step]] = {
                                   '''))),
         Step("Start a new `docs/lab/<name>.ipynb` with the first code cell of `docs/lab/cpu-bound.ipynb`", lambda project: new_notebook(project)),
         Step("Give the notebook its page metadata (Jupyter: Edit > Notebook metadata)", lambda project: notebook_metadata(project)),
-        Step("Run it and store its outputs: `python -m atlas.notebooks docs/lab/<name>.ipynb`",
-             lambda project: run_module(project, "atlas.notebooks", f"docs/lab/{NOTEBOOK}.ipynb")),
+        Step("Run it and store its outputs: `python -m atlas.collect.notebook_outputs docs/lab/<name>.ipynb`",
+             lambda project: run_module(project, "atlas.collect.notebook_outputs", f"docs/lab/{NOTEBOOK}.ipynb")),
         Step("Add it to `nav` under \"Lab\" with its title: `- \"The title\": lab/<name>.ipynb`.",
              lambda project: insert_after(project / "mkdocs.yml", "- lab/index.md",
                                           f'      - "Counting, the recipe\'s notebook": lab/{NOTEBOOK}.ipynb\n')),

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from atlas import resources
-from atlas.paths import ROOT
+from atlas.data import resources
+from atlas.site import resources_render
+from atlas.core.paths import ROOT
 from tests.support.tools import require_tool
 
 HERE = Path(__file__).resolve().parent
@@ -57,7 +58,7 @@ def lint(modules: Path, markdown: str, tmp_path: Path) -> dict:
 
 
 def test_the_resource_page_passes_awesome_lint(node_modules, tmp_path):
-    report = lint(node_modules, "# Resources\n\n" + resources.render_resources_page(), tmp_path)
+    report = lint(node_modules, "# Resources\n\n" + resources_render.render_resources_page(), tmp_path)
     assert "remark-lint:awesome-list-item" in report["rules"] and "remark-lint:double-link" in report["rules"]
     assert report["messages"] == []
 
@@ -65,7 +66,7 @@ def test_the_resource_page_passes_awesome_lint(node_modules, tmp_path):
 def test_the_bare_list_lines_pass_awesome_lint(node_modules, tmp_path):
     """awesome-lint checks a description's casing and final punctuation only when the line ends in text;
     on the page each line ends in the badge span, so the same lines are also checked without it."""
-    bare = resources.render(resources.load_resources(), resources.load_vocabulary(), releases=[], badges=False)
+    bare = resources_render.render(resources.load_resources(), resources.load_vocabulary(), releases=[], badges=False)
     assert "atlas-resource-meta" not in bare
     assert lint(node_modules, "# Resources\n\n" + bare, tmp_path)["messages"] == []
 
@@ -75,7 +76,7 @@ def test_awesome_lint_fails_on_a_bad_entry(node_modules, tmp_path):
     good = resources.load_resources()[0]
     # The same address twice, and a product name spelled the way the spell-check rule rejects.
     bad = [good, dict(good, title="Copy", description="Async views on Github and elsewhere.")]
-    report = lint(node_modules, "# Resources\n\n" + resources.render(bad, vocab, releases=[]), tmp_path)
+    report = lint(node_modules, "# Resources\n\n" + resources_render.render(bad, vocab, releases=[]), tmp_path)
     rules = {message["rule"] for message in report["messages"]}
     assert {"awesome-spell-check", "double-link"} <= rules, report["messages"]
 
@@ -83,6 +84,6 @@ def test_awesome_lint_fails_on_a_bad_entry(node_modules, tmp_path):
 def test_awesome_lint_fails_on_a_bad_description(node_modules, tmp_path):
     good = resources.load_resources()[0]
     bad = [dict(good, description="no capital and no final period")]
-    bare = resources.render(bad, resources.load_vocabulary(), releases=[], badges=False)
+    bare = resources_render.render(bad, resources.load_vocabulary(), releases=[], badges=False)
     report = lint(node_modules, "# Resources\n\n" + bare, tmp_path)
     assert any(m["rule"] == "awesome-list-item" for m in report["messages"]), report["messages"]

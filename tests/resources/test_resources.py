@@ -10,9 +10,11 @@ import jsonschema
 import pytest
 import yaml
 
-from atlas import resources
-from atlas.errors import DataError
-from atlas.paths import DATA
+from atlas.data import resources
+from atlas.site import resources_render
+from atlas.data import resources_fix
+from atlas.core.errors import DataError
+from atlas.core.paths import DATA
 
 SCHEMAS = DATA / "schemas"
 TODAY = datetime.date(2026, 11, 27)
@@ -66,7 +68,7 @@ GOOD = [
 
 def write(tmp_path, entries, name="resources.yml") -> Path:
     path = tmp_path / name
-    path.write_text(resources.dump(entries), encoding="utf-8")
+    path.write_text(resources_fix.dump(entries), encoding="utf-8")
     return path
 
 
@@ -114,13 +116,13 @@ def test_real_file_matches_its_json_schemas():
 def test_real_file_is_written_as_the_fixer_writes_it(tmp_path):
     copy = tmp_path / "resources.yml"
     copy.write_text(resources.RESOURCES.read_text(encoding="utf-8"), encoding="utf-8")
-    assert resources.fix(copy) == []
+    assert resources_fix.fix(copy) == []
     assert copy.read_text(encoding="utf-8") == resources.RESOURCES.read_text(encoding="utf-8")
 
 
 def test_start_here_is_short_and_every_section_is_used():
     vocab = resources.load_vocabulary()
-    counts = resources.counts_by_section(resources.load_resources(), vocab)
+    counts = resources_fix.counts_by_section(resources.load_resources(), vocab)
     assert 3 <= counts["start-here"] <= 7
     assert all(counts.values()), {section: n for section, n in counts.items() if not n}
 
@@ -130,7 +132,7 @@ def test_start_here_is_short_and_every_section_is_used():
 
 def test_render_groups_by_section_one_markdown_line_per_entry():
     vocab = resources.load_vocabulary()
-    page = resources.render(GOOD, vocab, releases=["5.2", "6.0"])
+    page = resources_render.render(GOOD, vocab, releases=["5.2", "6.0"])
     assert page.index("## Start here") < page.index("## Real-time (Channels, WebSockets, SSE)")
     assert "## Testing" not in page  # empty sections get no heading
     assert vocab.sections["real-time"]["description"] in page
@@ -143,7 +145,7 @@ def test_render_groups_by_section_one_markdown_line_per_entry():
 
 
 def test_render_badges_kind_release_and_only_non_current_status():
-    page = resources.render(GOOD, resources.load_vocabulary(), releases=["6.0"])
+    page = resources_render.render(GOOD, resources.load_vocabulary(), releases=["6.0"])
     old = page[page.index("[Taking Django Async]"):].split("\n")[0]
     assert '<span class="atlas-badge atlas-resource-kind">talk</span>' in old
     assert ">historical</span>" in old and "Django 1.11–2.2" in old
@@ -154,14 +156,14 @@ def test_render_badges_kind_release_and_only_non_current_status():
 
 def test_markdown_syntax_in_titles_is_escaped():
     entry = dict(GOOD[0], title="The [async] *views*")
-    page = resources.render([entry], resources.load_vocabulary(), releases=[])
+    page = resources_render.render([entry], resources.load_vocabulary(), releases=[])
     assert r"- [The \[async\] \*views\*](" in page
 
 
 def test_release_options_come_from_releases_yml():
-    from atlas import versions_data
+    from atlas.data import versions_data
 
-    page = resources.render(GOOD, resources.load_vocabulary())
+    page = resources_render.render(GOOD, resources.load_vocabulary())
     for release in versions_data.load_releases():
         assert f'<option value="{release.version}">' in page
 
@@ -259,16 +261,16 @@ def test_unsorted_entries_fail_and_the_fixer_restores_the_order(tmp_path):
     path = write(tmp_path, [GOOD[2], GOOD[1], GOOD[0]])
     problems = found(path)
     assert any("'Django Channels'.section: is out of order" in p and "dev.py resources --fix" in p for p in problems)
-    assert resources.fix(path, releases=SUPPORT, today=TODAY) == []
+    assert resources_fix.fix(path, releases=SUPPORT, today=TODAY) == []
     assert [e["title"] for e in yaml.safe_load(path.read_text(encoding="utf-8"))] == [e["title"] for e in GOOD]
 
 
 def test_cli_checks_and_fixes(tmp_path, capsys):
     path = write(tmp_path, [GOOD[1], GOOD[0]])
-    assert resources.main(["--path", str(path)]) == 1
+    assert resources_fix.main(["--path", str(path)]) == 1
     assert "is out of order" in capsys.readouterr().err
-    assert resources.main(["--path", str(path), "--fix"]) == 0
-    assert resources.main(["--path", str(path)]) == 0
+    assert resources_fix.main(["--path", str(path), "--fix"]) == 0
+    assert resources_fix.main(["--path", str(path)]) == 0
     assert "2 entries OK (start-here 1, real-time 1)" in capsys.readouterr().out
 
 
@@ -346,7 +348,7 @@ def test_check_accepts_a_validation_layer_project(tmp_path):
 
 
 def test_check_through_the_validation_layer_project_names_the_file_as_contributors_see_it(tmp_path):
-    from atlas.datafile import Project
+    from atlas.core.datafile import Project
 
     data = tmp_path / "docs" / "data"
     data.mkdir(parents=True)

@@ -3,8 +3,9 @@ import re
 
 import pytest
 
-from atlas import frontmatter
-from atlas.paths import ROOT
+from atlas.data import frontmatter
+from atlas.site import version_banner
+from atlas.core.paths import ROOT
 from tests.support.sitebuild import build, copy_project
 
 pytestmark = pytest.mark.build
@@ -19,7 +20,7 @@ def test_pages_show_their_django_versions(built_site):
     html = (built_site.site / "learn" / "index.html").read_text()
     assert "Applies to <strong>Django 4.2 and later</strong>" in html
     # the releases the page matrix ran its code on (or the locked Django for a page outside the matrix)
-    assert f"code tested with <strong>{frontmatter.tested_with_label('learn/index.md')}</strong>" in html
+    assert f"code tested with <strong>{version_banner.tested_with_label('learn/index.md')}</strong>" in html
     assert '<meta name="description" content="An ordered path' in html
 
 

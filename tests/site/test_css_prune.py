@@ -1,5 +1,5 @@
-"""atlas/css_prune.py keeps the rules a page uses and the custom properties those rules need."""
-from atlas.css_prune import prune
+"""atlas/site/css_prune.py keeps the rules a page uses and the custom properties those rules need."""
+from atlas.site.css_prune import prune
 
 CSS = """
 @charset "UTF-8";

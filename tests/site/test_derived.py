@@ -1,5 +1,5 @@
-"""atlas/derived.py: a build step's result is read back only while its input and its code are unchanged."""
-from atlas import derived
+"""atlas/core/derived.py: a build step's result is read back only while its input and its code are unchanged."""
+from atlas.core import derived
 
 
 def test_a_result_is_read_back_until_its_input_or_its_code_changes(tmp_path, monkeypatch):

@@ -7,8 +7,8 @@ import textwrap
 
 from sybil import Document
 
-from atlas.doc_examples import PageCodeParser, language_of
-from atlas.paths import DOCS, ROOT
+from atlas.site.doc_examples import PageCodeParser, language_of
+from atlas.core.paths import DOCS, ROOT
 
 FENCE = re.compile(r"^\s*(```+|~~~+)\s*(\S+)", re.MULTILINE)
 

@@ -1,10 +1,10 @@
 """FAQ entries (docs/faq/index.md), checked in place: stable anchor, short answer first, 'Applies to', sources."""
 import pytest
 
-from atlas import faq
-from atlas.datafile import Project
-from atlas.paths import DOCS
-from atlas.versions_data import feature_releases
+from atlas.data import faq
+from atlas.core.datafile import Project
+from atlas.core.paths import DOCS
+from atlas.data.versions_data import feature_releases
 
 RELEASES = feature_releases()
 

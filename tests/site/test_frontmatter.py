@@ -1,9 +1,10 @@
 """Every page carries valid front matter; each kind of mistake gets a message with file, line and fix."""
 import pytest
 
-from atlas import frontmatter
-from atlas.errors import DataError
-from atlas.paths import DOCS, ROOT
+from atlas.data import frontmatter
+from atlas.site import version_banner
+from atlas.core.errors import DataError
+from atlas.core.paths import DOCS, ROOT
 
 RELEASES = frontmatter.feature_releases()
 TAGS = frontmatter.known_tags()
@@ -104,8 +105,8 @@ def test_invalid_yaml_is_rejected_with_its_line():
 def test_tested_with_comes_from_the_lock(tmp_path):
     lock = tmp_path / "requirements.lock"
     lock.write_text("asgiref==3.9.1\nDjango==7.3.1\n")
-    assert frontmatter.tested_with_label(lock=lock) == "Django 7.3"
-    assert frontmatter.tested_with_label() == "Django " + ".".join(frontmatter.locked_django().split(".")[:2])
+    assert version_banner.tested_with_label(lock=lock) == "Django 7.3"
+    assert version_banner.tested_with_label() == "Django " + ".".join(frontmatter.locked_django().split(".")[:2])
     assert frontmatter.locked_django() in (ROOT / "requirements.lock").read_text()
 
 

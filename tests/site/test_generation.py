@@ -1,4 +1,4 @@
-"""The generation step (atlas/generate.py) writes every page and table made from data before a build; pages
+"""The generation step (atlas/site/generate.py) writes every page and table made from data before a build; pages
 include tables with pymdownx.snippets, so no builder can drop them silently; ProperDocs builds the same site."""
 import re
 import shutil
@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from atlas import generate, site_pages
-from atlas.paths import DOCS, ROOT
+from atlas.site import generate, registry
+from atlas.core.paths import DOCS, ROOT
 from tests.support.sitebuild import build, copy_project
 from tests.support.tools import missing_in_ci_or_skip
 
@@ -20,8 +20,8 @@ WRITTEN_PAGES = {p: p.read_text() for p in DOCS.rglob("*.md") if generate.GENERA
 def test_generation_writes_every_registered_page_and_table_and_is_then_up_to_date():
     generate.write()
     wanted = generate.outputs()
-    assert {ROOT / "docs" / path for path in site_pages.generated_pages()} <= set(wanted)
-    assert {ROOT / generate.TABLES / f"{name}.md" for name in site_pages.placeholders()} <= set(wanted)
+    assert {ROOT / "docs" / path for path in registry.generated_pages()} <= set(wanted)
+    assert {ROOT / generate.TABLES / f"{name}.md" for name in registry.placeholders()} <= set(wanted)
     assert all(path.read_bytes() == (content.encode() if isinstance(content, str) else content)
                for path, content in wanted.items())
     again = generate.write(check_only=True)
@@ -30,8 +30,8 @@ def test_generation_writes_every_registered_page_and_table_and_is_then_up_to_dat
 
 def test_every_generated_table_is_included_by_a_written_page():
     text = "\n".join(WRITTEN_PAGES.values())
-    unused = [name for name in site_pages.placeholders() if generate.table_include(name) not in text]
-    assert not unused, f"tables no page includes (remove them from site_pages.placeholders()): {unused}"
+    unused = [name for name in registry.placeholders() if generate.table_include(name) not in text]
+    assert not unused, f"tables no page includes (remove them from registry.placeholders()): {unused}"
 
 
 def test_generated_files_are_ignored_by_git():
@@ -101,10 +101,10 @@ def test_one_generation_on_a_fresh_clone_leaves_nothing_to_regenerate(tmp_path):
     second build of a fresh clone rewrites files, and `dev.py serve` rebuilds a second time."""
     project = copy_project(tmp_path / "project")  # as a fresh clone has it: nothing generated yet
     env = {"PYTHONPATH": str(project), "PATH": "/usr/bin:/bin"}
-    first = subprocess.run([sys.executable, "-m", "atlas.generate"], cwd=project, capture_output=True, text=True,
+    first = subprocess.run([sys.executable, "-m", "atlas.site.generate"], cwd=project, capture_output=True, text=True,
                            env=env)
     assert first.returncode == 0, first.stderr
-    again = subprocess.run([sys.executable, "-m", "atlas.generate", "--check"], cwd=project, capture_output=True,
+    again = subprocess.run([sys.executable, "-m", "atlas.site.generate", "--check"], cwd=project, capture_output=True,
                            text=True, env=env)
     assert again.returncode == 0, again.stdout + again.stderr
 
@@ -112,7 +112,7 @@ def test_one_generation_on_a_fresh_clone_leaves_nothing_to_regenerate(tmp_path):
 def test_generation_does_not_overwrite_a_written_page(tmp_path):
     project = copy_project(tmp_path / "project")
     (project / "docs" / "versions" / "6.1.md").write_text("# Written by hand\n")
-    result = subprocess.run([sys.executable, "-m", "atlas.generate"], cwd=project, capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-m", "atlas.site.generate"], cwd=project, capture_output=True, text=True,
                             env={"PYTHONPATH": str(project), "PATH": "/usr/bin:/bin"})
     assert result.returncode == 1
     assert "docs/versions/6.1.md: generation would overwrite a file it did not write" in result.stderr

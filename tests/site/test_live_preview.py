@@ -11,8 +11,8 @@ import httpx
 import pytest
 from mkdocs.livereload import LiveReloadServer
 
-from atlas import csp
-from atlas.paths import ROOT
+from atlas.site import csp
+from atlas.core.paths import ROOT
 from tests.support.servers import running_server
 from tests.support.sitebuild import copy_project
 
@@ -112,7 +112,7 @@ def test_each_edit_shows_after_exactly_one_rebuild(preview):
     wait_for(shows(server, "/use-cases/fan-out/", marker), "the page did not show the edited snippet", server)
     no_more_builds(server, 2)
 
-    edit(project, "atlas/versions_render.py", 'YES = "✓ yes"', 'YES = "✓ yes, edited atlas"')
+    edit(project, "atlas/site/versions_render.py", 'YES = "✓ yes"', 'YES = "✓ yes, edited atlas"')
     wait_for(shows(server, "/versions/matrix/", "✓ yes, edited atlas"),
              "the matrix did not show the edit to atlas/", server)
     no_more_builds(server, 3)
@@ -125,8 +125,8 @@ def test_each_edit_shows_after_exactly_one_rebuild(preview):
     assert "ASGI entry point, renamed while previewing" in page(server, "/versions/3.0/")  # a generated page
     no_more_builds(server, 4)
 
-    edit(project, "hooks/atlas_hooks.py", "return frontmatter.with_banner(markdown, banner)",
-         'return frontmatter.with_banner(markdown, banner) + "\\n\\nShown by the edited hook.\\n"')
+    edit(project, "hooks/atlas_hooks.py", "return version_banner.with_banner(markdown, banner)",
+         'return version_banner.with_banner(markdown, banner) + "\\n\\nShown by the edited hook.\\n"')
     wait_for(shows(server, "/use-cases/fan-out/", "Shown by the edited hook."),
              "the page did not show the edit to hooks/", server)
     no_more_builds(server, 5)

@@ -1,9 +1,9 @@
 """The live preview's watcher drops the events on files generation writes, and passes every other one
-(atlas/live_preview.py; tests/site/test_live_preview.py runs the real server)."""
+(atlas/site/live_preview.py; tests/site/test_live_preview.py runs the real server)."""
 from watchdog.events import FileCreatedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent
 
-from atlas import generate, live_preview
-from atlas.paths import DATA, DOCS
+from atlas.site import generate, live_preview
+from atlas.core.paths import DATA, DOCS
 
 
 class Emitter:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from atlas import frontmatter
-from atlas.paths import DOCS
+from atlas.data import frontmatter
+from atlas.core.paths import DOCS
 from tests.browser.site_browser import site_pages, site_url
 
 pytestmark = pytest.mark.build

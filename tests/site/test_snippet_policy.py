@@ -3,7 +3,7 @@ That tests run every shown snippet is checked by execution (coverage) at the end
 tests/support/snippet_use.py."""
 import pytest
 
-from atlas.paths import DOCS, ROOT, SNIPPETS
+from atlas.core.paths import DOCS, ROOT, SNIPPETS
 from tests.support import snippet_use
 
 WINDOW = 6  # this many consecutive code lines repeated in a page count as a paste

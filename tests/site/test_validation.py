@@ -1,4 +1,4 @@
-"""The validation layer (atlas/validation.py): one run reports every problem of every file a contributor
+"""The validation layer (atlas/data/validation.py): one run reports every problem of every file a contributor
 edits, as `file:line: entry.field: what is wrong — how to fix`; `dev.py validate` and the build fail on them."""
 import json
 import shutil
@@ -8,12 +8,12 @@ import textwrap
 
 import pytest
 
-from atlas import validation
-from atlas.datafile import Project
-from atlas.errors import DataError
-from atlas.django_range import DjangoRange, RangeError, parse_range
-from atlas.paths import ROOT
-from atlas.versions_data import feature_releases
+from atlas.data import validation
+from atlas.core.datafile import Project
+from atlas.core.errors import DataError
+from atlas.core.django_range import DjangoRange, RangeError, parse_range
+from atlas.core.paths import ROOT
+from atlas.data.versions_data import feature_releases
 
 RELEASES = feature_releases()
 KNOWN = ", ".join(RELEASES)
@@ -94,7 +94,7 @@ def test_every_data_file_is_checked_against_the_schema_with_its_stem_json_too(sc
 def test_dev_py_validate_prints_every_problem_and_exits_non_zero(scratch):
     edit(scratch / "docs" / "data" / "capabilities.yml", 'added: "3.0"', 'added: "3.5"')
     edit(scratch / "docs" / "learn" / "index.md", "tags: [", "tags: [nonsense, ")
-    result = subprocess.run([sys.executable, "-m", "atlas.validation", str(scratch)], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "atlas.data.validation", str(scratch)], cwd=ROOT,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1, result.stdout + result.stderr
     lines = result.stderr.splitlines()
@@ -195,7 +195,7 @@ def test_a_broken_schema_is_a_problem_of_the_schema_file(scratch):
 
 
 def test_resource_problems_are_part_of_the_run(scratch):
-    """atlas/resources.py's check() is found like any other module's and joins the run."""
+    """atlas/data/resources.py's check() is found like any other module's and joins the run."""
     edit(scratch / "docs" / "data" / "resources.yml", "kind: talk", "kind: manual")
     found = [p for p in validation.problems(Project(scratch), build=True) if "manual" in p]
     assert found and all(p.startswith("docs/data/resources.yml:") and " — " in p for p in found), found

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from atlas.paths import ROOT
+from atlas.core.paths import ROOT
 from tests.support.tools import missing_in_ci_or_skip
 
 GITHUB = ROOT / ".github"

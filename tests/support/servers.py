@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from atlas.paths import ROOT
+from atlas.core.paths import ROOT
 from tests.support import snippet_use
 from tests.support.markers import require_marker
 

@@ -8,8 +8,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from atlas.generate import MANIFEST, TABLES
-from atlas.paths import ROOT
+from atlas.site.generate import MANIFEST, TABLES
+from atlas.core.paths import ROOT
 from tests.support.markers import require_marker
 
 # What a build reads: copied into a scratch folder when a test needs to break something.
@@ -35,7 +35,7 @@ class Build:
 def build(project: Path, site: Path, builder: str = "mkdocs") -> Build:
     """`mkdocs build --strict` (or `properdocs build`, the maintained fork, on the same mkdocs.yml)."""
     require_marker("build", "builds the site", "browser")
-    # a scratch copy shares the clone's cache of derived build steps (atlas/derived.py)
+    # a scratch copy shares the clone's cache of derived build steps (atlas/core/derived.py)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(project), ATLAS_CACHE_DIR=str(ROOT / ".cache"))
     result = subprocess.run(
         [sys.executable, "-m", builder, "build", "--strict", "--config-file", "mkdocs.yml", "--site-dir", str(site)],

@@ -17,7 +17,7 @@ import os
 import re
 from pathlib import Path
 
-from atlas.paths import DOCS, ROOT, SNIPPETS
+from atlas.core.paths import DOCS, ROOT, SNIPPETS
 
 ENV_DIR = "ATLAS_SNIPPET_USE_DIR"
 SUBPROCESS_START = Path(__file__).resolve().parent / "subprocess_coverage"
@@ -134,7 +134,7 @@ def start(data_dir: Path):
 
 def record_run_elsewhere(snippet: Path) -> None:
     """A snippet a test ran whole in an interpreter coverage does not watch (an old release's venv, run by
-    atlas.release_snippets): noted as run, when this run records snippet use."""
+    atlas.collect.release_snippets): noted as run, when this run records snippet use."""
     data_dir = os.environ.get(ENV_DIR)
     if data_dir:
         name = (snippet if snippet.is_absolute() else ROOT / snippet).resolve().relative_to(SNIPPETS).as_posix()

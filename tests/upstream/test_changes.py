@@ -1,4 +1,4 @@
-"""The Changes page and its Atom feed (atlas/changes.py), from a scratch git history and from the real one;
+"""The Changes page and its Atom feed (atlas/site/changes.py), from a scratch git history and from the real one;
 the feed is read back with feedparser, a real feed parser."""
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import feedparser
 import pytest
 import yaml
 
-from atlas import changes, site_pages
-from atlas.paths import ROOT
+from atlas.site import changes, registry
+from atlas.core.paths import ROOT
 
 
 def git(repo: Path, *args: str, when: str = "2026-11-20T10:00:00+00:00") -> None:
@@ -112,8 +112,8 @@ def test_no_history_gives_an_empty_but_valid_feed(tmp_path):
 
 
 def test_the_site_registers_the_page_and_the_feed_from_the_real_history():
-    assert changes.PAGE_PATH in site_pages.generated_pages()
-    files = site_pages.generated_files()
+    assert changes.PAGE_PATH in registry.generated_pages()
+    files = registry.generated_files(registry.generated_pages())
     feed = feedparser.parse(files[changes.FEED_PATH])
     assert not feed.bozo, feed.get("bozo_exception")
     if (ROOT / ".git").exists() and subprocess.run(["git", "rev-parse", "--is-shallow-repository"], cwd=ROOT,

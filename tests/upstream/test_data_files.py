@@ -7,8 +7,9 @@ import shutil
 import jsonschema
 import yaml
 
-from atlas import linkcheck, upstream
-from atlas.paths import DATA
+from atlas.collect import upstream
+from atlas.site import link_status_render
+from atlas.core.paths import DATA
 
 
 def test_upstream_and_link_status_match_their_schemas():
@@ -45,7 +46,7 @@ def test_resources_page_says_when_links_were_checked(tmp_path):
         "https://gone.example.net/": {"status": "broken", "code": 404, "redirects_to": None, "detail": "404",
                                      "checked": "2026-11-27", "last_ok": "2026-10-02", "where": ["docs/faq/index.md"]},
     }}))
-    text = linkcheck.render_link_status(status)
+    text = link_status_render.render_link_status(status)
     assert "last checked on 2026-11-27 with lychee 0.24.2 (1 broken, 1 ok)" in text
     assert "<https://gone.example.net/>: broken 404 on 2026-11-27 (last fine: 2026-10-02)" in text
     assert f"| <{url}> | ok | 2026-11-27 |" in text

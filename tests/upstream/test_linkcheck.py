@@ -1,4 +1,4 @@
-"""The link checker (atlas/linkcheck.py, lychee underneath) against loopback servers that answer 200, 301,
+"""The link checker (atlas/collect/linkcheck.py, lychee underneath) against loopback servers that answer 200, 301,
 404, 500, slowly, not at all, and after a failure; plus the per-host concurrency limit and the record."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from atlas import linkcheck
+from atlas.collect import linkcheck
 from tests.support.once import once_per_run
 from tests.support.servers import HOST
 from tests.support.tools import require_tool

@@ -10,10 +10,11 @@ import shutil
 import pytest
 import yaml
 
-from atlas import upstream
-from atlas.matrix import PythonNotFound, find_python
-from atlas.paths import DATA
-from atlas.versions_data import load_capabilities, releases_by_version
+from atlas.collect import upstream
+from atlas.collect import pypi
+from atlas.collect.environments import PythonNotFound, find_python
+from atlas.core.paths import DATA
+from atlas.data.versions_data import load_capabilities, releases_by_version
 from tests.support.tools import missing_in_ci_or_skip
 from tests.upstream.test_upstream import TODAY, fake_index, recorded, with_versions
 
@@ -45,7 +46,7 @@ def rehearsal(tmp_path_factory):
     if committed.newest_patch not in projects["django"]["releases"]:  # releases.yml moved past the recording
         projects["django"] = with_versions(projects["django"], committed.newest_patch)
     with fake_index(projects) as url:
-        report, drafts = upstream.build_report(TODAY, upstream.Index(url + "/pypi"), scratch, install=True,
+        report, drafts = upstream.build_report(TODAY, pypi.Index(url + "/pypi"), scratch, install=True,
                                                fetch=lambda u: (_ for _ in ()).throw(OSError("offline")))
     return committed, report, drafts
 
@@ -92,7 +93,7 @@ def test_probes_ran_on_6_1_and_everything_from_6_0_still_passes(rehearsal):
 
 
 def test_api_diff_lists_the_async_apis_6_1_added(rehearsal):
-    async_api = pytest.importorskip("atlas.async_api", reason="the async API index (atlas/async_api.py) is not "
+    async_api = pytest.importorskip("atlas.data.async_api", reason="the async API index (atlas/data/async_api.py) is not "
                                                               "in this checkout; the draft says so instead")
     _, _, drafts = rehearsal
     added = {a["name"] for a in async_api.load_index()["apis"] if a.get("since") == "6.1"}

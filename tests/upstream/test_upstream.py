@@ -1,4 +1,4 @@
-"""`python3 dev.py upstream` (atlas/upstream.py) against a fake package index on loopback.
+"""`python3 dev.py upstream` (atlas/collect/upstream.py) against a fake package index on loopback.
 
 The index answers with responses recorded from PyPI's JSON API on 2026-11-27 (tests/upstream/recorded/,
 trimmed to versions, upload times and yanked flags); tests add or drop versions to stage a move, and pass
@@ -17,8 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from atlas import upstream
-from atlas.paths import DATA
+from atlas.collect import upstream
+from atlas.collect import release_notes
+from atlas.collect import upstream_moves
+from atlas.collect import pypi
+from atlas.core.paths import DATA
 from tests.support.servers import HOST
 
 RECORDED = Path(__file__).parent / "recorded"
@@ -75,7 +78,7 @@ def with_versions(project: dict, *versions: str, day: str = "2026-12-01T15:00:00
 
 
 def test_versions_follow_django_and_the_annual_numbering():
-    v = upstream.parse_version
+    v = pypi.parse_version
     assert (v("6.1.3").feature, v("6.1.3").patch, v("6.1.3").final) == ("6.1", 3, True)
     assert (v("6.2a1").feature, v("6.2a1").final) == ("6.2", False)
     assert v("6.2a1").key < v("6.2b1").key < v("6.2rc1").key < v("6.2").key < v("6.2.1").key
@@ -88,10 +91,10 @@ def test_versions_follow_django_and_the_annual_numbering():
 def test_django_moves_finds_new_releases_prereleases_and_patches():
     # fictional releases: the logic, not the real list (that one lives in releases.yml)
     pypi = {k: None for k in ["8.1.9", "8.1.10", "8.1.11", "8.2.3", "8.3a1", "8.3b1", "2031a1", "8.0.19"]}
-    moves = upstream.django_moves({"8.0": "8.0.19", "8.1": "8.1.10", "8.2": "8.2.3"}, pypi)
+    moves = upstream_moves.django_moves({"8.0": "8.0.19", "8.1": "8.1.10", "8.2": "8.2.3"}, pypi)
     assert [(f, v.raw) for f, v, _ in moves.new_features] == [("8.3", "8.3b1"), ("2031", "2031a1")]
     assert [(f, have, v.raw) for f, have, v, _ in moves.new_patches] == [("8.1", "8.1.10", "8.1.11")]
-    quiet = upstream.django_moves({"8.2": "8.2.3"}, {"8.2.3": None, "8.2rc1": None, "8.1.12": None})
+    quiet = upstream_moves.django_moves({"8.2": "8.2.3"}, {"8.2.3": None, "8.2rc1": None, "8.1.12": None})
     assert quiet.new_features == [] and quiet.new_patches == []  # an older series' patch is not "new"
 
 
@@ -103,23 +106,23 @@ def test_index_reads_the_json_api_and_skips_yanked_releases():
     django = with_versions(django, "6.1.4")
     django["releases"]["6.1.5"] = [{"upload_time": "2026-12-02T10:00:00", "yanked": True}]
     with fake_index({"django": django}) as url:
-        found = upstream.Index(url + "/pypi").releases("django")
+        found = pypi.Index(url + "/pypi").releases("django")
     assert found["6.1.3"] == dt.date(2026, 11, 3)
     assert found["6.1.4"] == dt.date(2026, 12, 1)
     assert "6.1.5" not in found
     with fake_index({}) as url:
-        assert upstream.Index(url + "/pypi").releases("no-such-project") == {}
+        assert pypi.Index(url + "/pypi").releases("no-such-project") == {}
 
 
 def test_index_falls_back_to_pip_index_versions_on_a_local_simple_index():
     with fake_index({"django": recorded()["django"]}) as url:
-        dead = upstream.Index("http://127.0.0.1:9/pypi", timeout=2, simple=url + "/simple")
+        dead = pypi.Index("http://127.0.0.1:9/pypi", timeout=2, simple=url + "/simple")
         found = dead.releases("django")
     assert "6.1.3" in found and "3.0.14" in found
     assert all(date is None for date in found.values())  # pip does not say when
     assert "pip index versions django" in dead.log[0]
-    with pytest.raises(upstream.IndexUnreachable):
-        upstream.Index("http://127.0.0.1:9/pypi", timeout=2, pip_fallback=False).releases("django")
+    with pytest.raises(pypi.IndexUnreachable):
+        pypi.Index("http://127.0.0.1:9/pypi", timeout=2, pip_fallback=False).releases("django")
 
 
 # -- packages ---------------------------------------------------------------------------------------
@@ -134,11 +137,11 @@ def test_package_moves_compare_pypi_with_the_lock_and_the_pages(tmp_path):
     projects = recorded()
     projects["uvicorn"] = with_versions(projects["uvicorn"], "0.55.0")
     names = ["uvicorn", "channels-redis", "daphne", "celery", "django-tasks"]
-    mentions = upstream.page_mentions(names, [pages])
+    mentions = upstream_moves.page_mentions(names, [pages])
     assert mentions["channels-redis"][0] == "4.4.0" and mentions["celery"][0] == "5.7.0"
     with fake_index(projects) as url:
-        moves, problems, unpinned = upstream.package_moves(names, upstream.lock_pins(lock), mentions,
-                                                           upstream.Index(url + "/pypi"))
+        moves, problems, unpinned = upstream_moves.package_moves(names, upstream_moves.lock_pins(lock), mentions,
+                                                           pypi.Index(url + "/pypi"))
     by_name = {m.name: m for m in moves}
     assert by_name["uvicorn"].newest == "0.55.0" and by_name["uvicorn"].lock == "0.54.0"
     assert "channels-redis" not in by_name  # the page already names a version as new as PyPI's newest
@@ -151,9 +154,9 @@ def test_package_moves_compare_pypi_with_the_lock_and_the_pages(tmp_path):
 
 
 def test_stale_entries_follow_the_fixed_today():
-    assert upstream.stale_entries(TODAY, 31) == []
-    later = upstream.stale_entries(dt.date(2027, 1, 15), 31)
-    from atlas.versions_data import load_capabilities, load_roadmap
+    assert upstream_moves.stale_entries(TODAY, 31) == []
+    later = upstream_moves.stale_entries(dt.date(2027, 1, 15), 31)
+    from atlas.data.versions_data import load_capabilities, load_roadmap
 
     expected = {i.id for i in load_roadmap()} | {c.id for c in load_capabilities() if not c.shipped}
     assert {s.id for s in later} == expected
@@ -198,7 +201,7 @@ Miscellaneous
 
 
 def test_note_items_keep_async_bullets_and_async_sections():
-    items = upstream.note_items(NOTES, "docs/releases/9.9.txt")
+    items = release_notes.note_items(NOTES, "docs/releases/9.9.txt")
     assert [(i.section, i.short()) for i in items] == [
         ("Tasks", "* Task results remember their queue."),
         ("Miscellaneous", "* Views declared with async def now get a fresh asyncio.TaskGroup."),
@@ -209,7 +212,7 @@ def test_note_items_keep_async_bullets_and_async_sections():
 
 def test_note_items_find_every_merged_roadmap_heading_in_the_recorded_structure():
     """Each merged roadmap item names a heading path that the extractor produces for release notes."""
-    from atlas.versions_data import load_roadmap
+    from atlas.data.versions_data import load_roadmap
 
     for item in (i for i in load_roadmap() if i.status == "merged"):
         assert " › " in item.section or item.section == "Python compatibility", item.id
@@ -247,7 +250,7 @@ def test_report_with_a_new_patch_and_a_moved_package(tmp_path):
         raise OSError("offline")
 
     with fake_index(projects) as url:
-        report, drafts = upstream.build_report(TODAY, upstream.Index(url + "/pypi"), data, install=False,
+        report, drafts = upstream.build_report(TODAY, pypi.Index(url + "/pypi"), data, install=False,
                                                fetch=unreachable)
     text = "\n".join(report.lines)
     assert report.moved and drafts == []
@@ -267,7 +270,7 @@ def test_report_lists_what_is_older_than_the_thresholds(tmp_path):
         "https://gone.example.net/": {"status": "broken", "code": 404, "redirects_to": None, "detail": "",
                                      "checked": "2026-11-27", "last_ok": None, "where": ["x"]}}}))
     with fake_index(recorded()) as url:
-        report, _ = upstream.build_report(dt.date(2027, 1, 15), upstream.Index(url + "/pypi"), data,
+        report, _ = upstream.build_report(dt.date(2027, 1, 15), pypi.Index(url + "/pypi"), data,
                                           install=False, draft=False, fetch=lambda u: NOTES)
     text = "\n".join(report.lines)
     assert report.moved
@@ -283,7 +286,7 @@ def test_report_is_quiet_when_nothing_moved(tmp_path):
     data.mkdir()
     for name in ("releases.yml", "capabilities.yml", "roadmap.yml", "upstream.yml", "page_matrix.json", "errors.yml"):
         shutil.copy(DATA / name, data / name)
-    from atlas import linkcheck
+    from atlas.collect import linkcheck
 
     fine = {"status": "ok", "code": 200, "redirects_to": None, "detail": "", "checked": "2026-11-23",
             "last_ok": "2026-11-23", "where": ["x"]}
@@ -291,10 +294,10 @@ def test_report_is_quiet_when_nothing_moved(tmp_path):
     (data / "link_status.json").write_text(json.dumps({"checked": "2026-11-23", "checker": "lychee", "links": links}))
     projects = recorded()
     lock = tmp_path / "requirements.lock"
-    lock.write_text("".join(f"{name}=={max((upstream.generic_key(v), v) for v in p['releases'] if upstream.generic_key(v))[1]}\n"
+    lock.write_text("".join(f"{name}=={max((pypi.generic_key(v), v) for v in p['releases'] if pypi.generic_key(v))[1]}\n"
                             for name, p in projects.items()))
     with fake_index(projects) as url:
-        report, _ = upstream.build_report(TODAY, upstream.Index(url + "/pypi"), data, install=False,
+        report, _ = upstream.build_report(TODAY, pypi.Index(url + "/pypi"), data, install=False,
                                           lock_path=lock, fetch=lambda u: (_ for _ in ()).throw(OSError("x")))
     text = "\n".join(report.lines)
     assert "nothing new: newest release 6.1 (6.1.3)" in text
@@ -310,7 +313,7 @@ def test_notes_are_compared_with_a_prerelease_sdist_when_there_is_one(monkeypatc
     replaced so the test needs no release that does not exist."""
     import hashlib
 
-    from atlas import matrix
+    from atlas.collect import sdists
 
     asked = []
 
@@ -318,7 +321,7 @@ def test_notes_are_compared_with_a_prerelease_sdist_when_there_is_one(monkeypatc
         asked.append((release.newest_patch, member))
         return NOTES
 
-    monkeypatch.setattr(matrix, "sdist_text", fake_sdist_text)
+    monkeypatch.setattr(sdists, "sdist_text", fake_sdist_text)
     state = {"next_release_notes": {"release": "9.9", "repo": "django/django", "path": "docs/releases/9.9.txt",
                                     "commit": "0" * 40, "read": "2026-11-27", "chars": 1,
                                     "sha256": hashlib.sha256(b"older text").hexdigest()}}
@@ -330,15 +333,14 @@ def test_notes_are_compared_with_a_prerelease_sdist_when_there_is_one(monkeypatc
 
 
 def test_update_patches_rewrites_only_newest_patch_when_the_probes_agree(tmp_path):
-    from atlas.matrix import Outcome, ReleaseReport
-
+    from atlas.collect.matrix import Outcome, ReleaseReport
     data = tmp_path / "data"
     data.mkdir()
     shutil.copy(DATA / "releases.yml", data / "releases.yml")
     before = (data / "releases.yml").read_text()
     seen = []
 
-    from atlas.versions_data import load_releases
+    from atlas.data.versions_data import load_releases
 
     newest, previous = load_releases(data / "releases.yml")[:-3:-1]  # the two newest releases of the file
 
@@ -355,8 +357,8 @@ def test_update_patches_rewrites_only_newest_patch_when_the_probes_agree(tmp_pat
                              [Outcome("async-views", True, True, None, 0.0),
                               Outcome("async-cache", True, fine, None if fine else "gone", 0.0)])
 
-    moves = [(newest.version, newest.newest_patch, upstream.parse_version(good), None),
-             (previous.version, previous.newest_patch, upstream.parse_version(bad), None)]
+    moves = [(newest.version, newest.newest_patch, pypi.parse_version(good), None),
+             (previous.version, previous.newest_patch, pypi.parse_version(bad), None)]
     lines = upstream.apply_patches(data, moves, [], probe=probe)
     assert seen == [good, bad]
     assert lines == [f"UPDATED releases.yml {newest.version}: newest_patch {newest.newest_patch} -> {good} "
@@ -375,11 +377,11 @@ def test_report_lists_a_new_release_to_collect(tmp_path):
     with (data / "releases.yml").open("a") as releases:
         releases.write('- version: "9.9"\n  newest_patch: "9.9"\n')
     with fake_index(recorded()) as url:
-        report, _ = upstream.build_report(TODAY, upstream.Index(url + "/pypi"), data, install=False, draft=False,
+        report, _ = upstream.build_report(TODAY, pypi.Index(url + "/pypi"), data, install=False, draft=False,
                                           fetch=lambda u: NOTES)
     text = "\n".join(report.lines)
     assert report.moved
     assert ("## Releases to collect\n"
             "  Django 9.9: page-matrix results — run `python3 dev.py pagematrix --resolve 9.9`, then "
             "`python3 dev.py pagematrix`\n"
-            "  Django 9.9: error-index lines — run `python -m atlas.error_index --collect`\n") in text, text
+            "  Django 9.9: error-index lines — run `python -m atlas.collect.error_lines --collect`\n") in text, text

@@ -1,6 +1,6 @@
 """The async API index (docs/data/async_api.json) against the real releases and capabilities.yml.
 
-Matrix tests re-run atlas/async_api_collect.py inside every release's venv (cached per release under
+Matrix tests re-run atlas/in_release/async_api_collect.py inside every release's venv (cached per release under
 .cache/async-api/, keyed by the collector's code, the scope, the names to resolve and the installed Django)
 and compare with the committed file. The others check the committed file itself and the rules that file
 APIs under capabilities, without installing anything.
@@ -12,14 +12,15 @@ import jsonschema
 import pytest
 import yaml
 
-from atlas import async_api
-from atlas.paths import DATA
-from atlas.versions_data import load_capabilities, load_releases, releases_by_version
+from atlas.collect import async_api, async_api_index
+from atlas.data import async_api as api_data
+from atlas.core.paths import DATA
+from atlas.data.versions_data import load_capabilities, load_releases, releases_by_version
 from tests.versions.test_matrix import interpreter_or_skip
 
 
 def committed():
-    return async_api.load_index()
+    return api_data.load_index()
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +43,7 @@ def test_committed_index_equals_a_fresh_collection(fresh):
 @pytest.mark.matrix
 def test_every_api_maps_to_a_capability_and_every_named_api_exists(fresh):
     collected, index = fresh
-    problems = async_api.problems_in(collected, index, load_capabilities(), async_api.load_scope())
+    problems = async_api.problems_in(collected, index, load_capabilities(), api_data.load_scope())
     assert not problems, "\n".join(problems)
 
 
@@ -56,10 +57,10 @@ def test_a_capability_naming_a_missing_method_fails_with_file_entry_and_fix(tmp_
     copy_file = tmp_path / "capabilities.yml"
     copy_file.write_text(yaml.safe_dump(entries, sort_keys=False, allow_unicode=True), encoding="utf-8")
     capabilities = load_capabilities(copy_file)
-    scope = async_api.load_scope()
+    scope = api_data.load_scope()
     collected = {"6.1": async_api.collect_release(release, scope, async_api.all_tokens(capabilities, scope),
                                                   use_cache=False, log=lambda *a: None)}
-    index = async_api.build_index(collected, [release], capabilities, scope)
+    index = async_api_index.build_index(collected, [release], capabilities, scope)
     problems = async_api.problems_in(collected, index, capabilities, scope)
     [problem] = [p for p in problems if "anot_there" in p]
     assert problem.startswith("docs/data/capabilities.yml:")
@@ -117,14 +118,14 @@ def test_an_api_no_capability_names_is_reported_with_the_fix():
     cut = [c if c.id != "async-cache" else
            type(c)(**{**c.__dict__, "apis": tuple(a for a in c.apis if a != "cache.atouch()")}) for c in caps]
     apis = {a["name"]: a for a in committed()["apis"]}
-    mapping = async_api.map_to_capabilities(apis, cut, async_api.load_scope())
+    mapping = async_api_index.map_to_capabilities(apis, cut, api_data.load_scope())
     assert mapping["django.core.cache.backends.base.BaseCache.atouch"].capability is None
     assert mapping["django.core.cache.backends.base.BaseCache.aget"].capability == "async-cache"
     index = copy.deepcopy(committed())
     for api in index["apis"]:
         m = mapping[api["name"]]
         api["capability"], api["exclusion"] = m.capability, m.exclusion
-    problems = async_api.problems_in({}, index, cut, async_api.load_scope())
+    problems = async_api.problems_in({}, index, cut, api_data.load_scope())
     assert any("BaseCache.atouch (Django 4.0+) belongs to no capability" in p and "exclusion with a reason" in p
                for p in problems), problems
 
@@ -163,7 +164,7 @@ def test_thread_use_propagates_through_awaited_apis():
         {"name": "django.x.A.acaller", "member": "acaller", "kind": "method", "thread_markers": [],
          "awaits": ["aother"]},
     ]
-    result = async_api.execution_by_name(apis)
+    result = async_api_index.execution_by_name(apis)
     assert result["django.x.A.aget"][0] == "thread"
     assert result["django.x.A.aget_many"] == ("thread", "awaits A.aget")
     assert result["django.x.A.apure"][0] == "native"

@@ -4,10 +4,11 @@ import re
 
 import jsonschema
 
-from atlas import async_api, async_api_render, downloads, generate, site_pages
-from atlas.paths import DOCS, ROOT
-from atlas.versions_data import load_releases
-from atlas.versions_render import render_release_page
+from atlas.data import async_api
+from atlas.site import async_api_render, downloads, generate, registry
+from atlas.core.paths import DOCS, ROOT
+from atlas.data.versions_data import load_releases
+from atlas.site.versions_render import render_release_page
 
 
 def index():
@@ -47,7 +48,7 @@ def test_excluded_apis_say_why():
 
 def test_the_page_asks_for_the_index_and_is_in_nav():
     assert generate.table_include("async-api-index") in (DOCS / "versions" / "async-api.md").read_text()
-    assert "async-api-index" in site_pages.placeholders()
+    assert "async-api-index" in registry.placeholders()
     assert "versions/async-api.md" in (ROOT / "mkdocs.yml").read_text()
 
 
@@ -67,7 +68,7 @@ def test_each_release_page_lists_the_apis_that_release_added():
 
 
 def test_downloads_match_their_schemas_and_name_version_and_releases():
-    files = downloads.files()
+    files = downloads.files(registry.generated_pages())
     for name in ("async-api", "capabilities"):
         data = json.loads(files[f"downloads/{name}.json"])
         schema = json.loads(files[f"downloads/{name}.schema.json"])
@@ -82,7 +83,7 @@ def test_downloads_match_their_schemas_and_name_version_and_releases():
 
 
 def test_a_broken_download_fails_its_schema():
-    files = downloads.files()
+    files = downloads.files(registry.generated_pages())
     data = json.loads(files["downloads/capabilities.json"])
     data["capabilities"][0]["support_by_release"]["4.1"] = "maybe"
     schema = json.loads(files["downloads/capabilities.schema.json"])
@@ -90,7 +91,7 @@ def test_a_broken_download_fails_its_schema():
 
 
 def test_downloads_are_published_and_linked_from_matrix_index_and_readme():
-    assert set(downloads.files()) <= set(site_pages.generated_files())
+    assert set(downloads.files(registry.generated_pages())) <= set(registry.generated_files(registry.generated_pages()))
     for page in ("versions/matrix.md", "versions/async-api.md"):
         text = (DOCS / page).read_text()
         assert "../downloads/async-api.json" in text or "../downloads/capabilities.json" in text, page
@@ -101,7 +102,7 @@ def test_downloads_are_published_and_linked_from_matrix_index_and_readme():
 
 
 def test_llms_txt_lists_every_page_of_the_nav():
-    text = downloads.files()["llms.txt"]
+    text = downloads.files(registry.generated_pages())["llms.txt"]
     assert text.startswith("# Django Async Atlas\n\n> ")
     for _section, path in downloads._nav_pages():
         assert f"]({downloads._url(path)})" in text, path

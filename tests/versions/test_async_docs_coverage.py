@@ -1,23 +1,22 @@
 """Django's own words about async are covered: every versionadded/versionchanged directive and release-note
 item about async, in every release's sdist, maps to a capability or a reasoned exclusion; every warning and
-note of docs/topics/async.txt is answered by a page of the site (atlas/async_docs_coverage.py)."""
+note of docs/topics/async.txt is answered by a page of the site (atlas/collect/async_docs_coverage.py)."""
 import json
 
 import jsonschema
 import pytest
 import yaml
 
-from atlas import async_docs_coverage as coverage
-from atlas.paths import DATA
-from atlas.versions_data import load_releases, releases_by_version
+from atlas.collect import async_docs_coverage as coverage
+from atlas.core.paths import DATA
+from atlas.data.versions_data import load_releases, releases_by_version
 from tests.support.tools import missing_in_ci_or_skip
 
 
 @pytest.fixture(scope="module")
 def sdists():
     """Each release's sdist (downloaded once into .cache/django-sdists, as the matrix's source checks do)."""
-    from atlas.matrix import _sdist_files, sdist_path
-
+    from atlas.collect.sdists import _sdist_files, sdist_path
     try:
         return {r.version: _sdist_files(str(sdist_path(r))) for r in load_releases()}
     except RuntimeError as error:  # no network and no cached sdist

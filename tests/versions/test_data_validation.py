@@ -4,10 +4,10 @@ import textwrap
 
 import pytest
 
-from atlas.datafile import Project
-from atlas.errors import DataError
-from atlas.paths import DATA
-from atlas.versions_data import (
+from atlas.core.datafile import Project
+from atlas.core.errors import DataError
+from atlas.core.paths import DATA
+from atlas.data.versions_data import (
     check_use_cases,
     feature_releases,
     load_all,
@@ -323,7 +323,7 @@ def test_roadmap_merged_item_needs_release_and_section(tmp_path):
 
 def test_the_lists_are_read_through_functions_only():
     """feature_releases(), use_cases() and requirements() read the data; no constant copies it."""
-    from atlas import versions_data
+    from atlas.data import versions_data
 
     for gone in ("KNOWN_RELEASES", "USE_CASES", "REQUIRES", "TESTED_WITH"):  # "tested with": requirements.lock
         assert not hasattr(versions_data, gone), gone

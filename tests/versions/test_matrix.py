@@ -1,4 +1,4 @@
-"""Verify capabilities.yml against the real Django releases (atlas/matrix.py).
+"""Verify capabilities.yml against the real Django releases (atlas/collect/matrix.py).
 
 One test per release installs django==<newest_patch> (once, in .cache/django-matrix/) under the release's
 probe_python and runs every probe. A missing interpreter is a visible skip locally and a failure in CI.
@@ -9,9 +9,11 @@ import re
 import pytest
 import yaml
 
-from atlas.matrix import PythonNotFound, find_python, plain_heading, probe_release, rst_headings, sdist_text
-from atlas.paths import DATA
-from atlas.versions_data import feature_releases, load_capabilities, releases_by_version
+from atlas.collect.environments import PythonNotFound, find_python
+from atlas.collect.sdists import plain_heading, rst_headings, sdist_text
+from atlas.collect.matrix import probe_release
+from atlas.core.paths import DATA
+from atlas.data.versions_data import feature_releases, load_capabilities, releases_by_version
 
 pytestmark = pytest.mark.matrix
 

@@ -1,6 +1,6 @@
 """One fact, one place: the list of Django feature releases lives only in docs/data/releases.yml.
 
-Code and tests derive it (atlas.versions_data.feature_releases()); this test looks through every Python
+Code and tests derive it (atlas.data.versions_data.feature_releases()); this test looks through every Python
 file of the project for a typed collection of three or more known releases — a tuple, list or set literal,
 or a string listing them ("known: A, B, C") — which would go stale when a release is added.
 """
@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from atlas.paths import ROOT
-from atlas.versions_data import feature_releases
+from atlas.core.paths import ROOT
+from atlas.data.versions_data import feature_releases
 
 ORDERED = feature_releases()
 RELEASES = set(ORDERED)
@@ -45,7 +45,7 @@ def test_no_release_list_is_typed_outside_releases_yml():
         for path in python_files()
         for line, text in typed_release_lists(path.read_text(encoding="utf-8"))
     ]
-    assert not found, "derive these from docs/data/releases.yml (atlas.versions_data.feature_releases()):\n" + "\n".join(found)
+    assert not found, "derive these from docs/data/releases.yml (atlas.data.versions_data.feature_releases()):\n" + "\n".join(found)
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,12 @@ import time
 
 import pytest
 
-from atlas import page_code, page_matrix
-from atlas.frontmatter import DjangoRange
-from atlas.versions_data import load_releases
+from atlas.data import page_code
+from atlas.collect import page_matrix
+from atlas.data import page_matrix_results
+from atlas.data import compat
+from atlas.data.frontmatter import DjangoRange
+from atlas.data.versions_data import load_releases
 
 RELEASES = [r.version for r in load_releases()]
 LTS = [r.version for r in load_releases() if r.lts]
@@ -42,28 +45,28 @@ def test_a_page_runs_on_its_oldest_release_each_lts_inside_and_the_newest(page):
 def test_recorded_results_agree_with_every_range():
     """Range and what ran must agree: every page passed on each release its range asks for, and the
     results file holds nothing else (a narrowed range drops what it no longer claims)."""
-    results = page_matrix.load_results()
-    problems = page_matrix.claim_problems(results)
+    results = page_matrix_results.load_results()
+    problems = page_matrix_results.claim_problems(results)
     assert not problems, "\n".join(problems)
-    wanted = {(p.page, v) for v, pages in page_matrix.plan().items() for p in pages}
+    wanted = {(p.page, v) for v, pages in page_matrix_results.plan().items() for p in pages}
     recorded = {(p, v) for p, by_release in results["pages"].items() for v in by_release}
     assert recorded == wanted, f"recorded but not claimed: {sorted(recorded - wanted)}"
 
 
 def test_a_wrong_range_fails_naming_page_release_and_test():
-    results = page_matrix.load_results()
+    results = page_matrix_results.load_results()
     chat = PAGES["use-cases/real-time-chat.md"]
     older = RELEASES[:RELEASES.index(chat.range.low)]
     if older:  # widen the claim by one release: there is no result for it
         wider = dataclasses.replace(chat, range=DjangoRange(older[-1], None))
-        problems = page_matrix.claim_problems(results, [wider])
+        problems = page_matrix_results.claim_problems(results, [wider])
         assert problems[0].startswith(f"docs/use-cases/real-time-chat.md: claims Django {older[-1]} and later")
         assert f"has no result on Django {older[-1]}" in problems[0]
     # a recorded failure names the failing test
     failing = {"pages": {chat.page: {chat.range.low: {
         "status": "failed", "date": "2026-01-01", "passed": [], "skipped": {},
         "failed": ["tests/chat/test_consumer.py::test_two_clients_in_one_room"]}}}}
-    problems = page_matrix.claim_problems(failing, [chat])
+    problems = page_matrix_results.claim_problems(failing, [chat])
     assert any(f"failed on Django {chat.range.low} (tests/chat/test_consumer.py::test_two_clients_in_one_room)" in p
                for p in problems), problems
 
@@ -71,15 +74,15 @@ def test_a_wrong_range_fails_naming_page_release_and_test():
 def test_banner_says_what_ran_from_the_results():
     passed, failed = [RELEASES[0], RELEASES[2], RELEASES[-1]], RELEASES[1]  # from releases.yml, not typed
     results = {"pages": {"learn/x.md": {v: {"status": "passed"} for v in passed} | {failed: {"status": "failed"}}}}
-    assert page_matrix.tested_label("learn/x.md", results) == f"Django {passed[0]}, {passed[1]} and {passed[2]}"
-    assert page_matrix.tested_label("faq/index.md", results) is None
+    assert page_matrix_results.tested_label("learn/x.md", results) == f"Django {passed[0]}, {passed[1]} and {passed[2]}"
+    assert page_matrix_results.tested_label("faq/index.md", results) is None
     for page in PAGES:
-        label = page_matrix.tested_label(page)
+        label = page_matrix_results.tested_label(page)
         assert label and RELEASES[-1] in label, f"{page}: banner {label!r}"
 
 
 def test_compat_data_agrees_with_releases_and_pages():
-    problems = [p for p in page_matrix.check() if "compat.yml" in p]
+    problems = [p for p in page_matrix_results.check() if "compat.yml" in p]
     assert not problems, "\n".join(problems)
 
 
@@ -87,22 +90,24 @@ def test_compat_data_agrees_with_releases_and_pages():
 def with_new_release(monkeypatch):
     """releases.yml as it is right after a new release is added: one entry more, nothing collected for it."""
     releases = load_releases()
-    monkeypatch.setattr(page_matrix, "load_releases", lambda: [*releases, dataclasses.replace(releases[-1], version="9.9")])
+    with_it = [*releases, dataclasses.replace(releases[-1], version="9.9")]
+    for module in (compat, page_matrix_results):  # the release order and the plan both read releases.yml
+        monkeypatch.setattr(module, "load_releases", lambda: with_it)
     return "9.9"
 
 
 def test_a_new_release_is_to_collect_not_a_problem(with_new_release):
-    assert page_matrix.to_collect(list(page_matrix.release_keys()), page_matrix.load_results()) == [with_new_release]
-    assert with_new_release in page_matrix.plan(), "the open-ended pages claim the new release"
-    assert page_matrix.check() == []
+    assert page_matrix_results.to_collect(list(compat.release_keys()), page_matrix_results.load_results()) == [with_new_release]
+    assert with_new_release in page_matrix_results.plan(), "the open-ended pages claim the new release"
+    assert page_matrix_results.check() == []
 
 
 def test_a_missing_result_on_a_collected_release_still_fails(with_new_release, monkeypatch):
-    results = page_matrix.load_results()
+    results = page_matrix_results.load_results()
     chat = PAGES["use-cases/real-time-chat.md"]
     del results["pages"][chat.page][chat.range.low]
-    monkeypatch.setattr(page_matrix, "load_results", lambda: results)
-    problems = page_matrix.check()
+    monkeypatch.setattr(page_matrix_results, "load_results", lambda: results)
+    problems = page_matrix_results.check()
     assert len(problems) == 1 and f"has no result on Django {chat.range.low}" in problems[0], problems
 
 
@@ -127,10 +132,10 @@ def test_every_page_runs_on_the_releases_it_claims():
     runs = page_matrix.run(log=print)
     print(f"\npage matrix: {time.perf_counter() - started:.1f} s "
           + ", ".join(f"{v}: setup {r['setup_seconds']} s + tests {r['test_seconds']} s" for v, r in runs.items()))
-    fresh = page_matrix.merge_results(runs, {"releases": {}, "pages": {}})
-    problems = page_matrix.claim_problems(fresh)
+    fresh = page_matrix_results.merge_results(runs, {"releases": {}, "pages": {}})
+    problems = page_matrix_results.claim_problems(fresh)
     assert not problems, "\n".join(problems)
-    committed = page_matrix.load_results()
+    committed = page_matrix_results.load_results()
     assert {p: {v: r["status"] for v, r in by.items()} for p, by in committed["pages"].items()} == \
            {p: {v: r["status"] for v, r in by.items()} for p, by in fresh["pages"].items()}, \
         "docs/data/page_matrix.json is out of date: run `python3 dev.py pagematrix` and commit it"

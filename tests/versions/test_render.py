@@ -1,11 +1,11 @@
-"""Smoke tests for atlas/versions_render.py: every page renders, links and anchors line up, sizes stay small."""
+"""Smoke tests for atlas/site/versions_render.py: every page renders, links and anchors line up, sizes stay small."""
 import re
 
 import pytest
 import yaml
 
-from atlas import versions_render as render
-from atlas.versions_data import feature_releases, load_capabilities, load_roadmap, use_cases
+from atlas.site import versions_render as render
+from atlas.data.versions_data import feature_releases, load_capabilities, load_roadmap, use_cases
 
 RELEASES = feature_releases()
 

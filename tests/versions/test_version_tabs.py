@@ -2,8 +2,8 @@
 
 The tabs are found on the pages (every `=== "Django ..."` content tab of docs/), so a new tab is always
 tested. Every tab's snippet runs under the oldest and the newest release of its range, in that release's
-venv (.cache/django-matrix/<X.Y>/, atlas.matrix.ensure_venv; the newest uses the main venv's
-interpreter), through atlas.release_snippets.run_snippet_under, and must give the result BEHAVIOUR
+venv (.cache/django-matrix/<X.Y>/, atlas.collect.environments.ensure_venv; the newest uses the main venv's
+interpreter), through atlas.collect.release_snippets.run_snippet_under, and must give the result BEHAVIOUR
 records for it. The boundary tests show why a newer tab needs its range: under the release just before
 it, its snippet fails with the error a reader would get.
 """
@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from atlas.frontmatter import feature_releases, parse_range
-from atlas.matrix import PythonNotFound
-from atlas.paths import DOCS
-from atlas.release_snippets import SnippetFailed, run_snippet_under
-from atlas.versions_data import releases_by_version
+from atlas.data.frontmatter import feature_releases, parse_range
+from atlas.collect.environments import PythonNotFound
+from atlas.core.paths import DOCS
+from atlas.collect.release_snippets import SnippetFailed, run_snippet_under
+from atlas.data.versions_data import releases_by_version
 from tests.support import snippet_use
 from tests.support.markers import require_marker
 from tests.support.tools import missing_in_ci_or_skip

@@ -1,5 +1,5 @@
 // The atlas's own scripts, in a file rather than inline: the Content-Security-Policy allows no inline
-// script but the theme's (atlas/csp.py).
+// script but the theme's (atlas/site/csp.py).
 
 // Run `init` on every page: Material's instant navigation swaps pages without a reload and announces each
 // one, the first included, on document$; without the theme's script, once the document is parsed. The

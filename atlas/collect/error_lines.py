@@ -1,0 +1,127 @@
+"""Collect where each error message's text stands in the real source, and write the lines into errors.yml."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import tarfile
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+from atlas.core.paths import relative
+from atlas.data.error_index import ERRORS_FILE, ErrorEntry, load_errors
+from atlas.data.versions_data import load_releases
+from atlas.site.error_index_render import render_error_index
+
+# -- where the text stands, collected from the real code ---------------------------------------------
+
+def line_of(text: str, needle: str, occurrence: int = 1) -> int | None:
+    """The 1-based line where the `occurrence`-th `needle` starts, or None. A needle may span lines in
+    the source (implicit string concatenation "first part " "second part")."""
+    lines = text.splitlines()
+    found = []
+    for number in range(1, len(lines) + 1):
+        window = re.sub(r'"\s+"|\'\s+\'', "", " ".join(lines[number - 1:number + 2]).replace("\n", " "))
+        later = re.sub(r'"\s+"|\'\s+\'', "", " ".join(lines[number:number + 2]))
+        if needle in lines[number - 1] or (needle in window and needle not in later):
+            found.append(number)
+    found = [n for i, n in enumerate(found) if i == 0 or n != found[i - 1]]
+    return found[occurrence - 1] if len(found) >= occurrence else None
+
+
+@lru_cache(maxsize=16)
+def _sdist_members(sdist: str, members: tuple[str, ...]) -> dict[str, str]:
+    """The texts of `members` in a Django sdist. Unpacking a tarball takes about half a second, so what
+    was read is kept next to it (an sdist never changes): `<sdist>.members.json`."""
+    tarball = Path(sdist)
+    kept = tarball.with_name(tarball.name + ".members.json")
+    try:
+        known = json.loads(kept.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    missing = set(members) - set(known)
+    if missing:
+        known.update(dict.fromkeys(missing))  # null: not in this sdist
+        with tarfile.open(tarball, mode="r:gz") as tar:
+            for info in tar:
+                name = info.name.split("/", 1)[1] if "/" in info.name else info.name
+                if info.isfile() and name in missing:
+                    known[name] = tar.extractfile(info).read().decode("utf-8", errors="replace")
+        partial = kept.with_name(f"{kept.name}.{os.getpid()}")  # parallel workers: replace, never half-write
+        partial.write_text(json.dumps(known), encoding="utf-8")
+        os.replace(partial, kept)
+    return {name: known[name] for name in members if known[name] is not None}
+
+
+def django_lines(entries: list[ErrorEntry]) -> dict[str, dict[str, int | None]]:
+    """entry id -> {release: line or None}, every Django release of docs/data/releases.yml, from its sdist."""
+    from atlas.collect.sdists import sdist_path
+    django_entries = [e for e in entries if e.package == "django"]
+    members = tuple(sorted({e.source for e in django_entries}))
+    collected: dict[str, dict[str, int | None]] = {e.id: {} for e in django_entries}
+    for release in load_releases():
+        files = _sdist_members(str(sdist_path(release)), members)
+        for entry in django_entries:
+            text = files.get(entry.source)
+            collected[entry.id][release.version] = line_of(text, entry.text_at_source, entry.occurrence) if text else None
+    return collected
+
+
+def installed_source(package: str, source: str) -> Path:
+    dist = metadata.distribution(package)
+    return Path(dist.locate_file(source))
+
+
+def third_party_lines(entries: list[ErrorEntry]) -> dict[str, dict[str, int | None]]:
+    """entry id -> {installed version: line or None} for asgiref, Channels and uvicorn entries."""
+    collected = {}
+    for entry in entries:
+        if entry.package == "django":
+            continue
+        path = installed_source(entry.package, entry.source)
+        line = (line_of(path.read_text(encoding="utf-8"), entry.text_at_source, entry.occurrence)
+                if path.is_file() else None)
+        collected[entry.id] = {metadata.version(entry.package): line}
+    return collected
+
+
+def collect(entries: list[ErrorEntry]) -> dict[str, dict[str, int | None]]:
+    return {**django_lines(entries), **third_party_lines(entries)}
+
+
+def write_lines(collected: dict[str, dict[str, int | None]], path: Path = ERRORS_FILE) -> None:
+    """Replace each entry's `lines:` block in errors.yml, leaving the rest of the file as written."""
+    out, skipping, current = [], False, None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("- id: "):
+            current = line[len("- id: "):].strip()
+        if skipping:
+            if line.startswith("    "):
+                continue
+            skipping = False
+        if line.startswith("  lines:") and current in collected:
+            out.append("  lines:")
+            out += [f'    "{k}": {"null" if v is None else v}' for k, v in collected[current].items()]
+            skipping = True
+            continue
+        out.append(line)
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m atlas.collect.error_index", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--collect", action="store_true", help="rewrite each entry's lines from the real code")
+    args = parser.parse_args(argv)
+    entries = load_errors()
+    if args.collect:
+        write_lines(collect(entries))
+        print(f"lines collected into {relative(ERRORS_FILE)}")
+    print(render_error_index())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

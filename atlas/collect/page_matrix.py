@@ -1,0 +1,205 @@
+"""The page matrix: every use-case and learn page's code runs on the releases the page claims.
+
+    python3 dev.py pagematrix                       # every page, every release it must run on
+    python3 dev.py pagematrix use-cases/uploads.md  # one page (its releases)
+    python3 dev.py pagematrix all 4.2               # every page that claims 4.2, on 4.2 only
+    python3 dev.py pagematrix --resolve 4.2         # ask pip which package versions 4.2 runs with
+
+A page's releases: the oldest of its "Applies to" range, each LTS inside it (the `lts` flag of
+docs/data/releases.yml) and the newest release (atlas/data/page_code.py). Per release, ONE pytest session in
+that release's environment runs the page's own python blocks (Sybil) and its use case's tests; the demo
+project composes only the use cases whose range holds that release. Environments: .cache/page-matrix/<X.Y>/,
+made with the Python and the exact package pins of docs/data/compat.yml; the newest release runs in the
+project's own .venv. Results go to docs/data/page_matrix.json, which the build reads for each page's
+"code tested with" line and the suite checks against the ranges.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+
+from atlas.collect.environments import FOREIGN_ENV, find_python, make_venv, venv_python
+from atlas.core.errors import DataError
+from atlas.core.paths import ROOT, relative
+from atlas.data.compat import (
+    COMPAT_FILE,
+    Compat,
+    ReleaseEnv,
+    load_compat,
+    load_compat_unresolved,
+    release_keys,
+    wanted_packages,
+    write_compat,
+)
+from atlas.data.page_code import PageCode, pages_with_code
+from atlas.data.page_matrix_results import (
+    RESULTS_FILE,
+    claim_problems,
+    load_results,
+    merge_results,
+    plan,
+    write_results,
+)
+
+ENV_DIR = ROOT / ".cache" / "page-matrix"
+PLUGIN = "atlas.in_release.page_matrix_plugin"
+
+
+
+def resolve(version: str, path: Path = COMPAT_FILE, log=print) -> dict[str, str]:
+    """Ask pip's resolver, on the release's Python, which versions of the needed packages go with
+    django==<newest patch>; write every chosen pin (dependencies included) into compat.yml."""
+    compat = load_compat_unresolved(path)
+    env = compat.releases[version]
+    release = release_keys()[version]
+    interpreter = find_python(env.python)
+    wanted = [f"django=={release.newest_patch}"] + wanted_packages(compat, version)
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "report.json"
+        log(f"  pip install --dry-run on Python {env.python}: {' '.join(wanted)}")
+        done = subprocess.run([interpreter, "-m", "pip", "install", "--dry-run", "--quiet", "--ignore-installed",
+                               "--disable-pip-version-check", "--report", str(report), *wanted],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"pip could not resolve {version}:\n{done.stderr[-4000:]}")
+        chosen = json.loads(report.read_text())["install"]
+    pins = {item["metadata"]["name"].lower().replace("_", "-"): item["metadata"]["version"] for item in chosen}
+    compat.releases[version] = ReleaseEnv(release=version, python=env.python, project=env.project, packages=pins,
+                                          resolved=dt.date.today().isoformat())
+    write_compat(compat, path)
+    return pins
+
+
+def interpreter(version: str, compat: Compat, log=print) -> str:
+    env = compat.releases.get(version)
+    if env is None:
+        raise DataError(f"{relative(COMPAT_FILE)}: releases: no entry for {version}, which a page claims; "
+                        f"add `- release: \"{version}\"` with a python and run `python3 dev.py pagematrix --resolve {version}`")
+    release = release_keys()[version]
+    if env.project:
+        if metadata.version("django") != release.newest_patch:
+            raise RuntimeError(f"the project's .venv runs Django {metadata.version('django')}, "
+                               f"compat.yml says {version} runs there ({release.newest_patch})")
+        return sys.executable
+    if env.packages.get("django") != release.newest_patch:
+        raise DataError(f"{relative(COMPAT_FILE)}: releases[{version}].packages.django = "
+                        f"{env.packages.get('django')!r}, but releases.yml's newest patch is {release.newest_patch}; "
+                        f"run `python3 dev.py pagematrix --resolve {version}`")
+    pins = [f"{name}=={version_}" for name, version_ in sorted(env.packages.items())]
+    venv = make_venv(ENV_DIR / version, env.python, pins, log=log, pip_args=("--no-deps", "--no-compile"))
+    return str(venv_python(venv))
+
+
+def selection(page: PageCode) -> list[str]:
+    """What pytest runs for a page: the page itself (its python blocks) and its use case's tests."""
+    return ([relative(page.path)] if page.has_blocks else []) + [relative(t) for t in page.tests]
+
+
+def owners(node_id: str, pages: list[PageCode]) -> list[str]:
+    """The pages a test node belongs to (a node id starts with a path pytest was given)."""
+    path = node_id.split("::", 1)[0]
+    return [p.page for p in pages if any(path == s or path.startswith(s.rstrip("/") + "/") for s in selection(p))]
+
+
+def run_release(version: str, pages: list[PageCode], compat: Compat, log=print) -> dict:
+    """One pytest session on `version` for all `pages`: {django, python, seconds, pages: {page: result}}."""
+    started = time.perf_counter()
+    python = interpreter(version, compat, log=log)
+    setup = time.perf_counter() - started
+    targets = list(dict.fromkeys(s for page in pages for s in selection(page)))
+    env = {k: v for k, v in os.environ.items() if k not in FOREIGN_ENV}
+    with tempfile.TemporaryDirectory(prefix="atlas-page-matrix-") as scratch:
+        report = Path(scratch) / "report.json"
+        env.update(PYTHONPATH=str(ROOT), PYTHONDONTWRITEBYTECODE="1", ATLAS_PAGE_MATRIX_REPORT=str(report))
+        command = [python, "-m", "pytest", "-p", PLUGIN, "-q", "-m", "not browser and not matrix",
+                   "-p", "no:cacheprovider", "--continue-on-collection-errors", *targets]
+        log(f"  pytest on Django {version}: {' '.join(targets)}")
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
+        if not report.exists():
+            raise RuntimeError(f"pytest on Django {version} wrote no report (exit {done.returncode}):\n"
+                               f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+        data = json.loads(report.read_text())
+    tail = done.stdout.strip().splitlines()[-1:] or [""]
+    result = {"django": data["django"], "python": data["python"], "setup_seconds": round(setup, 1),
+              "test_seconds": round(time.perf_counter() - started - setup, 1), "summary": tail[0], "pages": {}}
+    today = dt.date.today().isoformat()
+    for page in pages:
+        mine = {node: outcome for node, outcome in data["tests"].items() if page.page in owners(node, pages)}
+        failed = sorted(n for n, o in mine.items() if o == "failed")
+        skipped = sorted(n for n, o in mine.items() if o.startswith("skipped"))
+        passed = sorted(n for n, o in mine.items() if o == "passed")
+        later = sorted(n for n, o in mine.items() if o.startswith("not applicable"))
+        status = "failed" if failed or not passed else ("incomplete" if skipped else "passed")
+        result["pages"][page.page] = {"status": status, "date": today, "passed": passed, "failed": failed,
+                                      "skipped": {n: mine[n][len("skipped: "):] for n in skipped},
+                                      "not_applicable": {n: mine[n][len("not applicable: "):] for n in later}}
+        if failed:
+            result["pages"][page.page]["output"] = done.stdout[-6000:]
+    return result
+
+
+JOBS = int(os.environ.get("ATLAS_PAGE_MATRIX_JOBS", "2"))
+
+
+def run(pages: list[PageCode] | None = None, only: list[str] | None = None, log=print, jobs: int = JOBS) -> dict:
+    """Run the plan, `jobs` releases at a time (their servers wait more than they compute);
+    {release: run_release(...)} in release order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    compat = load_compat()
+    chosen = plan(pages, only)
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {v: pool.submit(run_release, v, p, compat, log) for v, p in chosen.items()}
+        return {v: future.result() for v, future in futures.items()}
+
+
+def report(version: str, outcome: dict) -> str:
+    lines = [f"== Django {outcome['django']} ({version}) on Python {outcome['python']}: setup "
+             f"{outcome['setup_seconds']} s, tests {outcome['test_seconds']} s — {outcome['summary']}"]
+    for page, result in outcome["pages"].items():
+        lines.append(f"  {result['status']:<10} {page}" + "".join(f"\n      ! {n}" for n in result["failed"]))
+    return "\n".join(lines)
+
+
+# -- command line ------------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python3 dev.py pagematrix", description=__doc__.split("\n\n")[0])
+    parser.add_argument("page", nargs="?", default="all", help="a page under docs/ (use-cases/uploads.md) or all")
+    parser.add_argument("release", nargs="*", help="only these releases (default: every release the page must run on)")
+    parser.add_argument("--resolve", metavar="X.Y", nargs="+", help="let pip choose the package pins of these releases")
+    args = parser.parse_args(argv)
+    if args.resolve:
+        for version in args.resolve:
+            print(f"== resolving Django {version}")
+            pins = resolve(version)
+            print("  " + ", ".join(f"{k}=={v}" for k, v in sorted(pins.items())))
+        return 0
+    pages = pages_with_code()
+    if args.page != "all":
+        pages = [p for p in pages if p.page == args.page.removeprefix("docs/")]
+        if not pages:
+            parser.error(f"{args.page}: not a use-case or learn page with code "
+                         f"(known: {', '.join(p.page for p in pages_with_code())})")
+    started = time.perf_counter()
+    runs = run(pages, args.release or None, log=lambda *a: print(*a, flush=True))
+    for version, outcome in runs.items():
+        print(report(version, outcome))
+    write_results(merge_results(runs, load_results()))
+    print(f"total {time.perf_counter() - started:.1f} s; results in {relative(RESULTS_FILE)}")
+    problems = claim_problems(load_results(), pages, args.release or None)
+    for problem in problems:
+        print("! " + problem)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,138 @@
+"""The async-relevant items of a release's docs: release-note bullets and versionadded/versionchanged directives."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# --------------------------------------------------------------------------------------------------
+# Async-relevant items of a release: release-note bullets and versionadded/versionchanged directives
+
+ASYNC_VERBS = (
+    "get", "set", "create", "save", "delete", "update", "iterator", "count", "exists", "first", "last",
+    "earliest", "latest", "aggregate", "contains", "in_bulk", "bulk_create", "bulk_update", "get_or_create",
+    "update_or_create", "explain", "refresh_from_db", "add", "remove", "clear", "send", "send_robust",
+    "authenticate", "login", "logout", "user", "get_user", "enqueue", "get_result", "refresh", "process_request",
+    "process_response", "check_password", "set_password", "has_perm", "get_page", "cycle_key", "flush",
+    "prefetch_related_objects", "get_object_or_404", "get_list_or_404", "incr", "decr", "touch", "close",
+)
+ASYNC_RE = re.compile(
+    r"\basync|\bawait|\bASGI\b|asyncio|coroutine|sync_to_async|async_to_sync|asgiref|TaskGroup|MiddlewareMixin"
+    r"|thread-sensitive|\ba(?:" + "|".join(ASYNC_VERBS) + r")\b",
+    re.IGNORECASE,
+)
+ASYNC_SECTIONS = {"Asynchronous views", "Tasks", "Background Tasks"}
+ADORNMENT = re.compile(r"^([=\-~^\"'`#*+<>_:.])\1{2,}\s*$")
+
+
+@dataclass
+class Item:
+    file: str
+    section: str  # innermost heading above it
+    path: str  # headings from the top, joined with " › "
+    kind: str  # "notes" or "versionadded" / "versionchanged"
+    text: str
+
+    def short(self, width: int = 160) -> str:
+        text = re.sub(r":[a-z]+:`~?\.?([^`<]*?)(?:\s*<[^>]*>)?`", r"\1", self.text)
+        text = " ".join(text.replace("``", "").split())
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _headings(lines: list[str]) -> dict[int, tuple[int, str]]:
+    """{line number of a title: (level, title)}; levels follow the order adornments first appear."""
+    styles: list[tuple[str, bool]] = []
+    found = {}
+    for i in range(1, len(lines)):
+        if not ADORNMENT.match(lines[i]) or not lines[i - 1].strip() or ADORNMENT.match(lines[i - 1]):
+            continue
+        over = i >= 2 and bool(ADORNMENT.match(lines[i - 2]))
+        style = (lines[i].strip()[0], over)
+        if style not in styles:
+            styles.append(style)
+        found[i - 1] = (styles.index(style), lines[i - 1].strip())
+    return found
+
+
+def _plain(title: str) -> str:
+    title = re.sub(r":[a-z]+:`~?\.?([^`<]*?)(?:\s*<[^>]*>)?`", r"\1", title)
+    return title.replace("``", "")
+
+
+def _walk(text: str):
+    """(line index, line, heading path) for every line of an RST document."""
+    lines = text.split("\n")
+    heads = _headings(lines)
+    stack: list[tuple[int, str]] = []
+    for i, line in enumerate(lines):
+        if i in heads:
+            level, title = heads[i]
+            stack = [s for s in stack if s[0] < level] + [(level, _plain(title))]
+        yield i, line, [s[1] for s in stack], lines
+
+
+def note_items(text: str, file: str) -> list[Item]:
+    """Bullets of a release-notes file that are about async (by keyword, or under an async section)."""
+    items = []
+    current: list[str] | None = None
+    path: list[str] = []
+
+    def close():
+        if current is None:
+            return
+        body = "\n".join(current).strip()
+        placeholder = body.strip("* .") == ""  # the notes' "* ..." stubs of empty sections
+        if not placeholder and (ASYNC_RE.search(body) or (path and path[-1] in ASYNC_SECTIONS)):
+            items.append(Item(file, path[-1] if path else "", " › ".join(path[1:] or path), "notes", body))
+
+    for _i, line, heads, _lines in _walk(text):
+        if line.startswith("* "):  # a bullet at the left margin starts an item
+            close()
+            current, path = [line], heads
+        elif current is not None and (line.startswith("  ") or not line.strip()):
+            current.append(line)  # its indented continuation lines and blank lines
+        else:
+            close()
+            current = None
+    close()
+    return items
+
+
+DIRECTIVE = re.compile(r"^(\s*)\.\. (versionadded|versionchanged):: (\S+)\s*(.*)$")
+
+
+def directive_items(files: dict[str, str], feature: str) -> list[Item]:
+    """versionadded/versionchanged `feature` directives in docs/topics, ref and howto, about async."""
+    items = []
+    for name, text in sorted(files.items()):
+        if not name.startswith(("docs/topics/", "docs/ref/", "docs/howto/")) or f":: {feature}" not in text:
+            continue
+        lines = text.split("\n")
+        walked = list(_walk(text))
+        for i, line, heads, _ in walked:
+            m = DIRECTIVE.match(line)
+            if not m or m.group(3) != feature:
+                continue
+            indent = len(m.group(1))
+            body = [m.group(4)]
+            for follow in lines[i + 1:]:
+                if follow.strip() and len(follow) - len(follow.lstrip()) <= indent:
+                    break
+                body.append(follow)
+            before: list[str] = []
+            paragraphs = 0
+            for back in reversed(lines[:i]):
+                if not back.strip():
+                    if before and before[0] != "":
+                        paragraphs += 1
+                        if paragraphs == 2:
+                            break
+                        before.insert(0, "")
+                    continue
+                if ADORNMENT.match(back):
+                    break
+                before.insert(0, back)
+            context = "\n".join(before + body)
+            if ASYNC_RE.search(context):
+                items.append(Item(name, heads[-1] if heads else "", " › ".join(heads), m.group(2),
+                                  "\n".join(before).strip() + "\n" + "\n".join(body).strip()))
+    return items

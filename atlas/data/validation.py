@@ -1,0 +1,135 @@
+"""One validation layer for everything a contributor edits; `python3 dev.py validate` runs it.
+
+A run collects every problem before it reports, each as ``file:line: entry.field: what is wrong — how to fix``:
+
+1. every data file docs/data/NAME.yml|yaml|json against its JSON Schema docs/data/schemas/NAME.schema.json
+   (draft 2020-12; a data file without a schema is itself a problem);
+2. the rules a schema cannot say, as small check functions: the ones listed in CHECKS, plus every
+   top-level ``def check(...)`` in a module of atlas/ (found by name, so a workstream adds its rules by
+   writing that function). A check whose first parameter is named `project` gets the Project being
+   validated; any other is called with no arguments (it then checks the repository's own files). Each
+   returns a list of problem lines.
+
+The MkDocs build calls `problems()` and fails on any; tests call it on a scratch copy with `Project(root)`.
+"""
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+import sys
+from pathlib import Path
+from typing import Callable
+
+from atlas.data import faq, frontmatter, notebooks, versions_data
+from atlas.core.datafile import Project, in_file_order, problem
+from atlas.core.errors import DataError
+from atlas.core.paths import ROOT
+
+CHECK_DEF = re.compile(r"^def check\(", re.MULTILINE)
+
+
+def data_file_problems(project: Project) -> list[str]:
+    """Each data file against the schema with the same stem."""
+    problems = []
+    for path in project.data_files():
+        shown = project.shown(path)
+        if not project.schema_file(path.stem).exists():
+            problems.append(problem(shown, 1, "", "the file has no schema",
+                                    f"add docs/data/schemas/{path.stem}.schema.json (JSON Schema, draft 2020-12)"))
+            continue
+        problems += project.validate_file(path.stem)
+    return problems
+
+
+def check_lock(project: Project) -> list[str]:
+    """The Django pinned in requirements.lock (what "code tested with" says) is a release in releases.yml."""
+    lock = project.root / "requirements.lock"
+    if not lock.exists():
+        return []
+    text = lock.read_text(encoding="utf-8")
+    match = re.search(r"^django==(\d+)\.(\d+)\S*", text, re.IGNORECASE | re.MULTILINE)
+    if not match:
+        return [problem(project.shown(lock), 1, "django", "has no pin", "pin Django, e.g. django==6.1.3")]
+    release = f"{match[1]}.{match[2]}"
+    releases = project.releases()
+    if not releases or release in releases:
+        return []
+    line = text[:match.start()].count("\n") + 1
+    return [problem(project.shown(lock), line, "django", f"{match[0]} is release {release}, which "
+                    "docs/data/releases.yml does not have",
+                    "add its entry to docs/data/releases.yml: pages say their code is tested with it")]
+
+
+CHECKS: list[Callable] = [
+    data_file_problems,
+    versions_data.check_releases,
+    versions_data.check_capabilities,
+    versions_data.check_roadmap,
+    versions_data.check_use_cases,
+    check_lock,
+    frontmatter.check,
+    notebooks.check,
+    faq.check,
+]
+
+
+def discovered_checks(package: Path = Path(__file__).resolve().parents[1]) -> list[Callable]:
+    """`check` functions of the package's modules (other than the ones in CHECKS), in module order."""
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        if not CHECK_DEF.search(path.read_text(encoding="utf-8")):
+            continue
+        parts = path.relative_to(package).with_suffix("").parts
+        name = ".".join((package.name,) + (parts[:-1] if parts[-1] == "__init__" else parts))
+        function = getattr(importlib.import_module(name), "check", None)
+        if callable(function) and function not in CHECKS:
+            found.append(function)
+    return found
+
+
+def problems(project: Project | None = None, checks: list[Callable] | None = None, *, build: bool = False) -> list[str]:
+    """Every problem of the project (default: this repository), sorted by file and line.
+
+    build=True (the MkDocs build, rerun on every edit by `dev.py serve`) leaves out the checks marked
+    ``check.in_build = False`` (slow ones, such as reading every release's sdist); `dev.py validate` and
+    the suite run them.
+    """
+    project = project or Project()
+    found: list[str] = []
+    for check in checks if checks is not None else CHECKS + discovered_checks():
+        if build and getattr(check, "in_build", True) is False:
+            continue
+        takes_project = next(iter(inspect.signature(check).parameters), None) == "project"
+        try:
+            found += check(project) if takes_project else check()
+        except DataError as error:  # a loader refused bad data: its problems (most already found) join the rest
+            lines = str(error).splitlines()
+            found += [re.sub(r" \(and \d+ more below\)$", "", lines[0]), *lines[1:]]
+        except Exception as error:  # a crashing check is reported with the others, not instead of them
+            where = f"{check.__module__}.{check.__name__}"
+            found.append(f"{where}: the check crashed ({type(error).__name__}: {error}) — fix the check or "
+                         "the data it could not read")
+    return in_file_order(found)
+
+
+def report(found: list[str]) -> str:
+    count = f"{len(found)} problem{'s' if len(found) != 1 else ''}"
+    return "\n".join(found + [f"{count} found by the validation layer (python3 dev.py validate)"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m atlas.data.validation [ROOT] [--build]`: --build runs what every build runs, leaving out the
+    slow checks (reading every release's sdist), as `dev.py check` does; the full suite runs those."""
+    args = [a for a in (argv or []) if a != "--build"]
+    root = Path(args[0]) if args else ROOT
+    found = problems(Project(root), build="--build" in (argv or []))
+    if found:
+        print(report(found), file=sys.stderr)
+        return 1
+    print(f"validate: no problems ({len(Project(root).data_files())} data files, pages, notebooks, FAQ)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

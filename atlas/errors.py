@@ -1,2 +1,0 @@
-class DataError(ValueError):
-    """Bad data in a docs/data file."""
