@@ -272,38 +272,51 @@ def _matrix_row_label(cap: Capability) -> str:
 
 
 def render_usecase_matrix(page_dir: str = "versions") -> str:
+    """Each use case's level on each release, from atlas/use_case_levels.py (the one computation the
+    use-cases index and the use-case pages' "applies to" read too)."""
+    from atlas import use_case_levels
+
     caps = [c for c in load_capabilities() if c.shipped]
     releases = feature_releases()
+    levels = use_case_levels.load()
+    table = use_case_levels.table()
+    needs = requirements()
     header = "| Use case | " + " | ".join(_release_link(v, page_dir) for v in releases) + " |"
     sep = "| --- | " + " | ".join(":---:" for _ in releases) + " |"
     out = [
-        "How many of the capabilities a use case relies on each release provides. "
-        f"{YES} n: n capabilities available, all fully; {PARTIAL} n: n available, some with limits; "
-        f"{NO}: none yet. The number grows as releases add building blocks.",
+        "How far each release lets you build each use case: "
+        + "; ".join(f"**{level.label}**: {level.means}" for level in levels.levels.values())
+        + ". A use case counts the packages it needs, not only Django's own capabilities.",
+        "",
+        '<div class="atlas-matrix atlas-matrix--use-cases" markdown>',
         "",
         header,
         sep,
     ]
-    for uc in use_cases():
-        relevant = [c for c in caps if uc in c.use_cases]
-        cells = []
-        for v in releases:
-            present = [c for c in relevant if c.present_in(v)]
-            if not present:
-                cells.append(NO)
-            elif any(c.support == "partial" for c in present):
-                cells.append(f"{PARTIAL} {len(present)}")
-            else:
-                cells.append(f"{YES} {len(present)}")
+    for uc, row in table.items():
+        cells = [_matrix_cell(_CELL_LEVEL[row[v].level], False, _esc(levels.label(row[v].level))) for v in releases]
         out.append(f"| {_use_case_link(uc, page_dir)} | " + " | ".join(cells) + " |")
-    out += ["", "### What each use case relies on", ""]
-    for uc in use_cases():
+    out += ["", "</div>", "", "### How each use case is built, and what it relies on", ""]
+    for uc, row in table.items():
+        ways = []
+        for way in levels.ways[uc]:
+            wanted = [r for r in needs if r != "none" and (r in way.needs or any(
+                r in c.requires for c in caps if c.id in way.capabilities))]
+            first = next((v for v in releases if use_case_levels.way_cell(
+                way, v, {c.id: c for c in caps}, levels, list(needs)).level != "none"), None)
+            since = f"from {_release_link(first, page_dir)}" if first else "not in any release yet"
+            ways.append(f"{way.name} ({since}; needs {', '.join(needs[r] for r in wanted) or needs['none']})")
         relevant = [c for c in caps if uc in c.use_cases]
+        line = f"- {_use_case_link(uc, page_dir)}: " + "; or ".join(ways) + "."
         if relevant:
-            items = ", ".join(f"{_capability_link(c, page_dir)} ({c.added})" for c in relevant)
-            out.append(f"- {_use_case_link(uc, page_dir)}: {items}")
+            line += " Relies on: " + ", ".join(f"{_capability_link(c, page_dir)} ({c.added})" for c in relevant) + "."
+        out.append(line)
     out.append("")
     return "\n".join(out)
+
+
+# The matrix cell classes (atlas.css, my-django.js) for each use-case level: a package still means yes.
+_CELL_LEVEL = {"alone": "full", "package": "full", "partial": "partial", "none": "no"}
 
 
 # --------------------------------------------------------------------------------------------------

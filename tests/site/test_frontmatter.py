@@ -45,7 +45,7 @@ def test_good_front_matter_passes_and_parses_the_range():
          f"docs/example.md:4: django: '4.3+' names 4.3, which is not a Django feature release in docs/data/releases.yml "
          f"(known: {KNOWN}) — use one of those, or add the release to docs/data/releases.yml first"),
         (('django: "4.2+"', "django: 4.2"),
-         'docs/example.md:4: django: 4.2 is a number, not a string — write the releases it applies to in quotes: '
+         'docs/example.md:4: django: 4.2 is a number, not a string — write the releases its code must run on, in quotes: '
          '"X.Y+", "X.Y-X.Y" or "X.Y"'),
         (('django: "4.2+"', 'django: "5.0-4.2"'),
          "docs/example.md:4: django: '5.0-4.2' ends before it starts — write the older release first, e.g. \"4.2-5.0\""),
