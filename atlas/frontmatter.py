@@ -4,11 +4,13 @@ Required fields (see CONTRIBUTING.md; shape in docs/data/schemas/page.schema.jso
 
     title: Real-time chat over WebSockets
     summary: One line that says what the page answers.
-    django: "3.0+"          # releases the page applies to: "X.Y+", "X.Y-X.Y" or "X.Y"
+    django: "3.0+"          # releases the page's code must pass on: "X.Y+", "X.Y-X.Y" or "X.Y"
     tags: [websockets, channels]
+    about: [async-views]    # optional: the capabilities the page describes (atlas/applies.py)
 
-The banner under each title says which releases the page applies to and which Django its code was
-tested with; the latter comes from requirements.lock (`tested_with_label`), not from the page.
+The banner under each title says which releases the page applies to (derived from what it describes,
+atlas/applies.py) and which Django its code was tested with (the page matrix, or requirements.lock:
+`tested_with_label`), not from the page.
 """
 from __future__ import annotations
 
@@ -189,14 +191,26 @@ def with_banner(markdown: str, banner: str) -> str:
     return banner + markdown
 
 
-def version_banner(meta: dict, applies: DjangoRange, releases: list[str] | None = None, page: str | None = None) -> str:
-    """The line each page shows under its title: which releases it applies to, what its code was tested with.
+def version_banner(meta: dict, applies: DjangoRange, releases: list[str] | None = None, page: str | None = None,
+                   has_code: bool = True) -> str:
+    """The line each page shows under its title: which releases it applies to and, on a page with code,
+    what its code needs and was tested with.
 
+    `applies` is the page's `django:` range, the releases its code must pass on; what the page applies to
+    is derived from what it describes (atlas/applies.py), and the "My Django" picker marks the page by that.
     Plain HTML, so Markdown pages and notebook pages show the very same line.
     """
+    from .applies import applies_to, use_case_levels_attr
+
+    derived = applies_to(page, meta, applies)
+    code = ""
+    if has_code:
+        needs = "" if applies == derived else f"code for <strong>{applies.label()}</strong>, "
+        code = (f' · <span class="atlas-versions__tested">{needs or "code "}tested with '
+                f"<strong>{tested_with_label(page)}</strong></span>")
     return (
-        f'<p class="atlas-versions" data-django-low="{applies.low or ""}" data-django-high="{applies.high or ""}">'
-        f'<span class="atlas-versions__applies">Applies to <strong>{applies.label()}</strong></span> · '
-        f'<span class="atlas-versions__tested">code tested with <strong>{tested_with_label(page)}</strong></span>'
+        f'<p class="atlas-versions" data-django-low="{derived.low or ""}" data-django-high="{derived.high or ""}" '
+        f'data-code-low="{applies.low or ""}" data-code-high="{applies.high or ""}"{use_case_levels_attr(page)}>'
+        f'<span class="atlas-versions__applies">Applies to <strong>{derived.label()}</strong></span>{code}'
         f"</p>\n\n"
     )

@@ -63,7 +63,7 @@ def test_good_front_matter_passes_and_parses_the_range():
          "docs/example.md:3: summary: is 201 characters long — write one line of at most 200 characters; it becomes "
          "the search snippet and the page description"),
         (("title: Streaming", "title: Streaming\nauthor: me"),
-         "docs/example.md:3: author: is not a known field — remove or rename it (known: title, summary, django, tags, "
+         "docs/example.md:3: author: is not a known field — remove or rename it (known: title, summary, django, about, tags, "
          "description, hide, search, status, template, icon)"),
         (('django: "4.2+"', 'django: "4.2+"\ntested_with: "6.1"'),
          'docs/example.md:5: tested_with: is no longer a page field — remove it: "code tested with" comes from the '
