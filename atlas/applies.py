@@ -74,25 +74,19 @@ def applies_to(page: str | None, meta: dict, code: DjangoRange) -> DjangoRange:
 def use_case_levels_attr(page: str | None) -> str:
     """For a use-case page: ` data-levels="{release: what the reader on it can do}"` (JSON), else ""."""
     from . import use_case_levels
-    from .versions_data import feature_releases, requirements
+    from .versions_data import feature_releases
 
     use_case = use_case_of(page) if page else None
     if not use_case:
         return ""
-    levels, order = use_case_levels.load(), list(requirements())
     from .versions_data import load_capabilities
 
+    levels = use_case_levels.load()
     capabilities = {c.id: c for c in load_capabilities()}
     said = {}
     for release in feature_releases():
-        cells = [c for c in use_case_levels.way_cells(use_case, release, capabilities, levels, order) if c.way]
-        if not cells:
-            said[release] = levels.label("none")
-            continue
-        best = max(cells, key=lambda c: levels.rank(c.level)).level
-        text = levels.label(best) + ": " + "; or ".join(c.way.name for c in cells if c.level == best)
-        others = [f"{c.way.name} ({levels.label(c.level).lower()})" for c in cells if c.level != best]
-        said[release] = text + ("; also " + "; ".join(others) if others else "")
+        level, how = use_case_levels.answer(use_case, release, capabilities, levels)
+        said[release] = levels.label(level) + (f": {how}" if how else "")
     value = json.dumps(said, ensure_ascii=False).replace("&", "&amp;").replace('"', "&quot;")
     return f' data-levels="{value}"'
 

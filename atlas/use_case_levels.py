@@ -19,6 +19,8 @@ from .django_range import release_key
 from .errors import DataError
 
 STEM = "use_case_levels"
+# The cell colour (atlas.css .atlas-cell--*) each level is shown in: a package still means yes.
+CELL_CLASS = {"alone": "full", "package": "full", "partial": "partial", "none": "no"}
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,27 @@ def use_case_cell(use_case: str, release: str, capabilities: dict, levels: Level
 def way_cells(use_case: str, release: str, capabilities: dict, levels: Levels, order: list[str]) -> list[Cell]:
     """Each of the use case's ways on `release`, in the data's order."""
     return [way_cell(w, release, capabilities, levels, order) for w in levels.ways[use_case]]
+
+
+def answer(use_case: str, release: str, capabilities: dict, levels: Levels, needs: dict | None = None) -> tuple[str, str]:
+    """(level, how): the use case's level on `release` and, in words, the ways that reach it, then the
+    other ways possible there with their level. `needs`: requires.yml's wording, to say what each way needs
+    (None: leave it out). On this repository's data, `capabilities` is {id: Capability}."""
+    from .versions_data import requirements
+
+    order = list(needs or requirements())
+    cells = [c for c in way_cells(use_case, release, capabilities, levels, order) if c.way]
+    if not cells:
+        return "none", ""
+    best = max(cells, key=lambda c: levels.rank(c.level)).level
+
+    def said(cell: Cell) -> str:
+        wanted = f" (needs {', '.join(needs[r] for r in cell.needs)})" if needs and cell.needs else ""
+        return cell.way.name + wanted
+
+    how = "; or ".join(said(c) for c in cells if c.level == best)
+    others = [f"{said(c)} ({levels.label(c.level).lower()})" for c in cells if c.level != best]
+    return best, how + ("; also " + "; ".join(others) if others else "")
 
 
 def best_ways(use_case: str, release: str) -> tuple[str, list[Cell]]:

@@ -294,7 +294,7 @@ def render_usecase_matrix(page_dir: str = "versions") -> str:
         sep,
     ]
     for uc, row in table.items():
-        cells = [_matrix_cell(_CELL_LEVEL[row[v].level], False, _esc(levels.label(row[v].level))) for v in releases]
+        cells = [_matrix_cell(use_case_levels.CELL_CLASS[row[v].level], False, _esc(levels.label(row[v].level))) for v in releases]
         out.append(f"| {_use_case_link(uc, page_dir)} | " + " | ".join(cells) + " |")
     out += ["", "</div>", "", "### How each use case is built, and what it relies on", ""]
     for uc, row in table.items():
@@ -315,35 +315,42 @@ def render_usecase_matrix(page_dir: str = "versions") -> str:
     return "\n".join(out)
 
 
-# The matrix cell classes (atlas.css, my-django.js) for each use-case level: a package still means yes.
-_CELL_LEVEL = {"alone": "full", "package": "full", "partial": "partial", "none": "no"}
-
-
 # --------------------------------------------------------------------------------------------------
 # Upgrade view
 
 
 def render_upgrade_view(page_dir: str = "versions") -> str:
+    from atlas import use_case_levels
+
     caps = [c for c in load_capabilities() if c.shipped]
+    levels = use_case_levels.load()
+    table = use_case_levels.table()
     out = [
-        "Pick the release you run today. Each row is a later release; going from your release to that "
-        "row's release you gain everything in that row **and the rows above it** (the count is cumulative). "
+        "Each section starts from a release you may run today; each row is a later release. Going from your "
+        "release to a row's release you gain everything in that row **and the rows above it** (the count "
+        "is cumulative). Each row says first what it lets you build, then the capabilities it adds. "
         "Read the linked release pages for upgrade notes and pitfalls.",
         "",
     ]
     releases = feature_releases()
     for i, start in enumerate(releases[:-1]):
-        out += [f"## From Django {start}", "", "| Upgrade to | You gain (total) | New in that release |", "| --- | ---: | --- |"]
+        out += [f"## From Django {start}", "",
+                "| Upgrade to | So now you can | You gain (total) | New in that release |",
+                "| --- | --- | ---: | --- |"]
         total = 0
         for target in releases[i + 1:]:
             before = releases[releases.index(target) - 1]
             gained = [c for c in caps if c.present_in(target) and not c.present_in(before)]
             total += len(gained)
             items = ", ".join(_capability_link(c, page_dir) for c in gained) or "no new async APIs"
-            out.append(f"| {_release_link(target, page_dir)} | {total} | {items} |")
+            unlocked = [
+                f"{_use_case_link(uc, page_dir)} ({levels.label(row[before].level)} → "
+                f"{levels.label(row[target].level)})"
+                for uc, row in table.items() if levels.rank(row[target].level) > levels.rank(row[before].level)
+            ]
+            out.append(f"| {_release_link(target, page_dir)} | {', '.join(unlocked) or 'no new use case'} | {total} | {items} |")
         out.append("")
     return "\n".join(out)
-
 
 
 # --------------------------------------------------------------------------------------------------

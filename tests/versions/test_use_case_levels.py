@@ -121,3 +121,36 @@ def test_the_matrix_table_shows_the_computed_level_of_each_cell():
         line = next(line for line in text.splitlines() if f"(../use-cases/{use_case}.md)" in line and line.startswith("| ["))
         cells = [re.sub(r"<[^>]+>", "", c).strip() for c in line.strip().strip("|").split("|")][1:]
         assert cells == [labels[row[v].level] for v in RELEASES], use_case
+
+
+def test_the_use_cases_index_lists_every_use_case_with_its_level_first_release_and_needs():
+    import html
+    import json
+
+    from atlas import use_case_index
+
+    text = use_case_index.render()
+    labels = {key: value["label"] for key, value in RAW["levels"].items()}
+    for use_case, (title, path) in use_cases().items():
+        line = next(line for line in text.splitlines() if line.startswith(f"| [{title}]("))
+        entries = json.loads(html.unescape(re.search(r'data-uc-levels="([^"]*)"', line)[1]))
+        for release in RELEASES:  # the entry in force on each release holds that release's level
+            in_force = entries[max((v for v in entries if KEY[v] <= KEY[release]), key=KEY.get)]
+            assert in_force[1] == labels[TABLE[use_case][release].level], (use_case, release)
+        first = levels_module.first_release(TABLE[use_case])
+        assert f"| [{first}](../versions/{first}.md) |" in line
+        # the needs named are those of the capabilities' requires and the ways' needs, in requires.yml's words
+        for way in RAW["use_cases"][use_case]["ways"]:
+            if TABLE[use_case][RELEASES[-1]].level != "none" and way.get("django", "+").endswith("+"):
+                assert way["name"] in in_force[2]
+
+
+def test_each_upgrade_step_says_which_use_cases_it_unlocks():
+    text = versions_render.render_upgrade_view()
+    section = text.split("## From Django 4.1", 1)[1].split("\n## ", 1)[0]
+    row = next(line for line in section.splitlines() if line.startswith("| [4.2](4.2.md)"))
+    risen = [uc for uc, r in TABLE.items() if
+             list(RAW["levels"]).index(r["4.2"].level) < list(RAW["levels"]).index(r["4.1"].level)]
+    assert "server-sent-events" in risen
+    for uc in use_cases():
+        assert (f"(../use-cases/{uc}.md)" in row.split(" | ")[1]) == (uc in risen), uc

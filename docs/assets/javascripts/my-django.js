@@ -9,6 +9,8 @@
  *   - the capability matrix highlights the reader's column and marks the rows it lacks, and gets a filter
  *     box and a "what changed between X and Y" view;
  *   - version tabs open on the tab for the reader's release;
+ *   - the use-cases index says what the reader's release can do for each use case, and the upgrade page
+ *     opens at the reader's release;
  *   - elements with data-since (and data-until) say whether the reader can use them (the API index), and so
  *     do headings ending in "(X.Y+)" (a part of a page that needs a later release than the rest);
  * Material's instant navigation swaps pages without a reload: everything runs on each document$ emission.
@@ -162,6 +164,36 @@
     });
   }
 
+  /* The use-cases index: each row's level and needs for the reader's release (data-uc-levels holds an
+   * entry where the answer changes; it holds until the next one). */
+  function useCaseTable(mine) {
+    var heading = document.querySelector(".atlas-uc-release");
+    if (!heading) return;
+    var release = mine || heading.getAttribute("data-newest");
+    heading.textContent = mine ? "On your Django " + mine : "On Django " + release;
+    document.querySelectorAll(".atlas-uc-level[data-uc-levels]").forEach(function (cell) {
+      var entries = {};
+      try { entries = JSON.parse(cell.getAttribute("data-uc-levels")); } catch (error) { return; }
+      var answer = null;
+      Object.keys(entries).forEach(function (from) {
+        if (key(from) <= key(release) && (!answer || key(from) >= key(answer[0]))) answer = [from, entries[from]];
+      });
+      if (!answer) return;
+      cell.className = "atlas-uc-level atlas-cell atlas-cell--" + answer[1][0];
+      cell.textContent = answer[1][1];
+      var how = cell.closest("tr").querySelector(".atlas-uc-how");
+      if (how) how.textContent = answer[1][2];
+    });
+  }
+
+  /* The upgrade page opens at the reader's release, however the reader got there (nav, search, a link):
+   * only a link to another section (a fragment) wins. */
+  function upgradeStart(mine) {
+    if (!mine || window.location.hash) return;
+    var section = document.getElementById("from-django-" + mine.replace(".", ""));
+    if (section) section.scrollIntoView();
+  }
+
   /* Parts of a page that need a later release than the page: headings ending in "(X.Y+)". */
   function parts(mine) {
     document.querySelectorAll(".md-content h2, .md-content h3").forEach(function (heading) {
@@ -291,7 +323,9 @@
     tabs(mine);
     since(mine);
     parts(mine);
+    useCaseTable(mine);
     matrix(mine);
+    upgradeStart(mine);
   }
 
   atlasOnEveryPage(apply);
