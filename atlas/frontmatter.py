@@ -184,9 +184,12 @@ def check(project) -> list[str]:
 
 
 def with_banner(markdown: str, banner: str) -> str:
-    """Put the banner under the page's `#` title if it has one, else first (Material adds the title)."""
-    head, newline, rest = markdown.lstrip("\n").partition("\n")
-    if head.startswith("# "):
+    """Put the banner under the page's `#` title if it has one (after any leading HTML comment, such as a
+    generated page's note), else first (Material adds the title)."""
+    lines = markdown.lstrip("\n").split("\n")
+    title = next((i for i, line in enumerate(lines) if line.strip() and not line.startswith("<!--")), None)
+    if title is not None and lines[title].startswith("# "):
+        head, rest = "\n".join(lines[:title + 1]), "\n".join(lines[title + 1:])
         return f"{head}\n\n{banner}{rest}"
     return banner + markdown
 
