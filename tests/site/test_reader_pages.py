@@ -44,3 +44,22 @@ def test_notebook_set_up_cells_are_hidden_but_kept(built_site):
         assert "Make the repository importable" in notebook.read_text(encoding="utf-8")  # still run
         page = built_site.site / "lab" / notebook.stem / "index.html"
         assert "Make the repository importable" not in article_text(page.read_text(encoding="utf-8")), notebook.name
+
+
+def test_every_page_ends_with_found_a_mistake_opening_an_issue_that_names_it(built_site):
+    import urllib.parse
+
+    from atlas.paths import ROOT
+
+    repo = re.search(r"^repo_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(), re.M)[1].rstrip("/")
+    pages = sorted(built_site.site.rglob("index.html"))
+    for page in pages:
+        where = "/" + page.parent.relative_to(built_site.site).as_posix() + "/"
+        where = "/" if where == "/./" else where
+        found = re.search(r'<p class="atlas-mistake">Found a mistake\? <a href="([^"]+)"', page.read_text(encoding="utf-8"))
+        assert found, f"{where}: no 'Found a mistake?' link"
+        url = urllib.parse.urlsplit(html.unescape(found[1]))
+        assert f"{url.scheme}://{url.netloc}{url.path}" == f"{repo}/issues/new", where
+        query = urllib.parse.parse_qs(url.query)
+        assert query["title"] == [f"Mistake on {where}"], (where, query)
+    assert len(pages) > 40
