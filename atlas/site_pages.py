@@ -34,7 +34,8 @@ def generated_files() -> dict[str, str | bytes]:
 
 def placeholders() -> dict[str, Callable[[], str]]:
     """Name -> function returning the Markdown of generated/NAME.md (links relative to the including page)."""
-    from . import async_api_render, error_index, lab_figures, linkcheck, resources, use_case_index, versions_render
+    from . import (async_api_render, error_index, lab_figures, linkcheck, resources, situations, use_case_index,
+                   versions_render)
 
     return {
         "async-api-index": async_api_render.render_index,
@@ -44,6 +45,8 @@ def placeholders() -> dict[str, Callable[[], str]]:
         "capability-matrix": versions_render.render_capability_matrix,
         "use-case-matrix": versions_render.render_usecase_matrix,
         "use-case-index": use_case_index.render,
+        "situations": situations.render,
+        "celery-or-tasks": situations.render_celery_or_tasks,
         "upgrade-view": versions_render.render_upgrade_view,
         "roadmap": versions_render.render_roadmap,
         "versions-timeline": lambda: versions_render.render_timeline("versions"),

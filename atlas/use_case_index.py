@@ -19,36 +19,49 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def answers(use_case: str) -> tuple[dict, str | None]:
+    """({release where the answer changes: [cell colour, level, how and what it needs]}, first release)."""
+    from . import use_case_levels
+    from .versions_data import feature_releases, load_capabilities, requirements
+
+    releases, levels, needs_text = feature_releases(), use_case_levels.load(), requirements()
+    capabilities = {c.id: c for c in load_capabilities()}
+    said = {}
+    for release in releases:
+        level, how = use_case_levels.answer(use_case, release, capabilities, levels, needs_text)
+        said[release] = [use_case_levels.CELL_CLASS[level], levels.label(level), how or "—"]
+    changes = {v: said[v] for i, v in enumerate(releases) if i == 0 or said[v] != said[releases[i - 1]]}
+    return changes, use_case_levels.first_release(use_case_levels.table()[use_case])
+
+
+def level_span(use_case: str) -> str:
+    """The use case's level on the newest release, which "My Django" rewrites for the reader's release."""
+    changes, _first = answers(use_case)
+    newest = list(changes.values())[-1]
+    return (f'<span class="atlas-uc-level atlas-cell atlas-cell--{newest[0]}" '
+            f'data-uc-levels="{_attr(json.dumps(changes, ensure_ascii=False))}">{_cell(newest[1])}</span>')
+
+
+def how_span(use_case: str) -> str:
+    changes, _first = answers(use_case)
+    return f'<span class="atlas-uc-how">{_cell(list(changes.values())[-1][2])}</span>'
+
+
 def render(page_dir: str = "use-cases") -> str:
     from . import use_case_levels
-    from .versions_data import feature_releases, load_capabilities, requirements, use_cases
+    from .versions_data import feature_releases, use_cases
 
-    releases = feature_releases()
-    newest = releases[-1]
+    newest = feature_releases()[-1]
     levels = use_case_levels.load()
-    needs_text = requirements()
-    capabilities = {c.id: c for c in load_capabilities()}
-    table = use_case_levels.table()
     out = [
         "| Use case | " + f'<span class="atlas-uc-release" data-newest="{newest}">On Django {newest}</span>'
         + " | First possible | How, and what it needs |",
         "| --- | --- | --- | --- |",
     ]
     for uc, (title, path) in use_cases().items():
-        said = {}
-        for release in releases:
-            level, how = use_case_levels.answer(uc, release, capabilities, levels, needs_text)
-            said[release] = [use_case_levels.CELL_CLASS[level], levels.label(level), how or "—"]
-        changes = {v: said[v] for i, v in enumerate(releases) if i == 0 or said[v] != said[releases[i - 1]]}
-        first = use_case_levels.first_release(table[uc])
-        level, label, how = said[newest]
+        _changes, first = answers(uc)
         first_cell = f"[{first}]({posixpath.relpath(f'versions/{first}.md', page_dir)})" if first else "not yet"
-        data = _attr(json.dumps(changes, ensure_ascii=False))
-        link = posixpath.relpath(path, page_dir)
-        out.append(
-            f'| [{_cell(title)}]({link}) | <span class="atlas-uc-level atlas-cell atlas-cell--{level}" '
-            f'data-uc-levels="{data}">{_cell(label)}</span> | {first_cell} | '
-            f'<span class="atlas-uc-how">{_cell(how)}</span> |'
-        )
+        out.append(f"| [{_cell(title)}]({posixpath.relpath(path, page_dir)}) | {level_span(uc)} | {first_cell} | "
+                   f"{how_span(uc)} |")
     out += ["", "The levels: " + "; ".join(f"**{lv.label}**: {lv.means}" for lv in levels.levels.values()) + "."]
     return "\n".join(out) + "\n"

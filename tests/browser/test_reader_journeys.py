@@ -312,3 +312,44 @@ def test_a_42_reader_is_not_told_not_for_you_where_the_page_applies(page, site_s
         marks = page.locator("h2 .atlas-part-mine--no")
         assert marks.count() >= 1 and all(f"not in your {READER_RELEASE}" in t for t in marks.all_inner_texts())
         assert page.locator("h2:has-text('Middleware that works in both modes') .atlas-part-mine--no").count() == 0
+
+
+def test_a_42_reader_starts_from_their_situation_on_the_home_page(page, site_server):
+    from atlas import use_case_levels
+
+    levels, table = use_case_levels.load(), use_case_levels.table()
+    page.goto(site_server.url)
+    pick_release(page, READER_RELEASE)
+    expect(page.locator(".atlas-uc-mine")).to_have_text(f"your Django {READER_RELEASE}")
+    situations = page.locator(".atlas-situations")
+    # live notifications: server-sent events on 4.2, at the level the data gives
+    realtime = situations.locator("p", has_text="I need real-time updates.")
+    assert realtime.locator(".atlas-uc-level").first.inner_text() == levels.label(table["server-sent-events"][READER_RELEASE].level)
+    jobs = situations.locator("p", has_text="I need background jobs.")
+    assert "django-tasks" in jobs.inner_text() and "Celery" in jobs.inner_text()
+    # Celery or django.tasks: one click to the direct answer for the reader's release
+    jobs.locator("a", has_text="Celery and django.tasks").click()
+    # instant navigation: the address changes first, the page swaps in after; no "load" event to wait for
+    # (Material's anchor tracking may rewrite the fragment as it scrolls: wait for the page, not the fragment)
+    page.wait_for_url(re.compile(r"/use-cases/background-work/(#.*)?$"), wait_until="commit")
+    page.locator("#celery-or-django-tasks").wait_for(state="visible")
+    backport = next(w for w in levels.ways["background-work"] if w.django).django  # "4.2-5.2"
+    low, high = backport.split("-")
+    assert low <= READER_RELEASE <= high  # the reader's release is one the backport covers
+    answer = page.locator("#celery-or-django-tasks + p + ul li", has_text=f"On Django {low} to {high}")
+    answer.wait_for(state="visible")
+    assert "Celery" in answer.inner_text() and "django-tasks" in answer.inner_text()
+    rows = page.locator("table tr", has=page.locator("td:text-is('Retries'), td:text-is('Periodic')"))
+    assert rows.count() == 2
+
+
+def test_a_reader_finds_what_to_read_first_and_how_to_report_a_mistake(page, site_server):
+    page.goto(site_server.url)
+    follow_tab(page, site_server, "Resources", "resources/")
+    first = page.locator("#start-here ~ ul").first.locator("li").first
+    assert "Asynchronous support" in first.inner_text() and "Why read it first" in first.inner_text()
+    page.goto(site_server.page_url("use-cases/server-sent-events/"))
+    report = page.locator(".atlas-mistake a", has_text="Open an issue about this page")
+    href = report.get_attribute("href")
+    assert href.startswith("https://github.com/") and "/issues/new?" in href
+    assert "title=Mistake%20on%20/use-cases/server-sent-events/" in href

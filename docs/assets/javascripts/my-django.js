@@ -164,13 +164,17 @@
     });
   }
 
-  /* The use-cases index: each row's level and needs for the reader's release (data-uc-levels holds an
+  /* The use-cases index and the home page's situations: each use case's level and needs for the reader's release (data-uc-levels holds an
    * entry where the answer changes; it holds until the next one). */
   function useCaseTable(mine) {
-    var heading = document.querySelector(".atlas-uc-release");
-    if (!heading) return;
-    var release = mine || heading.getAttribute("data-newest");
-    heading.textContent = mine ? "On your Django " + mine : "On Django " + release;
+    var list = releases();
+    var release = mine || list[list.length - 1];
+    document.querySelectorAll(".atlas-uc-release").forEach(function (heading) {
+      heading.textContent = mine ? "On your Django " + mine : "On Django " + release;
+    });
+    document.querySelectorAll(".atlas-uc-mine").forEach(function (name) {
+      name.textContent = mine ? "your Django " + mine : "Django " + release;
+    });
     document.querySelectorAll(".atlas-uc-level[data-uc-levels]").forEach(function (cell) {
       var entries = {};
       try { entries = JSON.parse(cell.getAttribute("data-uc-levels")); } catch (error) { return; }
@@ -181,7 +185,7 @@
       if (!answer) return;
       cell.className = "atlas-uc-level atlas-cell atlas-cell--" + answer[1][0];
       cell.textContent = answer[1][1];
-      var how = cell.closest("tr").querySelector(".atlas-uc-how");
+      var how = cell.closest("tr, .atlas-uc-answer").querySelector(".atlas-uc-how");
       if (how) how.textContent = answer[1][2];
     });
   }
