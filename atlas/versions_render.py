@@ -141,12 +141,27 @@ def render_release_page(version: str) -> str:
             out.append(f"- {_capability_link(c, here)}")
     out += [""] + async_api_render.render_added_in(version, here)
     out += ["## Use cases it unlocks", ""]
-    if unlocked:
-        for uc in unlocked:
+    # unlocked: the use case's level rises here (atlas/use_case_levels.py); helped: it gains a building block
+    from atlas import use_case_levels
+
+    levels, table = use_case_levels.load(), use_case_levels.table()
+    before = feature_releases()[feature_releases().index(version) - 1] if version != feature_releases()[0] else None
+    added_ids = {c.id for c in added}
+    if before is None:  # the first release covered: what its own capabilities make possible
+        risen = [uc for uc, row in table.items() if row[version].way and added_ids & set(row[version].way.capabilities)]
+    else:
+        risen = [uc for uc, row in table.items() if levels.rank(row[version].level) > levels.rank(row[before].level)]
+    for uc in risen:
+        was = f"{levels.label(table[uc][before].level)} → " if before else ""
+        out.append(f"- {_use_case_link(uc, here)} ({was}{levels.label(table[uc][version].level)})")
+    if not risen:
+        out.append("No use case changes level here; everything from earlier releases still applies.")
+    helped = [uc for uc in unlocked if uc not in risen]
+    if helped:
+        out += ["", "It also adds building blocks to:", ""]
+        for uc in helped:
             names = ", ".join(c.name for c in added if uc in c.use_cases)
             out.append(f"- {_use_case_link(uc, here)} — {names}")
-    else:
-        out.append("No new use cases; everything from earlier releases still applies.")
     out += ["", "## Upgrade notes", ""]
     out += [f"- {note}" for note in r.upgrade_notes] or ["- None."]
     out += ["", '!!! warning "Pitfalls"', ""]

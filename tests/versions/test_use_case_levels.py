@@ -154,3 +154,14 @@ def test_each_upgrade_step_says_which_use_cases_it_unlocks():
     assert "server-sent-events" in risen
     for uc in use_cases():
         assert (f"(../use-cases/{uc}.md)" in row.split(" | ")[1]) == (uc in risen), uc
+
+
+@pytest.mark.parametrize("version", RELEASES[1:])
+def test_a_release_page_unlocks_the_use_cases_whose_level_rises_there(version):
+    page = versions_render.render_release_page(version)
+    section = page.split("## Use cases it unlocks", 1)[1].split("It also adds building blocks to:", 1)[0].split("## ", 1)[0]
+    before = RELEASES[RELEASES.index(version) - 1]
+    order = list(RAW["levels"])
+    for use_case in use_cases():
+        risen = order.index(TABLE[use_case][version].level) < order.index(TABLE[use_case][before].level)
+        assert (f"(../use-cases/{use_case}.md)" in section) == risen, (version, use_case)
