@@ -115,3 +115,12 @@ def test_ranges_read_elsewhere_name_their_place():
     with pytest.raises(DataError) as error:
         frontmatter.parse_range("4.3+", RELEASES, "docs/x.md: tab 'Django 4.3+'")
     assert str(error.value).startswith("docs/x.md: tab 'Django 4.3+': '4.3+' names 4.3, which is not a Django feature release")
+
+
+def test_the_banner_goes_under_the_title_after_a_generated_pages_note():
+    from atlas.generate import GENERATED_NOTE
+
+    page = f"{GENERATED_NOTE}\n# Django 4.2\n\nThe summary.\n"
+    out = frontmatter.with_banner(page, "<p>BANNER</p>\n\n")
+    assert out.index("# Django 4.2") < out.index("BANNER") < out.index("The summary.")
+    assert frontmatter.with_banner("No title here.\n", "<p>BANNER</p>\n\n").startswith("<p>BANNER</p>")
