@@ -79,7 +79,7 @@ def on_page_markdown(markdown, page, config, files):
     if generate.GENERATED_NOTE in text:
         page.edit_url = None  # made from docs/data: there is no file to edit
     # pages in the page matrix say what their code ran on (docs/data/page_matrix.json)
-    banner = version_banner.version_banner(meta, applies, _releases, page=page.file.src_uri)
+    banner = version_banner.version_banner(meta, applies, _releases, page=page.file.src_uri, has_code="```" in markdown)
     return version_banner.with_banner(markdown, banner)
 
 
@@ -94,7 +94,7 @@ def on_page_content(html, page, config, files):
     except DataError as error:
         raise PluginError(str(error)) from None
     page.meta.setdefault("description", meta["summary"])
-    return version_banner.version_banner(meta, applies, _releases) + html
+    return version_banner.version_banner(meta, applies, _releases, page=page.file.src_uri) + html
 
 
 def on_post_page(output, page, config):

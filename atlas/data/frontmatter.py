@@ -4,11 +4,13 @@ Required fields (see CONTRIBUTING.md; shape in docs/data/schemas/page.schema.jso
 
     title: Real-time chat over WebSockets
     summary: One line that says what the page answers.
-    django: "3.0+"          # releases the page applies to: "X.Y+", "X.Y-X.Y" or "X.Y"
+    django: "3.0+"          # releases the page's code must pass on: "X.Y+", "X.Y-X.Y" or "X.Y"
     tags: [websockets, channels]
+    about: [async-views]    # optional: the capabilities the page describes (atlas/data/applies.py)
 
-The banner under each title (atlas/site/version_banner.py) says which releases the page applies to and
-which Django its code was tested with; the latter comes from requirements.lock, not from the page.
+The banner under each title says which releases the page applies to (derived from what it describes,
+atlas/data/applies.py) and which Django its code was tested with (the page matrix, or requirements.lock:
+`tested_with_label`), not from the page.
 """
 from __future__ import annotations
 

@@ -15,7 +15,8 @@ Each entry of the YAML file looks like this (every field is required):
 
 The vocabulary (sections, kinds, statuses, topics) and the link policy live in
 docs/data/resource_sections.yml, so adding a topic or a section needs no Python edit.
-Entries are sorted by section (vocabulary order), then by title ignoring case;
+Entries are sorted by section (vocabulary order), then by title ignoring case (a section marked
+`order: reading` goes by each entry's read_order instead);
 `python3 dev.py resources --fix` rewrites the file in that order (atlas/data/resources_fix.py),
 `python3 dev.py resources` checks it.
 
@@ -45,6 +46,9 @@ RESOURCES = DATA / "resources.yml"
 VOCABULARY = DATA / "resource_sections.yml"
 
 FIELDS = ("title", "url", "section", "kind", "author", "year", "django", "topics", "status", "description")
+# Entries of a section read in order (`order: reading` in resource_sections.yml) carry these, and only they:
+# read_order (1, 2, ...) places the entry; why says in one line why it comes at that point.
+READING_FIELDS = ("read_order", "why")
 DESCRIPTION_MAX = 200
 YEAR_MIN = 1990
 FIX_HINT = "run `python3 dev.py resources --fix` to rewrite the file in order"
@@ -215,8 +219,8 @@ def field_problems(source: Source, vocab: Vocabulary | None = None) -> list[str]
         for key in FIELDS:
             if entry.get(key) in (None, ""):
                 bad(key, "is missing", f"add a line such as `{EXAMPLES[key]}`")
-        for key in sorted(set(entry) - set(FIELDS)):
-            bad(key, "is not a known field", f"remove or rename it (known: {', '.join(FIELDS)})")
+        for key in sorted(set(entry) - set(FIELDS) - set(READING_FIELDS)):
+            bad(key, "is not a known field", f"remove or rename it (known: {', '.join(FIELDS + READING_FIELDS)})")
         for key in ("title", "author"):
             value = entry.get(key)
             if value not in (None, "") and (not isinstance(value, str) or not value.strip() or "\n" in value):
@@ -393,18 +397,55 @@ def check(project=None, *, path=None, vocabulary=None, releases=None, today: dat
     return problems
 
 
+def reading_section(section: str, vocab: Vocabulary) -> bool:
+    """Whether the section is read in order (read_order), not alphabetically."""
+    return (vocab.sections.get(section) or {}).get("order") == "reading"
+
+
 def sort_key(entry: dict, vocab: Vocabulary) -> tuple[int, str]:
     order = list(vocab.sections)
     section = entry.get("section")
     rank = order.index(section) if section in order else len(order)
+    if reading_section(section, vocab) and isinstance(entry.get("read_order"), int):
+        return rank, f"{entry['read_order']:06d}"
     return rank, str(entry.get("title", "")).casefold()
+
+
+def reading_problems(source: Source, vocab: Vocabulary) -> list[str]:
+    """A section read in order: each entry has a read_order (1, 2, ... once each) and a why; elsewhere neither."""
+    problems, seen = [], {}
+    for index, entry in enumerate(source.data if isinstance(source.data, list) else []):
+        if not isinstance(entry, dict):
+            continue
+        label, reading = _label(entry, index), reading_section(entry.get("section"), vocab)
+
+        def bad(key, message, fix):
+            problems.append(f"{source.shown}:{source.line(index, key)}: {label}.{key}: {message} — {fix}")
+
+        if not reading:
+            for key in READING_FIELDS:
+                if key in entry:
+                    bad(key, f"is only for a section read in order ({entry.get('section')!r} is alphabetical)",
+                        "remove it")
+            continue
+        number, why = entry.get("read_order"), entry.get("why")
+        if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+            bad("read_order", "is missing or not a whole number from 1", "add `read_order: N`, N its place in the reading order")
+        elif (entry.get("section"), number) in seen:
+            bad("read_order", f"{number} is also the place of {seen[(entry.get('section'), number)]}",
+                "give each entry of the section its own place")
+        else:
+            seen[(entry.get("section"), number)] = label
+        if not isinstance(why, str) or not why.strip() or "\n" in why.strip():
+            bad("why", "is missing or not one line", "say in one line why a reader reads it at that point")
+    return problems
 
 
 def problems(path=None, vocabulary=None, releases=None, today=None) -> list[str]:
     """Every problem in the resource file: shape first, then the cross-file rules."""
     path = Path(path) if path is not None else RESOURCES
     vocab = vocabulary if isinstance(vocabulary, Vocabulary) else load_vocabulary(vocabulary)
-    shape = field_problems(_read(path), vocab)
+    shape = field_problems(_read(path), vocab) + reading_problems(_read(path), vocab)
     return shape + check(path=path, vocabulary=vocab, releases=releases, today=today)
 
 

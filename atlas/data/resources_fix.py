@@ -12,6 +12,7 @@ from atlas.core.errors import DataError
 from atlas.core.paths import relative
 from atlas.data.resources import (
     FIELDS,
+    READING_FIELDS,
     RESOURCES,
     Vocabulary,
     _read,
@@ -36,14 +37,14 @@ def dump(entries: list) -> str:
     lines = [
         "# The resource list (docs/resources/). Every entry was found and checked against its primary source;",
         "# fields and rules: atlas/data/resources.py; sections, kinds, topics and link policy: resource_sections.yml.",
-        "# Sorted by section, then title (ignoring case): `python3 dev.py resources --fix` restores the order.",
+        "# Sorted by section, then title ignoring case (Start here: by read_order); `python3 dev.py resources --fix` restores it.",
         "",
     ]
     for entry in entries:
         if not isinstance(entry, dict):
             lines += [f"- {_scalar(entry)}", ""]
             continue
-        keys = [k for k in FIELDS if k in entry] + [k for k in entry if k not in FIELDS]
+        keys = [k for k in FIELDS + READING_FIELDS if k in entry] + [k for k in entry if k not in FIELDS + READING_FIELDS]
         for number, key in enumerate(keys):
             value = entry[key]
             if key == "django" and isinstance(value, str):

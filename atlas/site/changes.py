@@ -206,8 +206,28 @@ def render_feed(events: list[Event], base: str | None = None) -> str:
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 
+# What a reader wants first leads each day (new releases, then new answers and corrections); the
+# resource list's additions and removals are folded into one section at the end.
+LEAD = ("release", "capability", "api", "roadmap")
+FOLDED = ("resource",)
+
+
+def _by_day(out: list[str], events: list[Event], level: str = "##") -> None:
+    """Append the events, grouped under a heading per day (`level`; "": a bold line), in the order given."""
+    day = None
+    for event in events:
+        if event.when.date() != day:
+            day = event.when.date()
+            out += ["", f"{level} {day.isoformat()}" if level else f"**{day.isoformat()}**", ""]
+        link = os.path.relpath(event.page.partition("#")[0], "versions").replace(os.sep, "/")
+        anchor = event.page.partition("#")[2]
+        out.append(f"- **{event.title}** ([{event.kind}]({link}{'#' + anchor if anchor else ''})): "
+                   f"{event.summary.replace('<', '&lt;')}")
+
+
 def render_page(events: list[Event]) -> str:
-    """docs/versions/changes.md: the events grouped by day, newest first, with links to the pages."""
+    """docs/versions/changes.md: releases, new answers and corrections grouped by day, newest first, with
+    links to the pages; then the resource list's changes, folded."""
     out = [
         "---",
         "title: What changed",
@@ -228,14 +248,14 @@ def render_page(events: list[Event]) -> str:
     ]
     if not events:
         out.append("No changes recorded yet (the history of the data files is not available in this build).")
-    day = None
-    for event in events:
-        if event.when.date() != day:
-            day = event.when.date()
-            out += ["", f"## {day.isoformat()}", ""]
-        link = os.path.relpath(event.page.partition("#")[0], "versions").replace(os.sep, "/")
-        anchor = event.page.partition("#")[2]
-        out.append(f"- **{event.title}** ([{event.kind}]({link}{'#' + anchor if anchor else ''})): "
-                   f"{event.summary.replace('<', '&lt;')}")
+    news = [e for e in events if e.kind not in FOLDED]
+    churn = [e for e in events if e.kind in FOLDED]
+    _by_day(out, sorted(news, key=lambda e: (-e.when.toordinal(), LEAD.index(e.kind) if e.kind in LEAD else len(LEAD))))
+    if churn:
+        out += ["", "## The resource list", "",
+                f'??? note "{len(churn)} additions and removals, newest first"', ""]
+        inner: list[str] = []
+        _by_day(inner, churn, level="")  # no headings: the folded days stay out of the table of contents
+        out += [f"    {line}" if line else "" for line in inner]
     out.append("")
     return "\n".join(out)

@@ -36,7 +36,7 @@ def generated_files(pages: dict[str, str]) -> dict[str, str | bytes]:
 def placeholders() -> dict[str, Callable[[], str]]:
     """Name -> function returning the Markdown of generated/NAME.md (links relative to the including page)."""
     from atlas.site import (async_api_render, error_index_render, lab_runs_render, link_status_render, resources_render,
-                            versions_render)
+                            situations, use_case_index, versions_render)
 
     return {
         "async-api-index": async_api_render.render_index,
@@ -45,6 +45,9 @@ def placeholders() -> dict[str, Callable[[], str]]:
         "link-status": link_status_render.render_link_status,
         "capability-matrix": versions_render.render_capability_matrix,
         "use-case-matrix": versions_render.render_usecase_matrix,
+        "use-case-index": use_case_index.render,
+        "situations": situations.render,
+        "celery-or-tasks": situations.render_celery_or_tasks,
         "upgrade-view": versions_render.render_upgrade_view,
         "roadmap": versions_render.render_roadmap,
         "versions-timeline": lambda: versions_render.render_timeline("versions"),

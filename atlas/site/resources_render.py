@@ -46,8 +46,14 @@ def entry_line(entry: dict, vocab: Vocabulary, *, badges: bool = True) -> str:
                       f'{_esc(entry["status"])}</span>')
     badges.append(f'<span class="atlas-badge atlas-resource-release">{_esc(django_label(entry["django"]))}</span>')
     meta = " ".join(badges) + f' <small>{_esc(entry["author"].strip())}, {entry["year"]}</small>'
+    if entry.get("why"):
+        meta += f' <span class="atlas-resource-why">Why read it {_ordinal(entry["read_order"])}: {_esc(entry["why"].strip())}</span>'
     attr_text = " ".join(f'{name}="{_esc(value)}"' for name, value in attrs.items())
     return f"{line} <span {attr_text}>{meta}</span>"
+
+
+def _ordinal(number: int) -> str:
+    return {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth"}.get(number, f"{number}th")
 
 
 def _filter_html(entries: list[dict], vocab: Vocabulary, releases: list[str]) -> str:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from atlas.core.django_range import DjangoRange
 from atlas.data.page_matrix_results import tested_label
+from atlas.data.applies import applies_to, use_case_levels_attr
 from atlas.data.frontmatter import LOCK, locked_django
 
 
@@ -20,21 +21,34 @@ def tested_with_label(page: str | None = None, lock: Path = LOCK) -> str:
 
 
 def with_banner(markdown: str, banner: str) -> str:
-    """Put the banner under the page's `#` title if it has one, else first (Material adds the title)."""
-    head, newline, rest = markdown.lstrip("\n").partition("\n")
-    if head.startswith("# "):
+    """Put the banner under the page's `#` title if it has one (after any leading HTML comment, such as a
+    generated page's note), else first (Material adds the title)."""
+    lines = markdown.lstrip("\n").split("\n")
+    title = next((i for i, line in enumerate(lines) if line.strip() and not line.startswith("<!--")), None)
+    if title is not None and lines[title].startswith("# "):
+        head, rest = "\n".join(lines[:title + 1]), "\n".join(lines[title + 1:])
         return f"{head}\n\n{banner}{rest}"
     return banner + markdown
 
 
-def version_banner(meta: dict, applies: DjangoRange, releases: list[str] | None = None, page: str | None = None) -> str:
-    """The line each page shows under its title: which releases it applies to, what its code was tested with.
+def version_banner(meta: dict, applies: DjangoRange, releases: list[str] | None = None, page: str | None = None,
+                   has_code: bool = True) -> str:
+    """The line each page shows under its title: which releases it applies to and, on a page with code,
+    what its code needs and was tested with.
 
+    `applies` is the page's `django:` range, the releases its code must pass on; what the page applies to
+    is derived from what it describes (atlas/data/applies.py), and the "My Django" picker marks the page by that.
     Plain HTML, so Markdown pages and notebook pages show the very same line.
     """
+    derived = applies_to(page, meta, applies)
+    code = ""
+    if has_code:
+        needs = "" if applies == derived else f"code for <strong>{applies.label()}</strong>, "
+        code = (f' · <span class="atlas-versions__tested">{needs or "code "}tested with '
+                f"<strong>{tested_with_label(page)}</strong></span>")
     return (
-        f'<p class="atlas-versions" data-django-low="{applies.low or ""}" data-django-high="{applies.high or ""}">'
-        f'<span class="atlas-versions__applies">Applies to <strong>{applies.label()}</strong></span> · '
-        f'<span class="atlas-versions__tested">code tested with <strong>{tested_with_label(page)}</strong></span>'
+        f'<p class="atlas-versions" data-django-low="{derived.low or ""}" data-django-high="{derived.high or ""}" '
+        f'data-code-low="{applies.low or ""}" data-code-high="{applies.high or ""}"{use_case_levels_attr(page)}>'
+        f'<span class="atlas-versions__applies">Applies to <strong>{derived.label()}</strong></span>{code}'
         f"</p>\n\n"
     )

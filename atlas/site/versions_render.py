@@ -141,12 +141,27 @@ def render_release_page(version: str) -> str:
             out.append(f"- {_capability_link(c, here)}")
     out += [""] + async_api_render.render_added_in(version, here)
     out += ["## Use cases it unlocks", ""]
-    if unlocked:
-        for uc in unlocked:
+    # unlocked: the use case's level rises here (atlas/data/use_case_levels.py); helped: it gains a building block
+    from atlas.data import use_case_levels
+
+    levels, table = use_case_levels.load(), use_case_levels.table()
+    before = feature_releases()[feature_releases().index(version) - 1] if version != feature_releases()[0] else None
+    added_ids = {c.id for c in added}
+    if before is None:  # the first release covered: what its own capabilities make possible
+        risen = [uc for uc, row in table.items() if row[version].way and added_ids & set(row[version].way.capabilities)]
+    else:
+        risen = [uc for uc, row in table.items() if levels.rank(row[version].level) > levels.rank(row[before].level)]
+    for uc in risen:
+        was = f"{levels.label(table[uc][before].level)} → " if before else ""
+        out.append(f"- {_use_case_link(uc, here)} ({was}{levels.label(table[uc][version].level)})")
+    if not risen:
+        out.append("No use case changes level here; everything from earlier releases still applies.")
+    helped = [uc for uc in unlocked if uc not in risen]
+    if helped:
+        out += ["", "It also adds building blocks to:", ""]
+        for uc in helped:
             names = ", ".join(c.name for c in added if uc in c.use_cases)
             out.append(f"- {_use_case_link(uc, here)} — {names}")
-    else:
-        out.append("No new use cases; everything from earlier releases still applies.")
     out += ["", "## Upgrade notes", ""]
     out += [f"- {note}" for note in r.upgrade_notes] or ["- None."]
     out += ["", '!!! warning "Pitfalls"', ""]
@@ -272,36 +287,45 @@ def _matrix_row_label(cap: Capability) -> str:
 
 
 def render_usecase_matrix(page_dir: str = "versions") -> str:
+    """Each use case's level on each release, from atlas/data/use_case_levels.py (the one computation the
+    use-cases index and the use-case pages' "applies to" read too)."""
+    from atlas.data import use_case_levels
+
     caps = [c for c in load_capabilities() if c.shipped]
     releases = feature_releases()
+    levels = use_case_levels.load()
+    table = use_case_levels.table()
+    needs = requirements()
     header = "| Use case | " + " | ".join(_release_link(v, page_dir) for v in releases) + " |"
     sep = "| --- | " + " | ".join(":---:" for _ in releases) + " |"
     out = [
-        "How many of the capabilities a use case relies on each release provides. "
-        f"{YES} n: n capabilities available, all fully; {PARTIAL} n: n available, some with limits; "
-        f"{NO}: none yet. The number grows as releases add building blocks.",
+        "How far each release lets you build each use case: "
+        + "; ".join(f"**{level.label}**: {level.means}" for level in levels.levels.values())
+        + ". A use case counts the packages it needs, not only Django's own capabilities.",
+        "",
+        '<div class="atlas-matrix atlas-matrix--use-cases" markdown>',
         "",
         header,
         sep,
     ]
-    for uc in use_cases():
-        relevant = [c for c in caps if uc in c.use_cases]
-        cells = []
-        for v in releases:
-            present = [c for c in relevant if c.present_in(v)]
-            if not present:
-                cells.append(NO)
-            elif any(c.support == "partial" for c in present):
-                cells.append(f"{PARTIAL} {len(present)}")
-            else:
-                cells.append(f"{YES} {len(present)}")
+    for uc, row in table.items():
+        cells = [_matrix_cell(use_case_levels.CELL_CLASS[row[v].level], False, _esc(levels.label(row[v].level))) for v in releases]
         out.append(f"| {_use_case_link(uc, page_dir)} | " + " | ".join(cells) + " |")
-    out += ["", "### What each use case relies on", ""]
-    for uc in use_cases():
+    out += ["", "</div>", "", "### How each use case is built, and what it relies on", ""]
+    for uc, row in table.items():
+        ways = []
+        for way in levels.ways[uc]:
+            wanted = [r for r in needs if r != "none" and (r in way.needs or any(
+                r in c.requires for c in caps if c.id in way.capabilities))]
+            first = next((v for v in releases if use_case_levels.way_cell(
+                way, v, {c.id: c for c in caps}, levels, list(needs)).level != "none"), None)
+            since = f"from {_release_link(first, page_dir)}" if first else "not in any release yet"
+            ways.append(f"{way.name} ({since}; needs {', '.join(needs[r] for r in wanted) or needs['none']})")
         relevant = [c for c in caps if uc in c.use_cases]
+        line = f"- {_use_case_link(uc, page_dir)}: " + "; or ".join(ways) + "."
         if relevant:
-            items = ", ".join(f"{_capability_link(c, page_dir)} ({c.added})" for c in relevant)
-            out.append(f"- {_use_case_link(uc, page_dir)}: {items}")
+            line += " Relies on: " + ", ".join(f"{_capability_link(c, page_dir)} ({c.added})" for c in relevant) + "."
+        out.append(line)
     out.append("")
     return "\n".join(out)
 
@@ -311,26 +335,37 @@ def render_usecase_matrix(page_dir: str = "versions") -> str:
 
 
 def render_upgrade_view(page_dir: str = "versions") -> str:
+    from atlas.data import use_case_levels
+
     caps = [c for c in load_capabilities() if c.shipped]
+    levels = use_case_levels.load()
+    table = use_case_levels.table()
     out = [
-        "Pick the release you run today. Each row is a later release; going from your release to that "
-        "row's release you gain everything in that row **and the rows above it** (the count is cumulative). "
+        "Each section starts from a release you may run today; each row is a later release. Going from your "
+        "release to a row's release you gain everything in that row **and the rows above it** (the count "
+        "is cumulative). Each row says first what it lets you build, then the capabilities it adds. "
         "Read the linked release pages for upgrade notes and pitfalls.",
         "",
     ]
     releases = feature_releases()
     for i, start in enumerate(releases[:-1]):
-        out += [f"## From Django {start}", "", "| Upgrade to | You gain (total) | New in that release |", "| --- | ---: | --- |"]
+        out += [f"## From Django {start}", "",
+                "| Upgrade to | So now you can | You gain (total) | New in that release |",
+                "| --- | --- | ---: | --- |"]
         total = 0
         for target in releases[i + 1:]:
             before = releases[releases.index(target) - 1]
             gained = [c for c in caps if c.present_in(target) and not c.present_in(before)]
             total += len(gained)
             items = ", ".join(_capability_link(c, page_dir) for c in gained) or "no new async APIs"
-            out.append(f"| {_release_link(target, page_dir)} | {total} | {items} |")
+            unlocked = [
+                f"{_use_case_link(uc, page_dir)} ({levels.label(row[before].level)} → "
+                f"{levels.label(row[target].level)})"
+                for uc, row in table.items() if levels.rank(row[target].level) > levels.rank(row[before].level)
+            ]
+            out.append(f"| {_release_link(target, page_dir)} | {', '.join(unlocked) or 'no new use case'} | {total} | {items} |")
         out.append("")
     return "\n".join(out)
-
 
 
 # --------------------------------------------------------------------------------------------------

@@ -82,9 +82,13 @@ def open_page(page, server, path: str) -> None:
 
 
 def page_range(path: str) -> frontmatter.DjangoRange:
+    """The releases the page applies to (derived from what it describes, atlas/data/applies.py)."""
+    from atlas.data import applies
+
     source = DOCS / (path.rstrip("/") + ".md")
     meta, _body, _line = frontmatter.split(source.read_text(encoding="utf-8"), str(source))
-    return frontmatter.parse_range(meta["django"], RELEASES, str(source))
+    code = frontmatter.parse_range(meta["django"], RELEASES, str(source))
+    return applies.applies_to(path.rstrip("/") + ".md", meta, code)
 
 
 def test_picker_lists_every_release_and_is_remembered(reader, site_server):
@@ -140,7 +144,11 @@ def test_applies_to_line_answers_for_the_readers_release(reader, site_server):
     reader.locator(f"#from-django-{before.replace('.', '')}").wait_for(state="visible")
     open_page(reader, site_server, page)
     pick(reader, NEWEST)
-    assert f"Your Django {NEWEST} has this" in reader.locator(".atlas-versions__mine").inner_text()
+    from atlas.data import use_case_levels
+
+    level = use_case_levels.table()["server-sent-events"][NEWEST].level
+    said = reader.locator(".atlas-versions__mine").inner_text()
+    assert said.startswith(f"✓ Your Django {NEWEST}: {use_case_levels.load().label(level)}"), said
 
 
 def test_version_tabs_open_on_the_readers_release(reader, site_server):

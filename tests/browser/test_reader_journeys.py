@@ -236,3 +236,120 @@ def test_a_missing_page_answers_404_with_search_and_the_main_sections(page, site
     page.wait_for_function("() => document.getElementById('__search')?.checked")
     assert page.locator("input.md-search__input").input_value() == "no such page"
     page.wait_for_selector(".md-search-result__meta")
+
+
+# -- A first-time reader with a Django 4.2 project ------------------------------------------------------
+# WSGI today, the default middleware, Celery for jobs. Sets "My Django" to 4.2 once and works from the site
+# alone. What each step must show comes from the data (atlas/data/use_case_levels.py, atlas/data/applies.py).
+
+READER_RELEASE = "4.2"
+
+
+def pick_release(page, release: str) -> None:
+    page.wait_for_selector("#atlas-my-django")
+    page.select_option("#atlas-my-django", release)
+    page.wait_for_function("r => document.documentElement.dataset.atlasMyDjango === r", arg=release)
+
+
+def follow_tab(page, server, title: str, path: str) -> None:
+    page.locator(".md-tabs__link", has_text=re.compile(rf"^\s*{re.escape(title)}\s*$")).click()
+    page.wait_for_url(server.page_url(path))
+    expect(page.locator(".md-tabs__item--active .md-tabs__link")).to_have_text(re.compile(rf"^\s*{re.escape(title)}\s*$"))
+
+
+def mine_note(page) -> str:
+    note = page.locator(".atlas-versions__mine").first
+    note.wait_for(state="visible")
+    return note.inner_text()
+
+
+def test_a_42_reader_finds_what_42_can_do_on_the_use_cases_index(page, site_server):
+    from atlas.data import use_case_levels
+    from atlas.data.versions_data import use_cases
+
+    levels, table = use_case_levels.load(), use_case_levels.table()
+    page.goto(site_server.url)
+    pick_release(page, READER_RELEASE)
+    follow_tab(page, site_server, "Use cases", "use-cases/")
+    expect(page.locator(".atlas-uc-release")).to_have_text(f"On your Django {READER_RELEASE}")
+    rows = page.locator("article table tbody tr")
+    assert rows.count() == len(use_cases())
+    for title, level in [(title, table[uc][READER_RELEASE].level) for uc, (title, _p) in use_cases().items()]:
+        row = page.locator("article table tbody tr", has=page.locator(f"a:text-is('{title}')"))
+        assert row.locator(".atlas-uc-level").inner_text() == levels.label(level), title
+    background = page.locator("article table tbody tr", has=page.locator("a:text-is('Background work')"))
+    assert "Celery" in background.inner_text() and "django-tasks" in background.inner_text()
+
+
+def test_a_42_reader_opens_the_upgrade_page_at_42_from_the_nav(page, site_server):
+    page.goto(site_server.url)
+    pick_release(page, READER_RELEASE)
+    follow_tab(page, site_server, "Versions", "versions/")
+    page.locator("nav.md-nav a.md-nav__link", has_text=re.compile(r"^\s*Upgrading")).first.click()
+    page.wait_for_url(re.compile(r"/versions/upgrade/$"))
+    section = page.locator(f"#from-django-{READER_RELEASE.replace('.', '')}")
+    section.wait_for(state="visible")
+    page.wait_for_function("""id => { const r = document.getElementById(id).getBoundingClientRect();
+                                      return r.top >= 0 && r.top < window.innerHeight / 2; }""",
+                           arg=f"from-django-{READER_RELEASE.replace('.', '')}")
+    # what 5.2 adds is in that section, use cases first
+    row = page.locator(f"#from-django-{READER_RELEASE.replace('.', '')} + * tr", has=page.locator("a:text-is('5.2')"))
+    assert row.count() == 1
+
+
+@pytest.mark.parametrize("path", ["versions/3.1/", "versions/4.1/", "lab/", "lab/fan-out/",
+                                  "use-cases/async-middleware-auth/", "use-cases/background-work/",
+                                  "use-cases/server-sent-events/"])
+def test_a_42_reader_is_not_told_not_for_you_where_the_page_applies(page, site_server, path):
+    page.goto(site_server.url)
+    pick_release(page, READER_RELEASE)
+    page.goto(site_server.page_url(path))
+    text = mine_note(page)
+    assert text.startswith(f"✓ Your Django {READER_RELEASE}"), (path, text)
+    if path == "use-cases/background-work/":
+        assert "Celery" in text and "django-tasks" in text
+    if path == "use-cases/async-middleware-auth/":  # its 5.0+ parts say the reader's release lacks them
+        marks = page.locator("h2 .atlas-part-mine--no")
+        assert marks.count() >= 1 and all(f"not in your {READER_RELEASE}" in t for t in marks.all_inner_texts())
+        assert page.locator("h2:has-text('Middleware that works in both modes') .atlas-part-mine--no").count() == 0
+
+
+def test_a_42_reader_starts_from_their_situation_on_the_home_page(page, site_server):
+    from atlas.data import use_case_levels
+
+    levels, table = use_case_levels.load(), use_case_levels.table()
+    page.goto(site_server.url)
+    pick_release(page, READER_RELEASE)
+    expect(page.locator(".atlas-uc-mine")).to_have_text(f"your Django {READER_RELEASE}")
+    situations = page.locator(".atlas-situations")
+    # live notifications: server-sent events on 4.2, at the level the data gives
+    realtime = situations.locator("p", has_text="I need real-time updates.")
+    assert realtime.locator(".atlas-uc-level").first.inner_text() == levels.label(table["server-sent-events"][READER_RELEASE].level)
+    jobs = situations.locator("p", has_text="I need background jobs.")
+    assert "django-tasks" in jobs.inner_text() and "Celery" in jobs.inner_text()
+    # Celery or django.tasks: one click to the direct answer for the reader's release
+    jobs.locator("a", has_text="Celery and django.tasks").click()
+    # instant navigation: the address changes first, the page swaps in after; no "load" event to wait for
+    # (Material's anchor tracking may rewrite the fragment as it scrolls: wait for the page, not the fragment)
+    page.wait_for_url(re.compile(r"/use-cases/background-work/(#.*)?$"), wait_until="commit")
+    page.locator("#celery-or-django-tasks").wait_for(state="visible")
+    backport = next(w for w in levels.ways["background-work"] if w.django).django  # "4.2-5.2"
+    low, high = backport.split("-")
+    assert low <= READER_RELEASE <= high  # the reader's release is one the backport covers
+    answer = page.locator("#celery-or-django-tasks + p + ul li", has_text=f"On Django {low} to {high}")
+    answer.wait_for(state="visible")
+    assert "Celery" in answer.inner_text() and "django-tasks" in answer.inner_text()
+    rows = page.locator("table tr", has=page.locator("td:text-is('Retries'), td:text-is('Periodic')"))
+    assert rows.count() == 2
+
+
+def test_a_reader_finds_what_to_read_first_and_how_to_report_a_mistake(page, site_server):
+    page.goto(site_server.url)
+    follow_tab(page, site_server, "Resources", "resources/")
+    first = page.locator("#start-here ~ ul").first.locator("li").first
+    assert "Asynchronous support" in first.inner_text() and "Why read it first" in first.inner_text()
+    page.goto(site_server.page_url("use-cases/server-sent-events/"))
+    report = page.locator(".atlas-mistake a", has_text="Open an issue about this page")
+    href = report.get_attribute("href")
+    assert href.startswith("https://github.com/") and "/issues/new?" in href
+    assert "title=Mistake%20on%20/use-cases/server-sent-events/" in href

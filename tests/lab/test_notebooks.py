@@ -43,7 +43,7 @@ def notebook_problems(meta: dict) -> list[str]:
         ({"tags": ["speed"]}, f"docs/lab/x.ipynb:8: metadata.atlas.tags[0]: 'speed' is not a known tag — use one of "
                               f"{', '.join(sorted(TAGS))}, or add it to docs/data/tags.yml first"),
         ({"django": 5.0}, 'docs/lab/x.ipynb:6: metadata.atlas.django: 5.0 is a number, not a string — write the releases '
-                          'it applies to in quotes: "X.Y+", "X.Y-X.Y" or "X.Y"'),
+                          'its code must run on, in quotes: "X.Y+", "X.Y-X.Y" or "X.Y"'),
         ({"django": "4.3+"}, f"docs/lab/x.ipynb:6: metadata.atlas.django: '4.3+' names 4.3, which is not a Django feature "
                              f"release in docs/data/releases.yml (known: {', '.join(RELEASES)}) — use one of those, or add "
                              "the release to docs/data/releases.yml first"),
@@ -52,7 +52,7 @@ def notebook_problems(meta: dict) -> list[str]:
         ({"summary": "x" * 201}, "docs/lab/x.ipynb:5: metadata.atlas.summary: is 201 characters long — write one line "
                                  "of at most 200 characters; it becomes the search snippet and the page description"),
         ({"title": "T"}, "docs/lab/x.ipynb:10: metadata.atlas.title: is not a known field — remove or rename it (known: "
-                         "summary, django, tags, description, hide, search, status, template, icon)"),
+                         "summary, django, about, tags, description, hide, search, status, template, icon)"),
     ],
     ids=["unknown-tag", "number", "unknown-release", "tested-with-is-gone", "long-summary", "unknown-field"],
 )

@@ -38,6 +38,8 @@ GOOD = [
         "topics": ["async-views", "sync-async"],
         "status": "current",
         "description": "Django's own guide to async views and the sync/async adapters.",
+        "read_order": 1,
+        "why": "Everything else builds on it.",
     },
     {
         "title": "Django Channels",
@@ -125,6 +127,46 @@ def test_start_here_is_short_and_every_section_is_used():
     counts = resources_fix.counts_by_section(resources.load_resources(), vocab)
     assert 3 <= counts["start-here"] <= 7
     assert all(counts.values()), {section: n for section, n in counts.items() if not n}
+
+
+def test_start_here_goes_in_reading_order_with_djangos_guide_first():
+    raw = [e for e in yaml.safe_load(resources.RESOURCES.read_text(encoding="utf-8")) if e["section"] == "start-here"]
+    assert [e["read_order"] for e in raw] == list(range(1, len(raw) + 1))  # the file lists them in that order
+    assert raw[0]["url"].startswith("https://docs.djangoproject.com/") and "topics/async" in raw[0]["url"]
+    page = resources_render.render_resources_page()
+    section = page.split("## Start here", 1)[1].split("\n## ", 1)[0]
+    shown = [line.split("](", 1)[0][3:] for line in section.splitlines() if line.startswith("- [")]
+    assert shown == [resources_render._md_text(e["title"]) for e in raw]
+    assert section.count('class="atlas-resource-why">Why read it ') == len(raw)
+
+
+@pytest.mark.parametrize("fields, expected", [
+    ({"read_order": None}, "'Asynchronous support'.read_order: is missing or not a whole number from 1"),
+    ({"why": None}, "'Asynchronous support'.why: is missing or not one line"),
+])
+def test_a_start_here_entry_without_its_place_or_why_fails(tmp_path, fields, expected):
+    entries = changed(0)
+    for key in fields:
+        del entries[0][key]
+    _path, problem = one_problem(tmp_path, entries)
+    assert expected in problem
+
+
+def test_two_start_here_entries_in_one_place_and_a_place_outside_start_here_fail(tmp_path):
+    entries = changed(1, section="start-here", read_order=1, why="A reason.")
+    problems = found(write(tmp_path, entries))
+    assert any("'Django Channels'.read_order: 1 is also the place of 'Asynchronous support'" in p for p in problems), problems
+    entries = changed(1, read_order=2)
+    _path, problem = one_problem(tmp_path, entries)
+    assert "'Django Channels'.read_order: is only for a section read in order ('real-time' is alphabetical)" in problem
+
+
+def test_start_here_sorts_by_place_not_title(tmp_path):
+    second = dict(GOOD[0], title="A talk first alphabetically", url="https://example.org/talk", read_order=2)
+    path = write(tmp_path, [second, *GOOD])
+    assert any("is out of order" in p for p in found(path))
+    resources_fix.fix(path)
+    assert [e["title"] for e in yaml.safe_load(path.read_text())][:2] == ["Asynchronous support", second["title"]]
 
 
 # --------------------------------------------------------------------------------------------- render

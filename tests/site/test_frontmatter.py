@@ -46,7 +46,7 @@ def test_good_front_matter_passes_and_parses_the_range():
          f"docs/example.md:4: django: '4.3+' names 4.3, which is not a Django feature release in docs/data/releases.yml "
          f"(known: {KNOWN}) — use one of those, or add the release to docs/data/releases.yml first"),
         (('django: "4.2+"', "django: 4.2"),
-         'docs/example.md:4: django: 4.2 is a number, not a string — write the releases it applies to in quotes: '
+         'docs/example.md:4: django: 4.2 is a number, not a string — write the releases its code must run on, in quotes: '
          '"X.Y+", "X.Y-X.Y" or "X.Y"'),
         (('django: "4.2+"', 'django: "5.0-4.2"'),
          "docs/example.md:4: django: '5.0-4.2' ends before it starts — write the older release first, e.g. \"4.2-5.0\""),
@@ -64,7 +64,7 @@ def test_good_front_matter_passes_and_parses_the_range():
          "docs/example.md:3: summary: is 201 characters long — write one line of at most 200 characters; it becomes "
          "the search snippet and the page description"),
         (("title: Streaming", "title: Streaming\nauthor: me"),
-         "docs/example.md:3: author: is not a known field — remove or rename it (known: title, summary, django, tags, "
+         "docs/example.md:3: author: is not a known field — remove or rename it (known: title, summary, django, about, tags, "
          "description, hide, search, status, template, icon)"),
         (('django: "4.2+"', 'django: "4.2+"\ntested_with: "6.1"'),
          'docs/example.md:5: tested_with: is no longer a page field — remove it: "code tested with" comes from the '
@@ -116,3 +116,12 @@ def test_ranges_read_elsewhere_name_their_place():
     with pytest.raises(DataError) as error:
         frontmatter.parse_range("4.3+", RELEASES, "docs/x.md: tab 'Django 4.3+'")
     assert str(error.value).startswith("docs/x.md: tab 'Django 4.3+': '4.3+' names 4.3, which is not a Django feature release")
+
+
+def test_the_banner_goes_under_the_title_after_a_generated_pages_note():
+    from atlas.site.generate import GENERATED_NOTE
+
+    page = f"{GENERATED_NOTE}\n# Django 4.2\n\nThe summary.\n"
+    out = version_banner.with_banner(page, "<p>BANNER</p>\n\n")
+    assert out.index("# Django 4.2") < out.index("BANNER") < out.index("The summary.")
+    assert version_banner.with_banner("No title here.\n", "<p>BANNER</p>\n\n").startswith("<p>BANNER</p>")

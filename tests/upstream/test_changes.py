@@ -104,6 +104,22 @@ def test_page_groups_by_day_and_links_the_pages(history):
     assert "[Atom feed](../changes.xml)" in page  # a generated file: MkDocs checks the link
 
 
+def test_page_leads_with_releases_and_new_answers_and_folds_the_resource_list(history):
+    events = changes.collect(history)
+    page = changes.render_page(events)
+    news, folded = page.split("## The resource list", 1)
+    assert all(f"([{e.kind}]" not in folded for e in events if e.kind != "resource")
+    assert all(e.title in folded and e.title not in news for e in events if e.kind == "resource")
+    assert '??? note "2 additions and removals, newest first"' in folded  # one added, one removed
+    days = news.split("\n## ")[1:]
+    for day in days:  # within a day: releases first, then new capabilities, APIs, roadmap news
+        kinds = [line.split("([", 1)[1].split("]", 1)[0] for line in day.splitlines() if line.startswith("- **")]
+        assert kinds == sorted(kinds, key=changes.LEAD.index), kinds
+    assert any(day.split("- **", 1)[1].count("([release]") for day in days if "([release]" in day)
+    first_with_release = next(day for day in days if "([release]" in day)
+    assert first_with_release.split("- **", 2)[1].find("([release]") > 0
+
+
 def test_no_history_gives_an_empty_but_valid_feed(tmp_path):
     assert changes.collect(tmp_path) == []
     feed = feedparser.parse(changes.render_feed([], base="https://atlas.example.net/"))

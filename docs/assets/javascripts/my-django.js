@@ -9,7 +9,10 @@
  *   - the capability matrix highlights the reader's column and marks the rows it lacks, and gets a filter
  *     box and a "what changed between X and Y" view;
  *   - version tabs open on the tab for the reader's release;
- *   - elements with data-since (and data-until) say whether the reader can use them (the API index).
+ *   - the use-cases index says what the reader's release can do for each use case, and the upgrade page
+ *     opens at the reader's release;
+ *   - elements with data-since (and data-until) say whether the reader can use them (the API index), and so
+ *     do headings ending in "(X.Y+)" (a part of a page that needs a later release than the rest);
  * Material's instant navigation swaps pages without a reload: everything runs on each document$ emission.
  */
 (function () {
@@ -86,7 +89,17 @@
     return select;
   }
 
-  /* The "Applies to" line under each page title. */
+  /* The "Applies to" line under each page title. data-django-low/-high: the releases the page applies to
+   * (derived from what it describes); data-code-low/-high: the releases its code runs on; data-levels (a
+   * use-case page): what each release can do, by which way. */
+  function levelsOf(line) {
+    try {
+      return JSON.parse(line.getAttribute("data-levels") || "{}");
+    } catch (error) {
+      return {};
+    }
+  }
+
   function banner(mine, newest) {
     document.querySelectorAll(".atlas-versions[data-django-low]").forEach(function (line) {
       var old = line.querySelector(".atlas-versions__mine");
@@ -94,17 +107,23 @@
       if (!mine) return;
       var low = line.getAttribute("data-django-low");
       var high = line.getAttribute("data-django-high");
+      var codeLow = line.getAttribute("data-code-low");
+      var level = levelsOf(line)[mine];
       var note = el("span", { "class": "atlas-versions__mine" });
-      if (key(mine) < key(low)) {
+      if (low && key(mine) < key(low)) {
         note.classList.add("atlas-versions__mine--no");
         note.appendChild(document.createTextNode("✗ Not in your Django " + mine + ": it arrives in " + low + ". "));
         note.appendChild(el("a", { href: upgradeLink(mine) }, "What upgrading from " + mine + " to " + newest + " gives you"));
       } else if (high && key(mine) > key(high)) {
         note.classList.add("atlas-versions__mine--no");
-        note.textContent = "✗ Your Django " + mine + " is newer than this page's range (up to " + high + ").";
+        note.textContent = "✗ Your Django " + mine + " is newer than what this page describes (up to " + high + ").";
       } else {
         note.classList.add("atlas-versions__mine--yes");
-        note.textContent = "✓ Your Django " + mine + " has this.";
+        var text = level ? "✓ Your Django " + mine + ": " + level + "." : "✓ Your Django " + mine + " has this.";
+        if (codeLow && key(mine) < key(codeLow)) {
+          text += " The code here needs " + codeLow + " or later; the parts marked with a release say what yours lacks.";
+        }
+        note.textContent = text;
       }
       line.appendChild(document.createTextNode(" "));
       line.appendChild(note);
@@ -142,6 +161,53 @@
       var facts = item.querySelector(".atlas-api__facts p") || item.querySelector(".atlas-api__facts");
       if (facts) facts.insertBefore(note, facts.firstChild);
       else item.appendChild(note);
+    });
+  }
+
+  /* The use-cases index and the home page's situations: each use case's level and needs for the reader's release (data-uc-levels holds an
+   * entry where the answer changes; it holds until the next one). */
+  function useCaseTable(mine) {
+    var list = releases();
+    var release = mine || list[list.length - 1];
+    document.querySelectorAll(".atlas-uc-release").forEach(function (heading) {
+      heading.textContent = mine ? "On your Django " + mine : "On Django " + release;
+    });
+    document.querySelectorAll(".atlas-uc-mine").forEach(function (name) {
+      name.textContent = mine ? "your Django " + mine : "Django " + release;
+    });
+    document.querySelectorAll(".atlas-uc-level[data-uc-levels]").forEach(function (cell) {
+      var entries = {};
+      try { entries = JSON.parse(cell.getAttribute("data-uc-levels")); } catch (error) { return; }
+      var answer = null;
+      Object.keys(entries).forEach(function (from) {
+        if (key(from) <= key(release) && (!answer || key(from) >= key(answer[0]))) answer = [from, entries[from]];
+      });
+      if (!answer) return;
+      cell.className = "atlas-uc-level atlas-cell atlas-cell--" + answer[1][0];
+      cell.textContent = answer[1][1];
+      var how = cell.closest("tr, .atlas-uc-answer").querySelector(".atlas-uc-how");
+      if (how) how.textContent = answer[1][2];
+    });
+  }
+
+  /* The upgrade page opens at the reader's release, however the reader got there (nav, search, a link):
+   * only a link to another section (a fragment) wins. */
+  function upgradeStart(mine) {
+    if (!mine || window.location.hash) return;
+    var section = document.getElementById("from-django-" + mine.replace(".", ""));
+    if (section) section.scrollIntoView();
+  }
+
+  /* Parts of a page that need a later release than the page: headings ending in "(X.Y+)". */
+  function parts(mine) {
+    document.querySelectorAll(".md-content h2, .md-content h3").forEach(function (heading) {
+      var old = heading.querySelector(".atlas-part-mine");
+      if (old) old.remove();
+      var match = /\((\d+\.\d+)\+\)\s*$/.exec(heading.textContent.replace(/[¶#]\s*$/, "").trim());
+      if (!mine || !match) return;
+      var yes = key(mine) >= key(match[1]);
+      heading.appendChild(el("span", { "class": "atlas-part-mine atlas-part-mine--" + (yes ? "yes" : "no") },
+        yes ? "✓ in your " + mine : "✗ not in your " + mine));
     });
   }
 
@@ -260,7 +326,10 @@
     banner(mine, list[list.length - 1]);
     tabs(mine);
     since(mine);
+    parts(mine);
+    useCaseTable(mine);
     matrix(mine);
+    upgradeStart(mine);
   }
 
   atlasOnEveryPage(apply);

@@ -1,0 +1,46 @@
+"""The home page's "start from your situation" and the background-work page's Celery-or-tasks answer
+(atlas/site/situations.py), checked against the data they are rendered from, read here as plain YAML."""
+import html
+import json
+import re
+
+import yaml
+
+from atlas.site import situations
+from atlas.core.paths import DATA
+from atlas.data.versions_data import feature_releases
+
+RELEASES = feature_releases()
+CAPS = {c["id"]: c for c in yaml.safe_load((DATA / "capabilities.yml").read_text(encoding="utf-8"))}
+WAYS = yaml.safe_load((DATA / "use_case_levels.yml").read_text(encoding="utf-8"))["use_cases"]["background-work"]["ways"]
+RELEASE_DATA = yaml.safe_load((DATA / "releases.yml").read_text(encoding="utf-8"))
+
+
+def test_celery_or_tasks_names_the_releases_each_way_covers():
+    text = situations.render_celery_or_tasks()
+    lines = [line for line in text.splitlines() if line.startswith("- **")]
+    backport = next(w for w in WAYS if w.get("django"))["django"]
+    low, high = backport.split("-")
+    tasks_from = CAPS["tasks-framework"]["added"]
+    assert lines[0].startswith(f"- **On Django {RELEASES[0]} to {RELEASES[RELEASES.index(low) - 1]}**: Celery")
+    assert lines[1].startswith(f"- **On Django {low} to {high}**: Celery, or the `django-tasks` package")
+    assert lines[2].startswith(f"- **On Django {tasks_from} and later**: `django.tasks` is built in")
+    for missing in ("tasks-retries", "tasks-scheduling"):
+        assert CAPS[missing]["status"] == "missing"
+        assert CAPS[missing]["tracked_by"]["url"] in lines[3]
+    assert "retries with backoff, or periodic schedules" in lines[3] and "worker process" in lines[4]
+
+
+def test_each_situation_answers_from_the_use_case_levels():
+    from atlas.site import use_case_index
+
+    text = situations.render()
+    heads = re.findall(r"^\*\*(.+?)\*\*", text, re.M)
+    assert heads == ["I run Django on WSGI today.", "I'm starting a new project.", "I need real-time updates.",
+                     "I need background jobs.", "Is async faster for me?"]
+    for use_case in ("server-sent-events", "real-time-chat", "long-polling", "background-work"):
+        changes, _first = use_case_index.answers(use_case)
+        assert html.escape(json.dumps(changes, ensure_ascii=False), quote=True).replace("&#x27;", "'") in text, use_case
+    newest = RELEASE_DATA[-1]["version"]
+    lts = [r for r in RELEASE_DATA if r["lts"]][-1]["version"]
+    assert f"Start on Django {newest}, the newest release, or {lts}, the newest long-term support release" in text
