@@ -222,17 +222,18 @@ def differences(committed: dict, fresh: dict) -> list[str]:
 
 
 def check() -> list[str]:
-    """Rules a schema cannot say, on the committed file: every release from 3.1 is there, every default
-    stack entry is a middleware found in its release, and the CPU figures name their machine."""
+    """Rules a schema cannot say, on the committed file: its releases are releases of releases.yml, in
+    order, and every default stack entry is a middleware found in its release. A release not measured yet
+    (just added to releases.yml) is not a build error: `dev.py stack --check` and the matrix tests report it."""
     if not DATA_FILE.exists():
         return [f"{relative(DATA_FILE)}: missing — run `python3 dev.py stack`"]
     data = load()
     problems = []
-    wanted = [r.version for r in releases_measured()]
+    known = [r.version for r in releases_measured()]
     have = [r["version"] for r in data["releases"]]
-    if have != wanted:
-        problems.append(f"{relative(DATA_FILE)}: releases {have} differ from docs/data/releases.yml's {wanted} "
-                        f"— run `python3 dev.py stack`")
+    if [v for v in known if v in have] != have:
+        problems.append(f"{relative(DATA_FILE)}: releases {have} are not releases of docs/data/releases.yml "
+                        f"from {FIRST} on, in its order ({known}) — run `python3 dev.py stack`")
     for release in data["releases"]:
         found = {m["path"] for m in release["middleware"]}
         for path in release["default_stack"]:
