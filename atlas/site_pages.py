@@ -34,7 +34,7 @@ def generated_files() -> dict[str, str | bytes]:
 
 def placeholders() -> dict[str, Callable[[], str]]:
     """Name -> function returning the Markdown of generated/NAME.md (links relative to the including page)."""
-    from . import async_api_render, error_index, lab_figures, linkcheck, resources, versions_render
+    from . import async_api_render, error_index, lab_figures, linkcheck, resources, stack_render, versions_render
 
     return {
         "async-api-index": async_api_render.render_index,
@@ -48,6 +48,13 @@ def placeholders() -> dict[str, Callable[[], str]]:
         "versions-timeline": lambda: versions_render.render_timeline("versions"),
         "release-strip": release_strip,
         "lab-runs": lab_figures.render_runs_table,
+        "stack-summary": stack_render.render_summary,
+        "stack-hops": stack_render.render_hops_table,
+        "stack-handler": stack_render.render_handler_calls,
+        "stack-changes": stack_render.render_changes,
+        "stack-cpu": stack_render.render_cpu_table,
+        "stack-fixes": stack_render.render_fixes,
+        "stack-check-form": stack_render.render_check_form,
     }
 
 
