@@ -164,28 +164,36 @@ def render_changes() -> str:
 # ---------------------------------------------------------------------------------------------------
 # Prose that quotes the figures
 
-FAQ = DOCS / "faq" / "index.md"
 QUOTED = re.compile(r"(?P<n>\d+)<!-- stack: (?P<what>default|empty|size) -->")
 
 
-def check() -> list[str]:
-    """Every figure the FAQ quotes with a `<!-- stack: default|empty|size -->` marker (the startproject
-    stack's sync_to_async calls per async request, the empty stack's, the startproject stack's length)
-    equals the data on every release the data holds."""
-    if not stack_collect.DATA_FILE.exists():
-        return []
-    problems = []
-    text = FAQ.read_text(encoding="utf-8")
+def quoted_problems(text: str, shown: str) -> list[str]:
+    """Figures a page quotes with a `<!-- stack: default|empty|size -->` marker (the startproject stack's
+    sync_to_async calls per async request, the empty stack's, the startproject stack's length) that differ
+    from the data on any release it holds."""
     data = releases()
     totals = {"default": same_everywhere(default_totals()), "empty": same_everywhere(empty_totals()),
               "size": same_everywhere({r["version"]: len(r["default_stack"]) for r in data})}
+    problems = []
     for match in QUOTED.finditer(text):
         line = text[: match.start()].count("\n") + 1
         wanted = totals[match["what"]]
         if wanted is None or int(match["n"]) != wanted:
-            problems.append(f"docs/faq/index.md:{line}: quotes {match['n']} for the {match['what']} figure of "
+            problems.append(f"{shown}:{line}: quotes {match['n']} for the {match['what']} figure of "
                             f"docs/data/stack.json, which holds {wanted} (None: it differs between releases) "
                             f"— quote the data's figure or say per release")
+    return problems
+
+
+def check() -> list[str]:
+    """Every page's quoted stack figures against docs/data/stack.json."""
+    if not stack_collect.DATA_FILE.exists():
+        return []
+    problems = []
+    for page in sorted(DOCS.rglob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        if "<!-- stack:" in text:
+            problems += quoted_problems(text, page.relative_to(DOCS.parent).as_posix())
     return problems
 
 

@@ -148,3 +148,15 @@ def test_the_readers_script_counts_a_startproject_project_as_the_data_says(relea
                       if line.startswith("  ") and line.split()[1] in recorded["default_stack"]}
     added = {m["path"]: m["added"]["async-asgi"]["sync_to_async"] for m in recorded["middleware"]}
     assert per_middleware == {p: added[p] for p in recorded["default_stack"]}, done.stdout
+
+
+def test_figures_quoted_in_pages_match_the_data_and_a_wrong_one_is_named():
+    from atlas import stack_render
+
+    assert stack_render.check() == []
+    quoted = sum((p.read_text(encoding="utf-8").count("<!-- stack:") for p in (ROOT / "docs").rglob("*.md")))
+    assert quoted >= 5, "the FAQ and the pages quote the stack figures with markers"
+    total = stack_render.same_everywhere(stack_render.default_totals())
+    text = f"intro\nmakes {total + 1}<!-- stack: default --> hops and 2<!-- stack: empty --> without\n"
+    [problem] = stack_render.quoted_problems(text, "docs/x.md")
+    assert problem.startswith(f"docs/x.md:2: quotes {total + 1} for the default figure") and "holds" in problem
