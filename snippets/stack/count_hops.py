@@ -52,14 +52,14 @@ def what_ran(func, middleware_paths):
     return name, None
 
 
-async def get(application, url):
+async def get(application, url, host="localhost"):
     """One GET through the ASGI application; returns the response status."""
     path, _, query = url.partition("?")
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
         "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": query.encode(),
-        "root_path": "", "headers": [(b"host", b"localhost")], "client": ("127.0.0.1", 50000),
-        "server": ("localhost", 80),
+        "root_path": "", "headers": [(b"host", host.encode())], "client": ("127.0.0.1", 50000),
+        "server": (host, 80),
     }
     body = [{"type": "http.request", "body": b"", "more_body": False}]
     connected = asyncio.Event()  # never set: the client stays until Django stops listening
@@ -78,7 +78,7 @@ async def get(application, url):
     return statuses[0] if statuses else None
 
 
-def count(application, url, requests, middleware_paths):
+def count(application, url, requests, middleware_paths, host="localhost"):
     """[(status, [(direction, name, middleware or None)])] for each request, in order."""
     calls = hops_counter()
     results = []
@@ -86,7 +86,7 @@ def count(application, url, requests, middleware_paths):
     async def run():
         for _ in range(requests):
             del calls[:]
-            status = await get(application, url)
+            status = await get(application, url, host)
             results.append((status, [(d,) + what_ran(f, middleware_paths) for d, f in calls]))
 
     asyncio.run(run())
@@ -100,6 +100,9 @@ def report(results, middleware_paths):
         lines.append("request %d: status %s, %d sync_to_async, %d async_to_sync"
                      % (number, status, by_direction["sync_to_async"], by_direction["async_to_sync"]))
     status, hops = results[-1]
+    if status is None or status >= 400:
+        lines.append("note: the last request answered %s, so these are the hops of an error response; check "
+                     "the URL, and --host against ALLOWED_HOSTS" % status)
     lines.append("")
     lines.append("last request, by middleware (in MIDDLEWARE order):")
     for path in middleware_paths:
@@ -118,6 +121,7 @@ def main(argv=None):
     parser.add_argument("url", help="a path of your site that answers a GET, e.g. /health/")
     parser.add_argument("--asgi", help="the module holding `application` (default: asgi next to settings)")
     parser.add_argument("--requests", type=int, default=5, help="requests to send (the first warm caches)")
+    parser.add_argument("--host", default="localhost", help="the Host header: a name in your ALLOWED_HOSTS")
     args = parser.parse_args(argv)
     sys.path.insert(0, os.getcwd())
     os.environ["DJANGO_SETTINGS_MODULE"] = args.settings
@@ -130,7 +134,7 @@ def main(argv=None):
     from django.conf import settings
 
     middleware_paths = list(settings.MIDDLEWARE)
-    results = count(application, args.url, args.requests, middleware_paths)
+    results = count(application, args.url, args.requests, middleware_paths, args.host)
     print(report(results, middleware_paths))
     return 0
 

@@ -102,3 +102,15 @@ def test_the_inline_stack_is_startproject_with_three_replacements():
     assert [p.rsplit(".", 1)[1] for p in settings_inline.MIDDLEWARE] == [p.rsplit(".", 1)[1] for p in DEFAULT]
     replaced = [d for d, s in zip(DEFAULT, settings_inline.MIDDLEWARE) if d != s]
     assert tuple(replaced) == stack_render.INLINED
+
+
+def test_the_script_says_when_it_counted_an_error_response():
+    from snippets.stack import count_hops
+
+    hops = [("sync_to_async", "django.middleware.common.CommonMiddleware.process_request",
+             "django.middleware.common.CommonMiddleware")]
+    text = count_hops.report([(400, hops)], ["django.middleware.common.CommonMiddleware"])
+    assert text.splitlines()[0] == "request 1: status 400, 1 sync_to_async, 0 async_to_sync"
+    assert "answered 400" in text and "--host against ALLOWED_HOSTS" in text
+    assert "   1  django.middleware.common.CommonMiddleware  (process_request)" in text
+    assert "answered" not in count_hops.report([(200, hops)], ["django.middleware.common.CommonMiddleware"])
