@@ -79,9 +79,9 @@ def machine_line() -> str:
 
 
 def _hooks_text(entry: dict) -> str:
-    hooks = [h["hook"] for h in entry["hooks"]["async-asgi"]]
+    hooks = [h["hook"].removeprefix("process_") for h in entry["hooks"]["async-asgi"]]
     if hooks:
-        return ", ".join(f"`{h}`" for h in hooks)
+        return ", ".join(hooks)
     if entry["async_capable"] and not entry["mixin"]:
         return "none: async-native"
     return "none"
@@ -91,26 +91,29 @@ def render_hops_table() -> str:
     """Every middleware Django ships × every release: the calls it adds to an async request under ASGI."""
     data = releases()
     versions = [r["version"] for r in data]
-    head = "| Middleware | Hooks that hop (newest release) | Needs | " + " | ".join(versions) + " |"
-    rule = "|---|---|---|" + "---:|" * len(versions)
+    head = "| Middleware | Hooks that hop | " + " | ".join(versions) + " |"
+    rule = "|---|---|" + "---:|" * len(versions)
     rows = [head, rule]
     for path in _ordered_paths(data):
         entries = {r["version"]: next((m for m in r["middleware"] if m["path"] == path), None) for r in data}
         newest = next(e for e in reversed(list(entries.values())) if e)
-        needs = ", ".join(short(p) for p in newest["prerequisites"]) or "—"
+        needs = ", ".join(short(p) for p in newest["prerequisites"])
+        details = path.rsplit(".", 1)[0] + (f"; needs {needs}" if needs else "")
         cells = [str(e["added"]["async-asgi"]["sync_to_async"]) if e else "" for e in entries.values()]
         default = " (startproject)" if path in data[-1]["default_stack"] else ""
-        rows.append(f"| `{short(path)}`{default}<br><small>{path.rsplit('.', 1)[0]}</small> | {_hooks_text(newest)} "
-                    f"| {needs} | " + " | ".join(cells) + " |")
+        rows.append(f"| `{short(path)}`{default}<br><small>{details}</small> | {_hooks_text(newest)} | "
+                    + " | ".join(cells) + " |")
     empty = [str(r["empty"]["async-asgi"]["sync_to_async"]) for r in data]
     default = [f"**{r['default']['async-asgi']['sync_to_async']}**" for r in data]
-    rows.append("| No middleware: the handler itself | `request_started` receivers, closing the response | — | "
+    rows.append("| No middleware: the handler itself | `request_started` receivers, closing the response | "
                 + " | ".join(empty) + " |")
-    rows.append("| **The startproject stack, in its order** | all of the above for its middleware | — | "
+    rows.append("| **The startproject stack, in its order** | all of the above for its middleware | "
                 + " | ".join(default) + " |")
     to_sync = sum(m["added"]["async-asgi"]["async_to_sync"] for r in data for m in r["middleware"])
     note = "No built-in middleware makes an `async_to_sync` call on this path, in any release. " if not to_sync else ""
-    return "\n".join(rows) + f"\n\n{note}An empty cell: the release does not ship that middleware.\n"
+    return ("\n".join(rows) + f"\n\nHooks: `process_request`, `process_view`, `process_response` and so on, as "
+            f"in the newest release that ships the middleware; \"needs\": the middleware it refused to work "
+            f"without when measured alone. {note}An empty cell: the release does not ship that middleware.\n")
 
 
 def render_handler_calls() -> str:
@@ -240,7 +243,9 @@ def render_check_form() -> str:
     options = "".join(f'<option value="{k}">{t}</option>' for k, t in KIND_TITLES.items())
     return (
         f'<form class="atlas-stack-check" data-src="../../downloads/stack.json" '
-        f'data-inline="{" ".join(INLINED)}" data-droppable="{" ".join(DROPPABLE)}" hidden>\n'
+        f'data-inline="{" ".join(INLINED)}" data-droppable="{" ".join(DROPPABLE)}" '
+        'data-measure="../middleware-and-async/#count-your-own-project" '
+        'data-fixes="../middleware-and-async/#removing-the-hops" hidden>\n'
         '<p><label for="atlas-stack-input">Your <code>MIDDLEWARE</code> setting, as in settings.py</label><br>\n'
         '<textarea id="atlas-stack-input" data-stack="input" rows="12" cols="72" spellcheck="false"></textarea></p>\n'
         '<p><label for="atlas-stack-release">Release</label>\n'

@@ -4,6 +4,8 @@ site's Content-Security-Policy (the `context` fixture fails a test on any violat
 from docs/data/stack.json."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from atlas import stack_collect
@@ -42,8 +44,9 @@ def check(page, text: str, version: str, view: str = "async-asgi") -> None:
 
 
 def rows(page) -> list[list[str]]:
-    return page.eval_on_selector_all(".atlas-stack-table tbody tr",
-                                     "rs => rs.map(r => Array.from(r.cells).map(c => c.innerText.trim()))")
+    """Each result row's cells as text; the middleware cell as the dotted path it shows in two parts."""
+    return page.eval_on_selector_all(".atlas-stack-table tbody tr", """rs => rs.map(r => Array.from(r.cells).map(
+        c => c.dataset.path || c.innerText.trim()))""")
 
 
 def test_the_default_stack_opens_filled_in_and_totals_what_the_data_says(checker):
@@ -78,15 +81,20 @@ def test_third_party_entries_are_named_unknown_with_how_to_measure_them(checker)
     found = {r[1]: r for r in rows(checker)}
     for path in ("corsheaders.middleware.CorsMiddleware", "debug_toolbar.middleware.DebugToolbarMiddleware"):
         assert found[path][2] == "?"
-        assert "Unknown" in found[path][5] and "Count your own project" in found[path][5]
+        assert "Unknown" in found[path][4] and "Count your own project" in found[path][4]
     total = NEWEST["default"]["async-asgi"]["sync_to_async"]
     assert checker.inner_text(".atlas-stack-total").startswith(f"At least {total} sync_to_async")
     assert "not counting 2 unknown entries" in checker.inner_text(".atlas-stack-total")
+    link = checker.locator(".atlas-stack-unknown a").first  # how to measure it: the script's section
+    assert link.evaluate("a => a.href").endswith("/concepts/middleware-and-async/#count-your-own-project")
+    link.click()
+    checker.wait_for_url(re.compile(r"/concepts/middleware-and-async/"))
+    checker.locator("#count-your-own-project").wait_for(state="visible")
 
 
 def test_a_middleware_missing_its_prerequisite_says_so(checker):
     check(checker, as_setting(["django.contrib.auth.middleware.AuthenticationMiddleware"]), NEWEST["version"])
-    assert "Needs SessionMiddleware before it." in rows(checker)[0][5]
+    assert "Needs SessionMiddleware before it." in rows(checker)[0][4]
 
 
 @pytest.mark.parametrize("text, line, words", [

@@ -104,30 +104,43 @@
     var base = release.empty[kind];
     var total = base.sync_to_async, toSync = base.async_to_sync, cpu = base.cpu_us.median;
     var unknown = [], fixes = [], seen = [];
-    var table = el("table", null, "atlas-stack-table");
+    var table = el("table");  // no class: Material styles table:not([class])
     var head = el("tr");
-    ["Line", "Middleware", "sync_to_async", "async_to_sync", "Hooks that hop", "Note"].forEach(function (h) { head.appendChild(el("th", h)); });
+    ["Line", "Middleware", "Hops", "Hooks that hop", "Note"].forEach(function (h) { head.appendChild(el("th", h)); });
     var thead = el("thead"); thead.appendChild(head); table.appendChild(thead);
     var body = el("tbody");
     items.forEach(function (item) {
       var m = byPath[item.path];
       var row = el("tr");
       row.appendChild(el("td", String(item.line)));
-      var name = el("td"); name.appendChild(el("code", item.path)); row.appendChild(name);
+      var name = el("td");
+      name.appendChild(el("code", short(item.path)));
+      name.appendChild(el("br"));
+      name.appendChild(el("small", item.path.slice(0, item.path.lastIndexOf("."))));
+      name.setAttribute("data-path", item.path);
+      row.appendChild(name);
       if (!m) {
         var note = elsewhere[item.path]
           ? "Not in Django " + version + " (shipped in " + elsewhere[item.path].join(", ") + ")."
-          : "Unknown: not a middleware Django " + version + " ships. Measure it in your project with the script under \"Count your own project\" on the middleware page.";
+          : "Unknown: not a middleware Django " + version + " ships. Count it with the script in ";
         unknown.push(item.path);
-        row.appendChild(el("td", "?")); row.appendChild(el("td", "?")); row.appendChild(el("td", "—"));
-        row.appendChild(el("td", note));
+        row.appendChild(el("td", "?")); row.appendChild(el("td", "—"));
+        var noteCell = el("td", note);
+        if (!elsewhere[item.path]) {
+          var how = el("a", "Count your own project");
+          how.href = form.getAttribute("data-measure");
+          noteCell.appendChild(how);
+          noteCell.appendChild(document.createTextNode("."));
+        }
+        row.appendChild(noteCell);
         row.className = "atlas-stack-unknown";
       } else {
         var added = m.added[kind];
         total += added.sync_to_async; toSync += added.async_to_sync;
         cpu += Math.max(0, added.cpu_us || 0);
-        row.appendChild(el("td", String(added.sync_to_async)));
-        row.appendChild(el("td", String(added.async_to_sync)));
+        // sync_to_async calls; the rarer async_to_sync ones named when there are any
+        row.appendChild(el("td", String(added.sync_to_async) +
+          (added.async_to_sync ? " + " + added.async_to_sync + " async_to_sync" : "")));
         row.appendChild(el("td", m.hooks[kind].map(function (h) { return h.hook; }).join(", ") || "none"));
         var missing = m.prerequisites.filter(function (p) { return seen.indexOf(p) === -1; });
         row.appendChild(el("td", missing.length ? "Needs " + missing.map(short).join(", ") + " before it." : ""));
@@ -148,10 +161,15 @@
       " (measured on " + data.measured_on.cpu + ", " + data.measured_on.date + "; your machine will differ)."));
     out.appendChild(summary);
     var wrap = el("div", null, "md-typeset__scrollwrap");
-    var inner = el("div", null, "md-typeset__table");
+    var inner = el("div", null, "md-typeset__table atlas-stack-table");
     inner.appendChild(table); wrap.appendChild(inner); out.appendChild(wrap);
     if (fixes.length) {
-      out.appendChild(el("p", "What removes hops (see \"Removing the hops\" on the middleware page):"));
+      var intro = el("p", "What removes hops (");
+      var more = el("a", "Removing the hops");
+      more.href = form.getAttribute("data-fixes");
+      intro.appendChild(more);
+      intro.appendChild(document.createTextNode(" explains each):"));
+      out.appendChild(intro);
       var list = el("ul", null, "atlas-stack-fixes");
       fixes.forEach(function (f) { list.appendChild(el("li", f)); });
       out.appendChild(list);
