@@ -57,11 +57,12 @@ def collect_release(release: Release, cpu: dict | None, use_cache: bool = True, 
     if use_cache and cached.exists():
         try:
             data = json.loads(cached.read_text(encoding="utf-8"))
-            if data.get("key") == key:
+            if data.get("key") == key and (not cpu or "measured_on" in data["result"]):
                 return data["result"]
         except (OSError, ValueError):
             pass
     log(f"  measuring Django {release.version}{' (with CPU timing)' if cpu else ''}")
+    measured_on = machine()  # before the run: the load it started under
     result, _stderr = run_json_script(str(venv_python(venv)), PROBE, payload, cwd=str(venv), timeout=1800,
                                       what=f"stack probe for Django {release.version}")
     if result.get("fatal"):
@@ -69,6 +70,8 @@ def collect_release(release: Release, cpu: dict | None, use_cache: bool = True, 
     if result.get("django") != release.newest_patch:
         raise RuntimeError(f"venv for {release.version} runs Django {result.get('django')}, "
                            f"expected {release.newest_patch}")
+    if cpu:
+        result["measured_on"] = measured_on
     if use_cache:
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
         cached.write_text(json.dumps({"key": key, "result": result}), encoding="utf-8")
@@ -127,7 +130,8 @@ def release_entry(result: dict) -> dict:
     measurements = result["measurements"]
     return {
         "version": result["version"], "django": result["django"], "python": result["python"],
-        "asgiref": result["asgiref"], "installed_apps": result["installed_apps"],
+        "asgiref": result["asgiref"], **({"measured_on": result["measured_on"]} if "measured_on" in result else {}),
+        "installed_apps": result["installed_apps"],
         "default_stack": result["default_stack"],
         "empty": {kind: _counts(_find(measurements, [], kind)) for kind in KINDS},
         "default": {kind: _counts(_find(measurements, result["default_stack"], kind)) for kind in KINDS},
@@ -153,10 +157,9 @@ def machine() -> dict:
             "date": datetime.date.today().isoformat()}
 
 
-def build(collected: dict[str, dict], cpu: dict | None, measured_on: dict | None) -> dict:
+def build(collected: dict[str, dict], cpu: dict | None) -> dict:
     data = {"$schema": "schemas/stack.schema.json"}
     if cpu:
-        data["measured_on"] = measured_on
         data["cpu_method"] = cpu
     data["releases"] = [release_entry({**result, "version": version}) for version, result in collected.items()]
     return data
@@ -172,9 +175,8 @@ def without_cpu(value):
 
 
 def collect_all(cpu: dict | None, use_cache: bool = True, log=print, versions: list[str] | None = None) -> dict:
-    measured_on = machine() if cpu else None
     collected = {r.version: collect_release(r, cpu, use_cache=use_cache, log=log) for r in releases_measured(versions)}
-    return build(collected, cpu, measured_on)
+    return build(collected, cpu)
 
 
 # --------------------------------------------------------------------------------------------------

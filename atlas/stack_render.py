@@ -72,10 +72,16 @@ def _ms(microseconds: float) -> str:
 
 def machine_line() -> str:
     data = stack_collect.load()
-    m, how = data["measured_on"], data["cpu_method"]
-    return (f"measured on {m['cpu']}, {m['cores']} cores, {m['date']}, on a shared machine whose load average "
-            f"was {m['load_average']} when the run started; process CPU per request, median of {how['runs']} "
-            f"runs of {how['requests']} requests after {how['warmup']} warm-up requests, no server and no network")
+    how = data["cpu_method"]
+    seen = [r["measured_on"] for r in data["releases"]]
+    machines = sorted({f"{m['cpu']}, {m['cores']} cores" for m in seen})
+    dates = sorted({m["date"] for m in seen})
+    loads = [m["load_average"] for m in seen if m["load_average"] is not None]
+    load = (f"; the machine was shared, with a load average of {min(loads):.0f} to {max(loads):.0f} when each "
+            f"release's run started" if loads else "")
+    return (f"measured on {' and '.join(machines)}, {_range(dates)}{load}; process CPU per request, median of "
+            f"{how['runs']} runs of {how['requests']} requests after {how['warmup']} warm-up requests, no server "
+            f"and no network")
 
 
 def _hooks_text(entry: dict) -> str:

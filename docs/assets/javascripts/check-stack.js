@@ -158,7 +158,7 @@
       " of them Django's handler makes with no middleware). Estimated CPU per request: about " +
       Math.round(cpu) + " µs, the handler's own plus what each known middleware added when measured alone" +
       (unknown.length ? ", not counting " + unknown.length + " unknown " + (unknown.length === 1 ? "entry" : "entries") : "") +
-      " (measured on " + data.measured_on.cpu + ", " + data.measured_on.date + "; your machine will differ)."));
+      " (measured on " + release.measured_on.cpu + ", " + release.measured_on.date + "; your machine will differ)."));
     out.appendChild(summary);
     var wrap = el("div", null, "md-typeset__scrollwrap");
     var inner = el("div", null, "md-typeset__table atlas-stack-table");
