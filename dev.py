@@ -12,6 +12,7 @@
     python3 dev.py pagematrix [page] [X.Y]  # run pages' code on the releases they claim; record results
     python3 dev.py resources --fix  # sort docs/data/resources.yml
     python3 dev.py api [--check|--bench]  # collect the async API index from every release (docs/data/async_api.json)
+    python3 dev.py stack [--check|--bench]  # measure every middleware's thread hops per release (docs/data/stack.json)
     python3 dev.py lab ...   # run the lab's benchmarks (see docs/lab)
     python3 dev.py links     # check every outside link with lychee, record docs/data/link_status.json
     python3 dev.py upstream  # report what moved on PyPI / upstream since the data was checked (drafts for new releases)
@@ -140,6 +141,8 @@ def main(argv: list[str]) -> int:
         return run([python, "-m", "atlas.collect.page_matrix", *rest])
     if command == "api":
         return run([python, "-m", "atlas.collect.async_api", *rest])
+    if command == "stack":
+        return run([python, "-m", "atlas.collect.stack", *rest])
     if command == "resources":
         return run([python, "-m", "atlas.data.resources_fix", *rest])
     if command == "lab":

@@ -6,6 +6,7 @@
     python3 dev.py bench site [--site DIR] [--no-screenshots]   # paint, search, screenshots (tests/browser/bench_site.py)
                                           # and page weight, gzip (tests/browser/bench_weight.py)
     python3 dev.py bench fan_out [--requests 5 --concurrency 10 --delay 0.2]   # snippets/fan_out/benchmark.py
+    python3 dev.py bench stack [X.Y ...]  # the middleware collector's run time, cold and warm (atlas/collect/stack.py)
 """
 from __future__ import annotations
 
@@ -81,6 +82,10 @@ def main(argv: list[str]) -> int:
 
         benchmark.main(rest)
         return 0
+    if name == "stack":
+        from atlas.collect import stack as stack_collect
+
+        return stack_collect.main(["--bench", *rest])
     print(f"unknown benchmark {name!r}\n{__doc__}", file=sys.stderr)
     return 2
 

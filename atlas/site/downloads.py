@@ -204,6 +204,9 @@ def llms_txt(generated: dict[str, str]) -> str:
         "- [Async API index (JSON)](downloads/async-api.json): every public async callable of Django "
         f"{releases[0].version} to {releases[-1].version}, since/until, thread-wrapped or native, sync twin; "
         "schema: downloads/async-api.schema.json",
+        "- [Middleware thread hops (JSON)](downloads/stack.json): per release, the sync_to_async and "
+        "async_to_sync calls each of Django's own middleware adds to a request, and CPU per request; "
+        "schema: downloads/stack.schema.json",
     ]
     section = None
     for nav_section, path in _nav_pages():
@@ -218,11 +221,15 @@ def llms_txt(generated: dict[str, str]) -> str:
 
 def files(generated: dict[str, str]) -> dict[str, str]:
     """{path in the built site: content}; `generated`: the pages generation writes (registry.generated_pages())."""
+    from atlas.site import stack_publish
+
     dump = lambda data: json.dumps(data, indent=1, ensure_ascii=False) + "\n"  # noqa: E731
     return {
         "downloads/async-api.json": dump(async_api_download()),
         "downloads/async-api.schema.json": dump(async_api_schema()),
         "downloads/capabilities.json": dump(capabilities_download()),
         "downloads/capabilities.schema.json": dump(capabilities_schema()),
+        "downloads/stack.json": dump(stack_publish.download()),
+        "downloads/stack.schema.json": dump(stack_publish.schema()),
         "llms.txt": llms_txt(generated),
     }

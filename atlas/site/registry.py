@@ -36,7 +36,7 @@ def generated_files(pages: dict[str, str]) -> dict[str, str | bytes]:
 def placeholders() -> dict[str, Callable[[], str]]:
     """Name -> function returning the Markdown of generated/NAME.md (links relative to the including page)."""
     from atlas.site import (async_api_render, error_index_render, lab_runs_render, link_status_render, resources_render,
-                            situations, use_case_index, versions_render)
+                            situations, stack_render, use_case_index, versions_render)
 
     return {
         "async-api-index": async_api_render.render_index,
@@ -53,6 +53,13 @@ def placeholders() -> dict[str, Callable[[], str]]:
         "versions-timeline": lambda: versions_render.render_timeline("versions"),
         "release-strip": release_strip,
         "lab-runs": lab_runs_render.render_runs_table,
+        "stack-summary": stack_render.render_summary,
+        "stack-hops": stack_render.render_hops_table,
+        "stack-handler": stack_render.render_handler_calls,
+        "stack-changes": stack_render.render_changes,
+        "stack-cpu": stack_render.render_cpu_table,
+        "stack-fixes": stack_render.render_fixes,
+        "stack-check-form": stack_render.render_check_form,
     }
 
 

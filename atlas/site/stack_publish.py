@@ -1,0 +1,32 @@
+"""docs/data/stack.json published as downloads/stack.json, with the atlas version and the releases it was
+measured on, and its JSON Schema (the data file's, adapted); atlas/downloads.py lists both."""
+from __future__ import annotations
+
+import copy
+import json
+
+from atlas.data import stack as stack_data
+from atlas.core.paths import DATA
+
+
+def download() -> dict:
+    from atlas.site.downloads import _envelope
+
+    data = stack_data.load()
+    out = _envelope("stack.schema.json", [{"version": r["version"], "django": r["django"], "python": r["python"]}
+                                          for r in data["releases"]])
+    out.update({k: v for k, v in data.items() if k != "$schema"})
+    return out
+
+
+def schema() -> dict:
+    from atlas.site.downloads import DJANGO_RELEASES
+
+    out = copy.deepcopy(json.loads((DATA / "schemas" / "stack.schema.json").read_text(encoding="utf-8")))
+    out["$id"] = "stack.schema.json"
+    out["title"] = "Django Async Atlas: middleware thread hops per release (download)"
+    out["properties"]["atlas_version"] = {"type": "string"}
+    out["properties"]["django_releases"] = DJANGO_RELEASES
+    out["required"] = ["$schema", "atlas_version", "django_releases"] + [r for r in out["required"] if r != "$schema"]
+    out.pop("x-fix", None)
+    return out
