@@ -1,0 +1,71 @@
+"""The public question set of the search (docs/data/search_questions.yml): its rules, and every answer it
+names exists in the built site — in the search index the browser downloads, and as an id on the page."""
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+
+import pytest
+
+from atlas import search_questions
+from atlas.datafile import Project
+from atlas.paths import DATA
+
+QUESTIONS = search_questions.load()
+
+
+def test_the_set_is_large_and_draws_on_every_source():
+    assert len(QUESTIONS) >= 120
+    kinds = {q.kind for q in QUESTIONS}
+    assert {"seed-thread", "faq", "error", "version", "how-to", "speed", "package", "server"} <= kinds
+
+
+def test_the_real_set_has_no_problems():
+    assert search_questions.check(Project()) == []
+
+
+def test_a_page_answer_takes_any_part_of_the_page_and_a_section_answer_only_that_section():
+    answers = ("use-cases/uploads/", "faq/#uploads-asgi")
+    assert search_questions.answered_by("use-cases/uploads/", answers)
+    assert search_questions.answered_by("use-cases/uploads/#pitfalls", answers)
+    assert search_questions.answered_by("faq/#uploads-asgi", answers)
+    assert not search_questions.answered_by("faq/", answers)
+    assert not search_questions.answered_by("faq/#sse", answers)
+    assert not search_questions.answered_by("use-cases/", answers)
+    assert search_questions.first_right(["faq/", "use-cases/", "use-cases/uploads/#the-code"], answers) == 3
+    assert search_questions.first_right(["faq/"], answers) is None
+
+
+def test_a_question_asked_twice_and_a_redundant_answer_are_reported(tmp_path):
+    shutil.copytree(DATA / "schemas", tmp_path / "schemas")
+    entries = [{"q": "uvicorn", "answers": ["faq/#which-server"], "kind": "server"},
+               {"q": "  Uvicorn ", "answers": ["faq/", "faq/#which-server"], "kind": "server"}]
+    (tmp_path / "search_questions.yml").write_text(json.dumps({"questions": entries}))
+    problems = search_questions.check(Project(data_dir=tmp_path, fallback=DATA))
+    assert len(problems) == 2, problems
+    assert "question '  Uvicorn ': is asked again" in problems[0]
+    assert "answer faq/#which-server is part of faq/, also listed" in problems[1]
+
+
+@pytest.mark.build
+def test_every_answer_exists_in_the_built_site(built_site):
+    index = json.loads((built_site.site / "search" / "search_index.json").read_text())
+    locations = {doc["location"] for doc in index["docs"]}
+    ids: dict[str, set[str]] = {}
+    missing = []
+    for question in QUESTIONS:
+        for answer in question.answers:
+            page, _, anchor = answer.partition("#")
+            if answer not in locations:
+                missing.append(f"{question.text!r}: {answer} is not in search/search_index.json")
+            path = built_site.site / page / "index.html"
+            if not path.exists():
+                missing.append(f"{question.text!r}: the site has no page {page or '(home)'}")
+                continue
+            if page not in ids:
+                ids[page] = {html.unescape(i) for i in re.findall(r'\sid="([^"]+)"', path.read_text(encoding="utf-8"))}
+            if anchor and anchor not in ids[page]:
+                missing.append(f"{question.text!r}: {page or '(home)'} has no element with id {anchor!r}")
+    assert not missing, "answers of docs/data/search_questions.yml missing from the site:\n" + "\n".join(missing)
