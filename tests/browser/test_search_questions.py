@@ -10,7 +10,7 @@ import pytest
 
 from atlas import search_questions
 from tests.browser import site_browser
-from tests.search import material_search
+from tests.search import chromium_timing, material_search
 from tests.support.tools import require_tool
 
 FIRST = 5          # results compared per question
@@ -35,3 +35,8 @@ def test_the_search_box_lists_what_the_benchmark_counts(shared_page, site_server
     rank = search_questions.first_right(shown, question.answers)
     print(f"\n{question.text!r}: right answer at {rank}; " + "; ".join(f"{i}. /{p}" for i, p in enumerate(shown, 1)))
     assert shown == counted, f"{question.text!r}: the search box shows {shown}, the benchmark counts {counted}"
+
+
+def test_the_chromium_timing_times_each_query(browser, gzip_site_server):
+    times = chromium_timing.query_times_in(browser, gzip_site_server, ["uvicorn", "zqxwvj"], rate=2)
+    assert len(times) == 2 and all(ms > 0 for ms in times), times

@@ -4,6 +4,7 @@
     python3 dev.py bench search                        # builds the site (--strict) into a temp folder
     python3 dev.py bench search --site DIR             # an already built site
     python3 dev.py bench search --show-held-aside      # also list the held-aside part's failures
+    python3 dev.py bench search --chromium             # also time every query in Chromium, CPU slowed 4x
 
 Every question goes through Material's own search worker, the file the built site ships, run under Node on
 the built index (tests/search/material_search.js), and its results are read as the search box lists them.
@@ -12,8 +13,10 @@ asked), and all — it prints top-1 and top-3 (the share of questions answered b
 of the first three) and the mean reciprocal rank (1/rank of the first right result, 0 if none); then the
 tuned part's failures (not in the first three) with what came first; the index's size, raw and gzip as a
 static host sends it; and the worker's median time per query in Node (not a browser's: the machine's
-load shows in it). Asserts nothing and exits 0: quality is a figure to read (tests/search/ checks the
-set, tests/browser/test_search_questions.py that the browser lists the same results).
+load shows in it); with --chromium, also the time from the last keystroke to the results drawn in the
+real search box in headless Chromium with the CPU slowed 4× (tests/search/chromium_timing.py). Asserts
+nothing and exits 0: quality is a figure to read (tests/search/ checks the set,
+tests/browser/test_search_questions.py that the browser lists the same results).
 """
 from __future__ import annotations
 
@@ -27,7 +30,7 @@ from pathlib import Path
 
 from atlas import search_questions
 from atlas.paths import ROOT
-from tests.search import material_search
+from tests.search import chromium_timing, material_search
 
 TOP = 3
 
@@ -73,7 +76,8 @@ def format_failure(s: Scored) -> str:
     return f"  {s.question.text[:70]!r}\n      wants {s.question.answers[0]} ({where}); first: {came or 'No matching documents'}"
 
 
-def report(scored: list[Scored], site: Path, run: material_search.Run, show_held_aside: bool = False) -> str:
+def report(scored: list[Scored], site: Path, run: material_search.Run, show_held_aside: bool = False,
+           chromium_ms: list[float] | None = None) -> str:
     parts = {"tuned": [s for s in scored if not s.question.held_aside],
              "held aside": [s for s in scored if s.question.held_aside],
              "all": scored}
@@ -98,6 +102,10 @@ def report(scored: list[Scored], site: Path, run: material_search.Run, show_held
     lines.append(f"Query time (the worker in Node {node_version()}, this machine now): median {statistics.median(times):.1f} ms, "
                  f"90th percentile {statistics.quantiles(times, n=10)[-1]:.1f} ms, max {max(times):.1f} ms; "
                  f"index set-up {run.setup_ms:.0f} ms")
+    if chromium_ms:
+        lines.append(f"Query time in Chromium, CPU slowed {chromium_timing.THROTTLE}x (last keystroke to results drawn): "
+                     f"median {statistics.median(chromium_ms):.0f} ms, 90th percentile "
+                     f"{statistics.quantiles(chromium_ms, n=10)[-1]:.0f} ms, max {max(chromium_ms):.0f} ms")
     return "\n".join(lines)
 
 
@@ -111,6 +119,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, help="a built site folder (default: build one with --strict)")
     parser.add_argument("--show-held-aside", action="store_true", help="also list the held-aside part's failures")
+    parser.add_argument("--chromium", action="store_true", help="also time every query in Chromium, CPU slowed 4x")
     args = parser.parse_args(argv)
     if material_search.node() is None:
         print("node is not installed (Debian: apt-get install nodejs): the benchmark runs the site's search "
@@ -128,7 +137,8 @@ def main(argv=None) -> int:
                 return 1
             site = result.site
         run = material_search.search(site, [q.text for q in questions])
-        print(report(score(questions, run.answers), site, run, args.show_held_aside))
+        chromium_ms = chromium_timing.query_times(site, [q.text for q in questions]) if args.chromium else None
+        print(report(score(questions, run.answers), site, run, args.show_held_aside, chromium_ms))
     return 0
 
 

@@ -45,6 +45,9 @@ def test_the_report_lists_the_held_aside_failures_only_when_asked(tmp_path):
     shown = bench_search.report(scored, tmp_path, run, show_held_aside=True)
     assert "wants faq/#d (no right answer at all); first: No matching documents" in shown
     assert "wants faq/#c (right answer at 4); first: 1. faq/" in shown
+    assert "Chromium" not in text
+    timed = bench_search.report(scored, tmp_path, run, chromium_ms=[10.0, 30.0, 20.0, 200.0])
+    assert "Query time in Chromium, CPU slowed 4x (last keystroke to results drawn): median 25 ms" in timed
 
 
 @pytest.mark.build
