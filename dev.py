@@ -4,7 +4,7 @@
     python3 dev.py serve     # install what is needed, serve the site with live reload on 127.0.0.1:8000
     python3 dev.py check     # the fast check before a pull request: strict build, data, page code, unit tests (< 60 s)
     python3 dev.py test      # install what is needed, run the whole test suite (parallel workers)
-    python3 dev.py bench [suite|site|fan_out]  # benchmarks that print figures: suite and check times, site, fan-out
+    python3 dev.py bench [suite|site|fan_out|search]  # benchmarks that print figures: suite and check times, site, fan-out, search quality
     python3 dev.py build     # build the static site into site/ (strict)
     python3 dev.py generate  # write the pages and tables made from docs/data (every build does it too)
     python3 dev.py validate  # check every data file, page front matter, notebook metadata and FAQ entry

@@ -7,6 +7,8 @@
                                           # and page weight, gzip (tests/browser/bench_weight.py)
     python3 dev.py bench fan_out [--requests 5 --concurrency 10 --delay 0.2]   # snippets/fan_out/benchmark.py
     python3 dev.py bench stack [X.Y ...]  # the middleware collector's run time, cold and warm (atlas/collect/stack.py)
+    python3 dev.py bench search [--site DIR] [--show-held-aside]   # the search question set: top-1, top-3,
+                                          # MRR per part, failures, index size, query time (tests/search/bench_search.py)
 """
 from __future__ import annotations
 
@@ -77,6 +79,10 @@ def main(argv: list[str]) -> int:
         from tests.browser import bench_site
 
         return bench_site.main(rest)
+    if name == "search":
+        from tests.search import bench_search
+
+        return bench_search.main(rest)
     if name == "fan_out":
         from snippets.fan_out import benchmark
 

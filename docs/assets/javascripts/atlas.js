@@ -37,3 +37,22 @@ atlasOnEveryPage(function () {
   var words = path.replace(/(index)?\.html?$/, "").split(/[\/\-_.]+/).filter(Boolean).join(" ");
   if (words) { link.href = base + "?q=" + encodeURIComponent(words); }
 })();
+
+// The search box: when a query finds nothing, show where to look next (.atlas-search-help in
+// overrides/partials/search.html) under the theme's "No matching documents". The header, search box
+// included, stays in place across instant navigation, so its links are made absolute once, from the page
+// they were written for.
+(function () {
+  var help = document.querySelector(".atlas-search-help");
+  var meta = document.querySelector(".md-search-result__meta");
+  var box = document.querySelector("input.md-search__input");
+  if (!help || !meta || !box) { return; }
+  help.querySelectorAll("a[href]").forEach(function (link) { link.setAttribute("href", link.href); });
+  var none = help.getAttribute("data-none");
+  function update() {
+    help.hidden = !(box.value.trim() && meta.textContent.trim() === none);
+  }
+  new MutationObserver(update).observe(meta, { childList: true, characterData: true, subtree: true });
+  box.addEventListener("input", update);
+  update();
+})();
