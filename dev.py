@@ -83,19 +83,40 @@ def venv_python() -> Path:
 
 
 def ensure_environment() -> Path:
+    """.venv/ with requirements.lock installed: by uv (pinned in the lock, installed once per machine, from
+    one shared cache; atlas/installer.py), or by pip with a one-line notice when uv cannot be installed."""
+    sys.path.insert(0, str(ROOT))
+    from atlas import installer   # standard library only
+
     python = venv_python()
     if python.exists() and (version_of(str(python)) or (0, 0)) < MINIMUM:
         shutil.rmtree(VENV)
-    if not python.exists():
-        print(f"dev.py: creating {VENV.name}/ with {find_python()}", flush=True)
-        subprocess.run([find_python(), "-m", "venv", str(VENV)], check=True)
     digest = hashlib.sha256(LOCK.read_bytes()).hexdigest()
-    if not STAMP.exists() or STAMP.read_text().strip() != digest:
+    if python.exists() and STAMP.exists() and STAMP.read_text().strip() == digest:
+        return python
+    interpreter = find_python()
+    uv = installer.uv_binary(interpreter)
+    if uv and (not python.exists() or not (VENV / "bin" / "uv").exists()):
+        # uv makes a fresh .venv (with pip seeded) in a second; a .venv pip made is replaced once
+        print(f"dev.py: creating {VENV.name}/ with {interpreter} and installing requirements.lock (uv)", flush=True)
+        shutil.rmtree(VENV, ignore_errors=True)
+        try:
+            installer.create(VENV, interpreter, requirement_file=LOCK, seed=True)
+        except RuntimeError as error:
+            sys.exit(f"dev.py: {error}")
+    elif uv:
+        print("dev.py: installing requirements.lock into .venv/ (once per lock change, uv)", flush=True)
+        subprocess.run([uv, "pip", "install", "--quiet", "--python", str(python), *installer.pip_settings()[0],
+                        "-r", str(LOCK)], check=True, env=installer.uv_env())
+    else:
+        if not python.exists():
+            print(f"dev.py: creating {VENV.name}/ with {interpreter}", flush=True)
+            subprocess.run([interpreter, "-m", "venv", str(VENV)], check=True)
         print("dev.py: installing requirements.lock into .venv/ (once per lock change)", flush=True)
         pip = [str(python), "-m", "pip", "--disable-pip-version-check"]
         subprocess.run(pip + ["install", "--quiet", "--upgrade", "pip"], check=True)
         subprocess.run(pip + ["install", "--quiet", "-r", str(LOCK)], check=True)
-        STAMP.write_text(digest)
+    STAMP.write_text(digest)
     return python
 
 

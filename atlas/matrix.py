@@ -4,9 +4,8 @@
     python -m atlas.matrix            # all releases
     python -m atlas.matrix 4.1 --capabilities /tmp/copy.yml
 
-For each release: a virtualenv at .cache/django-matrix/<X.Y>/ made with the release's probe_python (found
-under ~/.pyenv/versions/3.N* or as python3.N on PATH), with django==<newest_patch> installed once (a marker
-file records what is installed). Then ONE subprocess per release runs atlas/probe_runner.py, which gets every
+For each release: a virtualenv under .cache/envs/ (atlas/envs.py) made with the release's probe_python (found
+under ~/.pyenv/versions/3.N* or as python3.N on PATH), with django==<newest_patch> installed once. Then ONE subprocess per release runs atlas/probe_runner.py, which gets every
 shipped capability's probe as JSON on stdin and answers with JSON. A capability is expected present iff
 added <= release (< removed); every other outcome is a mismatch.
 """
@@ -28,9 +27,7 @@ from pathlib import Path
 from atlas.paths import ROOT, relative
 from atlas.versions_data import Capability, Release, load_capabilities, load_releases
 
-MATRIX_DIR = ROOT / ".cache" / "django-matrix"
 RUNNER = Path(__file__).resolve().parent / "probe_runner.py"
-MARKER = "atlas-installed.json"
 
 
 class PythonNotFound(RuntimeError):
@@ -79,42 +76,19 @@ def venv_python(venv: Path) -> Path:
     return venv / "bin" / "python"
 
 
+def release_spec(release: Release) -> "envs.Spec":
+    """The version map's environment of a release: its probe_python and django==newest_patch."""
+    from atlas import envs
+
+    return envs.Spec(release.probe_python, (f"django=={release.newest_patch}",), label=f"version map {release.version}")
+
+
 def ensure_venv(release: Release, log=print) -> Path:
-    """The release's virtualenv with django==newest_patch installed; created once, reused afterwards.
-    A lock file serialises the creation: parallel test workers (pytest -n) share .cache/."""
-    MATRIX_DIR.mkdir(parents=True, exist_ok=True)
-    with open(MATRIX_DIR / f"{release.version}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        return make_venv(MATRIX_DIR / release.version, release.probe_python, [f"django=={release.newest_patch}"],
-                         log=log)
+    """The release's virtualenv with django==newest_patch installed (atlas/envs.py: named by its content,
+    built once under its own lock, as parallel test workers share .cache/)."""
+    from atlas import envs
 
-
-def make_venv(venv: Path, python: str, requirements: list[str], log=print, pip_args: tuple = ()) -> Path:
-    """A virtualenv at `venv` made with Python `python` ("3.9") holding exactly `requirements`; created
-    once, then reused while its marker file records the same Python and requirements."""
-    marker = venv / MARKER
-    wanted = {"python": python, "requirements": sorted(requirements)}
-    if marker.exists():
-        try:
-            if json.loads(marker.read_text()) == wanted and venv_python(venv).exists():
-                return venv
-        except (OSError, ValueError):
-            pass
-    interpreter = find_python(python)
-    if venv.exists():
-        shutil.rmtree(venv)
-    venv.parent.mkdir(parents=True, exist_ok=True)
-    log(f"  creating {relative(venv)} with {interpreter}")
-    subprocess.run([interpreter, "-m", "venv", str(venv)], check=True)
-    shown = requirements[0] if len(requirements) == 1 else f"{len(requirements)} pinned packages"
-    log(f"  pip install {shown}")
-    cmd = [str(venv_python(venv)), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-           *pip_args, *requirements]
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"pip install {shown} into {relative(venv)} failed:\n{done.stdout}\n{done.stderr[-4000:]}")
-    marker.write_text(json.dumps(wanted))
-    return venv
+    return envs.ensure(release_spec(release), log=log)
 
 
 @dataclass
@@ -246,15 +220,30 @@ if __name__ == "__main__":
 # --------------------------------------------------------------------------------------------------
 # Release sdists (for checking that capability sources exist)
 
-SDIST_DIR = ROOT / ".cache" / "django-sdists"
+def _sdist_dir() -> Path:
+    from atlas.installer import machine_cache
+
+    return Path(os.environ.get("ATLAS_SDIST_DIR") or machine_cache() / "django-sdists")
+
+
+# once per machine (every clone and worktree reads the same files): ~/.cache/django-async-atlas/django-sdists
+SDIST_DIR = _sdist_dir()
 
 
 def sdist_path(release: Release, download: bool = True) -> Path:
-    """The sdist of release.newest_patch under .cache/django-sdists, downloaded with pip once."""
+    """The sdist of release.newest_patch under SDIST_DIR, downloaded with pip once per machine."""
     SDIST_DIR.mkdir(parents=True, exist_ok=True)
     with open(SDIST_DIR / f"{release.version}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)   # parallel test workers share .cache/
+        fcntl.flock(lock, fcntl.LOCK_EX)   # parallel test workers and commands share the folder
         return _sdist_path(release, download)
+
+
+def sdist_paths(releases: list[Release], jobs: int = 8) -> dict[str, Path]:
+    """Every release's sdist, the missing ones downloaded at the same time (each under its own lock)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        return dict(zip([r.version for r in releases], pool.map(sdist_path, releases)))
 
 
 def _sdist_path(release: Release, download: bool) -> Path:
@@ -263,6 +252,17 @@ def _sdist_path(release: Release, download: bool) -> Path:
             return SDIST_DIR / name
     if not download:
         raise FileNotFoundError(f"no sdist for Django {release.newest_patch} in {SDIST_DIR}")
+    started = time.perf_counter()
+    from atlas.envs import record
+    from atlas.sdist_fetch import fetch_sdist
+
+    try:
+        fetch_sdist("django", release.newest_patch, SDIST_DIR)
+        record(f"sdist django {release.newest_patch}", time.perf_counter() - started, how="index")
+        return _sdist_path(release, download=False)
+    except (OSError, ValueError, KeyError) as error:
+        print(f"fetching the Django {release.newest_patch} sdist from the index failed ({error}); trying pip",
+              file=sys.stderr)
     done = subprocess.run(
         [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--no-deps",
          "--no-binary", ":all:", "-d", str(SDIST_DIR), f"django=={release.newest_patch}"],
@@ -270,6 +270,7 @@ def _sdist_path(release: Release, download: bool) -> Path:
     )
     if done.returncode != 0:
         raise RuntimeError(f"pip download django=={release.newest_patch} failed:\n{done.stderr[-3000:]}")
+    record(f"sdist django {release.newest_patch}", time.perf_counter() - started, how="pip")
     return _sdist_path(release, download=False)
 
 

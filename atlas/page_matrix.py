@@ -8,8 +8,9 @@
 A page's releases: the oldest of its "Applies to" range, each LTS inside it (the `lts` flag of
 docs/data/releases.yml) and the newest release (atlas/page_code.py). Per release, ONE pytest session in
 that release's environment runs the page's own python blocks (Sybil) and its use case's tests; the demo
-project composes only the use cases whose range holds that release. Environments: .cache/page-matrix/<X.Y>/,
-made with the Python and the exact package pins of docs/data/compat.yml; the newest release runs in the
+project composes only the use cases whose range holds that release. Environments: under .cache/envs/
+(atlas/envs.py: named by their content, built once, several at a time), made with the Python and the exact
+package pins of docs/data/compat.yml; the newest release runs in the
 project's own .venv. Results go to docs/data/page_matrix.json, which the build reads for each page's
 "code tested with" line and the suite checks against the ranges.
 """
@@ -28,7 +29,8 @@ from importlib import metadata
 from pathlib import Path
 
 from atlas.errors import DataError
-from atlas.matrix import FOREIGN_ENV, find_python, make_venv, venv_python
+from atlas import envs
+from atlas.matrix import FOREIGN_ENV, find_python
 from atlas.page_code import PageCode, pages_with_code
 from atlas.paths import DATA, ROOT, relative
 from atlas.versions_data import load_releases, newer_than_collected
@@ -36,7 +38,6 @@ from atlas import datafile
 
 COMPAT_FILE = DATA / "compat.yml"
 RESULTS_FILE = DATA / "page_matrix.json"
-ENV_DIR = ROOT / ".cache" / "page-matrix"
 PLUGIN = "atlas.page_matrix_plugin"
 
 
@@ -174,9 +175,13 @@ def interpreter(version: str, compat: Compat, log=print) -> str:
         raise DataError(f"{relative(COMPAT_FILE)}: releases[{version}].packages.django = "
                         f"{env.packages.get('django')!r}, but releases.yml's newest patch is {release.newest_patch}; "
                         f"run `python3 dev.py pagematrix --resolve {version}`")
-    pins = [f"{name}=={version_}" for name, version_ in sorted(env.packages.items())]
-    venv = make_venv(ENV_DIR / version, env.python, pins, log=log, pip_args=("--no-deps", "--no-compile"))
-    return str(venv_python(venv))
+    return str(envs.python_in(envs.ensure(env_spec(env), log=log)))
+
+
+def env_spec(env: ReleaseEnv) -> envs.Spec:
+    """A release's page-matrix environment: its Python and every pin of compat.yml (the whole set: no deps)."""
+    pins = tuple(f"{name}=={version_}" for name, version_ in sorted(env.packages.items()))
+    return envs.Spec(env.python, pins, no_deps=True, label=f"page matrix {env.release}")
 
 
 def selection(page: PageCode) -> list[str]:
