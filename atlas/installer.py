@@ -33,8 +33,9 @@ def machine_cache() -> Path:
     return Path(base) / "django-async-atlas"
 
 
-def uv_pin(lock: Path = LOCK) -> str | None:
+def uv_pin(lock: Path | None = None) -> str | None:
     """The uv version requirements.lock pins (the one place it is written), or None."""
+    lock = lock or LOCK
     match = re.search(r"^uv==(\S+)", lock.read_text(encoding="utf-8"), re.MULTILINE) if lock.exists() else None
     return match[1] if match else None
 

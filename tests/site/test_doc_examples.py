@@ -197,3 +197,18 @@ def test_with_one_worker_the_browser_tests_come_last():
     ran = run_scheduled(1, SCHEDULED)["gw0"]
     assert sorted(ran) == sorted(SCHEDULED)
     assert all(nodeid.startswith("tests/browser/") for nodeid in ran[-4:]), ran
+
+
+def test_the_longest_work_goes_out_first(monkeypatch):
+    """By the last recorded times (tests/support/timings.py); a test of a module with matrix tests that has no
+    recorded time yet counts as slow; the rest keep their order (and the browser tests their place)."""
+    from tests.support import timings
+
+    monkeypatch.setattr(timings, "load_durations", lambda: {"tests/chat/test_consumer.py::test_4": 30.0,
+                                                            "docs/faq/chat.md::line:20,column:1": 70.0})
+    matrix_test = "tests/versions/test_matrix.py::test_release_matches_capabilities[django-4.2]"
+    ran = run_scheduled(1, [*SCHEDULED, matrix_test])["gw0"]
+    assert ran[:4] == ["docs/faq/chat.md::line:10,column:1", "docs/faq/chat.md::line:20,column:1", matrix_test,
+                       "tests/chat/test_consumer.py::test_4"], ran
+    assert ran[4:6] == ["tests/chat/test_consumer.py::test_0", "tests/chat/test_consumer.py::test_1"]
+    assert all(nodeid.startswith("tests/browser/") for nodeid in ran[-4:]), ran
