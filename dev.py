@@ -35,9 +35,10 @@ VENV = ROOT / ".venv"
 LOCK = ROOT / "requirements.lock"
 STAMP = VENV / ".atlas-lock-sha256"
 MINIMUM = (3, 12)
-# `dev.py check` leaves out what starts servers, Chromium or old Django releases, and the recipe runs
-# (markers in pyproject.toml)
-FAST = "not server and not browser and not matrix and not recipe"
+# `dev.py check` leaves out what starts servers, Chromium or old Django releases, the recipe runs and the
+# builds of a second site (markers in pyproject.toml; each scratch build is a full build, 8 of them took about
+# half the check's CPU time); it keeps the one strict build of the real site and every test that reads it
+FAST = "not server and not browser and not matrix and not recipe and not scratch_build"
 # pytest-xdist workers: two per core (at most eight), as much of the suite waits on servers, browsers and
 # subprocesses; measured on 2 cores: 193 s for the suite without the release matrices, 277 s with one per core
 # (a page's code blocks share a namespace, so they stay on one worker: docs/conftest.py)

@@ -29,7 +29,7 @@ def built_site(tmp_path_factory):
     tests/support/once.py); tests read its files."""
     def build_it():
         started = time.perf_counter()
-        result = build(ROOT, shared_tmp(tmp_path_factory) / "site")
+        result = build(ROOT, shared_tmp(tmp_path_factory) / "site", shared=True)
         print(f"\nsite built in {time.perf_counter() - started:.1f} s")
         return result.saved()
     saved = once_per_run(tmp_path_factory, "built-site", build_it)
