@@ -242,6 +242,9 @@ def run(pages: list[PageCode] | None = None, only: list[str] | None = None, log=
 
     compat = load_compat()
     chosen = plan(pages, only)
+    # every environment first, several at once (uv waits on downloads and disk more than on the CPU)
+    envs.ensure_many([env_spec(compat.releases[v]) for v in chosen
+                      if v in compat.releases and not compat.releases[v].project], log=log)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {v: pool.submit(run_release, v, p, compat, log) for v, p in chosen.items()}
         return {v: future.result() for v, future in futures.items()}
