@@ -13,9 +13,10 @@
                                           # and page weight, gzip (tests/browser/bench_weight.py)
     python3 dev.py bench fan_out [--requests 5 --concurrency 10 --delay 0.2]   # snippets/fan_out/benchmark.py
 
-Each step prints its wall time beside the CPU-seconds the whole machine was busy meanwhile (on a shared
-machine, compare the two), then what it built (each environment and sdist: .cache/timings/builds.jsonl),
-the 20 slowest tests and each worker's busy time (.cache/timings/last-run.json, tests/support/timings.py).
+Each step prints its wall time beside the CPU-seconds its own processes used (those it waited for) and
+those the whole machine was busy meanwhile (on a shared machine, compare the own figure), then what it
+built (each environment and sdist: .cache/timings/builds.jsonl), the 20 slowest tests and each worker's
+busy time (.cache/timings/last-run.json, tests/support/timings.py).
 """
 from __future__ import annotations
 
@@ -43,6 +44,14 @@ def busy_cpu_seconds() -> float | None:
     return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
+def children_cpu_seconds() -> float:
+    """CPU-seconds (user + system) of the finished child processes this one waited for, theirs included."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def reference_seconds() -> float:
     """A fixed pure-Python loop, best of three: the CPU's own speed at the moment. The suite's figures vary
     more than it does on a shared virtual machine (seen here: one commit's suite in 233 s, then 311 s two
@@ -68,11 +77,14 @@ def timed(label: str, command: list[str], cwd: Path, env: dict[str, str] | None 
     logs.mkdir(parents=True, exist_ok=True)
     log = logs / (re.sub(r"\W+", "-", label).strip("-") + ".log")
     environment = {k: v for k, v in (env or os.environ).items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    started, busy = time.perf_counter(), busy_cpu_seconds()
+    started, busy, own = time.perf_counter(), busy_cpu_seconds(), children_cpu_seconds()
     with open(log, "w") as out:
         status = subprocess.run(command, cwd=cwd, env=environment, stdout=out, stderr=subprocess.STDOUT).returncode
     seconds = time.perf_counter() - started
-    cpu = "" if busy is None else f"{busy_cpu_seconds() - busy:6.0f} CPU-s"
+    # the machine's busy CPU-s beside the command's own (its process tree, as far as it waited for it):
+    # on a shared machine the first counts everyone's work, the second only this command's
+    cpu = f"{children_cpu_seconds() - own:6.0f} own CPU-s" + (
+        "" if busy is None else f" {busy_cpu_seconds() - busy:6.0f} machine CPU-s")
     text = log.read_text(errors="replace")
     summary = next((line for line in reversed(text.splitlines()) if re.search(r"\d+ (passed|failed)", line)),
                    f"exit status {status}")
