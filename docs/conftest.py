@@ -47,10 +47,14 @@ def pytest_xdist_make_scheduler(config, log):
         return None  # a scheduling the run asked for (--dist ...)
     from xdist.scheduler import LoadScopeScheduling
 
+    # a run that leaves the browser out (`dev.py check`: -m "not browser and ...") keeps no worker for the
+    # rest of tests/browser/ (page weight, the gzip server): they spread like any other test
+    browser_runs = "not browser" not in (config.getvalue("markexpr") or "")
+
     class PagesTogether(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             path = nodeid.split("::", 1)[0]
-            if path.startswith(BROWSER_TESTS):
+            if path.startswith(BROWSER_TESTS) and browser_runs:
                 return BROWSER_TESTS
             return path if path.startswith("docs/") and path.endswith(".md") else nodeid
 
