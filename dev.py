@@ -36,9 +36,10 @@ VENV = ROOT / ".venv"
 LOCK = ROOT / "requirements.lock"
 STAMP = VENV / ".atlas-lock-sha256"
 MINIMUM = (3, 12)
-# `dev.py check` leaves out what starts servers, Chromium or old Django releases, and the recipe runs
-# (markers in pyproject.toml)
-FAST = "not server and not browser and not matrix and not recipe"
+# `dev.py check` leaves out what starts servers, Chromium or old Django releases, the recipe runs and the
+# builds of a second site (markers in pyproject.toml; each scratch build is a full build, 8 of them took about
+# half the check's CPU time); it keeps the one strict build of the real site and every test that reads it
+FAST = "not server and not browser and not matrix and not recipe and not scratch_build"
 # pytest-xdist workers: two per core (at most eight), as much of the suite waits on servers, browsers and
 # subprocesses; measured on 2 cores: 193 s for the suite without the release matrices, 277 s with one per core
 # (a page's code blocks share a namespace, so they stay on one worker: docs/conftest.py)
@@ -84,19 +85,40 @@ def venv_python() -> Path:
 
 
 def ensure_environment() -> Path:
+    """.venv/ with requirements.lock installed: by uv (pinned in the lock, installed once per machine, from
+    one shared cache; atlas/core/installer.py), or by pip with a one-line notice when uv cannot be installed."""
+    sys.path.insert(0, str(ROOT))
+    from atlas.core import installer   # standard library only
+
     python = venv_python()
     if python.exists() and (version_of(str(python)) or (0, 0)) < MINIMUM:
         shutil.rmtree(VENV)
-    if not python.exists():
-        print(f"dev.py: creating {VENV.name}/ with {find_python()}", flush=True)
-        subprocess.run([find_python(), "-m", "venv", str(VENV)], check=True)
     digest = hashlib.sha256(LOCK.read_bytes()).hexdigest()
-    if not STAMP.exists() or STAMP.read_text().strip() != digest:
+    if python.exists() and STAMP.exists() and STAMP.read_text().strip() == digest:
+        return python
+    interpreter = find_python()
+    uv = installer.uv_binary(interpreter)
+    if uv and (not python.exists() or not (VENV / "bin" / "uv").exists()):
+        # uv makes a fresh .venv (with pip seeded) in a second; a .venv pip made is replaced once
+        print(f"dev.py: creating {VENV.name}/ with {interpreter} and installing requirements.lock (uv)", flush=True)
+        shutil.rmtree(VENV, ignore_errors=True)
+        try:
+            installer.create(VENV, interpreter, requirement_file=LOCK, seed=True)
+        except RuntimeError as error:
+            sys.exit(f"dev.py: {error}")
+    elif uv:
+        print("dev.py: installing requirements.lock into .venv/ (once per lock change, uv)", flush=True)
+        subprocess.run([uv, "pip", "install", "--quiet", "--python", str(python), *installer.pip_settings()[0],
+                        "-r", str(LOCK)], check=True, env=installer.uv_env())
+    else:
+        if not python.exists():
+            print(f"dev.py: creating {VENV.name}/ with {interpreter}", flush=True)
+            subprocess.run([interpreter, "-m", "venv", str(VENV)], check=True)
         print("dev.py: installing requirements.lock into .venv/ (once per lock change)", flush=True)
         pip = [str(python), "-m", "pip", "--disable-pip-version-check"]
         subprocess.run(pip + ["install", "--quiet", "--upgrade", "pip"], check=True)
         subprocess.run(pip + ["install", "--quiet", "-r", str(LOCK)], check=True)
-        STAMP.write_text(digest)
+    STAMP.write_text(digest)
     return python
 
 

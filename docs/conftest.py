@@ -42,19 +42,28 @@ def pytest_xdist_make_scheduler(config, log):
     renderer, the browser and the driver are separate processes), so the browser tests take as long on one
     worker as on four (measured: 142 s either way) and cost a fifth more CPU on four. That worker takes them
     first and nothing after: Playwright's sync API keeps an event loop running, which would break a later
-    test that starts its own (tests/conftest.py)."""
+    test that starts its own (tests/conftest.py). Every other unit goes out slowest first (slowest_first)."""
     if config.getvalue("dist") != "load":
         return None  # a scheduling the run asked for (--dist ...)
     from xdist.scheduler import LoadScopeScheduling
 
+    # a run that leaves the browser out (`dev.py check`: -m "not browser and ...") keeps no worker for the
+    # rest of tests/browser/ (page weight, the gzip server): they spread like any other test
+    browser_runs = "not browser" not in (config.getvalue("markexpr") or "")
+
     class PagesTogether(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             path = nodeid.split("::", 1)[0]
-            if path.startswith(BROWSER_TESTS):
+            if path.startswith(BROWSER_TESTS) and browser_runs:
                 return BROWSER_TESTS
             return path if path.startswith("docs/") and path.endswith(".md") else nodeid
 
         def _assign_work_unit(self, node) -> None:
+            if not getattr(self, "_slowest_first", False):   # once, when the first work is handed out
+                self._slowest_first = True
+                from tests.support.timings import slowest_first
+
+                slowest_first(self.workqueue)
             if BROWSER_TESTS in self.workqueue and len(self.workqueue) > 1:
                 # several workers: the browser tests go first, to the first worker; one worker: last
                 self.workqueue.move_to_end(BROWSER_TESTS, last=len(self.nodes) < 2)

@@ -1,25 +1,39 @@
 """Benchmarks run by their own command, never inside the suite: they print figures and assert nothing.
 
-    python3 dev.py bench suite            # wall time of `dev.py check`, of the suite without the release
-                                          # matrices, and of the matrices (each its own figure)
-    python3 dev.py bench suite --check    # only the check
+    python3 dev.py bench suite            # the real commands, timed: `dev.py check` here (warm)
+    python3 dev.py bench suite check test clone-check clone-ci   # any of these steps, in that order:
+        check        `python3 dev.py check` in this tree (warm)
+        test         `python3 dev.py test` in this tree (warm: the whole suite, browser tests included)
+        clone-check  a fresh clone (`git clone . <tmp>/atlas`): time to a ready .venv, then `dev.py check`
+                     twice (cold: no .cache/ in the clone; then warm)
+        clone-ci     a fresh clone: time to a ready .venv, then `.ci/run` (installs included)
+    python3 dev.py bench suite clone-ci --cold   # the clone also starts without uv's cache, the sdists and
+                                          # the bootstrap uv (a first contributor on a new machine)
     python3 dev.py bench site [--site DIR] [--no-screenshots]   # paint, search, screenshots (tests/browser/bench_site.py)
                                           # and page weight, gzip (tests/browser/bench_weight.py)
     python3 dev.py bench fan_out [--requests 5 --concurrency 10 --delay 0.2]   # snippets/fan_out/benchmark.py
     python3 dev.py bench stack [X.Y ...]  # the middleware collector's run time, cold and warm (atlas/collect/stack.py)
     python3 dev.py bench search [--site DIR] [--show-held-aside]   # the search question set: top-1, top-3,
                                           # MRR per part, failures, index size, query time (tests/search/bench_search.py)
+
+Each step prints its wall time beside the CPU-seconds its own processes used (those it waited for) and
+those the whole machine was busy meanwhile (on a shared machine, compare the own figure), then what it
+built (each environment and sdist: .cache/timings/builds.jsonl), the 20 slowest tests and each worker's
+busy time (.cache/timings/last-run.json, tests/support/timings.py).
 """
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 from atlas.core.paths import ROOT
-from dev import FAST, PARALLEL   # the selection and the workers of `dev.py check` and `dev.py test`
 
 
 def busy_cpu_seconds() -> float | None:
@@ -31,6 +45,14 @@ def busy_cpu_seconds() -> float | None:
         return None
     user, nice, system, _idle, _iowait, irq, softirq = fields
     return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_seconds() -> float:
+    """CPU-seconds (user + system) of the finished child processes this one waited for, theirs included."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def reference_seconds() -> float:
@@ -45,25 +67,99 @@ def reference_seconds() -> float:
     return best
 
 
-def timed_pytest(label: str, *args: str) -> tuple[str, float, str]:
-    started, busy = time.perf_counter(), busy_cpu_seconds()
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", *PARALLEL, *args], cwd=ROOT,
-                          env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, text=True)
+STEPS = ("check", "test", "clone-check", "clone-ci")
+
+
+def timed(label: str, command: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
+    """Run `command` in `cwd` (output to .cache/bench-logs/), print wall and machine CPU, what it built,
+    and the slowest tests and workers of the pytest run it made."""
+    timings = cwd / ".cache" / "timings"
+    for name in ("builds.jsonl", "last-run.json"):
+        (timings / name).unlink(missing_ok=True)
+    logs = cwd / ".cache" / "bench-logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    log = logs / (re.sub(r"\W+", "-", label).strip("-") + ".log")
+    environment = {k: v for k, v in (env or os.environ).items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    started, busy, own = time.perf_counter(), busy_cpu_seconds(), children_cpu_seconds()
+    with open(log, "w") as out:
+        status = subprocess.run(command, cwd=cwd, env=environment, stdout=out, stderr=subprocess.STDOUT).returncode
     seconds = time.perf_counter() - started
-    cpu = "" if busy is None else f"{busy_cpu_seconds() - busy:6.0f} CPU-s"
-    summary = next((line for line in reversed(done.stdout.splitlines()) if re.search(r"\d+ (passed|failed)", line)),
-                   f"exit status {done.returncode}")
-    print(f"{label:44} {seconds:7.1f} s {cpu}   {summary.strip('= ')}", flush=True)
-    return label, seconds, summary
+    # the machine's busy CPU-s beside the command's own (its process tree, as far as it waited for it):
+    # on a shared machine the first counts everyone's work, the second only this command's
+    cpu = f"{children_cpu_seconds() - own:6.0f} own CPU-s" + (
+        "" if busy is None else f" {busy_cpu_seconds() - busy:6.0f} machine CPU-s")
+    text = log.read_text(errors="replace")
+    summary = next((line for line in reversed(text.splitlines()) if re.search(r"\d+ (passed|failed)", line)),
+                   f"exit status {status}")
+    print(f"{label:52} {seconds:7.1f} s {cpu}   {summary.strip('= ')}  (log: {log})", flush=True)
+    builds(timings / "builds.jsonl")
+    slowest(timings / "last-run.json")
+    return seconds
+
+
+def builds(path: Path) -> None:
+    if not path.exists():
+        return
+    for line in path.read_text().splitlines():
+        entry = json.loads(line)
+        extra = " ".join(f"{k} {entry[k]}" for k in ("installer", "python", "how") if k in entry)
+        print(f"    built {entry['what']:40} {entry['seconds']:6.1f} s  {extra}")
+
+
+def slowest(path: Path, count: int = 20) -> None:
+    if not path.exists():
+        return
+    run = json.loads(path.read_text())
+    print(f"    pytest: {run['wall']} s from start to finish; busy time per worker: "
+          + ", ".join(f"{w} {s:.0f} s" for w, s in run["workers"].items()))
+    ranked = sorted(run["tests"].items(), key=lambda item: -item[1][0])[:count]
+    print(f"    the {len(ranked)} slowest tests (setup + call + teardown):")
+    for node, (seconds, worker) in ranked:
+        print(f"      {seconds:7.1f} s  {worker:5} {node}")
+
+
+def fresh_clone(cold: bool) -> tuple[Path, dict[str, str]]:
+    """A fresh clone of this repository's HEAD (no .venv, no .cache); with `cold`, empty machine caches too."""
+    where = Path(tempfile.mkdtemp(prefix="atlas-bench-")) / "atlas"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(where)], check=True)
+    env = dict(os.environ)
+    if cold:
+        caches = where.parent / "caches"
+        env.update(XDG_CACHE_HOME=str(caches), UV_CACHE_DIR=str(caches / "uv"), PIP_NO_CACHE_DIR="1")
+    return where, env
+
+
+def ready_venv(where: Path, env: dict[str, str]) -> float:
+    return timed("  ready .venv (python3 dev.py, set-up only)",
+                 [sys.executable, "-c", "import dev; dev.ensure_environment()"], where, env)
 
 
 def suite(argv: list[str]) -> int:
+    steps = [a for a in argv if not a.startswith("-")] or ["check"]
+    unknown = [s for s in steps if s not in STEPS]
+    if unknown:
+        print(f"unknown step(s) {unknown}; steps: {', '.join(STEPS)}", file=sys.stderr)
+        return 2
+    cold = "--cold" in argv
     print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f} at start; reference loop "
           f"{reference_seconds():.3f} s", flush=True)
-    timed_pytest("dev.py check (build, data, page code, unit)", "-m", FAST)
-    if "--check" not in argv:
-        timed_pytest("suite without the release matrices", "-m", "not matrix")
-        timed_pytest("release matrices (version map, version tabs)", "-m", "matrix")
+    python = shutil.which("python3") or sys.executable
+    for step in steps:
+        if step == "check":
+            timed("dev.py check (warm, this tree)", [python, "dev.py", "check"], ROOT)
+        elif step == "test":
+            timed("dev.py test (warm, this tree)", [python, "dev.py", "test"], ROOT)
+        else:
+            where, env = fresh_clone(cold)
+            print(f"{step}: fresh clone in {where}" + (" (machine caches empty)" if cold else ""), flush=True)
+            total = ready_venv(where, env)
+            if step == "clone-check":
+                total += timed("  dev.py check (cold: first in the clone)", [python, "dev.py", "check"], where, env)
+                timed("  dev.py check (warm: second in the clone)", [python, "dev.py", "check"], where, env)
+            else:
+                total += timed("  .ci/run (tools present: dev.py test)", ["bash", ".ci/run"], where, env)
+            print(f"  {step}: {total:.1f} s from clone to the end of the run (.venv included)", flush=True)
+            shutil.rmtree(where.parent, ignore_errors=True)
     print(f"reference loop {reference_seconds():.3f} s at the end (CPU-s: the whole machine busy)", flush=True)
     return 0
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from atlas.core.paths import ROOT
-from tests.support import markers, snippet_use
+from tests.support import markers, parts, snippet_use, timings
 from tests.support.once import once_per_run, shared_tmp
 from tests.support.sitebuild import Build, build
 
@@ -29,7 +29,7 @@ def built_site(tmp_path_factory):
     tests/support/once.py); tests read its files."""
     def build_it():
         started = time.perf_counter()
-        result = build(ROOT, shared_tmp(tmp_path_factory) / "site")
+        result = build(ROOT, shared_tmp(tmp_path_factory) / "site", shared=True)
         print(f"\nsite built in {time.perf_counter() - started:.1f} s")
         return result.saved()
     saved = once_per_run(tmp_path_factory, "built-site", build_it)
@@ -68,6 +68,7 @@ def pytest_collection_modifyitems(config, items):
     says that release added. The page matrix records them as not applicable there, with the reason."""
     import django
 
+    parts.select(config, items)   # `--part X [--release Y]`: one CI job's share
     running = django.VERSION[:2]
     older = [item for item in items if (mark := item.get_closest_marker("since"))
              and running < tuple(int(n) for n in mark.args[0].split("."))]
@@ -98,12 +99,15 @@ def order_browser_tests_last(items):
 
 
 def pytest_addoption(parser):
+    parts.add_options(parser)
     parser.addoption("--snippet-use", action="store_true",
                      help="record which snippets the tests run (coverage) and fail the run if a snippet a page "
                           "shows never ran; `python3 dev.py test` without arguments turns it on")
 
 
 def pytest_configure(config):
+    timings.register(config)   # each test's time and worker: `dev.py bench suite`, the scheduler's order
+    parts.register(config)     # every collected test, for the check that CI's jobs run them all
     if not config.getoption("snippet_use"):
         return
     if not os.environ.get("PYTEST_XDIST_WORKER"):     # the controller (or a single process) sets up

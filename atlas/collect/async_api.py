@@ -96,15 +96,19 @@ def collect_release(release: Release, scope: dict, tokens: list[str], use_cache:
 
 
 def collect_all(use_cache: bool = True, log=print, versions: list[str] | None = None) -> dict[str, dict]:
+    """Every release collected at the same time (each a subprocess in its own environment; the environments
+    are built several at once, atlas/collect/envs.py); the result in release order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from atlas.collect.envs import JOBS
+
     scope = load_scope()
     tokens = all_tokens(load_capabilities(), scope)
-    collected = {}
-    for release in load_releases():
-        if versions and release.version not in versions:
-            continue
-        collected[release.version] = collect_release(release, scope, tokens, use_cache=use_cache, log=log)
-    return collected
-
+    chosen = [r for r in load_releases() if not versions or r.version in versions]
+    with ThreadPoolExecutor(max_workers=JOBS) as pool:
+        results = pool.map(lambda release: collect_release(release, scope, tokens, use_cache=use_cache, log=log),
+                           chosen)
+        return dict(zip([r.version for r in chosen], results))
 
 
 def differences(committed: dict, fresh: dict) -> list[str]:

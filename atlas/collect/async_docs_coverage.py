@@ -184,15 +184,18 @@ def answer_exists(target: str) -> bool:
 
 def check(releases: list[Release] | None = None) -> list[str]:
     """Every async directive, release-note item and async.txt warning/note not covered."""
-    from atlas.collect.sdists import _sdist_files, sdist_path
+    from atlas.collect.sdists import _sdist_files, sdist_paths
+
     rules = load_rules()
     capabilities = load_capabilities()
     known = {c.id for c in capabilities}
     index = async_api.load_index()
     problems = []
     seen_notes: dict[str, str] = {}
-    for release in releases or load_releases():
-        files = _sdist_files(str(sdist_path(release)))
+    releases = releases or load_releases()
+    sdists = sdist_paths(releases)   # the missing ones fetched at the same time
+    for release in releases:
+        files = _sdist_files(str(sdists[release.version]))
         for item in items_of(release, files):
             cap, exclusion, _how = cover(item, rules, capabilities, index)
             if cap and cap not in known:

@@ -12,8 +12,6 @@ from pathlib import Path
 from atlas.core.paths import ROOT, relative
 from atlas.data.versions_data import Release
 
-MATRIX_DIR = ROOT / ".cache" / "django-matrix"
-MARKER = "atlas-installed.json"
 
 
 class PythonNotFound(RuntimeError):
@@ -62,39 +60,16 @@ def venv_python(venv: Path) -> Path:
     return venv / "bin" / "python"
 
 
+def release_spec(release: Release) -> "envs.Spec":
+    """The version map's environment of a release: its probe_python and django==newest_patch."""
+    from atlas.collect import envs
+
+    return envs.Spec(release.probe_python, (f"django=={release.newest_patch}",), label=f"version map {release.version}")
+
+
 def ensure_venv(release: Release, log=print) -> Path:
-    """The release's virtualenv with django==newest_patch installed; created once, reused afterwards.
-    A lock file serialises the creation: parallel test workers (pytest -n) share .cache/."""
-    MATRIX_DIR.mkdir(parents=True, exist_ok=True)
-    with open(MATRIX_DIR / f"{release.version}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        return make_venv(MATRIX_DIR / release.version, release.probe_python, [f"django=={release.newest_patch}"],
-                         log=log)
+    """The release's virtualenv with django==newest_patch installed (atlas/collect/envs.py: named by its
+    content, built once under its own lock, as parallel test workers share .cache/)."""
+    from atlas.collect import envs
 
-
-def make_venv(venv: Path, python: str, requirements: list[str], log=print, pip_args: tuple = ()) -> Path:
-    """A virtualenv at `venv` made with Python `python` ("3.9") holding exactly `requirements`; created
-    once, then reused while its marker file records the same Python and requirements."""
-    marker = venv / MARKER
-    wanted = {"python": python, "requirements": sorted(requirements)}
-    if marker.exists():
-        try:
-            if json.loads(marker.read_text()) == wanted and venv_python(venv).exists():
-                return venv
-        except (OSError, ValueError):
-            pass
-    interpreter = find_python(python)
-    if venv.exists():
-        shutil.rmtree(venv)
-    venv.parent.mkdir(parents=True, exist_ok=True)
-    log(f"  creating {relative(venv)} with {interpreter}")
-    subprocess.run([interpreter, "-m", "venv", str(venv)], check=True)
-    shown = requirements[0] if len(requirements) == 1 else f"{len(requirements)} pinned packages"
-    log(f"  pip install {shown}")
-    cmd = [str(venv_python(venv)), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-           *pip_args, *requirements]
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"pip install {shown} into {relative(venv)} failed:\n{done.stdout}\n{done.stderr[-4000:]}")
-    marker.write_text(json.dumps(wanted))
-    return venv
+    return envs.ensure(release_spec(release), log=log)

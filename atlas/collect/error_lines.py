@@ -58,12 +58,15 @@ def _sdist_members(sdist: str, members: tuple[str, ...]) -> dict[str, str]:
 
 def django_lines(entries: list[ErrorEntry]) -> dict[str, dict[str, int | None]]:
     """entry id -> {release: line or None}, every Django release of docs/data/releases.yml, from its sdist."""
-    from atlas.collect.sdists import sdist_path
+    from atlas.collect.sdists import sdist_paths
+
     django_entries = [e for e in entries if e.package == "django"]
     members = tuple(sorted({e.source for e in django_entries}))
     collected: dict[str, dict[str, int | None]] = {e.id: {} for e in django_entries}
-    for release in load_releases():
-        files = _sdist_members(str(sdist_path(release)), members)
+    releases = load_releases()
+    sdists = sdist_paths(releases)   # the missing ones fetched at the same time
+    for release in releases:
+        files = _sdist_members(str(sdists[release.version]), members)
         for entry in django_entries:
             text = files.get(entry.source)
             collected[entry.id][release.version] = line_of(text, entry.text_at_source, entry.occurrence) if text else None

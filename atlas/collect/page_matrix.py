@@ -8,8 +8,9 @@
 A page's releases: the oldest of its "Applies to" range, each LTS inside it (the `lts` flag of
 docs/data/releases.yml) and the newest release (atlas/data/page_code.py). Per release, ONE pytest session in
 that release's environment runs the page's own python blocks (Sybil) and its use case's tests; the demo
-project composes only the use cases whose range holds that release. Environments: .cache/page-matrix/<X.Y>/,
-made with the Python and the exact package pins of docs/data/compat.yml; the newest release runs in the
+project composes only the use cases whose range holds that release. Environments: under .cache/envs/
+(atlas/collect/envs.py: named by their content, built once, several at a time), made with the Python and the exact
+package pins of docs/data/compat.yml; the newest release runs in the
 project's own .venv. Results go to docs/data/page_matrix.json, which the build reads for each page's
 "code tested with" line and the suite checks against the ranges.
 """
@@ -26,7 +27,8 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-from atlas.collect.environments import FOREIGN_ENV, find_python, make_venv, venv_python
+from atlas.collect import envs
+from atlas.collect.environments import FOREIGN_ENV, find_python
 from atlas.core.errors import DataError
 from atlas.core.paths import ROOT, relative
 from atlas.data.compat import (
@@ -49,7 +51,6 @@ from atlas.data.page_matrix_results import (
     write_results,
 )
 
-ENV_DIR = ROOT / ".cache" / "page-matrix"
 PLUGIN = "atlas.in_release.page_matrix_plugin"
 
 
@@ -93,9 +94,13 @@ def interpreter(version: str, compat: Compat, log=print) -> str:
         raise DataError(f"{relative(COMPAT_FILE)}: releases[{version}].packages.django = "
                         f"{env.packages.get('django')!r}, but releases.yml's newest patch is {release.newest_patch}; "
                         f"run `python3 dev.py pagematrix --resolve {version}`")
-    pins = [f"{name}=={version_}" for name, version_ in sorted(env.packages.items())]
-    venv = make_venv(ENV_DIR / version, env.python, pins, log=log, pip_args=("--no-deps", "--no-compile"))
-    return str(venv_python(venv))
+    return str(envs.python_in(envs.ensure(env_spec(env), log=log)))
+
+
+def env_spec(env: ReleaseEnv) -> envs.Spec:
+    """A release's page-matrix environment: its Python and every pin of compat.yml (the whole set: no deps)."""
+    pins = tuple(f"{name}=={version_}" for name, version_ in sorted(env.packages.items()))
+    return envs.Spec(env.python, pins, no_deps=True, label=f"page matrix {env.release}")
 
 
 def selection(page: PageCode) -> list[str]:
@@ -156,6 +161,9 @@ def run(pages: list[PageCode] | None = None, only: list[str] | None = None, log=
 
     compat = load_compat()
     chosen = plan(pages, only)
+    # every environment first, several at once (uv waits on downloads and disk more than on the CPU)
+    envs.ensure_many([env_spec(compat.releases[v]) for v in chosen
+                      if v in compat.releases and not compat.releases[v].project], log=log)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {v: pool.submit(run_release, v, p, compat, log) for v, p in chosen.items()}
         return {v: future.result() for v, future in futures.items()}

@@ -1,27 +1,43 @@
-"""Read a Django release's sdist (downloaded once into .cache/django-sdists/) and the RST headings of its docs."""
+"""Read a Django release's sdist (downloaded once per machine) and the RST headings of its docs."""
 from __future__ import annotations
 
 import fcntl
+import os
 import subprocess
 import sys
+import time
 from functools import lru_cache
 from pathlib import Path
 
-from atlas.core.paths import ROOT
 from atlas.data.versions_data import Release
 
 # --------------------------------------------------------------------------------------------------
 # Release sdists (for checking that capability sources exist)
 
-SDIST_DIR = ROOT / ".cache" / "django-sdists"
+def _sdist_dir() -> Path:
+    from atlas.core.installer import machine_cache
+
+    return Path(os.environ.get("ATLAS_SDIST_DIR") or machine_cache() / "django-sdists")
+
+
+# once per machine (every clone and worktree reads the same files): ~/.cache/django-async-atlas/django-sdists
+SDIST_DIR = _sdist_dir()
 
 
 def sdist_path(release: Release, download: bool = True) -> Path:
-    """The sdist of release.newest_patch under .cache/django-sdists, downloaded with pip once."""
+    """The sdist of release.newest_patch under SDIST_DIR, downloaded once per machine."""
     SDIST_DIR.mkdir(parents=True, exist_ok=True)
     with open(SDIST_DIR / f"{release.version}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)   # parallel test workers share .cache/
+        fcntl.flock(lock, fcntl.LOCK_EX)   # parallel test workers and commands share the folder
         return _sdist_path(release, download)
+
+
+def sdist_paths(releases: list[Release], jobs: int = 8) -> dict[str, Path]:
+    """Every release's sdist, the missing ones downloaded at the same time (each under its own lock)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        return dict(zip([r.version for r in releases], pool.map(sdist_path, releases)))
 
 
 def _sdist_path(release: Release, download: bool) -> Path:
@@ -30,6 +46,17 @@ def _sdist_path(release: Release, download: bool) -> Path:
             return SDIST_DIR / name
     if not download:
         raise FileNotFoundError(f"no sdist for Django {release.newest_patch} in {SDIST_DIR}")
+    started = time.perf_counter()
+    from atlas.collect.envs import record
+    from atlas.collect.sdist_fetch import fetch_sdist
+
+    try:
+        fetch_sdist("django", release.newest_patch, SDIST_DIR)
+        record(f"sdist django {release.newest_patch}", time.perf_counter() - started, how="index")
+        return _sdist_path(release, download=False)
+    except (OSError, ValueError, KeyError) as error:
+        print(f"fetching the Django {release.newest_patch} sdist from the index failed ({error}); trying pip",
+              file=sys.stderr)
     done = subprocess.run(
         [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--no-deps",
          "--no-binary", ":all:", "-d", str(SDIST_DIR), f"django=={release.newest_patch}"],
@@ -37,6 +64,7 @@ def _sdist_path(release: Release, download: bool) -> Path:
     )
     if done.returncode != 0:
         raise RuntimeError(f"pip download django=={release.newest_patch} failed:\n{done.stderr[-3000:]}")
+    record(f"sdist django {release.newest_patch}", time.perf_counter() - started, how="pip")
     return _sdist_path(release, download=False)
 
 

@@ -43,6 +43,7 @@ def build_with(tmp_path, append="", replace=None, extra_page=None, project=None)
     return build(project, tmp_path / "site")
 
 
+@pytest.mark.scratch_build  # a build of its own: the full suite, not `dev.py check`
 def test_broken_links_missing_anchors_and_pages_left_out_of_nav_fail_the_build(tmp_path):
     result = build_with(
         tmp_path,
@@ -61,12 +62,14 @@ def test_broken_links_missing_anchors_and_pages_left_out_of_nav_fail_the_build(t
         assert re.search(pattern, result.output), f"{pattern}\n{result.output}"
 
 
+@pytest.mark.scratch_build  # a build of its own: the full suite, not `dev.py check`
 def test_a_missing_snippet_include_fails_the_build(tmp_path):
     result = build_with(tmp_path, append='\n```python\n--8<-- "no_such/snippet.py"\n```\n')
     assert result.returncode != 0, result.output
     assert "Snippet at path 'no_such/snippet.py' could not be found" in result.output, result.output
 
 
+@pytest.mark.scratch_build  # a build of its own: the full suite, not `dev.py check`
 def test_bad_data_fails_the_build_listing_every_problem_with_file_line_and_fix(tmp_path):
     project = copy_project(tmp_path / "project")
     capabilities = project / "docs" / "data" / "capabilities.yml"

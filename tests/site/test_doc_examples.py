@@ -139,7 +139,7 @@ def test_in_a_parallel_run_a_pages_blocks_stay_on_one_worker():
     assert done.returncode == 0 and "2 passed" in done.stdout, done.stdout[-3000:]
 
 
-def run_scheduled(workers: int, nodeids: list[str]) -> dict[str, list[str]]:
+def run_scheduled(workers: int, nodeids: list[str], markexpr: str | None = None) -> dict[str, list[str]]:
     """The tests each worker runs, in order, under docs/conftest.py's scheduler, workers finishing their
     tests in turn (the scheduler alone, driven as pytest-xdist's controller drives it)."""
     import importlib.util
@@ -148,7 +148,7 @@ def run_scheduled(workers: int, nodeids: list[str]) -> dict[str, list[str]]:
     spec = importlib.util.spec_from_file_location("docs_conftest", ROOT / "docs" / "conftest.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    values = {"dist": "load", "tx": [f"{workers}*popen"]}
+    values = {"dist": "load", "tx": [f"{workers}*popen"], "markexpr": markexpr}
     config = SimpleNamespace(getvalue=values.get, option=SimpleNamespace(loadscopereorder=True))
     scheduler = module.pytest_xdist_make_scheduler(config, None)
 
@@ -197,3 +197,27 @@ def test_with_one_worker_the_browser_tests_come_last():
     ran = run_scheduled(1, SCHEDULED)["gw0"]
     assert sorted(ran) == sorted(SCHEDULED)
     assert all(nodeid.startswith("tests/browser/") for nodeid in ran[-4:]), ran
+
+
+def test_the_longest_work_goes_out_first(monkeypatch):
+    """By the last recorded times (tests/support/timings.py); a test of a module with matrix tests that has no
+    recorded time yet counts as slow; the rest keep their order (and the browser tests their place)."""
+    from tests.support import timings
+
+    monkeypatch.setattr(timings, "load_durations", lambda: {"tests/chat/test_consumer.py::test_4": 30.0,
+                                                            "docs/faq/chat.md::line:20,column:1": 70.0})
+    matrix_test = "tests/versions/test_matrix.py::test_release_matches_capabilities[django-4.2]"
+    ran = run_scheduled(1, [*SCHEDULED, matrix_test])["gw0"]
+    assert ran[:4] == ["docs/faq/chat.md::line:10,column:1", "docs/faq/chat.md::line:20,column:1", matrix_test,
+                       "tests/chat/test_consumer.py::test_4"], ran
+    assert ran[4:6] == ["tests/chat/test_consumer.py::test_0", "tests/chat/test_consumer.py::test_1"]
+    assert all(nodeid.startswith("tests/browser/") for nodeid in ran[-4:]), ran
+
+
+def test_a_run_without_browser_tests_keeps_no_worker_for_tests_browser():
+    """`dev.py check` leaves the browser out: the rest of tests/browser/ spreads over every worker."""
+    ran = run_scheduled(3, SCHEDULED, markexpr="not server and not browser and not matrix")
+    browser_dir = [nodeid for nodeid in SCHEDULED if nodeid.startswith("tests/browser/")]
+    assert sorted(sum(ran.values(), [])) == sorted(SCHEDULED)
+    assert len([tests for tests in ran.values() if set(tests) & set(browser_dir)]) > 1, ran
+    assert all(tests for tests in ran.values()), "every worker gets work"

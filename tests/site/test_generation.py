@@ -76,6 +76,7 @@ def build_with_lines_appended(tmp_path, text):
     return build(project, tmp_path / "site"), original.count("\n") + 1
 
 
+@pytest.mark.scratch_build  # a build of its own: the full suite, not `dev.py check`
 def test_a_page_with_an_old_placeholder_fails_the_build_with_the_fix(tmp_path):
     result, line = build_with_lines_appended(tmp_path, "<!-- atlas:roadmap -->\n")
     assert result.returncode != 0, result.output
@@ -83,6 +84,7 @@ def test_a_page_with_an_old_placeholder_fails_the_build_with_the_fix(tmp_path):
             f" — replace the line with --8<-- \"generated/roadmap.md\"") in result.output, result.output
 
 
+@pytest.mark.scratch_build  # a build of its own: the full suite, not `dev.py check`
 def test_an_unfilled_marker_in_a_built_page_fails_the_build(tmp_path):
     """A marker that reaches the HTML (here through raw HTML the generation check does not look at)."""
     result, _ = build_with_lines_appended(tmp_path, "\n<div><!-- atlas:roadmap --></div>\n")
@@ -90,6 +92,7 @@ def test_an_unfilled_marker_in_a_built_page_fails_the_build(tmp_path):
     assert "docs/concepts/index.md: unfilled '<!-- atlas:roadmap -->' in the built page" in result.output
 
 
+@pytest.mark.scratch_build  # a build of its own: the full suite, not `dev.py check`
 def test_including_a_table_that_is_not_registered_fails_the_build(tmp_path):
     result, _ = build_with_lines_appended(tmp_path, '\n--8<-- "generated/no-such-table.md"\n')
     assert result.returncode != 0, result.output
@@ -136,6 +139,7 @@ def links(site):
     return {str(p.relative_to(site)): sorted(set(LINK.findall(p.read_text()))) for p in site.rglob("*.html")}
 
 
+@pytest.mark.scratch_build  # a build of its own: the full suite, not `dev.py check`
 def test_properdocs_builds_the_same_pages_with_the_same_links(built_site, properdocs_site):
     assert "WARNING" not in properdocs_site.output, properdocs_site.output
     mkdocs_files = sorted(str(p.relative_to(built_site.site)) for p in built_site.site.rglob("*") if p.is_file())

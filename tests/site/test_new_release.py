@@ -8,7 +8,7 @@ import yaml
 from tests.support.once import once_per_run, shared_scratch
 from tests.support.sitebuild import Build, build, copy_project
 
-pytestmark = pytest.mark.build
+pytestmark = [pytest.mark.build, pytest.mark.scratch_build]
 
 NEW = "9.9"  # a release that does not exist, so the test never collides with the real data
 

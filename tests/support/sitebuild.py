@@ -32,9 +32,13 @@ class Build:
         return cls(saved["returncode"], saved["output"], Path(saved["site"]))
 
 
-def build(project: Path, site: Path, builder: str = "mkdocs") -> Build:
-    """`mkdocs build --strict` (or `properdocs build`, the maintained fork, on the same mkdocs.yml)."""
+def build(project: Path, site: Path, builder: str = "mkdocs", shared: bool = False) -> Build:
+    """`mkdocs build --strict` (or `properdocs build`, the maintained fork, on the same mkdocs.yml). Every
+    build but the run's one shared site (tests/conftest.py's built_site) is a second full build: its test
+    says so with `scratch_build`, which `dev.py check` leaves out."""
     require_marker("build", "builds the site", "browser")
+    if not shared:
+        require_marker("scratch_build", "builds a second site (a scratch copy or another builder)", "browser", "recipe")
     # a scratch copy shares the clone's cache of derived build steps (atlas/core/derived.py)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(project), ATLAS_CACHE_DIR=str(ROOT / ".cache"))
     result = subprocess.run(

@@ -1,8 +1,8 @@
 """Rehearse a new release: on a scratch copy of the data without 6.1, the upstream report must find Django 6.1
 on the (fake, recorded) index, install it, run every probe, and draft what the committed data says about 6.1.
 
-Needs the 6.1 sdist (pip download, cached in .cache/django-sdists) and the Python that 6.1 is probed with
-(.cache/django-matrix/6.1, shared with `dev.py matrix`)."""
+Needs the 6.1 sdist (pip download, cached once per machine: atlas.collect.matrix.SDIST_DIR) and the Python that 6.1 is probed with
+(its environment under .cache/envs/, shared with `dev.py matrix`)."""
 from __future__ import annotations
 
 import shutil

@@ -15,10 +15,11 @@ from tests.support.tools import missing_in_ci_or_skip
 
 @pytest.fixture(scope="module")
 def sdists():
-    """Each release's sdist (downloaded once into .cache/django-sdists, as the matrix's source checks do)."""
-    from atlas.collect.sdists import _sdist_files, sdist_path
+    """Each release's sdist (downloaded once per machine, all at once, as the matrix's source checks do)."""
+    from atlas.collect.sdists import _sdist_files, sdist_paths
+
     try:
-        return {r.version: _sdist_files(str(sdist_path(r))) for r in load_releases()}
+        return {version: _sdist_files(str(path)) for version, path in sdist_paths(load_releases()).items()}
     except RuntimeError as error:  # no network and no cached sdist
         missing_in_ci_or_skip(f"Django sdists not available: {error}")
 

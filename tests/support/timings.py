@@ -1,0 +1,88 @@
+"""How long each test took and on which worker: what `python3 dev.py bench suite` prints (the slowest tests,
+each worker's busy time) and what the parallel scheduler orders by (docs/conftest.py: slowest first).
+
+Registered by tests/conftest.py; records in the controller (or the only process) and writes
+.cache/timings/last-run.json (this run) and .cache/timings/durations.json (every test's latest duration,
+merged over runs, so a run of a few tests keeps the others' figures). Nothing here asserts a time.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+from atlas.core.paths import ROOT
+
+FOLDER = ROOT / ".cache" / "timings"
+LAST_RUN = FOLDER / "last-run.json"
+DURATIONS = FOLDER / "durations.json"
+
+
+def load_durations(path: Path = DURATIONS) -> dict[str, float]:
+    try:
+        return {k: float(v) for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.tests: dict[str, list] = {}   # node id -> [seconds (setup + call + teardown), worker]
+        self.started = time.time()
+
+    def pytest_runtest_logreport(self, report) -> None:
+        gateway = getattr(getattr(report, "node", None), "gateway", None)   # pytest-xdist's controller side
+        entry = self.tests.setdefault(report.nodeid, [0.0, gateway.id if gateway else "main"])
+        entry[0] += report.duration
+
+    def pytest_sessionfinish(self, session) -> None:
+        if not self.tests:
+            return
+        workers: dict[str, float] = {}
+        for seconds, worker in self.tests.values():
+            workers[worker] = workers.get(worker, 0.0) + seconds
+        FOLDER.mkdir(parents=True, exist_ok=True)
+        last = {"wall": round(time.time() - self.started, 1), "workers": {w: round(s, 1) for w, s in sorted(workers.items())},
+                "tests": {n: [round(s, 2), w] for n, (s, w) in self.tests.items()}}
+        write(LAST_RUN, last)
+        write(DURATIONS, load_durations() | {n: round(s, 2) for n, (s, _w) in self.tests.items()})
+
+
+def write(path: Path, data: dict) -> None:
+    partial = path.with_name(f"{path.name}.{os.getpid()}")
+    partial.write_text(json.dumps(data, indent=0, sort_keys=True), encoding="utf-8")
+    os.replace(partial, path)
+
+
+def register(config) -> None:
+    if os.environ.get("PYTEST_XDIST_WORKER") or config.pluginmanager.has_plugin("atlas.in_release.page_matrix_plugin"):
+        return   # workers' reports reach the controller, which records; a page-matrix run is an older release's
+    config.pluginmanager.register(Recorder(), "atlas-timings")
+
+
+# a test with no recorded time yet in a module with `matrix` tests (they install and run old releases)
+UNRECORDED_MATRIX_SECONDS = 60.0
+
+
+def slowest_first(workqueue) -> None:
+    """Order the work so the longest units start first and the short ones fill the gaps at the end, instead
+    of one release matrix ending the run: by each test's last recorded time (.cache/timings/durations.json,
+    tests/support/timings.py), a test not recorded yet counting as slow when its module has matrix tests."""
+    recorded = load_durations()
+    matrix_files: dict[str, bool] = {}
+
+    def expected(nodeid: str) -> float:
+        if nodeid in recorded:
+            return recorded[nodeid]
+        path = nodeid.split("::", 1)[0]
+        if path not in matrix_files:
+            try:
+                matrix_files[path] = "mark.matrix" in (ROOT / path).read_text(encoding="utf-8")
+            except OSError:
+                matrix_files[path] = False
+        return UNRECORDED_MATRIX_SECONDS if matrix_files[path] else 0.0
+
+    units = sorted(workqueue.items(), key=lambda unit: -sum(map(expected, unit[1])))  # stable: ties keep order
+    workqueue.clear()
+    workqueue.update(units)
