@@ -9,6 +9,20 @@ import posixpath
 from atlas.core.errors import DataError
 
 
+def stack_cost(link) -> str:
+    """What the middleware around a view costs on the async path, from the measured stack data."""
+    from atlas.site.stack_render import default_totals
+
+    totals = default_totals()
+    versions = list(totals)
+    counts = sorted(set(totals.values()))
+    count = str(counts[0]) if len(counts) == 1 else f"{counts[0]} to {counts[-1]}"
+    return (f"What surrounds the view counts too: behind the middleware of a new `startproject` project, an async "
+            f"view makes {count} thread hops per request on every release from {versions[0]} to {versions[-1]}. "
+            f"{link('Check your stack', 'concepts/check-your-stack.md')} counts yours, and "
+            f"{link('middleware and async', 'concepts/middleware-and-async.md')} shows how to remove them.")
+
+
 def render(page_dir: str = ".") -> str:
     from .use_case_index import how_span, level_span
     from atlas.data.versions_data import load_releases, use_cases
@@ -53,7 +67,8 @@ def render(page_dir: str = ".") -> str:
         "**Is async faster for me?** Not for one request: async lets one process wait on many things at once. "
         f"It pays when requests wait on the network and their number outgrows a thread pool. The "
         f"{link('lab', 'lab/index.md')} measures memory, latency under load and fan-out, and "
-        f"{page('fan-out', 'calling several APIs from one view')} shows the case where it helps a single page.",
+        f"{page('fan-out', 'calling several APIs from one view')} shows the case where it helps a single page. "
+        f"{stack_cost(link)}",
         "",
         "</div>",
     ]

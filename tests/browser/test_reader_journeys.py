@@ -353,3 +353,36 @@ def test_a_reader_finds_what_to_read_first_and_how_to_report_a_mistake(page, sit
     href = report.get_attribute("href")
     assert href.startswith("https://github.com/") and "/issues/new?" in href
     assert "title=Mistake%20on%20/use-cases/server-sent-events/" in href
+
+
+def test_a_42_reader_finds_the_numbers_for_their_own_stack(page, site_server):
+    """From "Is async faster for me?" to "Check your stack", which opens at the reader's release with its
+    startproject middleware; pasting their stack (the default plus two packages) gives each entry's hops."""
+    from atlas.data import stack as stack_data
+
+    mine = next(r for r in stack_data.load()["releases"] if r["version"] == READER_RELEASE)
+    page.goto(site_server.url)
+    pick_release(page, READER_RELEASE)
+    faster = page.locator(".atlas-situations p", has_text="Is async faster for me?")
+    default_total = mine["default"]["async-asgi"]["sync_to_async"]
+    assert f"makes {default_total} thread hops per request" in faster.inner_text()
+    faster.locator("a", has_text="Check your stack").click()
+    # (Material's anchor tracking may add a fragment as the page scrolls: wait for the page, not the address)
+    page.wait_for_url(re.compile(r"/concepts/check-your-stack/(#.*)?$"), wait_until="commit")
+    page.wait_for_selector(".atlas-stack-total")
+    assert page.input_value("#atlas-stack-release") == READER_RELEASE
+    assert page.inner_text(".atlas-stack-total").startswith(f"{default_total} sync_to_async")
+    extra = ["corsheaders.middleware.CorsMiddleware", "whitenoise.middleware.WhiteNoiseMiddleware"]
+    stack = [extra[0], *mine["default_stack"], extra[1]]
+    page.fill("#atlas-stack-input", "MIDDLEWARE = [\n" + "".join(f"    '{p}',\n" for p in stack) + "]\n")
+    page.click(".atlas-stack-check button[type=submit]")
+    page.wait_for_function("n => document.querySelectorAll('.atlas-stack-table tbody tr').length === n",
+                           arg=len(stack))
+    shown = page.eval_on_selector_all(".atlas-stack-table tbody tr",
+                                      "rs => rs.map(r => [r.cells[1].dataset.path || r.cells[1].innerText.trim(),"
+                                      " r.cells[2].innerText.trim()])")
+    assert [path for path, _hops in shown] == stack
+    added = {m["path"]: m["added"]["async-asgi"]["sync_to_async"] for m in mine["middleware"]}
+    assert [int(hops) for path, hops in shown if path in added] == [added[p] for p in mine["default_stack"]]
+    total = int(re.search(r"\d+", page.inner_text(".atlas-stack-total"))[0])
+    assert total >= default_total

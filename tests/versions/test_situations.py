@@ -44,3 +44,13 @@ def test_each_situation_answers_from_the_use_case_levels():
     newest = RELEASE_DATA[-1]["version"]
     lts = [r for r in RELEASE_DATA if r["lts"]][-1]["version"]
     assert f"Start on Django {newest}, the newest release, or {lts}, the newest long-term support release" in text
+
+
+def test_is_async_faster_names_the_default_stacks_hops_from_the_measured_data():
+    stack = json.loads((DATA / "stack.json").read_text(encoding="utf-8"))["releases"]
+    counts = {r["default"]["async-asgi"]["sync_to_async"] for r in stack}
+    faster = next(p for p in situations.render().split("\n\n") if p.startswith("**Is async faster for me?**"))
+    assert len(counts) == 1, "the sentence must then give the range"
+    assert (f"makes {counts.pop()} thread hops per request on every release from {stack[0]['version']} "
+            f"to {stack[-1]['version']}") in faster
+    assert "(concepts/check-your-stack.md)" in faster and "(concepts/middleware-and-async.md)" in faster

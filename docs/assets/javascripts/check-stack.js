@@ -188,11 +188,14 @@
     }).then(function (data) {
       var select = form.querySelector('[data-stack="release"]');
       data.releases.forEach(function (r) { select.appendChild(new Option("Django " + r.version, r.version)); });
-      select.value = data.releases[data.releases.length - 1].version;
+      // the reader's release ("My Django") where it was measured, else the newest
+      var mine = document.documentElement.getAttribute("data-atlas-my-django");
+      var start = data.releases.filter(function (r) { return r.version === mine; })[0] ||
+        data.releases[data.releases.length - 1];
+      select.value = start.version;
       var input = form.querySelector('[data-stack="input"]');
       if (!input.value.trim()) {
-        var newest = data.releases[data.releases.length - 1];
-        input.value = "MIDDLEWARE = [\n" + newest.default_stack.map(function (p) { return "    \"" + p + "\",\n"; }).join("") + "]\n";
+        input.value = "MIDDLEWARE = [\n" + start.default_stack.map(function (p) { return "    \"" + p + "\",\n"; }).join("") + "]\n";
       }
       form.hidden = false;
       form.addEventListener("submit", function (event) { event.preventDefault(); render(form, data, out); });
