@@ -22,6 +22,7 @@ import time
 
 from atlas.collect import async_api_docs
 from atlas.collect.async_api_index import build_index
+from atlas.core.datafile import Project
 from atlas.core.paths import DATA, IN_RELEASE, ROOT, relative
 from atlas.data.async_api import (
     INDEX_FILE,
@@ -175,12 +176,12 @@ def problems_in(collected: dict[str, dict], index: dict, capabilities: list[Capa
     return problems
 
 
-def check(collected: dict[str, dict] | None = None) -> list[str]:
+def check(project: Project, collected: dict[str, dict] | None = None) -> list[str]:
     """Cross-file rules for the validation layer: the committed index against capabilities.yml and the
     scope (collection-free: uses the committed index and each release's cached collection if present)."""
-    scope = load_scope()
-    index = load_index()
-    capabilities = load_capabilities()
+    scope = load_scope(str(project.file("async_api_scope")))
+    index = load_index(project.file("async_api"))
+    capabilities = load_capabilities(project.file("capabilities"))
     problems = []
     for api in index["apis"]:
         if not api["capability"] and not api["exclusion"]:

@@ -45,6 +45,7 @@ from atlas.collect.upstream_moves import (
     stale_entries,
 )
 from atlas.core import datafile
+from atlas.core.datafile import Project
 from atlas.core.paths import DATA, DOCS
 
 STATE_FILE = DATA / "upstream.yml"
@@ -334,10 +335,12 @@ if __name__ == "__main__":
 # Cross-file rules (collected by the validation layer: atlas.data.validation calls every module's check())
 
 
-def check() -> list[str]:
+def check(project: Project) -> list[str]:
     """Problems between roadmap.yml, releases.yml and upstream.yml, as `file:line: entry.field: what — fix`.
-    (No parameters: the validation layer calls it as it is.)"""
-    return check_data(DATA)
+    Nothing when one of them cannot be read: the layer reports that file's own problems."""
+    if any(project.document(stem) is None for stem in ("releases", "roadmap", "upstream")):
+        return []
+    return check_data(project.data_dir)
 
 
 def check_data(data_dir: Path) -> list[str]:

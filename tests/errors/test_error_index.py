@@ -22,6 +22,7 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.db import connections
 from django.test import override_settings
 
+from atlas.core.datafile import Project
 from atlas.data import error_index
 from atlas.site import error_index_render
 from atlas.collect import error_lines
@@ -301,7 +302,7 @@ def test_recorded_lines_are_the_real_source_lines(anchor, collected_lines):
 
 
 def test_every_django_entry_has_a_line_for_every_release():
-    assert error_index.check() == []
+    assert error_index.check(Project()) == []
 
 
 def test_a_new_release_without_lines_is_to_collect_not_a_problem():

@@ -6,6 +6,7 @@ import re
 import jsonschema
 import pytest
 
+from atlas.core.datafile import Project
 from atlas.site import generate
 from atlas.data import lab_figures
 from atlas.site import lab_runs_render
@@ -35,7 +36,7 @@ def test_only_full_size_runs_are_stored():
 
 
 def test_every_figure_quoted_in_prose_lies_within_the_stored_runs():
-    assert lab_figures.check() == []
+    assert lab_figures.check(Project()) == []
 
 
 def test_the_prose_quotes_figures_from_every_stored_benchmark_it_shows():

@@ -10,6 +10,7 @@ import jsonschema
 import pytest
 import yaml
 
+from atlas.core.datafile import Project
 from atlas.data import resources
 from atlas.site import resources_render
 from atlas.data import resources_fix
@@ -338,13 +339,13 @@ def test_check_accepts_a_validation_layer_project(tmp_path):
     (tmp_path / "resource_sections.yml").write_text(resources.VOCABULARY.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "releases.yml").write_text((DATA / "releases.yml").read_text(encoding="utf-8"), encoding="utf-8")
 
-    class Project:
+    class Folder:  # anything with a data_dir
         data_dir = tmp_path
 
-    problems = resources.check(Project(), today=TODAY)
+    problems = resources.check(Folder(), today=TODAY)
     assert len(problems) == 1 and "raw.githubusercontent.com is a raw file" in problems[0]
     assert problems[0].startswith(str(tmp_path / "resources.yml") + ":")
-    assert resources.check() == []  # the repository's own files
+    assert resources.check(Project()) == []  # the repository's own files
 
 
 def test_check_through_the_validation_layer_project_names_the_file_as_contributors_see_it(tmp_path):

@@ -12,6 +12,7 @@ import jsonschema
 import pytest
 import yaml
 
+from atlas.core.datafile import Project
 from atlas.collect import async_api, async_api_index
 from atlas.data import async_api as api_data
 from atlas.core.paths import DATA
@@ -109,7 +110,7 @@ def test_committed_index_covers_every_release_and_is_consistent():
 
 
 def test_check_finds_nothing_in_the_committed_files():
-    assert async_api.check() == []
+    assert async_api.check(Project()) == []
 
 
 def test_an_api_no_capability_names_is_reported_with_the_fix():
