@@ -177,7 +177,7 @@ def to_collect(data_dir: Path) -> list[str]:
                 f"`python3 dev.py pagematrix`"
                 for v in page_matrix_results.to_collect(order, page_matrix_results.load_results(data_dir / "page_matrix.json"))]
     if (data_dir / "errors.yml").exists():
-        out += [f"  Django {v}: error-index lines — run `python -m atlas.collect.error_lines --collect`"
+        out += [f"  Django {v}: error-index lines — run `python3 dev.py errors`"
                 for v in error_index.to_collect(order, error_index.load_errors(data_dir / "errors.yml"))]
     return out
 

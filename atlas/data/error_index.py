@@ -8,7 +8,7 @@ says where its text stands in the source: for Django, per feature release, read 
 Channels and uvicorn, in the installed version (`lines: {"4.3.2": 136}`). The lines are collected, not
 typed:
 
-    python -m atlas.collect.error_lines --collect     # rewrite every entry's lines from the real code
+    python3 dev.py errors     # rewrite every entry's lines from the real code
 """
 from __future__ import annotations
 
@@ -81,5 +81,5 @@ def line_problems(order: list[str], entries: list[ErrorEntry]) -> list[str]:
         if entry.package == "django" and list(entry.lines) != releases:
             problems.append(f"{relative(ERRORS_FILE)}: {entry.id}.lines: has {', '.join(entry.lines)}, expected every "
                             f"release of docs/data/releases.yml ({', '.join(releases)}) — run "
-                            f"`python -m atlas.collect.error_lines --collect`")
+                            f"`python3 dev.py errors`")
     return problems

@@ -292,11 +292,11 @@ def test_recorded_lines_are_the_real_source_lines(anchor, collected_lines):
     entry = ENTRIES[anchor]
     assert installed_key(entry) in entry.lines, (
         f"docs/data/errors.yml: {anchor}.lines has no line for the installed {entry.package} "
-        f"{installed_key(entry)}; run `python -m atlas.collect.error_lines --collect`"
+        f"{installed_key(entry)}; run `python3 dev.py errors`"
     )
     assert entry.lines == collected_lines[anchor], (
         f"docs/data/errors.yml: {anchor}.lines = {entry.lines}, but {entry.text_at_source!r} stands in "
-        f"{entry.source} at {collected_lines[anchor]}; run `python -m atlas.collect.error_lines --collect`"
+        f"{entry.source} at {collected_lines[anchor]}; run `python3 dev.py errors`"
     )
     assert entry.lines[installed_key(entry)] is not None, f"{anchor}: the installed code lacks the message"
 

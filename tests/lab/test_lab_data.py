@@ -92,7 +92,7 @@ def test_notebooks_show_the_stored_runs_with_their_provenance(name):
     for benchmark in NOTEBOOK_SHOWS[name]:
         if benchmark in STORED:
             caption = json.dumps(provenance.caption(STORED[benchmark]["provenance"]))[1:-1]
-            assert caption in outputs, f"docs/lab/{name}.ipynb: rerun python -m atlas.collect.notebook_outputs docs/lab/{name}.ipynb"
+            assert caption in outputs, f"docs/lab/{name}.ipynb: rerun python3 dev.py notebooks docs/lab/{name}.ipynb"
 
 
 def test_the_lab_page_lists_every_stored_run_with_size_n_and_load():

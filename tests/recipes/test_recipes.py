@@ -292,7 +292,7 @@ RECIPES: dict[str, list[Step]] = {
                                   '''))),
         Step("Start a new `docs/lab/<name>.ipynb` with the first code cell of `docs/lab/cpu-bound.ipynb`", lambda project: new_notebook(project)),
         Step("Give the notebook its page metadata (Jupyter: Edit > Notebook metadata)", lambda project: notebook_metadata(project)),
-        Step("Run it and store its outputs: `python -m atlas.collect.notebook_outputs docs/lab/<name>.ipynb`",
+        Step("Run it and store its outputs: `python3 dev.py notebooks docs/lab/<name>.ipynb`",
              lambda project: run_module(project, "atlas.collect.notebook_outputs", f"docs/lab/{NOTEBOOK}.ipynb")),
         Step("Add it to `nav` under \"Lab\" with its title: `- \"The title\": lab/<name>.ipynb`.",
              lambda project: insert_after(project / "mkdocs.yml", "- lab/index.md",

@@ -384,4 +384,4 @@ def test_report_lists_a_new_release_to_collect(tmp_path):
     assert ("## Releases to collect\n"
             "  Django 9.9: page-matrix results — run `python3 dev.py pagematrix --resolve 9.9`, then "
             "`python3 dev.py pagematrix`\n"
-            "  Django 9.9: error-index lines — run `python -m atlas.collect.error_lines --collect`\n") in text, text
+            "  Django 9.9: error-index lines — run `python3 dev.py errors`\n") in text, text

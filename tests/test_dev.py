@@ -1,0 +1,35 @@
+"""dev.py, the one command registry: every command is registered there, README's and CONTRIBUTING's command
+tables name exactly those, and a mistyped command is refused at once, before anything is installed."""
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+import dev
+from atlas.core.paths import ROOT
+
+TABLE_ROW = re.compile(r"^\|.*`python3 dev\.py (?P<name>[\w-]+)", re.MULTILINE)
+
+
+@pytest.mark.parametrize("document", ["README.md", "CONTRIBUTING.md"])
+def test_the_command_tables_name_exactly_the_registered_commands(document):
+    named = set(TABLE_ROW.findall((ROOT / document).read_text(encoding="utf-8")))
+    assert named == set(dev.COMMANDS), (f"{document}: missing {sorted(set(dev.COMMANDS) - named)}, "
+                                        f"not commands {sorted(named - set(dev.COMMANDS))}")
+
+
+def test_help_lists_every_command_with_its_line():
+    text = subprocess.run([sys.executable, "dev.py", "--help"], cwd=ROOT, capture_output=True, text=True,
+                          check=True).stdout
+    for name in dev.COMMANDS:
+        assert re.search(rf"^\s+{name}\b", text, re.MULTILINE), name
+
+
+def test_a_mistyped_command_is_refused_with_the_nearest_one_before_anything_is_installed(tmp_path):
+    shutil.copy2(ROOT / "dev.py", tmp_path / "dev.py")  # a fresh clone: no .venv yet
+    done = subprocess.run([sys.executable, "dev.py", "chek"], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "did you mean `python3 dev.py check`?" in done.stderr
+    assert not (tmp_path / ".venv").exists()  # it used to install the environment first (~40 s)
