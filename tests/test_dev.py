@@ -1,5 +1,6 @@
 """dev.py, the one command registry: every command is registered there, README's and CONTRIBUTING's command
 tables name exactly those, and a mistyped command is refused at once, before anything is installed."""
+import os
 import re
 import shutil
 import subprocess
@@ -33,3 +34,12 @@ def test_a_mistyped_command_is_refused_with_the_nearest_one_before_anything_is_i
     assert done.returncode == 2
     assert "did you mean `python3 dev.py check`?" in done.stderr
     assert not (tmp_path / ".venv").exists()  # it used to install the environment first (~40 s)
+
+
+def test_the_environment_imports_the_project_with_pythonpath_unset(tmp_path):
+    """`.venv/bin/mkdocs build` imports atlas/ through the hook: .venv knows the project without PYTHONPATH."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run([sys.executable, "-c", "import atlas.site.generate, hooks; print(atlas.__file__)"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(ROOT / "atlas" / "__init__.py")
