@@ -23,7 +23,7 @@ import time
 from atlas.collect import async_api_docs
 from atlas.collect.async_api_index import build_index
 from atlas.core.datafile import Project
-from atlas.core.paths import DATA, IN_RELEASE, ROOT, relative
+from atlas.core.paths import CACHE, DATA, IN_RELEASE, relative
 from atlas.data.async_api import (
     INDEX_FILE,
     SCOPE_FILE,
@@ -41,7 +41,7 @@ from atlas.data.versions_data import (
     release_key,
 )
 
-CACHE_DIR = ROOT / ".cache" / "async-api"
+CACHE_DIR = CACHE / "async-api"
 COLLECTOR = IN_RELEASE / "async_api_collect.py"
 PROBE_RUNNER = IN_RELEASE / "probe_runner.py"
 

@@ -9,10 +9,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from atlas.core.paths import ROOT, relative
+from atlas.core.paths import CACHE, relative
 from atlas.data.versions_data import Release
 
-MATRIX_DIR = ROOT / ".cache" / "django-matrix"
+MATRIX_DIR = CACHE / "django-matrix"
 MARKER = "atlas-installed.json"
 
 

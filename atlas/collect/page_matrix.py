@@ -28,7 +28,7 @@ from pathlib import Path
 
 from atlas.collect.environments import FOREIGN_ENV, find_python, make_venv, venv_python
 from atlas.core.errors import DataError
-from atlas.core.paths import ROOT, relative
+from atlas.core.paths import CACHE, ROOT, relative
 from atlas.data.compat import (
     COMPAT_FILE,
     Compat,
@@ -49,7 +49,7 @@ from atlas.data.page_matrix_results import (
     write_results,
 )
 
-ENV_DIR = ROOT / ".cache" / "page-matrix"
+ENV_DIR = CACHE / "page-matrix"
 PLUGIN = "atlas.in_release.page_matrix_plugin"
 
 

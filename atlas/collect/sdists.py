@@ -7,13 +7,13 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-from atlas.core.paths import ROOT
+from atlas.core.paths import CACHE
 from atlas.data.versions_data import Release
 
 # --------------------------------------------------------------------------------------------------
 # Release sdists (for checking that capability sources exist)
 
-SDIST_DIR = ROOT / ".cache" / "django-sdists"
+SDIST_DIR = CACHE / "django-sdists"
 
 
 def sdist_path(release: Release, download: bool = True) -> Path:

@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from atlas.core import datafile
-from atlas.core.django_range import RangeError, parse_range
+from atlas.core.django_range import RangeError, parse_range, release_key
 from atlas.core.errors import DataError
 from atlas.core.paths import DATA, relative
 
@@ -153,11 +153,6 @@ def load_vocabulary(path=None) -> Vocabulary:
 
 
 # ---------------------------------------------------------------------------------- release ranges
-
-
-def _version(text: str) -> tuple[int, int]:
-    major, minor = text.split(".")
-    return int(major), int(minor)
 
 
 def parse_django(value) -> tuple[str | None, str | None]:
@@ -313,7 +308,7 @@ def check(project=None, *, path=None, vocabulary=None, releases=None, today: dat
     vocab = vocabulary if isinstance(vocabulary, Vocabulary) else load_vocabulary(vocabulary)
     support = _release_support(releases)
     today = today or datetime.date.today()
-    oldest = min(support, key=_version) if support else None
+    oldest = min(support, key=release_key) if support else None
     source = _read(path)
     entries = source.data if isinstance(source.data, list) else []
     # as the project's contributors see the file (relative to its root) when the validation layer asks
@@ -352,7 +347,7 @@ def check(project=None, *, path=None, vocabulary=None, releases=None, today: dat
             release = pinned_release(url.strip(), vocab)
             if release is not None:
                 ended = support.get(release)
-                too_old = oldest is not None and _version(release) < _version(oldest)
+                too_old = oldest is not None and release_key(release) < release_key(oldest)
                 unsupported = too_old or (ended is not None and ended < today)
                 if unsupported and entry.get("status") != "historical":
                     when = f"ended {ended.isoformat()}" if ended else "ended before the oldest release in releases.yml"

@@ -21,7 +21,7 @@ from typing import Callable
 
 import pytest
 
-from atlas.core.paths import ROOT
+from atlas.core.paths import CACHE, ROOT
 from tests.support.once import once_per_run, shared_scratch
 from tests.support.sitebuild import Build, build
 
@@ -363,7 +363,7 @@ def carried_out(tmp_path_factory):
     def carry_out() -> dict:
         project = shared_scratch(tmp_path_factory, "recipes") / "atlas"
         shutil.copytree(ROOT, project, ignore=not_copied, symlinks=True)
-        (project / ".cache").symlink_to((ROOT / ".cache").resolve())   # release environments, as a clone keeps them
+        (project / ".cache").symlink_to((CACHE).resolve())   # release environments, as a clone keeps them
         problems = {}
         for recipe, steps in RECIPES.items():
             for step in steps:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from atlas.site.generate import MANIFEST, TABLES
-from atlas.core.paths import ROOT
+from atlas.core.paths import CACHE, ROOT
 from tests.support.markers import require_marker
 
 # What a build reads: copied into a scratch folder when a test needs to break something.
@@ -36,7 +36,7 @@ def build(project: Path, site: Path, builder: str = "mkdocs") -> Build:
     """`mkdocs build --strict` (or `properdocs build`, the maintained fork, on the same mkdocs.yml)."""
     require_marker("build", "builds the site", "browser")
     # a scratch copy shares the clone's cache of derived build steps (atlas/core/derived.py)
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(project), ATLAS_CACHE_DIR=str(ROOT / ".cache"))
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(project), ATLAS_CACHE_DIR=str(CACHE))
     result = subprocess.run(
         [sys.executable, "-m", builder, "build", "--strict", "--config-file", "mkdocs.yml", "--site-dir", str(site)],
         cwd=project, env=env, capture_output=True, text=True, timeout=600,
