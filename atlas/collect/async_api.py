@@ -23,6 +23,7 @@ import time
 from atlas.collect import async_api_docs
 from atlas.collect.async_api_index import build_index
 from atlas.core.datafile import Project
+from atlas.core.progress import show_progress
 from atlas.core.paths import CACHE, DATA, IN_RELEASE, relative
 from atlas.data.async_api import (
     INDEX_FILE,
@@ -62,11 +63,10 @@ def all_tokens(capabilities: list[Capability], scope: dict) -> list[str]:
     return sorted(set(tokens))
 
 
-def collect_release(release: Release, scope: dict, tokens: list[str], use_cache: bool = True,
-                    log=print) -> dict:
+def collect_release(release: Release, scope: dict, tokens: list[str], use_cache: bool = True) -> dict:
     """What the collector finds in one release (from the cache when nothing it depends on changed)."""
     from atlas.collect.environments import ensure_venv, run_json_script, venv_python
-    venv = ensure_venv(release, log=log)
+    venv = ensure_venv(release)
     payload = json.dumps(_payload(scope, tokens), sort_keys=True)
     marker = (venv / "atlas-installed.json").read_text(encoding="utf-8")
     key = hashlib.sha256("\0".join([COLLECTOR.read_text(encoding="utf-8"), PROBE_RUNNER.read_text(encoding="utf-8"),
@@ -96,14 +96,14 @@ def collect_release(release: Release, scope: dict, tokens: list[str], use_cache:
 # Whole runs, checks
 
 
-def collect_all(use_cache: bool = True, log=print, versions: list[str] | None = None) -> dict[str, dict]:
+def collect_all(use_cache: bool = True, versions: list[str] | None = None) -> dict[str, dict]:
     scope = load_scope()
     tokens = all_tokens(load_capabilities(), scope)
     collected = {}
     for release in load_releases():
         if versions and release.version not in versions:
             continue
-        collected[release.version] = collect_release(release, scope, tokens, use_cache=use_cache, log=log)
+        collected[release.version] = collect_release(release, scope, tokens, use_cache=use_cache)
     return collected
 
 
@@ -199,13 +199,14 @@ def check(project: Project, collected: dict[str, dict] | None = None) -> list[st
     return problems
 
 
-def regenerate(use_cache: bool = True, log=print) -> tuple[dict, dict]:
-    collected = collect_all(use_cache=use_cache, log=log)
+def regenerate(use_cache: bool = True) -> tuple[dict, dict]:
+    collected = collect_all(use_cache=use_cache)
     index = build_index(collected, load_releases(), load_capabilities(), load_scope())
     return collected, index
 
 
 def main(argv: list[str] | None = None) -> int:
+    show_progress()
     parser = argparse.ArgumentParser(prog="python -m atlas.collect.async_api", description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="compare a fresh collection with the committed file")
     parser.add_argument("--bench", action="store_true", help="print cold and warm collection times")
@@ -215,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
             for cached in (load_scope, async_api_docs.documented):  # nothing carried over in memory
                 cached.cache_clear()
             started = time.perf_counter()
-            collected, index = regenerate(log=lambda *a: None)
+            collected, index = regenerate()
             return time.perf_counter() - started, collected, index
 
         shutil.rmtree(CACHE_DIR, ignore_errors=True)

@@ -1,6 +1,7 @@
 """Make a release's virtualenv with its own interpreter, and run a JSON-in, JSON-out script inside it."""
 from __future__ import annotations
 
+import logging
 import fcntl
 import glob
 import json
@@ -11,6 +12,8 @@ from pathlib import Path
 
 from atlas.core.paths import CACHE, relative
 from atlas.data.versions_data import Release
+
+log = logging.getLogger(__name__)
 
 MATRIX_DIR = CACHE / "django-matrix"
 MARKER = "atlas-installed.json"
@@ -62,17 +65,16 @@ def venv_python(venv: Path) -> Path:
     return venv / "bin" / "python"
 
 
-def ensure_venv(release: Release, log=print) -> Path:
+def ensure_venv(release: Release) -> Path:
     """The release's virtualenv with django==newest_patch installed; created once, reused afterwards.
     A lock file serialises the creation: parallel test workers (pytest -n) share .cache/."""
     MATRIX_DIR.mkdir(parents=True, exist_ok=True)
     with open(MATRIX_DIR / f"{release.version}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        return make_venv(MATRIX_DIR / release.version, release.probe_python, [f"django=={release.newest_patch}"],
-                         log=log)
+        return make_venv(MATRIX_DIR / release.version, release.probe_python, [f"django=={release.newest_patch}"])
 
 
-def make_venv(venv: Path, python: str, requirements: list[str], log=print, pip_args: tuple = ()) -> Path:
+def make_venv(venv: Path, python: str, requirements: list[str], pip_args: tuple = ()) -> Path:
     """A virtualenv at `venv` made with Python `python` ("3.9") holding exactly `requirements`; created
     once, then reused while its marker file records the same Python and requirements."""
     marker = venv / MARKER
@@ -87,10 +89,10 @@ def make_venv(venv: Path, python: str, requirements: list[str], log=print, pip_a
     if venv.exists():
         shutil.rmtree(venv)
     venv.parent.mkdir(parents=True, exist_ok=True)
-    log(f"  creating {relative(venv)} with {interpreter}")
+    log.info(f"  creating {relative(venv)} with {interpreter}")
     subprocess.run([interpreter, "-m", "venv", str(venv)], check=True)
     shown = requirements[0] if len(requirements) == 1 else f"{len(requirements)} pinned packages"
-    log(f"  pip install {shown}")
+    log.info(f"  pip install {shown}")
     cmd = [str(venv_python(venv)), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
            *pip_args, *requirements]
     done = subprocess.run(cmd, capture_output=True, text=True)

@@ -15,6 +15,7 @@ project's own .venv. Results go to docs/data/page_matrix.json, which the build r
 """
 from __future__ import annotations
 
+import logging
 import argparse
 import datetime as dt
 import json
@@ -28,6 +29,7 @@ from pathlib import Path
 
 from atlas.collect.environments import FOREIGN_ENV, find_python, make_venv, venv_python
 from atlas.core.errors import DataError
+from atlas.core.progress import show_progress
 from atlas.core.paths import CACHE, ROOT, relative
 from atlas.data.compat import (
     COMPAT_FILE,
@@ -49,12 +51,14 @@ from atlas.data.page_matrix_results import (
     write_results,
 )
 
+log = logging.getLogger(__name__)
+
 ENV_DIR = CACHE / "page-matrix"
 PLUGIN = "atlas.in_release.page_matrix_plugin"
 
 
 
-def resolve(version: str, path: Path = COMPAT_FILE, log=print) -> dict[str, str]:
+def resolve(version: str, path: Path = COMPAT_FILE) -> dict[str, str]:
     """Ask pip's resolver, on the release's Python, which versions of the needed packages go with
     django==<newest patch>; write every chosen pin (dependencies included) into compat.yml."""
     compat = load_compat_unresolved(path)
@@ -64,7 +68,7 @@ def resolve(version: str, path: Path = COMPAT_FILE, log=print) -> dict[str, str]
     wanted = [f"django=={release.newest_patch}"] + wanted_packages(compat, version)
     with tempfile.TemporaryDirectory() as scratch:
         report = Path(scratch) / "report.json"
-        log(f"  pip install --dry-run on Python {env.python}: {' '.join(wanted)}")
+        log.info(f"  pip install --dry-run on Python {env.python}: {' '.join(wanted)}")
         done = subprocess.run([interpreter, "-m", "pip", "install", "--dry-run", "--quiet", "--ignore-installed",
                                "--disable-pip-version-check", "--report", str(report), *wanted],
                               capture_output=True, text=True)
@@ -78,7 +82,7 @@ def resolve(version: str, path: Path = COMPAT_FILE, log=print) -> dict[str, str]
     return pins
 
 
-def interpreter(version: str, compat: Compat, log=print) -> str:
+def interpreter(version: str, compat: Compat) -> str:
     env = compat.releases.get(version)
     if env is None:
         raise DataError(f"{relative(COMPAT_FILE)}: releases: no entry for {version}, which a page claims; "
@@ -94,7 +98,7 @@ def interpreter(version: str, compat: Compat, log=print) -> str:
                         f"{env.packages.get('django')!r}, but releases.yml's newest patch is {release.newest_patch}; "
                         f"run `python3 dev.py pagematrix --resolve {version}`")
     pins = [f"{name}=={version_}" for name, version_ in sorted(env.packages.items())]
-    venv = make_venv(ENV_DIR / version, env.python, pins, log=log, pip_args=("--no-deps", "--no-compile"))
+    venv = make_venv(ENV_DIR / version, env.python, pins, pip_args=("--no-deps", "--no-compile"))
     return str(venv_python(venv))
 
 
@@ -109,10 +113,10 @@ def owners(node_id: str, pages: list[PageCode]) -> list[str]:
     return [p.page for p in pages if any(path == s or path.startswith(s.rstrip("/") + "/") for s in selection(p))]
 
 
-def run_release(version: str, pages: list[PageCode], compat: Compat, log=print) -> dict:
+def run_release(version: str, pages: list[PageCode], compat: Compat) -> dict:
     """One pytest session on `version` for all `pages`: {django, python, seconds, pages: {page: result}}."""
     started = time.perf_counter()
-    python = interpreter(version, compat, log=log)
+    python = interpreter(version, compat)
     setup = time.perf_counter() - started
     targets = list(dict.fromkeys(s for page in pages for s in selection(page)))
     env = {k: v for k, v in os.environ.items() if k not in FOREIGN_ENV}
@@ -121,7 +125,7 @@ def run_release(version: str, pages: list[PageCode], compat: Compat, log=print) 
         env.update(PYTHONPATH=str(ROOT), PYTHONDONTWRITEBYTECODE="1", ATLAS_PAGE_MATRIX_REPORT=str(report))
         command = [python, "-m", "pytest", "-p", PLUGIN, "-q", "-m", "not browser and not matrix",
                    "-p", "no:cacheprovider", "--continue-on-collection-errors", *targets]
-        log(f"  pytest on Django {version}: {' '.join(targets)}")
+        log.info(f"  pytest on Django {version}: {' '.join(targets)}")
         done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
         if not report.exists():
             raise RuntimeError(f"pytest on Django {version} wrote no report (exit {done.returncode}):\n"
@@ -149,7 +153,7 @@ def run_release(version: str, pages: list[PageCode], compat: Compat, log=print) 
 JOBS = int(os.environ.get("ATLAS_PAGE_MATRIX_JOBS", "2"))
 
 
-def run(pages: list[PageCode] | None = None, only: list[str] | None = None, log=print, jobs: int = JOBS) -> dict:
+def run(pages: list[PageCode] | None = None, only: list[str] | None = None, jobs: int = JOBS) -> dict:
     """Run the plan, `jobs` releases at a time (their servers wait more than they compute);
     {release: run_release(...)} in release order."""
     from concurrent.futures import ThreadPoolExecutor
@@ -157,7 +161,7 @@ def run(pages: list[PageCode] | None = None, only: list[str] | None = None, log=
     compat = load_compat()
     chosen = plan(pages, only)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {v: pool.submit(run_release, v, p, compat, log) for v, p in chosen.items()}
+        futures = {v: pool.submit(run_release, v, p, compat) for v, p in chosen.items()}
         return {v: future.result() for v, future in futures.items()}
 
 
@@ -172,6 +176,7 @@ def report(version: str, outcome: dict) -> str:
 # -- command line ------------------------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
+    show_progress()
     parser = argparse.ArgumentParser(prog="python3 dev.py pagematrix", description=__doc__.split("\n\n")[0])
     parser.add_argument("page", nargs="?", default="all", help="a page under docs/ (use-cases/uploads.md) or all")
     parser.add_argument("release", nargs="*", help="only these releases (default: every release the page must run on)")
@@ -190,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"{args.page}: not a use-case or learn page with code "
                          f"(known: {', '.join(p.page for p in pages_with_code())})")
     started = time.perf_counter()
-    runs = run(pages, args.release or None, log=lambda *a: print(*a, flush=True))
+    runs = run(pages, args.release or None)
     for version, outcome in runs.items():
         print(report(version, outcome))
     write_results(merge_results(runs, load_results()))

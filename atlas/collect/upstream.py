@@ -46,6 +46,7 @@ from atlas.collect.upstream_moves import (
 )
 from atlas.core import datafile
 from atlas.core.datafile import Project
+from atlas.core.progress import show_progress
 from atlas.core.paths import DATA, DOCS
 
 STATE_FILE = DATA / "upstream.yml"
@@ -82,7 +83,7 @@ def apply_patches(data_dir: Path, new_patches, capabilities, probe=None) -> list
     lines = []
     for feature, have, newer, _date in new_patches:
         candidate = dataclasses.replace(releases[feature], newest_patch=newer.raw)
-        result = probe(candidate, capabilities, log=lambda *a: None)
+        result = probe(candidate, capabilities)
         if result.ok and set_newest_patch(data_dir / "releases.yml", feature, newer.raw):
             lines.append(f"UPDATED releases.yml {feature}: newest_patch {have} -> {newer.raw} "
                          f"({len(result.outcomes)} probes as expected)")
@@ -166,9 +167,7 @@ def to_collect(data_dir: Path) -> list[str]:
     """What releases.yml names but the collected data does not reach yet: the build and validation accept
     it (one data edit adds a release); these commands collect it. A data file absent from data_dir (a
     scratch copy) has nothing to collect."""
-    from atlas.collect import page_matrix
-    from atlas.data import page_matrix_results
-    from atlas.data import error_index
+    from atlas.data import error_index, page_matrix_results
 
     order = list(known_releases(data_dir / "releases.yml"))
     out = []
@@ -310,6 +309,7 @@ def _format_draft(draft: ReleaseDraft) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    show_progress()
     parser = argparse.ArgumentParser(prog="python -m atlas.collect.upstream", description=__doc__.split("\n\n")[0])
     parser.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today())
     parser.add_argument("--index", default=PYPI, help="base of a PyPI-style JSON API (default %(default)s)")

@@ -350,7 +350,7 @@ def test_update_patches_rewrites_only_newest_patch_when_the_probes_agree(tmp_pat
 
     good, bad = bump(newest.newest_patch), bump(previous.newest_patch)
 
-    def probe(release, capabilities, log):
+    def probe(release, capabilities):
         seen.append(release.newest_patch)
         fine = release.newest_patch == good  # the other newer patch loses a capability
         return ReleaseReport(release.version, release.newest_patch, "3.x",

@@ -28,7 +28,7 @@ def committed():
 def fresh():
     for release in load_releases():
         interpreter_or_skip(release)
-    return async_api.regenerate(log=lambda *a: None)
+    return async_api.regenerate()
 
 
 # -- against the real releases --------------------------------------------------------------------
@@ -60,7 +60,7 @@ def test_a_capability_naming_a_missing_method_fails_with_file_entry_and_fix(tmp_
     capabilities = load_capabilities(copy_file)
     scope = api_data.load_scope()
     collected = {"6.1": async_api.collect_release(release, scope, async_api.all_tokens(capabilities, scope),
-                                                  use_cache=False, log=lambda *a: None)}
+                                                  use_cache=False)}
     index = async_api_index.build_index(collected, [release], capabilities, scope)
     problems = async_api.problems_in(collected, index, capabilities, scope)
     [problem] = [p for p in problems if "anot_there" in p]

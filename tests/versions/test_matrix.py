@@ -34,7 +34,7 @@ def interpreter_or_skip(release):
 def test_release_matches_capabilities(version):
     release = releases_by_version()[version]
     interpreter_or_skip(release)
-    report = probe_release(release, load_capabilities(), log=lambda *a: None)
+    report = probe_release(release, load_capabilities())
     assert report.django == release.newest_patch
     assert report.outcomes, "no probes ran"
     problems = [o.describe(version) for o in report.mismatches]
@@ -52,7 +52,7 @@ def test_moving_added_one_release_later_is_caught(tmp_path):
     copy = tmp_path / "capabilities.yml"
     copy.write_text(yaml.safe_dump(entries, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
-    report = probe_release(release, load_capabilities(copy), log=lambda *a: None)
+    report = probe_release(release, load_capabilities(copy))
     assert [o.capability for o in report.mismatches] == ["async-paginator"]
     outcome = report.mismatches[0]
     assert outcome.expected is False and outcome.found is True
@@ -68,7 +68,7 @@ def test_failure_message_names_entry_release_and_error(tmp_path):
     broken["probe"] = "from django.core.cache import cache\nassert hasattr(cache, 'anot_there'), 'no anot_there'\n"
     copy = tmp_path / "capabilities.yml"
     copy.write_text(yaml.safe_dump(entries, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    report = probe_release(release, load_capabilities(copy), log=lambda *a: None)
+    report = probe_release(release, load_capabilities(copy))
     [outcome] = report.mismatches
     message = outcome.describe("6.1")
     assert "async-cache" in message and "Django 6.1" in message and "no anot_there" in message
