@@ -121,9 +121,7 @@ def _rule_matches(rule: dict, item: Item) -> bool:
         return False
     if "section" in rule and rule["section"] != item.section:
         return False
-    if "contains" in rule and rule["contains"].lower() not in item.text.lower():
-        return False
-    return True
+    return not ("contains" in rule and rule["contains"].lower() not in item.text.lower())
 
 
 def cover(item: Item, rules: dict, capabilities, index: dict) -> tuple[str | None, str | None, str]:

@@ -204,7 +204,7 @@ def field_problems(source: Source, vocab: Vocabulary | None = None) -> list[str]
             continue
         label = _label(entry, index)
 
-        def bad(key, message, fix):
+        def bad(key, message, fix, index=index, label=label):
             problems.append(f"{shown}:{source.line(index, key)}: {label}.{key}: {message} — {fix}")
 
         for key in FIELDS:
@@ -322,7 +322,7 @@ def check(project=None, *, path=None, vocabulary=None, releases=None, today: dat
             continue
         label = _label(entry, index)
 
-        def bad(key, message, fix):
+        def bad(key, message, fix, index=index, label=label):
             problems.append(f"{shown}:{source.line(index, key)}: {label}.{key}: {message} — {fix}")
 
         for key, known in (("section", vocab.sections), ("kind", vocab.kinds), ("status", vocab.statuses)):

@@ -201,7 +201,7 @@ def main():
     warnings.simplefilter("ignore")
     logging.disable(logging.CRITICAL)
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    output = {"django": None, "python": "%d.%d.%d" % sys.version_info[:3], "results": {}, "setup_error": None}
+    output = {"django": None, "python": "{}.{}.{}".format(*sys.version_info[:3]), "results": {}, "setup_error": None}
     try:
         import django
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+from pathlib import Path
 import queue
 import random
 import statistics
@@ -120,7 +121,7 @@ def run(full: bool = False, sizes: dict | None = None) -> dict:
                                            "--inherit-environ", "PYTHONPATH,LAB_MICRO_SEED"),
                        cwd=procs.ROOT, env=procs.child_env({"LAB_MICRO_SEED": seed}), check=True,
                        capture_output=True, text=True, timeout=600)
-        suite = json.loads(open(out).read())
+        suite = json.loads(Path(out).read_text())
     rows = []
     for bench in suite["benchmarks"]:
         name = bench["metadata"]["name"]

@@ -146,7 +146,7 @@ def check_each(browser, server, axe_script, loaded: list[Visit]) -> list[Visit]:
                     if "context was destroyed" in str(error):  # a full load began: let it end, as closing
                         # the context in the middle of one can hang Playwright
                         page.wait_for_function("() => !window.__atlasWalk && document.readyState === 'complete'")
-                    raise AssertionError(f"{seen.path}: following a link did not navigate instantly: {error}")
+                    raise AssertionError(f"{seen.path}: following a link did not navigate instantly: {error}") from error
                 assert page.evaluate("() => window.__atlasWalk === true"), \
                     f"{seen.path}: following a link reloaded the page instead of navigating instantly"
                 assert reached == server.page_url(seen.path) and page.title() == seen.title, \

@@ -52,9 +52,8 @@ def warned(records) -> tuple[str, str, list[tuple[str, int]]]:
 
 
 async def synchronous_only_operation(async_client, client):
-    with override_settings(ROOT_URLCONF="snippets.errors.broken_views"):
-        with pytest.raises(Exception) as info:
-            await async_client.get("/count/")
+    with override_settings(ROOT_URLCONF="snippets.errors.broken_views"), pytest.raises(Exception) as info:
+        await async_client.get("/count/")
     return caught(info.value)
 
 
@@ -63,9 +62,8 @@ async def atomic_requests_async_view(async_client, client, monkeypatch=None):
     previous = settings_dict.get("ATOMIC_REQUESTS", False)
     settings_dict["ATOMIC_REQUESTS"] = True
     try:
-        with override_settings(ROOT_URLCONF="snippets.errors.broken_views"):
-            with pytest.raises(RuntimeError) as info:
-                await async_client.get("/plain/")
+        with override_settings(ROOT_URLCONF="snippets.errors.broken_views"), pytest.raises(RuntimeError) as info:
+            await async_client.get("/plain/")
     finally:
         settings_dict["ATOMIC_REQUESTS"] = previous
     return caught(info.value)
@@ -260,7 +258,7 @@ TRIGGERS = {
 def installed_key(entry) -> str:
     """The key of `lines` for what is installed: the Django feature release, or the package version."""
     if entry.package == "django":
-        return "%d.%d" % django.VERSION[:2]
+        return "{}.{}".format(*django.VERSION[:2])
     return metadata.version(entry.package)
 
 
