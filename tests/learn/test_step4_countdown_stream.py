@@ -2,9 +2,9 @@
 import httpx
 import pytest
 
+from tests.support.learn import UVICORN
 from tests.support.servers import python_tool, running_server
 
-UVICORN = ["snippets.demo.asgi:application", "--port", "{port}", "--log-level", "warning"]
 
 
 @pytest.mark.server

@@ -17,7 +17,7 @@ from atlas.collect import async_api, async_api_index
 from atlas.data import async_api as api_data
 from atlas.core.paths import DATA
 from atlas.data.versions_data import load_capabilities, load_releases, releases_by_version
-from tests.versions.test_matrix import interpreter_or_skip
+from tests.support.releases import interpreter_or_skip
 
 
 def committed():

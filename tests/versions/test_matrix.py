@@ -14,21 +14,12 @@ from atlas.collect.sdists import plain_heading, rst_headings, sdist_text
 from atlas.collect.matrix import probe_release
 from atlas.core.paths import DATA
 from atlas.data.versions_data import feature_releases, load_capabilities, releases_by_version
+from tests.support.releases import interpreter_or_skip
 
 pytestmark = pytest.mark.matrix
 
 RELEASES = feature_releases()
 IDS = [f"django-{v}" for v in RELEASES]
-
-
-def interpreter_or_skip(release):
-    try:
-        return find_python(release.probe_python)
-    except PythonNotFound as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"{exc} (CI is set, so this is an error, not a skip)")
-        pytest.skip(str(exc))
-
 
 @pytest.mark.parametrize("version", RELEASES, ids=IDS)
 def test_release_matches_capabilities(version):
@@ -39,7 +30,6 @@ def test_release_matches_capabilities(version):
     assert report.outcomes, "no probes ran"
     problems = [o.describe(version) for o in report.mismatches]
     assert not problems, "\n".join(problems)
-
 
 def test_moving_added_one_release_later_is_caught(tmp_path):
     """The matrix really checks `added`: a copy with async-paginator moved from 6.0 to 6.1 must fail on 6.0."""
@@ -58,7 +48,6 @@ def test_moving_added_one_release_later_is_caught(tmp_path):
     assert outcome.expected is False and outcome.found is True
     assert "async-paginator" in outcome.describe("6.0") and "Django 6.0" in outcome.describe("6.0")
 
-
 def test_failure_message_names_entry_release_and_error(tmp_path):
     """A probe that fails where the data says present reports the exception text."""
     release = releases_by_version()["6.1"]
@@ -73,14 +62,11 @@ def test_failure_message_names_entry_release_and_error(tmp_path):
     message = outcome.describe("6.1")
     assert "async-cache" in message and "Django 6.1" in message and "no anot_there" in message
 
-
 # -- sources really exist -------------------------------------------------------------------------
-
 
 def _headings(text):
     raw = rst_headings(text)
     return set(raw) | {plain_heading(h) for h in raw}
-
 
 @pytest.mark.parametrize("version", RELEASES, ids=IDS)
 def test_sources_exist_in_the_sdist(version):
@@ -100,7 +86,6 @@ def test_sources_exist_in_the_sdist(version):
             problems.append(f"{cap.id}: no heading {cap.source.section!r} in {cap.source.file} "
                             f"(Django {release.newest_patch})")
     assert not problems, "\n".join(problems)
-
 
 @pytest.mark.parametrize("version", RELEASES, ids=IDS)
 def test_release_facts_match_the_sdist(version):
