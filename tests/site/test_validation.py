@@ -221,3 +221,14 @@ def test_a_check_whose_loader_refuses_bad_data_adds_those_problems_once():
 
     found = validation.problems(Project(), checks=[loads_bad_data, lambda project: ["docs/data/a.yml:5: x.z: bad too — fix"]])
     assert found == ["docs/data/a.yml:3: x.y: bad", "docs/data/a.yml:5: x.z: bad too — fix"]
+
+
+def test_a_pages_tests_skip_outside_its_range_naming_page_range_and_release():
+    """Under a lock with an older Django than a page needs, its tests skip and say why (tests/conftest.py)."""
+    from tests.support.page_ranges import out_of_range
+
+    assert out_of_range(RELEASES[-1]) == {}  # the locked release: every page's tests run
+    skips = out_of_range("5.2")
+    assert skips[ROOT / "tests" / "background_work"] == (
+        "page docs/use-cases/background-work.md needs Django 6.0+, running 5.2")
+    assert ROOT / "tests" / "chat" not in skips  # chat: 3.0+
