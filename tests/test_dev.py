@@ -43,3 +43,13 @@ def test_the_environment_imports_the_project_with_pythonpath_unset(tmp_path):
                           cwd=tmp_path, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == str(ROOT / "atlas" / "__init__.py")
+
+
+def test_readme_lists_the_debian_packages_ci_installs():
+    """One list of system packages: README's apt-get line names what .ci/run installs, and CONTRIBUTING
+    points to it instead of keeping a list of its own."""
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    installed = {name for group in re.findall(r'\[[\w-]+\]="([^"]+)"', ci) for name in group.split()}
+    line = re.search(r"apt-get install ([\w -]+)`", (ROOT / "README.md").read_text(encoding="utf-8"))
+    assert line and set(line[1].split()) == installed, (line and line[1], installed)
+    assert "apt-get install" not in (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
