@@ -124,8 +124,10 @@ def module(name: str, *fixed: str, **env: str) -> Callable[[str, list[str]], int
 
 
 def check(python: str, rest: list[str]) -> int:
-    """Every data problem at once, then the fast tests (release collections: the full suite)."""
-    failed = run([python, "-m", "atlas.data.validation", "--build"])
+    """The linter (rules in pyproject.toml), every data problem at once, then the fast tests (release
+    collections: the full suite)."""
+    failed = run([python, "-m", "ruff", "check", "--quiet", "."])
+    failed = failed or run([python, "-m", "atlas.data.validation", "--build"])
     return failed or run([python, "-m", "pytest", *PARALLEL, "-m", FAST, *rest])
 
 
@@ -140,7 +142,7 @@ COMMANDS: dict[str, Command] = {
     "serve": Command("install what is needed, serve the site with live reload on 127.0.0.1:8000",
                      module("mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", "--livereload",
                             ATLAS_SITE_URL="http://127.0.0.1:8000/")),
-    "check": Command("the fast check before a pull request: data, strict build, page code, unit tests", check),
+    "check": Command("the fast check before a pull request: lint, data, strict build, page code, unit tests", check),
     "test": Command("the whole test suite (parallel workers); arguments go to pytest", test),
     "build": Command("build the static site into site/ (strict)", module("mkdocs", "build", "--strict")),
     "generate": Command("write the pages and tables made from docs/data (every build does it too)",
