@@ -338,8 +338,8 @@ BUILT = {
 }
 
 #: the checks run in the copy: what guards the pages, data, snippets and notebooks the recipes touch
-CHECKS = ["tests/site/test_frontmatter.py", "tests/site/test_snippet_policy.py", "tests/versions/test_data_validation.py",
-          "tests/versions/test_render.py", "tests/resources", "tests/lab/test_notebooks.py",
+CHECKS = ["tests/atlas/data/test_frontmatter.py", "tests/site/test_snippet_policy.py", "tests/atlas/data/test_versions_data.py",
+          "tests/atlas/site/test_versions_render.py", "tests/resources", "tests/lab/test_notebooks.py",
           "tests/lab/test_recipe_count.py", f"tests/{TOPIC}", f"docs/{PAGE}", f"docs/use-cases/{USE_CASE}.md",
           "docs/faq"]
 

@@ -1,5 +1,5 @@
 """A PyPI look-alike on loopback, serving the responses recorded from PyPI's JSON API on 2026-11-27
-(tests/upstream/recorded/); tests add versions to stage a move and pass a fixed "today"."""
+(tests/support/recorded_pypi/); tests add versions to stage a move and pass a fixed "today"."""
 from __future__ import annotations
 
 import copy
@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from atlas.core.paths import ROOT
 from tests.support.servers import HOST
 
-RECORDED = ROOT / "tests" / "upstream" / "recorded"
+RECORDED = ROOT / "tests" / "support" / "recorded_pypi"
 TODAY = dt.date(2026, 11, 27)
 
 

@@ -1,6 +1,6 @@
 """`python3 dev.py upstream` (atlas/collect/upstream.py) against a fake package index on loopback.
 
-The index answers with responses recorded from PyPI's JSON API on 2026-11-27 (tests/upstream/recorded/,
+The index answers with responses recorded from PyPI's JSON API on 2026-11-27 (tests/support/recorded_pypi/,
 trimmed to versions, upload times and yanked flags); tests add or drop versions to stage a move, and pass
 a fixed "today", so nothing here depends on the real date or on what PyPI says now.
 """
