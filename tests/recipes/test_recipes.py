@@ -262,7 +262,7 @@ RECIPES: dict[str, list[Step]] = {
                        description: What the recipe adds to the resource list, in one line.
                      '''))),
         Step("`python3 dev.py resources --fix` puts the entry in its place",
-             lambda project: run_module(project, "atlas.data.resources", "--fix")),
+             lambda project: run_module(project, "atlas.data.resources_fix", "--fix")),
     ],
     "glossary term": [
         Step("**Glossary term**: an `##` heading with an anchor in `docs/faq/glossary.md`, in alphabetical order "

@@ -47,8 +47,8 @@ def test_an_uncovered_item_is_listed_with_file_line_and_fix(sdists, tmp_path, mo
     rules["notes"] = [n for n in rules["notes"] if "no synchronous middleware" not in n["contains"]]
     copy = tmp_path / "async_docs_coverage.yml"
     copy.write_text(yaml.safe_dump(rules, sort_keys=False))
-    monkeypatch.setattr(coverage, "RULES_FILE", copy)
-    problems = coverage.check(Project(), [releases_by_version()["5.0"], releases_by_version()["4.1"]])
+    project = Project(data_dir=tmp_path, fallback=DATA)  # the copy of the rules, the repository's other data
+    problems = coverage.check(project, [releases_by_version()["5.0"], releases_by_version()["4.1"]])
     csrf = [p for p in problems if p.startswith("docs/ref/csrf.txt:")]
     assert len(csrf) == 4 and all("(Django 5.0 sdist)" in p and "add a rule to" in p for p in csrf), problems
     assert any("no synchronous middleware" in p and "is answered nowhere" in p for p in problems), problems
