@@ -1,35 +1,25 @@
 #!/usr/bin/env python3
 """One entry point for contributors and CI; needs nothing but Python 3 to start.
 
-    python3 dev.py serve     # install what is needed, serve the site with live reload on 127.0.0.1:8000
-    python3 dev.py check     # the fast check before a pull request: strict build, data, page code, unit tests (< 60 s)
-    python3 dev.py test      # install what is needed, run the whole test suite (parallel workers)
-    python3 dev.py bench [suite|site|fan_out|search]  # benchmarks that print figures: suite and check times, site, fan-out, search quality
-    python3 dev.py build     # build the static site into site/ (strict)
-    python3 dev.py generate  # write the pages and tables made from docs/data (every build does it too)
-    python3 dev.py validate  # check every data file, page front matter, notebook metadata and FAQ entry
-    python3 dev.py matrix 4.1  # verify the version map against one real Django release (or all)
-    python3 dev.py pagematrix [page] [X.Y]  # run pages' code on the releases they claim; record results
-    python3 dev.py resources --fix  # sort docs/data/resources.yml
-    python3 dev.py api [--check|--bench]  # collect the async API index from every release (docs/data/async_api.json)
-    python3 dev.py stack [--check|--bench]  # measure every middleware's thread hops per release (docs/data/stack.json)
-    python3 dev.py lab ...   # run the lab's benchmarks (see docs/lab)
-    python3 dev.py links     # check every outside link with lychee, record docs/data/link_status.json
-    python3 dev.py upstream  # report what moved on PyPI / upstream since the data was checked (drafts for new releases)
-
-It creates .venv/ with Python 3.12+ (found through pyenv, PATH or the running interpreter) and installs
-requirements.lock there; it reinstalls only when the lock file changes. Extra arguments go to the tool:
+Every command the project has is registered in COMMANDS below; `python3 dev.py --help` lists them and
+`python3 dev.py COMMAND --help` says what one does. It creates .venv/ with Python 3.12+ (found through pyenv,
+PATH or the running interpreter) and installs requirements.lock there; it reinstalls only when the lock file
+changes. An unknown command is refused before anything is installed. Extra arguments go to the tool:
 `python3 dev.py test -k chat`.
 """
 from __future__ import annotations
 
+import argparse
+import difflib
 import glob
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
@@ -88,7 +78,7 @@ def ensure_environment() -> Path:
     """.venv/ with requirements.lock installed: by uv (pinned in the lock, installed once per machine, from
     one shared cache; atlas/core/installer.py), or by pip with a one-line notice when uv cannot be installed."""
     sys.path.insert(0, str(ROOT))
-    from atlas.core import installer   # standard library only
+    from atlas.core import installer  # standard library only
 
     python = venv_python()
     if python.exists() and (version_of(str(python)) or (0, 0)) < MINIMUM:
@@ -122,6 +112,16 @@ def ensure_environment() -> Path:
     return python
 
 
+def link_project(python: Path) -> Path:
+    """Make the project importable by .venv's Python from anywhere, as an editable install does: a .pth file
+    naming the repository, so `.venv/bin/mkdocs build` (and properdocs) find atlas/ with PYTHONPATH unset."""
+    site = next(VENV.glob("lib/python3*/site-packages"), None) or VENV / "Lib" / "site-packages"
+    pth = site / "django_async_atlas.pth"
+    if not pth.exists() or pth.read_text().strip() != str(ROOT):
+        pth.write_text(f"{ROOT}\n")
+    return python
+
+
 def run(args: list[str], **extra_env: str) -> int:
     # bytecode is cached, but under .cache/, not beside the sources: no __pycache__ in docs/ or snippets/
     # (which the site and the live preview read); measured on 2 cores: collecting the suite 4.1 -> 2.9 s
@@ -131,52 +131,95 @@ def run(args: list[str], **extra_env: str) -> int:
     return subprocess.call(args, cwd=ROOT, env=env)
 
 
+# -- the commands -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Command:
+    help: str                                  # one line, shown by --help and in README's table
+    run: Callable[[str, list[str]], int]       # (the .venv's python, extra arguments) -> exit status
+
+
+def module(name: str, *fixed: str, **env: str) -> Callable[[str, list[str]], int]:
+    """A command that runs `python -m NAME` in .venv with the fixed arguments, then the extra ones."""
+    return lambda python, rest: run([python, "-m", name, *fixed, *rest], **env)
+
+
+def check(python: str, rest: list[str]) -> int:
+    """The linter (rules in pyproject.toml), every data problem at once, then the fast tests (release
+    collections: the full suite)."""
+    failed = run([python, "-m", "ruff", "check", "--quiet", "."])
+    failed = failed or run([python, "-m", "atlas.data.validation", "--build"])
+    return failed or run([python, "-m", "pytest", *PARALLEL, "-m", FAST, *rest])
+
+
+def test(python: str, rest: list[str]) -> int:
+    chosen = any(arg.startswith(("-n", "--numprocesses", "--pdb", "-p")) for arg in rest)
+    # the whole suite also checks that every snippet a page shows ran (tests/support/snippet_use.py)
+    return run([python, "-m", "pytest", *([] if chosen else PARALLEL), *(rest or ["--snippet-use"])])
+
+
+COMMANDS: dict[str, Command] = {
+    # the published site lives under /atlas/; the preview is served at the root of 127.0.0.1:8000
+    "serve": Command("install what is needed, serve the site with live reload on 127.0.0.1:8000",
+                     module("mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", "--livereload",
+                            ATLAS_SITE_URL="http://127.0.0.1:8000/")),
+    "check": Command("the fast check before a pull request: lint, data, strict build, page code, unit tests", check),
+    "test": Command("the whole test suite (parallel workers); arguments go to pytest", test),
+    "build": Command("build the static site into site/ (strict)", module("mkdocs", "build", "--strict")),
+    "generate": Command("write the pages and tables made from docs/data (every build does it too)",
+                        module("atlas.site.generate")),
+    "validate": Command("check every data file, page front matter, notebook metadata and FAQ entry",
+                        module("atlas.data.validation")),
+    "matrix": Command("verify the capability map against one real Django release (X.Y) or all",
+                      module("atlas.collect.matrix")),
+    "pagematrix": Command("run pages' code on the releases they claim and record the results",
+                          module("atlas.collect.page_matrix")),
+    "api": Command("collect the async API index from every release (docs/data/async_api.json)",
+                   module("atlas.collect.async_api")),
+    "stack": Command("measure every built-in middleware's thread hops per release (docs/data/stack.json)",
+                     module("atlas.collect.stack")),
+    "errors": Command("collect where each error message stands in the real source (docs/data/errors.yml)",
+                      module("atlas.collect.error_lines", "--collect")),
+    "notebooks": Command("run notebooks and store their outputs (default: every lab notebook)",
+                         lambda python, rest: run([python, "-m", "atlas.collect.notebook_outputs",
+                                                   *(rest or sorted(str(p.relative_to(ROOT)) for p in
+                                                                    (ROOT / "docs" / "lab").glob("*.ipynb")))])),
+    "resources": Command("check docs/data/resources.yml; --fix sorts it", module("atlas.data.resources_fix")),
+    "links": Command("check every outside link with lychee, record docs/data/link_status.json",
+                     module("atlas.collect.linkcheck")),
+    "upstream": Command("report what moved on PyPI and upstream since the data was checked",
+                        module("atlas.collect.upstream")),
+    "lab": Command("run the lab's benchmarks (see docs/lab)", module("snippets.lab")),
+    "csp": Command("put the Content-Security-Policy on every page of a built site (SITE_DIR)",
+                   module("atlas.site.csp")),
+    "bench": Command("benchmarks that print figures: suite and check times, site, fan-out, search, stack collection",
+                     module("tests.benchmarks")),
+    "lighthouse": Command("Lighthouse scores of every page (npm's lighthouse, Debian's Chromium)",
+                          module("tests.browser.bench_lighthouse")),
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python3 dev.py", description=__doc__.splitlines()[0],
+                                  epilog="Extra arguments go to the tool: python3 dev.py test -k chat")
+    commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, command in COMMANDS.items():
+        commands.add_parser(name, help=command.help, description=command.help, allow_abbrev=False)
+    return top
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] in {"-h", "--help", "help"}:
-        print(__doc__)
+        parser().print_help()
         return 0
-    command, rest = argv[0], argv[1:]
-    python = str(ensure_environment())
-    if command == "serve":
-        # the published site lives under /atlas/; the preview is served at the root of 127.0.0.1:8000
-        return run([python, "-m", "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", "--livereload", *rest],
-                   ATLAS_SITE_URL="http://127.0.0.1:8000/")
-    if command == "build":
-        return run([python, "-m", "mkdocs", "build", "--strict", *rest])
-    if command == "check":
-        if (ROOT / "atlas" / "data" / "validation.py").exists():   # every data problem at once, before the tests
-            failed = run([python, "-m", "atlas.data.validation", "--build"])  # release collections: full suite
-            if failed:
-                return failed
-        return run([python, "-m", "pytest", *PARALLEL, "-m", FAST, *rest])
-    if command == "test":
-        chosen = any(arg.startswith(("-n", "--numprocesses", "--pdb", "-p")) for arg in rest)
-        # the whole suite also checks that every snippet a page shows ran (tests/support/snippet_use.py)
-        return run([python, "-m", "pytest", *([] if chosen else PARALLEL), *(rest or ["--snippet-use"])])
-    if command == "bench":
-        return run([python, "-m", "tests.benchmarks", *rest])
-    if command == "generate":
-        return run([python, "-m", "atlas.site.generate", *rest])
-    if command == "matrix":
-        return run([python, "-m", "atlas.collect.matrix", *rest])
-    if command == "pagematrix":
-        return run([python, "-m", "atlas.collect.page_matrix", *rest])
-    if command == "api":
-        return run([python, "-m", "atlas.collect.async_api", *rest])
-    if command == "stack":
-        return run([python, "-m", "atlas.collect.stack", *rest])
-    if command == "resources":
-        return run([python, "-m", "atlas.data.resources_fix", *rest])
-    if command == "lab":
-        return run([python, "-m", "snippets.lab", *rest])
-    if command == "validate":
-        return run([python, "-m", "atlas.data.validation", *rest])
-    if command == "links":
-        return run([python, "-m", "atlas.collect.linkcheck", *rest])
-    if command == "upstream":
-        return run([python, "-m", "atlas.collect.upstream", *rest])
-    print(f"dev.py: unknown command {command!r}\n{__doc__}", file=sys.stderr)
-    return 2
+    if argv[0] not in COMMANDS:  # refused at once: nothing is installed for a typo
+        nearest = difflib.get_close_matches(argv[0], COMMANDS, n=1, cutoff=0.5)
+        hint = f"; did you mean `python3 dev.py {nearest[0]}`?" if nearest else ""
+        print(f"dev.py: unknown command {argv[0]!r}{hint} (python3 dev.py --help lists them)", file=sys.stderr)
+        return 2
+    chosen, rest = parser().parse_known_args(argv)  # exits here for `COMMAND --help`
+    return COMMANDS[chosen.command].run(str(link_project(ensure_environment())), rest)
 
 
 if __name__ == "__main__":

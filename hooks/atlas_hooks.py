@@ -13,7 +13,6 @@ A problem becomes a build error that names the file, the field and the fix.
 """
 from __future__ import annotations
 
-import importlib
 import sys
 from pathlib import Path
 
@@ -23,23 +22,20 @@ if str(ROOT) not in sys.path:
 
 from mkdocs.exceptions import PluginError  # noqa: E402
 
-# The atlas modules the hook uses, imported anew on each build (see _load_atlas).
-MODULES = {"csp": "site.csp", "errors": "core.errors", "frontmatter": "data.frontmatter", "generate": "site.generate",
-           "live_preview": "site.live_preview", "notebooks": "data.notebooks", "notebook_html": "site.notebook_html",
-           "registry": "site.registry", "validation": "data.validation",
-           "version_banner": "site.version_banner"}
 _releases: list[str] = []
 _tags: dict[str, str] = {}
 
 
 def _load_atlas() -> None:
     """Import atlas/ anew: MkDocs loads this hook once per process, and a serve rebuild must see edits
-    to atlas/ and no data cached by the previous build. Binds each module in MODULES as a global."""
-    global DataError
+    to atlas/ and no data cached by the previous build. Binds the modules the hook uses as globals."""
+    global DataError, csp, frontmatter, generate, live_preview, notebook_html, notebooks, registry, validation
+    global version_banner
     for name in [name for name in sys.modules if name == "atlas" or name.startswith("atlas.")]:
         del sys.modules[name]
-    globals().update({name: importlib.import_module(f"atlas.{path}") for name, path in MODULES.items()})
-    DataError = errors.DataError  # noqa: F821 (bound just above)
+    from atlas.core.errors import DataError
+    from atlas.data import frontmatter, notebooks, validation
+    from atlas.site import csp, generate, live_preview, notebook_html, registry, version_banner
 
 
 _load_atlas()

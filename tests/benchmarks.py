@@ -40,7 +40,7 @@ def busy_cpu_seconds() -> float | None:
     """CPU-seconds the whole machine has spent busy since boot (Linux /proc/stat; None elsewhere). Machine-wide,
     as Chromium outlives the pytest process tree that started it."""
     try:
-        fields = [int(n) for n in open("/proc/stat").readline().split()[1:8]]
+        fields = [int(n) for n in Path("/proc/stat").read_text().splitlines()[0].split()[1:8]]
     except (OSError, ValueError):
         return None
     user, nice, system, _idle, _iowait, irq, softirq = fields

@@ -22,7 +22,9 @@ import time
 
 from atlas.collect import async_api_docs
 from atlas.collect.async_api_index import build_index
-from atlas.core.paths import DATA, IN_RELEASE, ROOT, relative
+from atlas.core.datafile import Project
+from atlas.core.paths import CACHE, DATA, IN_RELEASE, relative
+from atlas.core.progress import show_progress
 from atlas.data.async_api import (
     INDEX_FILE,
     SCOPE_FILE,
@@ -40,7 +42,7 @@ from atlas.data.versions_data import (
     release_key,
 )
 
-CACHE_DIR = ROOT / ".cache" / "async-api"
+CACHE_DIR = CACHE / "async-api"
 COLLECTOR = IN_RELEASE / "async_api_collect.py"
 PROBE_RUNNER = IN_RELEASE / "probe_runner.py"
 
@@ -61,11 +63,10 @@ def all_tokens(capabilities: list[Capability], scope: dict) -> list[str]:
     return sorted(set(tokens))
 
 
-def collect_release(release: Release, scope: dict, tokens: list[str], use_cache: bool = True,
-                    log=print) -> dict:
+def collect_release(release: Release, scope: dict, tokens: list[str], use_cache: bool = True) -> dict:
     """What the collector finds in one release (from the cache when nothing it depends on changed)."""
     from atlas.collect.environments import ensure_venv, run_json_script, venv_python
-    venv = ensure_venv(release, log=log)
+    venv = ensure_venv(release)
     payload = json.dumps(_payload(scope, tokens), sort_keys=True)
     marker = (venv / "atlas-installed.json").read_text(encoding="utf-8")
     key = hashlib.sha256("\0".join([COLLECTOR.read_text(encoding="utf-8"), PROBE_RUNNER.read_text(encoding="utf-8"),
@@ -95,7 +96,7 @@ def collect_release(release: Release, scope: dict, tokens: list[str], use_cache:
 # Whole runs, checks
 
 
-def collect_all(use_cache: bool = True, log=print, versions: list[str] | None = None) -> dict[str, dict]:
+def collect_all(use_cache: bool = True, versions: list[str] | None = None) -> dict[str, dict]:
     """Every release collected at the same time (each a subprocess in its own environment; the environments
     are built several at once, atlas/collect/envs.py); the result in release order."""
     from concurrent.futures import ThreadPoolExecutor
@@ -106,9 +107,10 @@ def collect_all(use_cache: bool = True, log=print, versions: list[str] | None = 
     tokens = all_tokens(load_capabilities(), scope)
     chosen = [r for r in load_releases() if not versions or r.version in versions]
     with ThreadPoolExecutor(max_workers=JOBS) as pool:
-        results = pool.map(lambda release: collect_release(release, scope, tokens, use_cache=use_cache, log=log),
+        results = pool.map(lambda release: collect_release(release, scope, tokens, use_cache=use_cache),
                            chosen)
         return dict(zip([r.version for r in chosen], results))
+
 
 
 def differences(committed: dict, fresh: dict) -> list[str]:
@@ -179,12 +181,12 @@ def problems_in(collected: dict[str, dict], index: dict, capabilities: list[Capa
     return problems
 
 
-def check(collected: dict[str, dict] | None = None) -> list[str]:
+def check(project: Project, collected: dict[str, dict] | None = None) -> list[str]:
     """Cross-file rules for the validation layer: the committed index against capabilities.yml and the
     scope (collection-free: uses the committed index and each release's cached collection if present)."""
-    scope = load_scope()
-    index = load_index()
-    capabilities = load_capabilities()
+    scope = load_scope(str(project.file("async_api_scope")))
+    index = load_index(project.file("async_api"))
+    capabilities = load_capabilities(project.file("capabilities"))
     problems = []
     for api in index["apis"]:
         if not api["capability"] and not api["exclusion"]:
@@ -202,13 +204,14 @@ def check(collected: dict[str, dict] | None = None) -> list[str]:
     return problems
 
 
-def regenerate(use_cache: bool = True, log=print) -> tuple[dict, dict]:
-    collected = collect_all(use_cache=use_cache, log=log)
+def regenerate(use_cache: bool = True) -> tuple[dict, dict]:
+    collected = collect_all(use_cache=use_cache)
     index = build_index(collected, load_releases(), load_capabilities(), load_scope())
     return collected, index
 
 
 def main(argv: list[str] | None = None) -> int:
+    show_progress()
     parser = argparse.ArgumentParser(prog="python -m atlas.collect.async_api", description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="compare a fresh collection with the committed file")
     parser.add_argument("--bench", action="store_true", help="print cold and warm collection times")
@@ -218,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
             for cached in (load_scope, async_api_docs.documented):  # nothing carried over in memory
                 cached.cache_clear()
             started = time.perf_counter()
-            collected, index = regenerate(log=lambda *a: None)
+            collected, index = regenerate()
             return time.perf_counter() - started, collected, index
 
         shutil.rmtree(CACHE_DIR, ignore_errors=True)

@@ -15,10 +15,10 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from atlas.core.paths import ROOT
+from atlas.core.paths import CACHE
 from atlas.data.versions_data import Release
 
-CACHE_DIR = ROOT / ".cache" / "async-api"
+CACHE_DIR = CACHE / "async-api"
 
 DIRECTIVE = re.compile(r"^(?P<indent>\s*)\.\. (?P<kind>[a-z]+)::\s*(?P<name>[A-Za-z_][\w.]*)")
 TARGET_KINDS = {"method", "function", "classmethod", "staticmethod", "attribute", "coroutinemethod",

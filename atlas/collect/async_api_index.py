@@ -147,7 +147,7 @@ def map_to_capabilities(apis: dict[str, dict], capabilities: list[Capability], s
     to), else an exclusion of the scope file. `resolved` (from the newest release) maps a name to what it
     is defined as ('django.db.models.aprefetch_related_objects' -> '...query.aprefetch_related_objects')."""
     resolved = resolved or {}
-    order = {c.id: (release_key(c.added) if c.added else (99, 0)) for c in capabilities}
+    order = {c.id: (release_key(c.added) if c.added else release_key("99.0")) for c in capabilities}
     direct: dict[str, list[str]] = {}
     for cap in capabilities:
         if not cap.shipped:

@@ -19,13 +19,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
-from atlas.data import async_api
-from atlas.core.errors import DataError
-from atlas.core.paths import DATA, DOCS, relative
-from atlas.data.versions_data import Release, load_capabilities, load_releases
 from atlas.core import datafile
+from atlas.core.datafile import Project
+from atlas.core.paths import DATA, DOCS, relative
+from atlas.data import async_api
+from atlas.data.versions_data import Release, load_capabilities, load_releases
 
 RULES_FILE = DATA / "async_docs_coverage.yml"
 KEYWORDS = re.compile(r"\basync\b|asynchronous|coroutine|\bASGI\b|sync_to_async|async_to_sync|event loop", re.I)
@@ -112,15 +110,7 @@ def admonitions(files: dict[str, str]) -> list[str]:
 
 
 def load_rules(path: Path | None = None) -> dict:
-    file = path or RULES_FILE
-    try:
-        rules = datafile.safe_load(file.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise DataError(f"{relative(file)}: cannot be read: {error}") from None
-    for key in ("items", "notes"):
-        if not isinstance(rules.get(key), list):
-            raise DataError(f"{relative(file)}: {key}: missing or not a list — see the comment at the top")
-    return rules
+    return datafile.load("async_docs_coverage", path or RULES_FILE)  # the schema requires both lists
 
 
 def _rule_matches(rule: dict, item: Item) -> bool:
@@ -130,9 +120,7 @@ def _rule_matches(rule: dict, item: Item) -> bool:
         return False
     if "section" in rule and rule["section"] != item.section:
         return False
-    if "contains" in rule and rule["contains"].lower() not in item.text.lower():
-        return False
-    return True
+    return not ("contains" in rule and rule["contains"].lower() not in item.text.lower())
 
 
 def cover(item: Item, rules: dict, capabilities, index: dict) -> tuple[str | None, str | None, str]:
@@ -182,17 +170,17 @@ def answer_exists(target: str) -> bool:
     return not anchor or anchor in _anchors(path, text)
 
 
-def check(releases: list[Release] | None = None) -> list[str]:
+def check(project: Project, releases: list[Release] | None = None) -> list[str]:
     """Every async directive, release-note item and async.txt warning/note not covered."""
     from atlas.collect.sdists import _sdist_files, sdist_paths
 
-    rules = load_rules()
-    capabilities = load_capabilities()
+    rules = load_rules(project.file("async_docs_coverage"))
+    capabilities = load_capabilities(project.file("capabilities"))
     known = {c.id for c in capabilities}
-    index = async_api.load_index()
+    index = async_api.load_index(project.file("async_api"))
     problems = []
     seen_notes: dict[str, str] = {}
-    releases = releases or load_releases()
+    releases = releases or load_releases(project.file("releases"))
     sdists = sdist_paths(releases)   # the missing ones fetched at the same time
     for release in releases:
         files = _sdist_files(str(sdists[release.version]))

@@ -1,17 +1,21 @@
 """Make a release's virtualenv with its own interpreter, and run a JSON-in, JSON-out script inside it."""
 from __future__ import annotations
 
-import fcntl
 import glob
 import json
+import logging
 import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from atlas.core.paths import ROOT, relative
 from atlas.data.versions_data import Release
 
+if TYPE_CHECKING:
+    from atlas.collect import envs
+
+log = logging.getLogger(__name__)
 
 
 class PythonNotFound(RuntimeError):
@@ -60,16 +64,16 @@ def venv_python(venv: Path) -> Path:
     return venv / "bin" / "python"
 
 
-def release_spec(release: Release) -> "envs.Spec":
+def release_spec(release: Release) -> envs.Spec:
     """The version map's environment of a release: its probe_python and django==newest_patch."""
     from atlas.collect import envs
 
     return envs.Spec(release.probe_python, (f"django=={release.newest_patch}",), label=f"version map {release.version}")
 
 
-def ensure_venv(release: Release, log=print) -> Path:
+def ensure_venv(release: Release) -> Path:
     """The release's virtualenv with django==newest_patch installed (atlas/collect/envs.py: named by its
     content, built once under its own lock, as parallel test workers share .cache/)."""
     from atlas.collect import envs
 
-    return envs.ensure(release_spec(release), log=log)
+    return envs.ensure(release_spec(release))

@@ -14,21 +14,23 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import shutil
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from atlas.core import installer
-from atlas.core.paths import ROOT, relative
+from atlas.core.paths import CACHE, relative
 
-ENVS = ROOT / ".cache" / "envs"
+ENVS = CACHE / "envs"
 MARKER = "atlas-installed.json"
-TIMINGS = ROOT / ".cache" / "timings" / "builds.jsonl"
+log = logging.getLogger(__name__)
+TIMINGS = CACHE / "timings" / "builds.jsonl"
 # environments built at once: mostly waiting on downloads and disk, not the CPU
 JOBS = int(os.environ.get("ATLAS_ENV_JOBS", "4"))
 
@@ -41,7 +43,7 @@ class Spec:
     label: str = ""                # what it is for, in logs and timings
 
 
-@lru_cache(maxsize=None)
+@cache
 def interpreter_of(python: str) -> tuple[str, str]:
     """(path, exact version "3.9.18") of the interpreter for `python`."""
     from atlas.collect.environments import find_python
@@ -74,7 +76,7 @@ def record(what: str, seconds: float, **extra) -> None:
         out.write(line + "\n")
 
 
-def ensure(spec: Spec, log=print) -> Path:
+def ensure(spec: Spec) -> Path:
     """The environment for `spec`, built once (under its own lock) and reused while its marker matches."""
     venv = path_for(spec)
     wanted = content(spec)
@@ -91,7 +93,7 @@ def ensure(spec: Spec, log=print) -> Path:
         shutil.rmtree(venv, ignore_errors=True)
         interpreter = interpreter_of(spec.python)[0]
         shown = spec.requirements[0] if len(spec.requirements) == 1 else f"{len(spec.requirements)} pinned packages"
-        log(f"  creating {relative(venv)} ({spec.label or shown}) with {interpreter}")
+        log.info(f"  creating {relative(venv)} ({spec.label or shown}) with {interpreter}")
         try:
             how = installer.create(venv, interpreter, list(spec.requirements), no_deps=spec.no_deps)
         except RuntimeError as error:
@@ -102,7 +104,7 @@ def ensure(spec: Spec, log=print) -> Path:
         return venv
 
 
-def ensure_many(specs: list[Spec], jobs: int = JOBS, log=print) -> list[Path]:
+def ensure_many(specs: list[Spec], jobs: int = JOBS) -> list[Path]:
     """Several environments built at once (each under its own lock); paths in the order of `specs`."""
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        return list(pool.map(lambda spec: ensure(spec, log=log), specs))
+        return list(pool.map(ensure, specs))

@@ -26,6 +26,7 @@ from atlas.collect.environments import (
     venv_python,
 )
 from atlas.core.paths import IN_RELEASE
+from atlas.core.progress import show_progress
 from atlas.data.versions_data import (
     Capability,
     Release,
@@ -75,10 +76,10 @@ class ReleaseReport:
         return not self.mismatches
 
 
-def probe_release(release: Release, capabilities: list[Capability], log=print) -> ReleaseReport:
+def probe_release(release: Release, capabilities: list[Capability]) -> ReleaseReport:
     """Install (once) and probe one release; never raises for a mismatch, only for setup failures."""
     started = time.perf_counter()
-    venv = ensure_venv(release, log=log)
+    venv = ensure_venv(release)
     setup = time.perf_counter() - started
     shipped = [c for c in capabilities if c.shipped and c.probe]
     payload = json.dumps({"probes": [{"id": c.id, "code": c.probe} for c in shipped]})
@@ -116,6 +117,7 @@ def format_report(report: ReleaseReport) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    show_progress()
     parser = argparse.ArgumentParser(prog="python -m atlas.collect.matrix", description=__doc__.split("\n\n")[0])
     parser.add_argument("versions", nargs="*", help="feature releases to probe (default: every release in docs/data/releases.yml)")
     parser.add_argument("--capabilities", help="path to a capabilities.yml (default: docs/data/capabilities.yml)")
@@ -137,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
             report = probe_release(releases[version], capabilities)
             first = time.perf_counter() - cold_started
             warm_started = time.perf_counter()
-            probe_release(releases[version], capabilities, log=lambda *a: None)
+            probe_release(releases[version], capabilities)
             warm = time.perf_counter() - warm_started
         except PythonNotFound as exc:
             print(f"  SKIPPED: {exc}")

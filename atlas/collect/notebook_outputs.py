@@ -1,4 +1,4 @@
-"""Run notebooks to refresh their stored outputs: `python -m atlas.collect.notebook_outputs docs/lab/*.ipynb`."""
+"""Run notebooks to refresh their stored outputs: `python3 dev.py notebooks docs/lab/*.ipynb`."""
 from __future__ import annotations
 
 import sys

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -31,6 +32,7 @@ from atlas.collect import envs
 from atlas.collect.environments import FOREIGN_ENV, find_python
 from atlas.core.errors import DataError
 from atlas.core.paths import ROOT, relative
+from atlas.core.progress import show_progress
 from atlas.data.compat import (
     COMPAT_FILE,
     Compat,
@@ -51,11 +53,12 @@ from atlas.data.page_matrix_results import (
     write_results,
 )
 
+log = logging.getLogger(__name__)
 PLUGIN = "atlas.in_release.page_matrix_plugin"
 
 
 
-def resolve(version: str, path: Path = COMPAT_FILE, log=print) -> dict[str, str]:
+def resolve(version: str, path: Path = COMPAT_FILE) -> dict[str, str]:
     """Ask pip's resolver, on the release's Python, which versions of the needed packages go with
     django==<newest patch>; write every chosen pin (dependencies included) into compat.yml."""
     compat = load_compat_unresolved(path)
@@ -65,7 +68,7 @@ def resolve(version: str, path: Path = COMPAT_FILE, log=print) -> dict[str, str]
     wanted = [f"django=={release.newest_patch}"] + wanted_packages(compat, version)
     with tempfile.TemporaryDirectory() as scratch:
         report = Path(scratch) / "report.json"
-        log(f"  pip install --dry-run on Python {env.python}: {' '.join(wanted)}")
+        log.info(f"  pip install --dry-run on Python {env.python}: {' '.join(wanted)}")
         done = subprocess.run([interpreter, "-m", "pip", "install", "--dry-run", "--quiet", "--ignore-installed",
                                "--disable-pip-version-check", "--report", str(report), *wanted],
                               capture_output=True, text=True)
@@ -79,7 +82,7 @@ def resolve(version: str, path: Path = COMPAT_FILE, log=print) -> dict[str, str]
     return pins
 
 
-def interpreter(version: str, compat: Compat, log=print) -> str:
+def interpreter(version: str, compat: Compat) -> str:
     env = compat.releases.get(version)
     if env is None:
         raise DataError(f"{relative(COMPAT_FILE)}: releases: no entry for {version}, which a page claims; "
@@ -94,7 +97,7 @@ def interpreter(version: str, compat: Compat, log=print) -> str:
         raise DataError(f"{relative(COMPAT_FILE)}: releases[{version}].packages.django = "
                         f"{env.packages.get('django')!r}, but releases.yml's newest patch is {release.newest_patch}; "
                         f"run `python3 dev.py pagematrix --resolve {version}`")
-    return str(envs.python_in(envs.ensure(env_spec(env), log=log)))
+    return str(envs.python_in(envs.ensure(env_spec(env))))
 
 
 def env_spec(env: ReleaseEnv) -> envs.Spec:
@@ -114,10 +117,10 @@ def owners(node_id: str, pages: list[PageCode]) -> list[str]:
     return [p.page for p in pages if any(path == s or path.startswith(s.rstrip("/") + "/") for s in selection(p))]
 
 
-def run_release(version: str, pages: list[PageCode], compat: Compat, log=print) -> dict:
+def run_release(version: str, pages: list[PageCode], compat: Compat) -> dict:
     """One pytest session on `version` for all `pages`: {django, python, seconds, pages: {page: result}}."""
     started = time.perf_counter()
-    python = interpreter(version, compat, log=log)
+    python = interpreter(version, compat)
     setup = time.perf_counter() - started
     targets = list(dict.fromkeys(s for page in pages for s in selection(page)))
     env = {k: v for k, v in os.environ.items() if k not in FOREIGN_ENV}
@@ -126,7 +129,7 @@ def run_release(version: str, pages: list[PageCode], compat: Compat, log=print) 
         env.update(PYTHONPATH=str(ROOT), PYTHONDONTWRITEBYTECODE="1", ATLAS_PAGE_MATRIX_REPORT=str(report))
         command = [python, "-m", "pytest", "-p", PLUGIN, "-q", "-m", "not browser and not matrix",
                    "-p", "no:cacheprovider", "--continue-on-collection-errors", *targets]
-        log(f"  pytest on Django {version}: {' '.join(targets)}")
+        log.info(f"  pytest on Django {version}: {' '.join(targets)}")
         done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
         if not report.exists():
             raise RuntimeError(f"pytest on Django {version} wrote no report (exit {done.returncode}):\n"
@@ -154,7 +157,7 @@ def run_release(version: str, pages: list[PageCode], compat: Compat, log=print) 
 JOBS = int(os.environ.get("ATLAS_PAGE_MATRIX_JOBS", "2"))
 
 
-def run(pages: list[PageCode] | None = None, only: list[str] | None = None, log=print, jobs: int = JOBS) -> dict:
+def run(pages: list[PageCode] | None = None, only: list[str] | None = None, jobs: int = JOBS) -> dict:
     """Run the plan, `jobs` releases at a time (their servers wait more than they compute);
     {release: run_release(...)} in release order."""
     from concurrent.futures import ThreadPoolExecutor
@@ -163,9 +166,9 @@ def run(pages: list[PageCode] | None = None, only: list[str] | None = None, log=
     chosen = plan(pages, only)
     # every environment first, several at once (uv waits on downloads and disk more than on the CPU)
     envs.ensure_many([env_spec(compat.releases[v]) for v in chosen
-                      if v in compat.releases and not compat.releases[v].project], log=log)
+                      if v in compat.releases and not compat.releases[v].project])
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {v: pool.submit(run_release, v, p, compat, log) for v, p in chosen.items()}
+        futures = {v: pool.submit(run_release, v, p, compat) for v, p in chosen.items()}
         return {v: future.result() for v, future in futures.items()}
 
 
@@ -180,6 +183,7 @@ def report(version: str, outcome: dict) -> str:
 # -- command line ------------------------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
+    show_progress()
     parser = argparse.ArgumentParser(prog="python3 dev.py pagematrix", description=__doc__.split("\n\n")[0])
     parser.add_argument("page", nargs="?", default="all", help="a page under docs/ (use-cases/uploads.md) or all")
     parser.add_argument("release", nargs="*", help="only these releases (default: every release the page must run on)")
@@ -198,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"{args.page}: not a use-case or learn page with code "
                          f"(known: {', '.join(p.page for p in pages_with_code())})")
     started = time.perf_counter()
-    runs = run(pages, args.release or None, log=lambda *a: print(*a, flush=True))
+    runs = run(pages, args.release or None)
     for version, outcome in runs.items():
         print(report(version, outcome))
     write_results(merge_results(runs, load_results()))

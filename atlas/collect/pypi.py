@@ -11,25 +11,23 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 
+import packaging.version
+
 PYPI = os.environ.get("ATLAS_PYPI_JSON", "https://pypi.org/pypi")
 # --------------------------------------------------------------------------------------------------
 # Versions (Django's own scheme, X.Y[.Z][aN|bN|rcN], and the annual YYYY[.N] from Django 2028 on)
 
-VERSION_RE = re.compile(r"^(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:(a|b|rc)(\d+))?$")
-PRE_ORDER = {"a": 0, "b": 1, "rc": 2}
-
-
 @dataclass(frozen=True)
 class Version:
+    """A Django release as PyPI lists it, ordered by `packaging` (as pip orders it)."""
     raw: str
     feature: str  # "6.1", or "2028" under the annual numbering
     patch: int
-    pre: tuple[int, int] | None  # (0=a/1=b/2=rc, n), None for a final release
+    pre: tuple[str, int] | None  # ("a"|"b"|"rc", n), None for a final release
 
     @property
-    def key(self) -> tuple:
-        feature = tuple(int(p) for p in self.feature.split("."))
-        return feature + (0,) * (2 - len(feature)), self.patch, self.pre or (9, 0)
+    def key(self) -> packaging.version.Version:
+        return packaging.version.Version(self.raw)
 
     @property
     def final(self) -> bool:
@@ -38,26 +36,29 @@ class Version:
 
 def parse_version(raw: str) -> Version | None:
     """A release version, or None for anything else (dev/post releases, odd schemes)."""
-    m = VERSION_RE.match(raw.strip())
-    if not m:
+    try:
+        parsed = packaging.version.Version(raw.strip())
+    except packaging.version.InvalidVersion:
         return None
-    major, minor, micro, pre, pre_n = m.groups()
-    pre_t = (PRE_ORDER[pre], int(pre_n)) if pre else None
-    if int(major) >= 2000:  # annual numbering: YYYY is the feature release, YYYY.N its patches
-        return Version(raw, major, int(minor or 0), pre_t) if micro is None else None
-    return Version(raw, f"{major}.{minor or 0}", int(micro or 0), pre_t)
-
-
-def feature_key(feature: str) -> tuple[int, int]:
-    parts = [int(p) for p in feature.split(".")]
-    return (parts + [0])[0], (parts + [0])[1]
-
-
-def generic_key(raw: str) -> tuple | None:
-    """Order key for a package's final release (1.2.3, 2026.10.19.post1 -> None: not compared)."""
-    if not re.fullmatch(r"\d+(\.\d+)*", raw):
+    if parsed.dev is not None or parsed.post is not None or parsed.local or parsed.epoch or len(parsed.release) > 3:
         return None
-    return tuple(int(p) for p in raw.split("."))
+    major, minor, micro = (*parsed.release, 0, 0)[:3]
+    if major >= 2000:  # annual numbering: YYYY is the feature release, YYYY.N its patches
+        return Version(raw, str(major), minor, parsed.pre) if len(parsed.release) <= 2 else None
+    return Version(raw, f"{major}.{minor}", micro, parsed.pre)
+
+
+def feature_key(feature: str) -> packaging.version.Version:
+    return packaging.version.Version(feature)
+
+
+def generic_key(raw: str) -> packaging.version.Version | None:
+    """Order key for a package's final release (1.2.3; 2026.10.19.post1 or 1.0rc1 -> None: not compared)."""
+    try:
+        parsed = packaging.version.Version(raw)
+    except packaging.version.InvalidVersion:
+        return None
+    return parsed if parsed.release and not (parsed.pre or parsed.post or parsed.dev or parsed.local) else None
 
 
 def normalize(name: str) -> str:

@@ -165,7 +165,7 @@ def probe_diff(release, capabilities, known_features: list[str]) -> list[str]:
     from atlas.collect import environments, matrix
 
     previous = max(known_features, key=feature_key)
-    venv = environments.ensure_venv(release, log=lambda *a: None)
+    venv = environments.ensure_venv(release)
     shipped = [c for c in capabilities if c.shipped and c.probe]
     payload = json.dumps({"probes": [{"id": c.id, "code": c.probe} for c in shipped]})
     data, _ = environments.run_json_script(str(environments.venv_python(venv)), matrix.RUNNER, payload, cwd=str(venv),
@@ -196,7 +196,7 @@ def api_diff(release, capabilities, known_features: list[str]) -> list[str]:
     try:
         scope = load_scope()
         tokens = async_api.all_tokens(capabilities, scope)
-        found = async_api.collect_release(release, scope, tokens, use_cache=True, log=lambda *a: None)
+        found = async_api.collect_release(release, scope, tokens, use_cache=True)
         index = load_index()
     except Exception as error:  # a draft is still useful without the API part; say why it is missing
         return [f"async API collector failed on Django {release.newest_patch}: {type(error).__name__}: {error}"]

@@ -56,7 +56,7 @@ class SnippetFailed(AssertionError):
         )
 
 
-def interpreter_for(release_version: str, log=lambda *a: None) -> str:
+def interpreter_for(release_version: str) -> str:
     """The Python to run `release_version` with: this one if it has that exact Django, else the matrix venv."""
     release = releases_by_version()[release_version]
     try:
@@ -64,7 +64,7 @@ def interpreter_for(release_version: str, log=lambda *a: None) -> str:
             return sys.executable
     except metadata.PackageNotFoundError:
         pass
-    return str(venv_python(ensure_venv(release, log=log)))
+    return str(venv_python(ensure_venv(release)))
 
 
 def run_snippet_under(release_version: str, snippet_path: str | os.PathLike, check_code: str,

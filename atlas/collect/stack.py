@@ -17,28 +17,30 @@ import argparse
 import datetime
 import hashlib
 import json
+import logging
 import os
 import platform
 import sys
 import time
 from pathlib import Path
 
-from atlas.core.paths import IN_RELEASE, ROOT, relative
-from atlas.data.stack import DATA_FILE, FIRST, KINDS, dump, kind_of, load, releases_measured
+from atlas.core.paths import CACHE, IN_RELEASE, relative
+from atlas.data.stack import DATA_FILE, KINDS, dump, kind_of, load, releases_measured
 from atlas.data.versions_data import Release
 
 PROBE = IN_RELEASE / "stack_probe.py"
-CACHE_DIR = ROOT / ".cache" / "stack"
+CACHE_DIR = CACHE / "stack"
+log = logging.getLogger(__name__)
 # Process CPU per request: after `warmup` requests, `runs` timings of `requests` requests each
 CPU = {"warmup": 20, "requests": 100, "runs": 3}
 CPU_FIELDS = ("cpu_us", "measured_on", "cpu_method")
 
 
-def collect_release(release: Release, cpu: dict | None, use_cache: bool = True, log=print) -> dict:
+def collect_release(release: Release, cpu: dict | None, use_cache: bool = True) -> dict:
     """The probe's answer for one release (from the cache when nothing it depends on changed)."""
     from atlas.collect.environments import ensure_venv, run_json_script, venv_python
 
-    venv = ensure_venv(release, log=log)
+    venv = ensure_venv(release)
     payload = json.dumps({"cpu": cpu}, sort_keys=True)
     marker = (venv / "atlas-installed.json").read_text(encoding="utf-8")
     key = hashlib.sha256("\0".join([PROBE.read_text(encoding="utf-8"), payload, marker]).encode()).hexdigest()
@@ -50,7 +52,7 @@ def collect_release(release: Release, cpu: dict | None, use_cache: bool = True, 
                 return data["result"]
         except (OSError, ValueError):
             pass
-    log(f"  measuring Django {release.version}{' (with CPU timing)' if cpu else ''}")
+    log.info(f"  measuring Django {release.version}{' (with CPU timing)' if cpu else ''}")
     measured_on = machine()  # before the run: the load it started under
     result, _stderr = run_json_script(str(venv_python(venv)), PROBE, payload, cwd=str(venv), timeout=1800,
                                       what=f"stack probe for Django {release.version}")
@@ -163,8 +165,8 @@ def without_cpu(value):
     return value
 
 
-def collect_all(cpu: dict | None, use_cache: bool = True, log=print, versions: list[str] | None = None) -> dict:
-    collected = {r.version: collect_release(r, cpu, use_cache=use_cache, log=log) for r in releases_measured(versions)}
+def collect_all(cpu: dict | None, use_cache: bool = True, versions: list[str] | None = None) -> dict:
+    collected = {r.version: collect_release(r, cpu, use_cache=use_cache) for r in releases_measured(versions)}
     return build(collected, cpu)
 
 
@@ -209,10 +211,10 @@ def main(argv: list[str] | None = None) -> int:
             if not cached.name.endswith("-cpu.json"):
                 cached.unlink()
         started = time.perf_counter()
-        data = collect_all(None, log=lambda *a: None, versions=args.versions)
+        data = collect_all(None, versions=args.versions)
         cold = time.perf_counter() - started
         started = time.perf_counter()
-        collect_all(None, log=lambda *a: None, versions=args.versions)
+        collect_all(None, versions=args.versions)
         warm = time.perf_counter() - started
         print(f"stack collection, counts only, {len(data['releases'])} releases: cold {cold:.1f} s (release "
               f"environments present, cached counts cleared), warm {warm:.2f} s; machine: {machine()}")

@@ -45,7 +45,9 @@ from atlas.collect.upstream_moves import (
     stale_entries,
 )
 from atlas.core import datafile
+from atlas.core.datafile import Project
 from atlas.core.paths import DATA, DOCS
+from atlas.core.progress import show_progress
 
 STATE_FILE = DATA / "upstream.yml"
 
@@ -81,7 +83,7 @@ def apply_patches(data_dir: Path, new_patches, capabilities, probe=None) -> list
     lines = []
     for feature, have, newer, _date in new_patches:
         candidate = dataclasses.replace(releases[feature], newest_patch=newer.raw)
-        result = probe(candidate, capabilities, log=lambda *a: None)
+        result = probe(candidate, capabilities)
         if result.ok and set_newest_patch(data_dir / "releases.yml", feature, newer.raw):
             lines.append(f"UPDATED releases.yml {feature}: newest_patch {have} -> {newer.raw} "
                          f"({len(result.outcomes)} probes as expected)")
@@ -165,9 +167,7 @@ def to_collect(data_dir: Path) -> list[str]:
     """What releases.yml names but the collected data does not reach yet: the build and validation accept
     it (one data edit adds a release); these commands collect it. A data file absent from data_dir (a
     scratch copy) has nothing to collect."""
-    from atlas.collect import page_matrix
-    from atlas.data import page_matrix_results
-    from atlas.data import error_index
+    from atlas.data import error_index, page_matrix_results
 
     order = list(known_releases(data_dir / "releases.yml"))
     out = []
@@ -176,7 +176,7 @@ def to_collect(data_dir: Path) -> list[str]:
                 f"`python3 dev.py pagematrix`"
                 for v in page_matrix_results.to_collect(order, page_matrix_results.load_results(data_dir / "page_matrix.json"))]
     if (data_dir / "errors.yml").exists():
-        out += [f"  Django {v}: error-index lines — run `python -m atlas.collect.error_lines --collect`"
+        out += [f"  Django {v}: error-index lines — run `python3 dev.py errors`"
                 for v in error_index.to_collect(order, error_index.load_errors(data_dir / "errors.yml"))]
     return out
 
@@ -309,6 +309,7 @@ def _format_draft(draft: ReleaseDraft) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    show_progress()
     parser = argparse.ArgumentParser(prog="python -m atlas.collect.upstream", description=__doc__.split("\n\n")[0])
     parser.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today())
     parser.add_argument("--index", default=PYPI, help="base of a PyPI-style JSON API (default %(default)s)")
@@ -334,10 +335,12 @@ if __name__ == "__main__":
 # Cross-file rules (collected by the validation layer: atlas.data.validation calls every module's check())
 
 
-def check() -> list[str]:
+def check(project: Project) -> list[str]:
     """Problems between roadmap.yml, releases.yml and upstream.yml, as `file:line: entry.field: what — fix`.
-    (No parameters: the validation layer calls it as it is.)"""
-    return check_data(DATA)
+    Nothing when one of them cannot be read: the layer reports that file's own problems."""
+    if any(project.document(stem) is None for stem in ("releases", "roadmap", "upstream")):
+        return []
+    return check_data(project.data_dir)
 
 
 def check_data(data_dir: Path) -> list[str]:

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import packaging.version
+
 from atlas.collect.pypi import (
     Index,
     IndexUnreachable,
@@ -18,6 +20,7 @@ from atlas.collect.pypi import (
 from atlas.core.paths import ROOT
 
 LOCK_FILE = ROOT / "requirements.lock"
+NOTHING = packaging.version.Version("0")  # below every release: a version that cannot be compared
 # --------------------------------------------------------------------------------------------------
 # Django releases
 
@@ -80,7 +83,7 @@ def page_mentions(names: list[str], roots: list[Path]) -> dict[str, tuple[str, s
             for m in pattern.finditer(text):
                 version = m.group(1)
                 best = found.get(name)
-                if best is None or (generic_key(version) or ()) > (generic_key(best[0]) or ()):
+                if best is None or (generic_key(version) or NOTHING) > (generic_key(best[0]) or NOTHING):
                     found[name] = (version, str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path))
     return found
 
@@ -113,7 +116,7 @@ def package_moves(names: list[str], pins: dict[str, str], mentions: dict[str, tu
         if not used:
             unpinned.append(f"{name} {newest} (uploaded {pypi[newest] or '?'}): not pinned, no version on the pages")
             continue
-        used_key = max((generic_key(v) or () for v in used), default=())
+        used_key = max((generic_key(v) or NOTHING for v in used), default=NOTHING)
         if newest_key > used_key:
             moves.append(PackageMove(name, pins.get(normalize(name)), mentions.get(name), newest, pypi[newest]))
     return moves, problems, unpinned

@@ -305,9 +305,9 @@ class Project:
         self._documents: dict[str, tuple[Document | None, list[str]]] = {}
 
     @classmethod
-    def for_file(cls, path: Path | None, stem: str) -> "Project":
+    def for_file(cls, path: Path | None, stem: str) -> Project:
         """A project for loading one file: its own folder, with the repository's data for the rest."""
-        if path is None or Path(path).resolve() == (DATA / f"{stem}.yml").resolve():
+        if path is None or Path(path).resolve() in {(DATA / f"{stem}{s}").resolve() for s in DATA_SUFFIXES}:
             return cls()
         project = cls(data_dir=Path(path).parent, fallback=DATA)
         project._documents[stem] = read(Path(path))
@@ -380,11 +380,18 @@ class Project:
         return dict(doc.data) if doc and isinstance(doc.data, dict) else {}
 
 
+def load(stem: str, path: Path | str | None = None):
+    """The one way a loader reads a data file, docs/data/STEM.yml|json (or `path`): parsed once, checked against
+    its schema docs/data/schemas/STEM.schema.json; DataError lists every problem, each with its line."""
+    project = Project.for_file(Path(path) if path is not None else None, stem)
+    raise_problems(project.validate_file(stem))
+    return project.document(stem).data
+
+
 def load_vocabulary(stem: str, path: Path | str | None = None) -> dict:
     """A checked vocabulary file, docs/data/STEM.yml (tags, use_cases, requires, ...), as {id: meaning}.
 
     `path` points at another copy (tests); DataError lists every problem against its schema.
     """
-    project = Project.for_file(Path(path) if path is not None else None, stem)
-    raise_problems(project.validate_file(stem))
-    return project.vocabulary(stem)
+    load(stem, path)
+    return Project.for_file(Path(path) if path is not None else None, stem).vocabulary(stem)

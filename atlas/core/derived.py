@@ -11,11 +11,11 @@ import os
 from pathlib import Path
 from typing import Callable
 
-from atlas.core.paths import ROOT
+from atlas.core.paths import CACHE
 
 
 def folder() -> Path:
-    return Path(os.environ.get("ATLAS_CACHE_DIR") or ROOT / ".cache") / "derived"
+    return Path(os.environ.get("ATLAS_CACHE_DIR") or CACHE) / "derived"
 
 
 def kept(kind: str, code: list[Path], inputs: list[bytes], compute: Callable[[], bytes]) -> bytes:

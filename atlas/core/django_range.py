@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from packaging.version import Version
+
 RANGE = re.compile(r"^(?P<low>\d+\.\d+)(?:(?P<plus>\+)|-(?P<high>\d+\.\d+))?$")
 FORMS = '"X.Y+", "X.Y-X.Y" or "X.Y"'
 
@@ -16,9 +18,9 @@ class RangeError(ValueError):
     """A bad range; the message says what is wrong and, after " — ", how to fix it."""
 
 
-def release_key(version: str) -> tuple[int, int]:
-    major, minor = version.split(".")
-    return int(major), int(minor)
+def release_key(version: str) -> Version:
+    """The order of feature releases ("4.2" < "4.10" < "2028"), by `packaging`, as pip orders them."""
+    return Version(version)
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def parse_range(value, releases: list[str], *, allow_any: bool = False, allow_ol
     for version in (low, high):
         if version is None or version in releases or not releases:
             continue
-        older = releases and release_key(version) < release_key(releases[0]) and release_key(version)[0] >= 1
+        older = releases and release_key(version) < release_key(releases[0]) and release_key(version).major >= 1
         if allow_older and older:
             continue
         raise RangeError(f"{value!r} names {version}, which is not a Django feature release in "

@@ -5,6 +5,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 DATA = DOCS / "data"
 SNIPPETS = ROOT / "snippets"
+CACHE = ROOT / ".cache"  # everything downloaded, built or derived; git-ignored, always safe to delete
 IN_RELEASE = ROOT / "atlas" / "in_release"  # scripts run by an old release's own interpreter
 
 

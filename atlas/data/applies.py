@@ -54,8 +54,9 @@ def use_case_of(page: str) -> str | None:
 
 def applies_to(page: str | None, meta: dict, code: DjangoRange) -> DjangoRange:
     """The range the page at `page` (path under docs/; None: unknown) applies to; `code` is its `django:` range."""
-    from . import use_case_levels
     from atlas.data.versions_data import feature_releases, load_capabilities
+
+    from . import use_case_levels
 
     releases = feature_releases()
     stem = Path(page).stem if page else ""
@@ -73,8 +74,9 @@ def applies_to(page: str | None, meta: dict, code: DjangoRange) -> DjangoRange:
 
 def use_case_levels_attr(page: str | None) -> str:
     """For a use-case page: ` data-levels="{release: what the reader on it can do}"` (JSON), else ""."""
-    from . import use_case_levels
     from atlas.data.versions_data import feature_releases
+
+    from . import use_case_levels
 
     use_case = use_case_of(page) if page else None
     if not use_case:

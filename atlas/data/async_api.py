@@ -6,8 +6,6 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from atlas.core import datafile
 from atlas.core.errors import DataError
 from atlas.core.paths import DATA, relative
@@ -27,14 +25,7 @@ CHECK_ID = re.compile(r"^[a-z_]+\.[A-Z]\d{3}$")  # a system check id such as asy
 @lru_cache(maxsize=4)
 def load_scope(path: str | None = None) -> dict:
     file = Path(path) if path else SCOPE_FILE
-    try:
-        scope = datafile.safe_load(file.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise DataError(f"{relative(file)}: cannot be read: {error}") from None
-    for key in ("skip_modules", "allowed_import_errors", "install_apps", "areas", "area_titles", "aliases",
-                "exclusions"):
-        if key not in scope:
-            raise DataError(f"{relative(file)}: {key}: missing — add the key (see the comment at the top)")
+    scope = datafile.load("async_api_scope", file)  # the schema requires every key
     for number, rule in enumerate(scope["exclusions"] or []):
         if not str(rule.get("reason", "")).strip():
             raise DataError(f"{relative(file)}: exclusions[{number}] ({rule.get('name')}): reason is empty — "

@@ -34,7 +34,7 @@ class Compat:
 
 
 def load_compat(path: Path = COMPAT_FILE) -> Compat:
-    raw = datafile.safe_load(path.read_text(encoding="utf-8"))
+    raw = datafile.load("compat", path)
     where = relative(path)
     needs = tuple(Need(n["name"], n.get("from")) for n in raw["needs"])
     releases = {}
@@ -80,7 +80,7 @@ def wanted_packages(compat: Compat, version: str) -> list[str]:
 
 def load_compat_unresolved(path: Path = COMPAT_FILE) -> Compat:
     """compat.yml read without insisting that every release is resolved (for --resolve itself)."""
-    raw = datafile.safe_load(path.read_text(encoding="utf-8"))
+    raw = datafile.load("compat", path)
     needs = tuple(Need(n["name"], n.get("from")) for n in raw["needs"])
     releases = {e["release"]: ReleaseEnv(e["release"], e["python"], bool(e.get("project")),
                                          dict(e.get("packages") or {}),

@@ -8,7 +8,7 @@ says where its text stands in the source: for Django, per feature release, read 
 Channels and uvicorn, in the installed version (`lines: {"4.3.2": 136}`). The lines are collected, not
 typed:
 
-    python -m atlas.collect.error_lines --collect     # rewrite every entry's lines from the real code
+    python3 dev.py errors     # rewrite every entry's lines from the real code
 """
 from __future__ import annotations
 
@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from atlas.core import datafile
+from atlas.core.datafile import Project
 from atlas.core.errors import DataError
 from atlas.core.paths import DATA, relative
-from atlas.data.versions_data import load_releases, newer_than_collected
+from atlas.data.versions_data import newer_than_collected
 
 ERRORS_FILE = DATA / "errors.yml"
 PACKAGES = {"django": "Django", "asgiref": "asgiref", "channels": "Channels", "uvicorn": "uvicorn"}
@@ -42,7 +43,7 @@ class ErrorEntry:
 
 
 def load_errors(path: Path = ERRORS_FILE) -> list[ErrorEntry]:
-    entries = datafile.safe_load(path.read_text(encoding="utf-8"))
+    entries = datafile.load("errors", path)
     where = relative(path)
     found = []
     for index, raw in enumerate(entries):
@@ -64,11 +65,12 @@ def to_collect(order: list[str], entries: list[ErrorEntry]) -> list[str]:
     return newer_than_collected(order, {v for e in entries if e.package == "django" for v in e.lines})
 
 
-def check() -> list[str]:
+def check(project: Project) -> list[str]:
     """Cross-file rules (for atlas/data/validation.py): each Django entry names a line (or null) for every
     release of docs/data/releases.yml up to the newest collected one, and only for those. Newer releases
     are not a problem: the upstream report lists them to collect."""
-    return line_problems([r.version for r in load_releases()], load_errors())
+    releases = project.releases()
+    return line_problems(releases, load_errors(project.file("errors"))) if releases else []
 
 
 def line_problems(order: list[str], entries: list[ErrorEntry]) -> list[str]:
@@ -79,5 +81,5 @@ def line_problems(order: list[str], entries: list[ErrorEntry]) -> list[str]:
         if entry.package == "django" and list(entry.lines) != releases:
             problems.append(f"{relative(ERRORS_FILE)}: {entry.id}.lines: has {', '.join(entry.lines)}, expected every "
                             f"release of docs/data/releases.yml ({', '.join(releases)}) — run "
-                            f"`python -m atlas.collect.error_lines --collect`")
+                            f"`python3 dev.py errors`")
     return problems

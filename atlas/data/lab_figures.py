@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
+from atlas.core.datafile import Project
 from atlas.core.paths import DOCS
 
 RUNS = DOCS / "data" / "lab-runs.json"
@@ -34,8 +36,8 @@ MEASURED = re.compile(rf"{NUMBER}\s*(?:k\b|k/s)?\s*(?:KiB|req(?:uests)?/s|hand-o
 SLACK = 0.05
 
 
-def stored() -> dict:
-    return json.loads(RUNS.read_text())["runs"]
+def stored(path: Path = RUNS) -> dict:
+    return json.loads(Path(path).read_text())["runs"]
 
 
 def lookup(runs: dict, benchmark: str, path: str) -> tuple[float, float]:
@@ -66,14 +68,14 @@ def _number(text: str) -> tuple[float, float]:
     return float(text), 0.5 * 10 ** -decimals
 
 
-def texts() -> list[tuple[str, int, str]]:
+def texts(docs: Path = DOCS) -> list[tuple[str, int, str]]:
     """(file, line number, line) of every page line and notebook markdown line that may quote the lab."""
     found = []
     for name in PAGES:
         found += [(f"docs/{name}", number, line)
-                  for number, line in enumerate((DOCS / name).read_text().splitlines(), 1)]
+                  for number, line in enumerate((docs / name).read_text().splitlines(), 1)]
     for name in NOTEBOOKS:
-        cells = json.loads((DOCS / name).read_text())["cells"]
+        cells = json.loads((docs / name).read_text())["cells"]
         for index, cell in enumerate(cells):
             if cell["cell_type"] == "markdown":
                 found += [(f"docs/{name} cell {index}", number, line)
@@ -114,10 +116,10 @@ def check_line(where: str, line: str, runs: dict) -> list[str]:
     return problems
 
 
-def check() -> list[str]:
+def check(project: Project) -> list[str]:
     """Problems with figures quoted in prose, each as `file:line: what is wrong — how to fix`."""
-    runs = stored()
+    runs = stored(project.file("lab-runs"))
     problems = []
-    for where, number, line in texts():
+    for where, number, line in texts(project.docs):
         problems += check_line(f"{where}:{number}", line, runs)
     return problems

@@ -8,7 +8,7 @@ under "atlas", with the same rules as a Markdown page's front matter (atlas/data
 (no "title": the title comes from mkdocs.yml's nav). Refresh the stored outputs after changing a notebook
 (atlas/collect/notebook_outputs.py):
 
-    python -m atlas.collect.notebook_outputs docs/lab/*.ipynb
+    python3 dev.py notebooks docs/lab/*.ipynb
 """
 from __future__ import annotations
 

@@ -15,7 +15,6 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
 
 import yaml
 
@@ -24,7 +23,7 @@ from atlas.core.errors import DataError
 from atlas.core.paths import DATA, DOCS, ROOT, relative
 
 
-def feature_releases() -> List[str]:
+def feature_releases() -> list[str]:
     """The release list of docs/data/releases.yml (read here with PyYAML alone: this module runs under
     every release's environment, which has no jsonschema)."""
     path = DATA / "releases.yml"
@@ -33,12 +32,12 @@ def feature_releases() -> List[str]:
 
 
 @lru_cache(maxsize=4)
-def _releases_in(path: Path, _mtime_ns: int, _size: int) -> Tuple[str, ...]:
+def _releases_in(path: Path, _mtime_ns: int, _size: int) -> tuple[str, ...]:
     # read once per version of the file: collecting the suite asked for it 25 times (1 s of YAML)
     return tuple(str(entry["version"]) for entry in yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
-def split(text: str, path: str) -> Tuple[dict, str, int]:
+def split(text: str, path: str) -> tuple[dict, str, int]:
     """(front matter, body, 0) of a page whose metadata atlas.data.frontmatter has already validated."""
     if not text.startswith("---\n") or "\n---\n" not in text[4:]:
         raise DataError(f"{path}:1: the page has no front matter")
@@ -55,8 +54,8 @@ NOT_A_USE_CASE = {"versions"}  # snippets/versions/: version tabs, run by tests/
 class PageCode:
     page: str                      # "use-cases/real-time-chat.md", relative to docs/
     range: DjangoRange
-    package: Optional[str]         # the snippet package the page is about ("chat"), None without includes
-    modules: Tuple[str, ...]       # the modules of that package the page includes ("consumers", ...)
+    package: str | None         # the snippet package the page is about ("chat"), None without includes
+    modules: tuple[str, ...]       # the modules of that package the page includes ("consumers", ...)
     shared: bool                   # several pages show the package (the learning path): tests per module
     has_blocks: bool               # python blocks Sybil runs on the page itself
 
@@ -65,7 +64,7 @@ class PageCode:
         return DOCS / self.page
 
     @property
-    def tests(self) -> List[Path]:
+    def tests(self) -> list[Path]:
         """The use case's tests: tests/<package>/; for a package several pages share, the files
         tests/<package>/test_<module>.py of the modules this page includes."""
         if self.package is None:
@@ -81,7 +80,7 @@ class PageCode:
     def has_code(self) -> bool:
         return self.has_blocks or bool(self.tests)
 
-    def required_releases(self, releases: List[str], lts: List[str]) -> List[str]:
+    def required_releases(self, releases: list[str], lts: list[str]) -> list[str]:
         """What the page's claim must be proved on: the oldest of its range, each LTS in it, the newest."""
         inside = [v for v in releases if covers(self.range, v, releases)]
         wanted = {inside[0], inside[-1]} | {v for v in inside if v in lts}
@@ -91,12 +90,12 @@ class PageCode:
 PYTHON_FENCE = re.compile(r"^[ \t]*```(?:python|py|pycon)\b[^\n]*\n(?P<body>.*?)^[ \t]*```", re.MULTILINE | re.DOTALL)
 
 
-def covers(applies: DjangoRange, version: str, releases: List[str]) -> bool:
+def covers(applies: DjangoRange, version: str, releases: list[str]) -> bool:
     top = releases.index(applies.high) if applies.high else len(releases) - 1
     return releases.index(applies.low) <= releases.index(version) <= top
 
 
-def _read(path: Path, docs: Path, releases: List[str]) -> dict:
+def _read(path: Path, docs: Path, releases: list[str]) -> dict:
     text = path.read_text(encoding="utf-8")
     meta, body, _line = split(text, relative(path))
     try:
@@ -113,7 +112,7 @@ def _read(path: Path, docs: Path, releases: List[str]) -> dict:
 
 
 @lru_cache(maxsize=4)
-def _pages(docs: str) -> Tuple[PageCode, ...]:
+def _pages(docs: str) -> tuple[PageCode, ...]:
     releases = feature_releases()
     found = [_read(path, Path(docs), releases)
              for section in CODE_SECTIONS for path in sorted((Path(docs) / section).glob("*.md"))]
@@ -121,15 +120,15 @@ def _pages(docs: str) -> Tuple[PageCode, ...]:
     return tuple(PageCode(shared=shown_by[page["package"]] > 1, **page) for page in found)
 
 
-def pages_with_code(docs: Path = DOCS) -> List[PageCode]:
+def pages_with_code(docs: Path = DOCS) -> list[PageCode]:
     """Every use-case and learn page whose code (blocks on the page or a use case's tests) runs."""
     return [p for p in _pages(str(docs)) if p.has_code]
 
 
-def package_ranges(docs: Path = DOCS) -> Dict[str, DjangoRange]:
+def package_ranges(docs: Path = DOCS) -> dict[str, DjangoRange]:
     """snippet package -> the range of the page that is about it (the widest, if several pages are)."""
     releases = feature_releases()
-    ranges: Dict[str, DjangoRange] = {}
+    ranges: dict[str, DjangoRange] = {}
     for page in _pages(str(docs)):
         if page.package is None:
             continue
@@ -143,10 +142,10 @@ def running_release() -> str:
     """The feature release ("5.2") of the Django this interpreter runs."""
     import django
 
-    return "%d.%d" % django.VERSION[:2]
+    return "{}.{}".format(*django.VERSION[:2])
 
 
-def runs_here(package: str, release: Optional[str] = None) -> bool:
+def runs_here(package: str, release: str | None = None) -> bool:
     """Whether the page about snippets/<package>/ claims the running Django release (or `release`)."""
     releases = feature_releases()
     applies = package_ranges().get(package)

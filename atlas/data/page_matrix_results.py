@@ -4,17 +4,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from atlas.core.paths import DATA, relative
-from atlas.data.compat import COMPAT_FILE, load_compat_unresolved, release_keys
+from atlas.core.datafile import Project
+from atlas.core.paths import DATA
+from atlas.data.compat import load_compat_unresolved, release_keys
 from atlas.data.page_code import PageCode, pages_with_code
 from atlas.data.versions_data import load_releases, newer_than_collected
 
 RESULTS_FILE = DATA / "page_matrix.json"
 # -- what runs where ---------------------------------------------------------------------------------
 
-def plan(pages: list[PageCode] | None = None, only: list[str] | None = None) -> dict[str, list[PageCode]]:
+def plan(pages: list[PageCode] | None = None, only: list[str] | None = None,
+         releases_file: Path | None = None) -> dict[str, list[PageCode]]:
     """release -> the pages that must run on it, in release order."""
-    releases = load_releases()
+    releases = load_releases(releases_file)
     order = [r.version for r in releases]
     lts = [r.version for r in releases if r.lts]
     runs: dict[str, list[PageCode]] = {}
@@ -55,10 +57,11 @@ def write_results(results: dict, path: Path = RESULTS_FILE) -> None:
     path.write_text(json.dumps(results, indent=1, sort_keys=False) + "\n", encoding="utf-8")
 
 
-def claim_problems(results: dict, pages: list[PageCode] | None = None, only: list[str] | None = None) -> list[str]:
+def claim_problems(results: dict, pages: list[PageCode] | None = None, only: list[str] | None = None,
+                   releases_file: Path | None = None) -> list[str]:
     """Every page x required release without a passing result, as 'page: Django X.Y: what failed'."""
     problems = []
-    for version, chosen in plan(pages, only).items():
+    for version, chosen in plan(pages, only, releases_file).items():
         for page in chosen:
             result = results["pages"].get(page.page, {}).get(version)
             label = page.range.label()
@@ -92,15 +95,15 @@ def to_collect(order: list[str], results: dict) -> list[str]:
     return newer_than_collected(order, results["releases"])
 
 
-def check() -> list[str]:
+def check(project: Project) -> list[str]:
     """Cross-file rules (for atlas/data/validation.py): compat.yml against releases.yml, results against ranges.
     A release newer than the recorded runs is not a problem: the upstream report lists it to collect."""
     problems = []
-    releases = release_keys()
-    results = load_results()
+    releases = {r.version: r for r in load_releases(project.file("releases"))}
+    results = load_results(project.file("page_matrix"))
     pending = to_collect(list(releases), results)
-    where = relative(COMPAT_FILE)
-    compat = load_compat_unresolved()
+    where = project.shown(project.file("compat"))
+    compat = load_compat_unresolved(project.file("compat"))
     for version, env in compat.releases.items():
         if version not in releases:
             problems.append(f"{where}: releases[{version}].release: not a release in docs/data/releases.yml — remove it")
@@ -109,8 +112,12 @@ def check() -> list[str]:
             problems.append(f"{where}: releases[{version}].python = {env.python!r}: Django {version} supports "
                             f"Python {', '.join(releases[version].pythons)} (releases.yml); pick one of those")
     collected = [v for v in releases if v not in pending]
-    for version in plan(only=collected):
+    try:
+        pages = pages_with_code(project.docs)
+    except ValueError:  # a page's range names no release (DataError, RangeError): the front matter check says so
+        return problems
+    for version in plan(pages, only=collected, releases_file=project.file("releases")):
         if version not in compat.releases:
             problems.append(f"{where}: releases: no entry for {version}, which a page claims; add one and run "
                             f"`python3 dev.py pagematrix --resolve {version}`")
-    return problems + claim_problems(results, only=collected)
+    return problems + claim_problems(results, pages, only=collected, releases_file=project.file("releases"))

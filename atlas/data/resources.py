@@ -38,7 +38,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from atlas.core import datafile
-from atlas.core.django_range import RangeError, parse_range
+from atlas.core.django_range import RangeError, parse_range, release_key
 from atlas.core.errors import DataError
 from atlas.core.paths import DATA, relative
 
@@ -159,11 +159,6 @@ def load_vocabulary(path=None) -> Vocabulary:
 # ---------------------------------------------------------------------------------- release ranges
 
 
-def _version(text: str) -> tuple[int, int]:
-    major, minor = text.split(".")
-    return int(major), int(minor)
-
-
 def parse_django(value) -> tuple[str | None, str | None]:
     """("low", "high") for "X.Y-A.B", ("low", None) for "X.Y+", ("X.Y", "X.Y") for "X.Y", (None, None) for "any".
 
@@ -213,7 +208,7 @@ def field_problems(source: Source, vocab: Vocabulary | None = None) -> list[str]
             continue
         label = _label(entry, index)
 
-        def bad(key, message, fix):
+        def bad(key, message, fix, index=index, label=label):
             problems.append(f"{shown}:{source.line(index, key)}: {label}.{key}: {message} — {fix}")
 
         for key in FIELDS:
@@ -317,7 +312,7 @@ def check(project=None, *, path=None, vocabulary=None, releases=None, today: dat
     vocab = vocabulary if isinstance(vocabulary, Vocabulary) else load_vocabulary(vocabulary)
     support = _release_support(releases)
     today = today or datetime.date.today()
-    oldest = min(support, key=_version) if support else None
+    oldest = min(support, key=release_key) if support else None
     source = _read(path)
     entries = source.data if isinstance(source.data, list) else []
     # as the project's contributors see the file (relative to its root) when the validation layer asks
@@ -331,7 +326,7 @@ def check(project=None, *, path=None, vocabulary=None, releases=None, today: dat
             continue
         label = _label(entry, index)
 
-        def bad(key, message, fix):
+        def bad(key, message, fix, index=index, label=label):
             problems.append(f"{shown}:{source.line(index, key)}: {label}.{key}: {message} — {fix}")
 
         for key, known in (("section", vocab.sections), ("kind", vocab.kinds), ("status", vocab.statuses)):
@@ -356,7 +351,7 @@ def check(project=None, *, path=None, vocabulary=None, releases=None, today: dat
             release = pinned_release(url.strip(), vocab)
             if release is not None:
                 ended = support.get(release)
-                too_old = oldest is not None and _version(release) < _version(oldest)
+                too_old = oldest is not None and release_key(release) < release_key(oldest)
                 unsupported = too_old or (ended is not None and ended < today)
                 if unsupported and entry.get("status") != "historical":
                     when = f"ended {ended.isoformat()}" if ended else "ended before the oldest release in releases.yml"
@@ -419,7 +414,7 @@ def reading_problems(source: Source, vocab: Vocabulary) -> list[str]:
             continue
         label, reading = _label(entry, index), reading_section(entry.get("section"), vocab)
 
-        def bad(key, message, fix):
+        def bad(key, message, fix, index=index, label=label):
             problems.append(f"{source.shown}:{source.line(index, key)}: {label}.{key}: {message} — {fix}")
 
         if not reading:

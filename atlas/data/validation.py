@@ -4,29 +4,38 @@ A run collects every problem before it reports, each as ``file:line: entry.field
 
 1. every data file docs/data/NAME.yml|yaml|json against its JSON Schema docs/data/schemas/NAME.schema.json
    (draft 2020-12; a data file without a schema is itself a problem);
-2. the rules a schema cannot say, as small check functions: the ones listed in CHECKS, plus every
-   top-level ``def check(...)`` in a module of atlas/ (found by name, so a workstream adds its rules by
-   writing that function). A check whose first parameter is named `project` gets the Project being
-   validated; any other is called with no arguments (it then checks the repository's own files). Each
-   returns a list of problem lines.
+2. the rules a schema cannot say, as small check functions, all listed in CHECKS (the one registry: a new
+   rule is a function added there). Each takes the Project it validates (the repository, or a scratch copy
+   in a test) and reads every file through it; each returns a list of problem lines.
 
 The MkDocs build calls `problems()` and fails on any; tests call it on a scratch copy with `Project(root)`.
 """
 from __future__ import annotations
 
-import importlib
-import inspect
 import re
 import sys
 from pathlib import Path
 from typing import Callable
 
-from atlas.data import faq, frontmatter, notebooks, versions_data
+from atlas.collect import async_api, async_docs_coverage, upstream
 from atlas.core.datafile import Project, in_file_order, problem
 from atlas.core.errors import DataError
 from atlas.core.paths import ROOT
-
-CHECK_DEF = re.compile(r"^def check\(", re.MULTILINE)
+from atlas.data import (
+    applies,
+    error_index,
+    faq,
+    frontmatter,
+    lab_figures,
+    notebooks,
+    page_matrix_results,
+    resources,
+    search_questions,
+    stack,
+    use_case_levels,
+    versions_data,
+)
+from atlas.site import stack_render
 
 
 def data_file_problems(project: Project) -> list[str]:
@@ -61,7 +70,8 @@ def check_lock(project: Project) -> list[str]:
                     "add its entry to docs/data/releases.yml: pages say their code is tested with it")]
 
 
-CHECKS: list[Callable] = [
+# Every check of the project, each called as check(project). The slow ones carry `in_build = False`.
+CHECKS: list[Callable[[Project], list[str]]] = [
     data_file_problems,
     versions_data.check_releases,
     versions_data.check_capabilities,
@@ -71,21 +81,19 @@ CHECKS: list[Callable] = [
     frontmatter.check,
     notebooks.check,
     faq.check,
+    resources.check,
+    error_index.check,
+    page_matrix_results.check,
+    lab_figures.check,
+    upstream.check,
+    async_api.check,
+    async_docs_coverage.check,
+    use_case_levels.check,
+    applies.check,
+    search_questions.check,
+    stack.check,
+    stack_render.check,
 ]
-
-
-def discovered_checks(package: Path = Path(__file__).resolve().parents[1]) -> list[Callable]:
-    """`check` functions of the package's modules (other than the ones in CHECKS), in module order."""
-    found = []
-    for path in sorted(package.rglob("*.py")):
-        if not CHECK_DEF.search(path.read_text(encoding="utf-8")):
-            continue
-        parts = path.relative_to(package).with_suffix("").parts
-        name = ".".join((package.name,) + (parts[:-1] if parts[-1] == "__init__" else parts))
-        function = getattr(importlib.import_module(name), "check", None)
-        if callable(function) and function not in CHECKS:
-            found.append(function)
-    return found
 
 
 def problems(project: Project | None = None, checks: list[Callable] | None = None, *, build: bool = False) -> list[str]:
@@ -97,12 +105,11 @@ def problems(project: Project | None = None, checks: list[Callable] | None = Non
     """
     project = project or Project()
     found: list[str] = []
-    for check in checks if checks is not None else CHECKS + discovered_checks():
+    for check in checks if checks is not None else CHECKS:
         if build and getattr(check, "in_build", True) is False:
             continue
-        takes_project = next(iter(inspect.signature(check).parameters), None) == "project"
         try:
-            found += check(project) if takes_project else check()
+            found += check(project)
         except DataError as error:  # a loader refused bad data: its problems (most already found) join the rest
             lines = str(error).splitlines()
             found += [re.sub(r" \(and \d+ more below\)$", "", lines[0]), *lines[1:]]
@@ -110,7 +117,9 @@ def problems(project: Project | None = None, checks: list[Callable] | None = Non
             where = f"{check.__module__}.{check.__name__}"
             found.append(f"{where}: the check crashed ({type(error).__name__}: {error}) — fix the check or "
                          "the data it could not read")
-    return in_file_order(found)
+    # a loader names files relative to the repository; name a scratch copy's files relative to its root
+    root = str(project.root.resolve()) + "/"
+    return in_file_order([line.replace(root, "") for line in found])
 
 
 def report(found: list[str]) -> str:

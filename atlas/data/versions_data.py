@@ -13,8 +13,8 @@ Every loader takes an optional path so tests can point it at a temporary file.
 from __future__ import annotations
 
 import ast
-import os
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -108,9 +108,7 @@ class Capability:
         key = release_key(version)
         if key < release_key(self.added):
             return False
-        if self.removed is not None and key >= release_key(self.removed):
-            return False
-        return True
+        return self.removed is None or key < release_key(self.removed)
 
     def level_in(self, version: str) -> str:
         """'full', 'partial' or 'no' for the given release."""

@@ -39,7 +39,7 @@ THREAD_MARKERS = ("sync_to_async", "database_sync_to_async", "run_in_executor", 
 def is_async_function(func):
     if inspect.iscoroutinefunction(func) or inspect.isasyncgenfunction(func):
         return True
-    if getattr(func, "_is_coroutine", None) is not None and getattr(func, "_is_coroutine") is getattr(
+    if getattr(func, "_is_coroutine", None) is not None and func._is_coroutine is getattr(
             __import__("asyncio").coroutines, "_is_coroutine", object()):
         return True
     try:
@@ -205,13 +205,13 @@ def record(apis, qualname, member, func, kind, owner, module, runtime_from=None,
         "line": line,
     }
     if target_kind in ("delegates", "returns"):
-        entry["delegates_to"] = "%s.%s" % (target.__module__, target.__qualname__)
+        entry["delegates_to"] = f"{target.__module__}.{target.__qualname__}"
     if runtime_from:
         entry["built_by"] = runtime_from
     if owner is not None:
         for base in inspect.getmro(owner)[1:]:
             if member in base.__dict__ and not module_is_built_at_runtime(base) and not base.__name__.startswith("_"):
-                entry["overrides"] = "%s.%s.%s" % (base.__module__, base.__name__, member)
+                entry["overrides"] = f"{base.__module__}.{base.__name__}.{member}"
                 break
     apis[qualname] = entry
 
@@ -232,7 +232,7 @@ def scan_class(apis, module_name, cls, public_name, module, runtime_from=None, s
             func = plain_function(value)
             if func is None:
                 continue
-            qualname = "%s.%s.%s" % (module_name, public_name, member)
+            qualname = f"{module_name}.{public_name}.{member}"
             if qualname in apis:
                 continue
             if member.startswith("__") and member not in PROTOCOLS and async_target(func)[0] is None:
@@ -267,7 +267,7 @@ def resolve(token):
                 break
         if obj is not None:
             obj = plain_function(obj) or obj
-            return "%s.%s" % (getattr(obj, "__module__", "?"), getattr(obj, "__qualname__", token))
+            return "{}.{}".format(getattr(obj, "__module__", "?"), getattr(obj, "__qualname__", token))
     return None
 
 
@@ -296,7 +296,7 @@ def scan_inherited_returns(apis, module_name, cls, public_name, module):
     if not own_async:
         return
     for member in sorted(dir(cls)):
-        qualname = "%s.%s.%s" % (module_name, public_name, member)
+        qualname = f"{module_name}.{public_name}.{member}"
         if member.startswith("_") or qualname in apis or member in cls.__dict__:
             continue
         func = plain_function(inspect.getattr_static(cls, member, None))
@@ -333,7 +333,7 @@ def scan_module(apis, module_name, module):
             continue
         func = plain_function(value)
         if func is not None and async_target(func)[0] is not None:
-            record(apis, "%s.%s" % (module_name, name), name, func, "function", None, module)
+            record(apis, f"{module_name}.{name}", name, func, "function", None, module)
 
 
 def walk(prefix_skips):
@@ -429,7 +429,7 @@ def main():
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     import django
 
-    output = {"django": django.get_version(), "python": "%d.%d.%d" % sys.version_info[:3],
+    output = {"django": django.get_version(), "python": "{}.{}.{}".format(*sys.version_info[:3]),
               "apis": [], "import_errors": [], "skipped": {}}
     apps = ["django.contrib.auth", "django.contrib.contenttypes", "django.contrib.sessions"]
     apps += [a for a in request.get("install_apps", []) if a not in apps]
@@ -444,7 +444,7 @@ def main():
         try:
             module = __import__(name, fromlist=["__name__"])
         except Exception as exc:  # noqa: BLE001 - listed; the orchestrator decides if that is allowed
-            output["import_errors"].append({"module": name, "error": "%s: %s" % (type(exc).__name__, exc)})
+            output["import_errors"].append({"module": name, "error": f"{type(exc).__name__}: {exc}"})
             continue
         scan_module(apis, name, module)
     related_managers(apis)

@@ -30,7 +30,6 @@ URLCONF = "atlas_probe_urls"
 def _build_urlconf():
     """A URLconf module, registered in sys.modules, with a few views probes can call."""
     from django.http import HttpResponse, HttpResponseRedirect
-
     from django.urls import path
 
     module = types.ModuleType(URLCONF)
@@ -201,7 +200,7 @@ def main():
     warnings.simplefilter("ignore")
     logging.disable(logging.CRITICAL)
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    output = {"django": None, "python": "%d.%d.%d" % sys.version_info[:3], "results": {}, "setup_error": None}
+    output = {"django": None, "python": "{}.{}.{}".format(*sys.version_info[:3]), "results": {}, "setup_error": None}
     try:
         import django
 

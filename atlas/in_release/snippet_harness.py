@@ -78,7 +78,7 @@ def main():
     warnings.simplefilter("ignore")
     logging.disable(logging.CRITICAL)
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    output = {"django": None, "python": "%d.%d.%d" % sys.version_info[:3], "ok": False, "result": None,
+    output = {"django": None, "python": "{}.{}.{}".format(*sys.version_info[:3]), "ok": False, "result": None,
               "error_type": None, "error": None, "traceback": None, "stage": "setup"}
     workdir = tempfile.mkdtemp(prefix="atlas-snippet-")
     try:

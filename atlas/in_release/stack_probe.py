@@ -79,9 +79,9 @@ def project_template():
         tree = ast.parse(handle.read())
     values = {}
     for node in tree.body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            if node.targets[0].id in ("MIDDLEWARE", "INSTALLED_APPS"):
-                values[node.targets[0].id] = ast.literal_eval(node.value)
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id in ("MIDDLEWARE", "INSTALLED_APPS")):
+            values[node.targets[0].id] = ast.literal_eval(node.value)
     return values["MIDDLEWARE"], values["INSTALLED_APPS"]
 
 
@@ -184,7 +184,7 @@ def load_middleware_classes(candidates):
             if type(error).__name__ == "MiddlewareNotUsed":
                 loadable.append(dotted)
                 continue
-            refused.append({"path": dotted, "error": "%s: %s" % (type(error).__name__, error)})
+            refused.append({"path": dotted, "error": f"{type(error).__name__}: {error}"})
             continue
         loadable.append(dotted)
     return loadable, refused
@@ -241,7 +241,7 @@ def signal_names():
 
 
 def dotted(obj):
-    return "%s.%s" % (getattr(obj, "__module__", "?"), getattr(obj, "__qualname__", type(obj).__qualname__))
+    return "{}.{}".format(getattr(obj, "__module__", "?"), getattr(obj, "__qualname__", type(obj).__qualname__))
 
 
 def receivers_of(signal):
@@ -270,7 +270,7 @@ def describe(direction, func, views, middleware_classes, signals):
     out = {"direction": direction}
     if owner is not None and hasattr(inner, "__func__"):
         cls = type(owner)
-        out["ran"] = "%s.%s.%s" % (cls.__module__, cls.__qualname__, inner.__name__)
+        out["ran"] = f"{cls.__module__}.{cls.__qualname__}.{inner.__name__}"
         mw = next((path for path, klass in middleware_classes if isinstance(owner, klass)), None)
         if mw is not None:
             out.update(kind="middleware", middleware=mw, hook=inner.__name__)
@@ -342,7 +342,7 @@ async def asgi_request(app, path):
     await app(asgi_scope(path), receive, send)
     status = sent[0]["status"] if sent else None
     if status not in (200, 304):
-        raise RuntimeError("GET %s answered %s" % (path, status))
+        raise RuntimeError(f"GET {path} answered {status}")
 
 
 def wsgi_request(app, path):
@@ -360,7 +360,7 @@ def wsgi_request(app, path):
     if hasattr(result, "close"):
         result.close()
     if not status or not status[0].startswith(("200", "304")):
-        raise RuntimeError("GET %s answered %s" % (path, status))
+        raise RuntimeError(f"GET {path} answered {status}")
 
 
 def make_app(stack, interface):
@@ -441,10 +441,10 @@ def _prerequisites(path):
         try:
             send_requests(make_app(before + [path], "asgi"), "asgi", PATHS["async"], 1)
         except Exception as error:  # noqa: BLE001 - the error is the reason, recorded
-            why = why or "%s: %s" % (type(error).__name__, str(error).split("\n")[0])
+            why = why or "{}: {}".format(type(error).__name__, str(error).split("\n")[0])
             continue
         return before, why
-    raise RuntimeError("%s serves no request after any of %s: %s" % (path, PREREQUISITE_LADDER, why))
+    raise RuntimeError(f"{path} serves no request after any of {PREREQUISITE_LADDER}: {why}")
 
 
 def main():
@@ -453,7 +453,7 @@ def main():
     sys.stdout = sys.stderr  # Django and the middleware must not write into the JSON channel
     warnings.simplefilter("ignore")
     logging.disable(logging.CRITICAL)
-    output = {"python": "%d.%d.%d" % sys.version_info[:3]}
+    output = {"python": "{}.{}.{}".format(*sys.version_info[:3])}
     try:
         import asgiref
         import django

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from atlas.data import stack as stack_data
-from atlas.core.paths import DOCS
 
 KIND_TITLES = {"async-asgi": "async view, ASGI", "sync-asgi": "sync view, ASGI", "sync-wsgi": "sync view, WSGI"}
 
@@ -194,15 +193,15 @@ def quoted_problems(text: str, shown: str) -> list[str]:
     return problems
 
 
-def check() -> list[str]:
+def check(project) -> list[str]:
     """Every page's quoted stack figures against docs/data/stack.json."""
     if not stack_data.DATA_FILE.exists():
         return []
     problems = []
-    for page in sorted(DOCS.rglob("*.md")):
+    for page in sorted(project.docs.rglob("*.md")):
         text = page.read_text(encoding="utf-8")
         if "<!-- stack:" in text:
-            problems += quoted_problems(text, page.relative_to(DOCS.parent).as_posix())
+            problems += quoted_problems(text, page.relative_to(project.root).as_posix())
     return problems
 
 

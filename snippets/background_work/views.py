@@ -20,7 +20,7 @@ async def report_status(request, result_id):
     try:
         result = await word_report.aget_result(str(result_id))
     except TaskResultDoesNotExist:
-        raise Http404("no such task")
+        raise Http404("no such task") from None
     body = {"id": result.id, "status": result.status}
     if result.is_finished and not result.errors:
         body["return_value"] = result.return_value

@@ -43,9 +43,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work (docs/use-cases/background-work.md): django.tasks with the django-tasks-db backend.
 if runs_here("background_work"):
-    from snippets.background_work.task_settings import TASKS, TASKS_APPS  # noqa: E402
+    from snippets.background_work.task_settings import TASKS, TASKS_APPS  # noqa: E402, F401 - TASKS: a setting Django reads here
 
     INSTALLED_APPS += TASKS_APPS
 
 # Real-time chat (docs/use-cases/real-time-chat.md): Channels' layer, in memory unless ATLAS_REDIS_URL is set.
-from snippets.chat.channel_layers import CHANNEL_LAYERS  # noqa: E402
+from snippets.chat.channel_layers import CHANNEL_LAYERS  # noqa: E402, F401 - a setting Django reads here

@@ -30,8 +30,10 @@ def use_case_urls(package):
     try:
         return include(f"snippets.{package}.urls")
     except ImportError as error:
+        reason = f"snippets.{package}.urls does not import on this Django release: {error}"
+
         def unavailable(request, *args, **kwargs):
-            raise ImportError(f"snippets.{package}.urls does not import on this Django release: {error}")
+            raise ImportError(reason)
 
         return include([re_path(r"", unavailable)])
 

@@ -11,6 +11,7 @@ first rate it could not keep up with (completed < 90 % of the rate, more than 1 
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -99,10 +100,8 @@ def pin(pid: int, cpu: int) -> None:
     root = psutil.Process(pid)
     for process in [root, *root.children(recursive=True)]:
         for thread in process.threads():
-            try:
+            with contextlib.suppress(OSError):  # a thread that just ended
                 os.sched_setaffinity(thread.id, {cpu})
-            except OSError:  # a thread that just ended
-                pass
 
 
 def tree_cpu_s(pid: int) -> float:

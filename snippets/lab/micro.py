@@ -19,6 +19,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from pathlib import Path
 
 from . import procs, provenance
 
@@ -120,7 +121,7 @@ def run(full: bool = False, sizes: dict | None = None) -> dict:
                                            "--inherit-environ", "PYTHONPATH,LAB_MICRO_SEED"),
                        cwd=procs.ROOT, env=procs.child_env({"LAB_MICRO_SEED": seed}), check=True,
                        capture_output=True, text=True, timeout=600)
-        suite = json.loads(open(out).read())
+        suite = json.loads(Path(out).read_text())
     rows = []
     for bench in suite["benchmarks"]:
         name = bench["metadata"]["name"]

@@ -38,7 +38,7 @@ django_app = get_asgi_application()
 async def bare_app(scope, receive, send):
     global holding
     if scope["type"] == "lifespan":
-        while (message := await receive())["type"] != "lifespan.shutdown":
+        while (await receive())["type"] != "lifespan.shutdown":
             await send({"type": "lifespan.startup.complete"})
         await send({"type": "lifespan.shutdown.complete"})
         return

@@ -44,11 +44,11 @@ def what_ran(func, middleware_paths):
     if owner is not None:
         cls = type(owner)
         for klass in cls.__mro__:
-            path = "%s.%s" % (klass.__module__, klass.__qualname__)
+            path = f"{klass.__module__}.{klass.__qualname__}"
             if path in middleware_paths:
-                return "%s.%s" % (path, func.__name__), path
-        return "%s.%s.%s" % (cls.__module__, cls.__qualname__, func.__name__), None
-    name = "%s.%s" % (getattr(func, "__module__", "?"), getattr(func, "__qualname__", repr(func)))
+                return f"{path}.{func.__name__}", path
+        return f"{cls.__module__}.{cls.__qualname__}.{func.__name__}", None
+    name = "{}.{}".format(getattr(func, "__module__", "?"), getattr(func, "__qualname__", repr(func)))
     return name, None
 
 
@@ -97,21 +97,22 @@ def report(results, middleware_paths):
     lines = []
     for number, (status, hops) in enumerate(results, 1):
         by_direction = collections.Counter(d for d, _name, _mw in hops)
-        lines.append("request %d: status %s, %d sync_to_async, %d async_to_sync"
-                     % (number, status, by_direction["sync_to_async"], by_direction["async_to_sync"]))
+        lines.append(f"request {number}: status {status}, {by_direction['sync_to_async']} sync_to_async, "
+                     f"{by_direction['async_to_sync']} async_to_sync")
     status, hops = results[-1]
     if status is None or status >= 400:
-        lines.append("note: the last request answered %s, so these are the hops of an error response; check "
-                     "the URL, and --host against ALLOWED_HOSTS" % status)
+        lines.append(f"note: the last request answered {status}, so these are the hops of an error response; check "
+                     "the URL, and --host against ALLOWED_HOSTS")
     lines.append("")
     lines.append("last request, by middleware (in MIDDLEWARE order):")
     for path in middleware_paths:
         own = [name.rsplit(".", 1)[1] for _d, name, mw in hops if mw == path]
-        lines.append("  %2d  %s%s" % (len(own), path, "  (" + ", ".join(own) + ")" if own else ""))
+        detail = "  (" + ", ".join(own) + ")" if own else ""
+        lines.append(f"  {len(own):2d}  {path}{detail}")
     others = collections.Counter(name for _d, name, mw in hops if mw is None)
     lines.append("outside the middleware:")
     for name, n in others.items():
-        lines.append("  %2d  %s" % (n, name))
+        lines.append(f"  {n:2d}  {name}")
     return "\n".join(lines)
 
 
@@ -129,8 +130,7 @@ def main(argv=None):
     try:
         application = importlib.import_module(asgi_module).application
     except ImportError as error:
-        parser.error("cannot import %s (%s): pass --asgi with the module that defines `application`"
-                     % (asgi_module, error))
+        parser.error(f"cannot import {asgi_module} ({error}): pass --asgi with the module that defines `application`")
     from django.conf import settings
 
     middleware_paths = list(settings.MIDDLEWARE)

@@ -7,5 +7,5 @@ async def group_detail(request, name):
     try:
         group = await Group.objects.aget(name=name)  # still a sync query in a worker thread, wrapped for you
     except Group.DoesNotExist:
-        raise Http404("No such group")
+        raise Http404("No such group") from None
     return JsonResponse({"id": group.pk, "name": group.name})

@@ -9,5 +9,5 @@ async def group_detail(request, name):
         # Group.objects.get is sync ORM code: it runs in sync_to_async's worker thread.
         group = await sync_to_async(Group.objects.get)(name=name)
     except Group.DoesNotExist:
-        raise Http404("No such group")
+        raise Http404("No such group") from None
     return JsonResponse({"id": group.pk, "name": group.name})

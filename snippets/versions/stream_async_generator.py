@@ -14,7 +14,7 @@ async def sse_events(items, pause):
     for number, item in enumerate(items, start=1):
         if number > 1:
             await asyncio.sleep(pause)
-        yield "id: {}\ndata: {}\n\n".format(number, item)
+        yield f"id: {number}\ndata: {item}\n\n"
 
 
 async def countdown(request):

@@ -11,7 +11,7 @@ from django.http import StreamingHttpResponse
 
 def sse_events(items):
     for number, item in enumerate(items, start=1):
-        yield "id: {}\ndata: {}\n\n".format(number, item)
+        yield f"id: {number}\ndata: {item}\n\n"
 
 
 async def countdown(request):

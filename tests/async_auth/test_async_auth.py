@@ -4,11 +4,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 
-from snippets.async_auth import decorated_views
-from snippets.async_auth import email_backend
-from snippets.async_auth import login_views
-from snippets.async_auth import session_views
-from snippets.async_auth import timing_middleware
+from snippets.async_auth import decorated_views, email_backend, login_views, session_views, timing_middleware
 
 TIMING = "snippets.async_auth.timing_middleware.TimingMiddleware"
 LOGIN = "/auth/login/"

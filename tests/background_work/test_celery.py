@@ -7,9 +7,7 @@ import httpx
 import pytest
 from celery import Celery
 
-from snippets.background_work import celery_app
-from snippets.background_work import celery_tasks
-from snippets.background_work import celery_views
+from snippets.background_work import celery_app, celery_tasks, celery_views
 from tests.background_work.helpers import demo_env, running_process
 from tests.support.servers import python_tool, running_server
 

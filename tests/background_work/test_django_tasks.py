@@ -9,8 +9,7 @@ import pytest
 from django.conf import settings
 from django.tasks import TaskResultStatus, task_backends
 
-from snippets.background_work import task_settings
-from snippets.background_work import views
+from snippets.background_work import task_settings, views
 from snippets.background_work.tasks import word_report
 from tests.background_work.helpers import demo_env, migrate, running_process, wait_until
 from tests.support.servers import python_tool, running_server

@@ -20,11 +20,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from atlas.core.paths import ROOT
+from atlas.core.paths import CACHE, ROOT
 from tests.browser import site_browser
 
 HERE = Path(__file__).resolve().parent / "lighthouse"
-CACHE = ROOT / ".cache" / "lighthouse-npm"
+CACHE = CACHE / "lighthouse-npm"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
 

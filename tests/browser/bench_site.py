@@ -133,7 +133,7 @@ def format_report(report: Report) -> str:
     lines = ["Page weight, first visit, gzip (tests/browser/bench_weight.py)",
              bench_weight.format_report(report.pages),
              ""]
-    lines.append(f"Home page first contentful paint (cold, 3 runs): "
+    lines.append("Home page first contentful paint (cold, 3 runs): "
                  + ", ".join(f"{ms:.0f}" for ms in report.fcp_ms)
                  + f" ms; median {statistics.median(report.fcp_ms):.0f} ms")
     lines.append("")

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from atlas.core.paths import ROOT
+from atlas.core.paths import CACHE
 from tests.browser import site_browser
 from tests.support.tools import missing_in_ci_or_skip, require_tool
 
 HERE = Path(__file__).resolve().parent
-AXE_CACHE = ROOT / ".cache" / "browser-npm"
+AXE_CACHE = CACHE / "browser-npm"
 
 
 def pytest_collection_modifyitems(items):

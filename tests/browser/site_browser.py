@@ -14,8 +14,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import gzip
-import io
 import http.server
+import io
 import re
 import shutil
 import threading

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from atlas.data import stack as stack_data
-from tests.browser.test_every_page import AXE_RUN, DARK_BACKGROUND, DARK_RULES, NO_TRANSITIONS, SCHEME
+from tests.browser.axe import AXE_RUN, DARK_BACKGROUND, DARK_RULES, NO_TRANSITIONS, SCHEME
 
 PAGE = "concepts/check-your-stack/"
 DATA = stack_data.load()

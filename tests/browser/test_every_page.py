@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser import site_browser
+from tests.browser.axe import AXE_RUN, DARK_BACKGROUND, DARK_RULES, FOLLOW, NO_TRANSITIONS, SCHEME
 
 SERIOUS = ("serious", "critical")
 LOCAL_SCHEMES = ("data", "blob", "about")
@@ -40,47 +41,6 @@ def outside(url: str) -> bool:
     if parts.scheme in LOCAL_SCHEMES:
         return False
     return parts.hostname != site_browser.HOST
-
-
-AXE_RUN = """async (options) => {
-    const result = await axe.run(document, options);
-    return result.violations.map(v => ({
-        id: v.id, impact: v.impact, help: v.help,
-        nodes: v.nodes.slice(0, 5).map(n => ({target: n.target.join(' '), summary: n.failureSummary})),
-        count: v.nodes.length,
-    }));
-}"""
-
-
-# Transitions off, so that axe reads final colours, not colours halfway through a fade (a constructed
-# style sheet: the page's Content-Security-Policy refuses an inline <style> element). Set once: it survives
-# instant navigation.
-NO_TRANSITIONS = """() => {
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync('*, *::before, *::after { transition: none !important; animation: none !important; }');
-    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
-}"""
-# Switch the page to a scheme in place, as Material's toggle does (an attribute on <body>).
-SCHEME = """(scheme) => {
-    document.body.setAttribute('data-md-color-scheme', scheme);
-    return getComputedStyle(document.body).backgroundColor;
-}"""
-# Follow a link to `url` as a reader's click does: Material's instant navigation fetches the page and swaps
-# it into this document (document$ emits once more when the new page is in place), so axe stays loaded.
-FOLLOW = """([url, timeoutMs]) => new Promise((resolve, reject) => {
-    setTimeout(() => reject(new Error(`no page arrived ${timeoutMs} ms after following ${url}`)), timeoutMs);
-    let seen = 0;
-    const subscription = document$.subscribe(() => {
-        if (seen++ === 1) { setTimeout(() => subscription.unsubscribe()); resolve(location.href); }
-    });
-    const link = document.createElement('a');
-    link.href = url;
-    document.body.append(link);
-    link.click();
-    link.remove();
-})"""
-DARK_BACKGROUND = "rgb(30, 33, 41)"  # Material's slate scheme
-DARK_RULES = {"runOnly": ["color-contrast", "link-in-text-block"], "resultTypes": ["violations"]}
 
 
 def record(page, visits: list[Visit]) -> None:
@@ -146,7 +106,7 @@ def check_each(browser, server, axe_script, loaded: list[Visit]) -> list[Visit]:
                     if "context was destroyed" in str(error):  # a full load began: let it end, as closing
                         # the context in the middle of one can hang Playwright
                         page.wait_for_function("() => !window.__atlasWalk && document.readyState === 'complete'")
-                    raise AssertionError(f"{seen.path}: following a link did not navigate instantly: {error}")
+                    raise AssertionError(f"{seen.path}: following a link did not navigate instantly: {error}") from error
                 assert page.evaluate("() => window.__atlasWalk === true"), \
                     f"{seen.path}: following a link reloaded the page instead of navigating instantly"
                 assert reached == server.page_url(seen.path) and page.title() == seen.title, \

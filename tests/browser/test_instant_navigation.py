@@ -5,8 +5,8 @@ from urllib.parse import urljoin
 
 from playwright.sync_api import expect
 
-from atlas.site.notebook_html import image_alts
 from atlas.core.paths import DOCS
+from atlas.site.notebook_html import image_alts
 
 
 def open_page(page, url) -> None:

@@ -8,11 +8,11 @@ import re
 
 import pytest
 
-from atlas.data import frontmatter
 from atlas.core.paths import DOCS
+from atlas.data import frontmatter
 from atlas.data.versions_data import load_capabilities
 from tests.browser import site_browser
-from tests.browser.test_every_page import AXE_RUN, DARK_BACKGROUND, DARK_RULES, NO_TRANSITIONS, SCHEME
+from tests.browser.axe import AXE_RUN, DARK_BACKGROUND, DARK_RULES, NO_TRANSITIONS, SCHEME
 
 RELEASES = frontmatter.feature_releases()
 NEWEST = RELEASES[-1]

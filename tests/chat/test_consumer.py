@@ -9,9 +9,8 @@ from channels.testing import WebsocketCommunicator
 
 from snippets.chat import channel_layers as layer_settings
 from snippets.chat.asgi import application
-from snippets.chat.consumers import ChatConsumer
+from snippets.chat.consumers import MAX_FRAME_CHARS, MAX_MESSAGE_CHARS, ChatConsumer
 from snippets.chat.routing import websocket_urlpatterns
-from snippets.chat.consumers import MAX_FRAME_CHARS, MAX_MESSAGE_CHARS
 
 # Channels' database_sync_to_async closes stale database connections around each handler call, so these
 # tests touch the connection even though the chat stores nothing.

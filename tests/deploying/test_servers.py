@@ -22,7 +22,6 @@ SERVERS = {
     "runserver (WSGI dev server)": [sys.executable, "-m", "django", "runserver", "127.0.0.1:{port}", "--noreload"],
     "gunicorn sync (WSGI)": python_tool("gunicorn") + ["--workers", "1", "--bind", "127.0.0.1:{port}", WSGI],
 }
-TIMINGS = {}
 
 
 def first_answer(url: str, timeout: float = 30.0) -> httpx.Response:
@@ -47,7 +46,6 @@ def test_server_answers_the_async_view(name):
         log = server.output()
     assert response.status_code == 200, log
     assert response.text == "hello from an async view"
-    TIMINGS[name] = elapsed
     print(f"\n{name}: first answer {elapsed:.2f} s after start")
 
 

@@ -22,11 +22,12 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.db import connections
 from django.test import override_settings
 
-from atlas.data import error_index
-from atlas.site import error_index_render
 from atlas.collect import error_lines
+from atlas.core.datafile import Project
 from atlas.core.paths import ROOT
+from atlas.data import error_index
 from atlas.data.versions_data import load_releases
+from atlas.site import error_index_render
 from snippets.errors import broken_views
 
 ENTRIES = {entry.id: entry for entry in error_index.load_errors()}
@@ -51,9 +52,8 @@ def warned(records) -> tuple[str, str, list[tuple[str, int]]]:
 
 
 async def synchronous_only_operation(async_client, client):
-    with override_settings(ROOT_URLCONF="snippets.errors.broken_views"):
-        with pytest.raises(Exception) as info:
-            await async_client.get("/count/")
+    with override_settings(ROOT_URLCONF="snippets.errors.broken_views"), pytest.raises(Exception) as info:
+        await async_client.get("/count/")
     return caught(info.value)
 
 
@@ -62,9 +62,8 @@ async def atomic_requests_async_view(async_client, client, monkeypatch=None):
     previous = settings_dict.get("ATOMIC_REQUESTS", False)
     settings_dict["ATOMIC_REQUESTS"] = True
     try:
-        with override_settings(ROOT_URLCONF="snippets.errors.broken_views"):
-            with pytest.raises(RuntimeError) as info:
-                await async_client.get("/plain/")
+        with override_settings(ROOT_URLCONF="snippets.errors.broken_views"), pytest.raises(RuntimeError) as info:
+            await async_client.get("/plain/")
     finally:
         settings_dict["ATOMIC_REQUESTS"] = previous
     return caught(info.value)
@@ -259,7 +258,7 @@ TRIGGERS = {
 def installed_key(entry) -> str:
     """The key of `lines` for what is installed: the Django feature release, or the package version."""
     if entry.package == "django":
-        return "%d.%d" % django.VERSION[:2]
+        return "{}.{}".format(*django.VERSION[:2])
     return metadata.version(entry.package)
 
 
@@ -291,17 +290,17 @@ def test_recorded_lines_are_the_real_source_lines(anchor, collected_lines):
     entry = ENTRIES[anchor]
     assert installed_key(entry) in entry.lines, (
         f"docs/data/errors.yml: {anchor}.lines has no line for the installed {entry.package} "
-        f"{installed_key(entry)}; run `python -m atlas.collect.error_lines --collect`"
+        f"{installed_key(entry)}; run `python3 dev.py errors`"
     )
     assert entry.lines == collected_lines[anchor], (
         f"docs/data/errors.yml: {anchor}.lines = {entry.lines}, but {entry.text_at_source!r} stands in "
-        f"{entry.source} at {collected_lines[anchor]}; run `python -m atlas.collect.error_lines --collect`"
+        f"{entry.source} at {collected_lines[anchor]}; run `python3 dev.py errors`"
     )
     assert entry.lines[installed_key(entry)] is not None, f"{anchor}: the installed code lacks the message"
 
 
 def test_every_django_entry_has_a_line_for_every_release():
-    assert error_index.check() == []
+    assert error_index.check(Project()) == []
 
 
 def test_a_new_release_without_lines_is_to_collect_not_a_problem():

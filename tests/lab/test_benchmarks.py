@@ -9,8 +9,8 @@ import socket
 
 import pytest
 
-from snippets.lab import cpu_bound, load, machine, micro, provenance, upstream
 from snippets.lab import __main__ as lab_command
+from snippets.lab import cpu_bound, load, machine, micro, provenance, upstream
 
 
 def test_machine_description_names_cpu_python_and_packages_but_no_host():
@@ -54,13 +54,12 @@ def test_upstream_answers_after_its_delay():
 
     import httpx
 
-    with upstream.running(150) as url:
-        with httpx.Client(timeout=10) as client:
-            client.get(url)
-            started = time.perf_counter()
-            assert client.get(url).json() == {"ok": True}
-            assert time.perf_counter() - started >= 0.14
-            assert client.get(url, params={"delay_ms": 1}).status_code == 200
+    with upstream.running(150) as url, httpx.Client(timeout=10) as client:
+        client.get(url)
+        started = time.perf_counter()
+        assert client.get(url).json() == {"ok": True}
+        assert time.perf_counter() - started >= 0.14
+        assert client.get(url, params={"delay_ms": 1}).status_code == 200
 
 
 def test_median_interval_uses_order_statistics():

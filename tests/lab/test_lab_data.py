@@ -6,10 +6,10 @@ import re
 import jsonschema
 import pytest
 
-from atlas.site import generate
-from atlas.data import lab_figures
-from atlas.site import lab_runs_render
+from atlas.core.datafile import Project
 from atlas.core.paths import DOCS
+from atlas.data import lab_figures
+from atlas.site import generate, lab_runs_render
 from snippets.lab import load_ceiling, provenance, runs
 
 SCHEMA = json.loads((DOCS / "data" / "schemas" / "lab-runs.schema.json").read_text())
@@ -35,7 +35,7 @@ def test_only_full_size_runs_are_stored():
 
 
 def test_every_figure_quoted_in_prose_lies_within_the_stored_runs():
-    assert lab_figures.check() == []
+    assert lab_figures.check(Project()) == []
 
 
 def test_the_prose_quotes_figures_from_every_stored_benchmark_it_shows():
@@ -91,7 +91,7 @@ def test_notebooks_show_the_stored_runs_with_their_provenance(name):
     for benchmark in NOTEBOOK_SHOWS[name]:
         if benchmark in STORED:
             caption = json.dumps(provenance.caption(STORED[benchmark]["provenance"]))[1:-1]
-            assert caption in outputs, f"docs/lab/{name}.ipynb: rerun python -m atlas.collect.notebook_outputs docs/lab/{name}.ipynb"
+            assert caption in outputs, f"docs/lab/{name}.ipynb: rerun python3 dev.py notebooks docs/lab/{name}.ipynb"
 
 
 def test_the_lab_page_lists_every_stored_run_with_size_n_and_load():

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from atlas.data import frontmatter, notebooks
 from atlas.collect import notebook_outputs
 from atlas.core.errors import DataError
 from atlas.core.paths import DOCS, ROOT, SNIPPETS
+from atlas.data import frontmatter, notebooks
 from tests.lab import experiments, smoke
 from tests.support import snippet_use
 
@@ -88,7 +88,7 @@ def test_committed_notebooks_are_executed_with_plots(path):
         if cell["cell_type"] != "code":
             continue
         where = f"{ids(path)} cell {index}"
-        assert cell.get("execution_count"), f"{where} was not executed; run python -m atlas.collect.notebook_outputs {ids(path)}"
+        assert cell.get("execution_count"), f"{where} was not executed; run python3 dev.py notebooks {ids(path)}"
         assert not any(out["output_type"] == "error" for out in cell["outputs"]), f"{where} stored an error"
         if ".plot(" in "".join(cell["source"]):
             assert any("image/png" in out.get("data", {}) for out in cell["outputs"]), f"{where} has no PNG plot"

@@ -5,12 +5,9 @@ import threading
 from urllib.parse import urlencode
 
 import pytest
-
 from django.urls import resolve
 
-from snippets.long_polling import redis_views
-from snippets.long_polling import urls
-from snippets.long_polling import views
+from snippets.long_polling import redis_views, urls, views
 from snippets.long_polling.feed import Feed, news
 from tests.support.waiting import async_wait_until
 

@@ -21,7 +21,7 @@ from typing import Callable
 
 import pytest
 
-from atlas.core.paths import ROOT
+from atlas.core.paths import CACHE, ROOT
 from tests.support.once import once_per_run, shared_scratch
 from tests.support.sitebuild import Build, build
 
@@ -262,7 +262,7 @@ RECIPES: dict[str, list[Step]] = {
                        description: What the recipe adds to the resource list, in one line.
                      '''))),
         Step("`python3 dev.py resources --fix` puts the entry in its place",
-             lambda project: run_module(project, "atlas.data.resources", "--fix")),
+             lambda project: run_module(project, "atlas.data.resources_fix", "--fix")),
     ],
     "glossary term": [
         Step("**Glossary term**: an `##` heading with an anchor in `docs/faq/glossary.md`, in alphabetical order "
@@ -292,7 +292,7 @@ RECIPES: dict[str, list[Step]] = {
                                   '''))),
         Step("Start a new `docs/lab/<name>.ipynb` with the first code cell of `docs/lab/cpu-bound.ipynb`", lambda project: new_notebook(project)),
         Step("Give the notebook its page metadata (Jupyter: Edit > Notebook metadata)", lambda project: notebook_metadata(project)),
-        Step("Run it and store its outputs: `python -m atlas.collect.notebook_outputs docs/lab/<name>.ipynb`",
+        Step("Run it and store its outputs: `python3 dev.py notebooks docs/lab/<name>.ipynb`",
              lambda project: run_module(project, "atlas.collect.notebook_outputs", f"docs/lab/{NOTEBOOK}.ipynb")),
         Step("Add it to `nav` under \"Lab\" with its title: `- \"The title\": lab/<name>.ipynb`.",
              lambda project: insert_after(project / "mkdocs.yml", "- lab/index.md",
@@ -338,8 +338,8 @@ BUILT = {
 }
 
 #: the checks run in the copy: what guards the pages, data, snippets and notebooks the recipes touch
-CHECKS = ["tests/site/test_frontmatter.py", "tests/site/test_snippet_policy.py", "tests/versions/test_data_validation.py",
-          "tests/versions/test_render.py", "tests/resources", "tests/lab/test_notebooks.py",
+CHECKS = ["tests/atlas/data/test_frontmatter.py", "tests/site/test_snippet_policy.py", "tests/atlas/data/test_versions_data.py",
+          "tests/atlas/site/test_versions_render.py", "tests/resources", "tests/lab/test_notebooks.py",
           "tests/lab/test_recipe_count.py", f"tests/{TOPIC}", f"docs/{PAGE}", f"docs/use-cases/{USE_CASE}.md",
           "docs/faq"]
 
@@ -363,7 +363,7 @@ def carried_out(tmp_path_factory):
     def carry_out() -> dict:
         project = shared_scratch(tmp_path_factory, "recipes") / "atlas"
         shutil.copytree(ROOT, project, ignore=not_copied, symlinks=True)
-        (project / ".cache").symlink_to((ROOT / ".cache").resolve())   # release environments, as a clone keeps them
+        (project / ".cache").symlink_to((CACHE).resolve())   # release environments, as a clone keeps them
         problems = {}
         for recipe, steps in RECIPES.items():
             for step in steps:

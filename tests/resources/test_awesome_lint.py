@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from atlas.core.paths import CACHE
 from atlas.data import resources
 from atlas.site import resources_render
-from atlas.core.paths import ROOT
 from tests.support.tools import require_tool
 
 HERE = Path(__file__).resolve().parent
 # resolved: .cache is a symlink in worktrees, and `npm ci --prefix` refuses a path that differs from its real one
-CACHE = (ROOT / ".cache" / "resources-npm").resolve()
+CACHE = (CACHE / "resources-npm").resolve()
 
 
 @pytest.fixture(scope="module")

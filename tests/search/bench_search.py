@@ -28,8 +28,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from atlas.data import search_questions
 from atlas.core.paths import ROOT
+from atlas.data import search_questions
 from tests.search import chromium_timing, material_search
 
 TOP = 3

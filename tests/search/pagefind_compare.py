@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import json
 import shlex
 import shutil
 import statistics
@@ -133,7 +132,7 @@ def main(argv=None) -> int:
                     context = browser.new_context()
                     sizes: dict[str, int] = {}
                     page = context.new_page()
-                    page.on("requestfinished", lambda r: sizes.__setitem__(r.url, r.sizes()["responseBodySize"])
+                    page.on("requestfinished", lambda r, sizes=sizes: sizes.__setitem__(r.url, r.sizes()["responseBodySize"])
                             if "/pagefind/" in r.url else None)
                     page.goto(server.page_url("pagefind-bench.html"))
                     page.evaluate(FIRST_QUERY, query)

@@ -9,9 +9,9 @@ import shutil
 
 import pytest
 
-from atlas.data import search_questions
 from atlas.core.datafile import Project
 from atlas.core.paths import DATA
+from atlas.data import search_questions
 
 QUESTIONS = search_questions.load()
 

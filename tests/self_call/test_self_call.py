@@ -9,8 +9,7 @@ import time
 import httpx
 import pytest
 
-from snippets.self_call import inventory
-from snippets.self_call import views
+from snippets.self_call import inventory, views
 from tests.support.servers import running_server
 
 pytestmark = pytest.mark.server

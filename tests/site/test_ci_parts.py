@@ -83,7 +83,7 @@ def test_each_part_selects_tests_and_every_test_has_one_part():
 def test_ci_run_without_arguments_is_the_readme_command():
     script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert script.rstrip().endswith('python3 dev.py test "$@"')
-    assert "python3 dev.py test\n" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "| `python3 dev.py test` |" in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_the_part_options_select_one_part():

@@ -12,7 +12,7 @@ import pytest
 from mkdocs.livereload import LiveReloadServer
 
 from atlas.site import csp
-from atlas.core.paths import ROOT
+from atlas.core.paths import CACHE, ROOT
 from tests.support.servers import running_server
 from tests.support.sitebuild import copy_project
 
@@ -78,7 +78,7 @@ def preview(tmp_path):
     for name in ("dev.py", "requirements.lock"):
         shutil.copy2(ROOT / name, project / name)
     os.symlink(ROOT / ".venv", project / ".venv")
-    os.symlink(ROOT / ".cache", project / ".cache")   # as a contributor's clone keeps it
+    os.symlink(CACHE, project / ".cache")   # as a contributor's clone keeps it
     command = [sys.executable, str(project / "dev.py"), "serve", "--dev-addr", "127.0.0.1:{port}"]
     with running_server(command, timeout=180) as server:
         wait_for(lambda: finished_builds(server) == 1, "the first build did not finish", server)

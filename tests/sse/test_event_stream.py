@@ -2,12 +2,10 @@
 import asyncio
 
 import pytest
-
 from django.urls import resolve
 
 from snippets.long_polling.feed import news
-from snippets.sse import urls
-from snippets.sse import views
+from snippets.sse import urls, views
 from snippets.sse.views import format_event
 
 
@@ -23,9 +21,9 @@ def parse(chunk):
 
 async def take(response, count):
     chunks = []
-    iterator = aiter(response.streaming_content)
+    iterator = response.streaming_content.__aiter__()  # aiter() and anext() are 3.10+: this runs on 3.9 too
     for _ in range(count):
-        chunks.append((await asyncio.wait_for(anext(iterator), timeout=5)).decode())
+        chunks.append((await asyncio.wait_for(iterator.__anext__(), timeout=5)).decode())
     return chunks
 
 

@@ -4,8 +4,8 @@ import time
 import httpx
 import pytest
 
-from tests.support.waiting import wait_until
 from tests.support.servers import python_tool, running_server
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.server
 
@@ -62,23 +62,21 @@ def test_events_stream_and_resume_under_uvicorn(server):
 
 
 def test_heartbeats_keep_an_idle_stream_alive(server):
-    with httpx.Client(base_url=server.url, timeout=10) as http:
-        with http.stream("GET", "/sse/events/") as response:
-            seen, deadline = 0, time.monotonic() + 5
-            for line in response.iter_lines():
-                assert time.monotonic() < deadline
-                seen += line == ": heartbeat"
-                if seen == 3:
-                    break
+    with httpx.Client(base_url=server.url, timeout=10) as http, http.stream("GET", "/sse/events/") as response:
+        seen, deadline = 0, time.monotonic() + 5
+        for line in response.iter_lines():
+            assert time.monotonic() < deadline
+            seen += line == ": heartbeat"
+            if seen == 3:
+                break
     assert seen == 3
 
 
 @pytest.mark.since("5.0")  # before 5.0 nothing cancels the generator: the page's warning says so
 def test_client_disconnect_cancels_the_generator(server):
     before = server.output().count("sse client disconnected")
-    with httpx.Client(base_url=server.url, timeout=10) as http:
-        with http.stream("GET", "/sse/events/") as response:
-            next(response.iter_lines())  # the retry line: the generator is running
+    with httpx.Client(base_url=server.url, timeout=10) as http, http.stream("GET", "/sse/events/") as response:
+        next(response.iter_lines())  # the retry line: the generator is running
         # leaving the block closes the connection while the generator waits for news
     wait_until(lambda: server.output().count("sse client disconnected") > before,
                "the generator to be cancelled (\"sse client disconnected\" in the server's output)", 5)

@@ -14,12 +14,12 @@ import textwrap
 import django
 import pytest
 
-from atlas.site import stack_render
 from atlas.core.paths import ROOT
-from tests.stack.project import VIEWS
+from atlas.site import stack_render
 from tests.support import snippet_use
+from tests.support.startproject import VIEWS
 
-RELEASE = "%d.%d" % django.VERSION[:2]
+RELEASE = "{}.{}".format(*django.VERSION[:2])
 DEFAULT = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

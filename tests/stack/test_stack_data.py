@@ -16,13 +16,14 @@ from pathlib import Path
 import pytest
 
 from atlas.collect import stack as stack_collect
-from atlas.data import stack as stack_data
-from atlas.core.paths import ROOT
+from atlas.core.datafile import Project
 from atlas.core.django_range import release_key
+from atlas.core.paths import ROOT
+from atlas.data import stack as stack_data
 from atlas.data.versions_data import load_releases
-from tests.stack.project import startproject
 from tests.support import snippet_use
-from tests.versions.test_matrix import interpreter_or_skip
+from tests.support.releases import interpreter_or_skip
+from tests.support.startproject import startproject
 
 HERE = Path(__file__).resolve().parent
 MEASURED = stack_data.releases_measured()
@@ -42,7 +43,7 @@ def by_version() -> dict[str, dict]:
 
 
 def test_the_committed_file_passes_its_rules():
-    assert stack_data.check() == []
+    assert stack_data.check(Project()) == []
 
 
 def test_every_release_from_3_1_is_measured_with_cpu_and_machine():
@@ -100,7 +101,7 @@ def test_a_difference_names_release_middleware_and_the_fix():
 def fresh():
     for release in MEASURED:
         interpreter_or_skip(release)
-    return stack_collect.collect_all(None, log=lambda *a: None)
+    return stack_collect.collect_all(None)
 
 
 @pytest.mark.matrix
@@ -155,8 +156,8 @@ def test_the_readers_script_counts_a_startproject_project_as_the_data_says(relea
 def test_figures_quoted_in_pages_match_the_data_and_a_wrong_one_is_named():
     from atlas.site import stack_render
 
-    assert stack_render.check() == []
-    quoted = sum((p.read_text(encoding="utf-8").count("<!-- stack:") for p in (ROOT / "docs").rglob("*.md")))
+    assert stack_render.check(Project()) == []
+    quoted = sum(p.read_text(encoding="utf-8").count("<!-- stack:") for p in (ROOT / "docs").rglob("*.md"))
     assert quoted >= 5, "the FAQ and the pages quote the stack figures with markers"
     total = stack_render.same_everywhere(stack_render.default_totals())
     text = f"intro\nmakes {total + 1}<!-- stack: default --> hops and 2<!-- stack: empty --> without\n"

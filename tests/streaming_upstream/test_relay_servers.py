@@ -7,13 +7,11 @@ from pathlib import Path
 import django
 import httpx
 import pytest
-
 from django.urls import resolve
 
-from snippets.streaming_upstream import urls
-from snippets.streaming_upstream import views
-from tests.support.waiting import wait_until
+from snippets.streaming_upstream import urls, views
 from tests.support.servers import free_port, python_tool, running_server
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.server
 
@@ -123,10 +121,10 @@ def test_an_unreachable_upstream_becomes_a_502_with_a_reason():
 
 
 def test_an_upstream_that_breaks_mid_stream_ends_with_an_error_event(upstream):
-    with relay_server(upstream.url + "/tokens") as relay, httpx.Client(timeout=10) as http:
-        with http.stream("GET", relay.url + "/relay/tokens/", params={"prompt": "break"}) as response:
-            assert response.status_code == 200  # the status went out with the first token
-            got = list(events(response.iter_lines(), time.monotonic() + 10))
+    with relay_server(upstream.url + "/tokens") as relay, httpx.Client(timeout=10) as http, \
+            http.stream("GET", relay.url + "/relay/tokens/", params={"prompt": "break"}) as response:
+        assert response.status_code == 200  # the status went out with the first token
+        got = list(events(response.iter_lines(), time.monotonic() + 10))
     assert got[:2] == [("token", "tok0"), ("token", "tok1")]
     assert got[-1] == ("error", {"error": "upstream failed mid-stream (RemoteProtocolError)"})
 

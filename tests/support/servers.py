@@ -11,38 +11,16 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from atlas.core.paths import ROOT
+from snippets.lab import procs
+from snippets.lab.procs import HOST, free_port
 from tests.support import snippet_use
 from tests.support.markers import require_marker
-
-HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, process: subprocess.Popen, log: Path, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode} before listening:\n{log.read_text()}")
-        with socket.socket() as sock:
-            sock.settimeout(0.2)
-            if sock.connect_ex((HOST, port)) == 0:
-                return
-        time.sleep(0.05)
-    raise RuntimeError(f"server did not listen on {HOST}:{port} within {timeout:.0f} s:\n{log.read_text()}")
 
 
 @dataclass
@@ -71,32 +49,15 @@ def python_tool(module: str) -> list[str]:
 @contextlib.contextmanager
 def running_process(argv: list[str], env: dict | None = None, stop_signal: int = signal.SIGTERM,
                     stop_timeout: float = 10.0):
-    """A background process (a server, a task worker) in its own process group, its output in a log file
-    (`process.log`); stopped afterwards with `stop_signal`, then SIGKILL if it lingers."""
+    """A background process (a server, a task worker), started by the project's one helper
+    (snippets/lab/procs.running), with the demo settings and, under --snippet-use, coverage."""
     require_marker("server", f"starts {' '.join(argv[:3])}")
     full_env = dict(os.environ, PYTHONPATH=str(ROOT), DJANGO_SETTINGS_MODULE="snippets.demo.settings")
     if os.environ.get(snippet_use.ENV_DIR):   # the run records which snippets run (--snippet-use)
         full_env.update(snippet_use.subprocess_env(os.environ[snippet_use.ENV_DIR]))
     full_env.update(env or {})
-    with tempfile.NamedTemporaryFile(prefix="atlas-process-", suffix=".log", delete=False) as handle:
-        log = Path(handle.name)
-    with log.open("wb") as out:
-        process = subprocess.Popen(argv, cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-    process.log = log
-    try:
+    with procs.running(argv, full_env, stop_signal=stop_signal, stop_timeout=stop_timeout) as process:
         yield process
-    finally:
-        if process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, stop_signal)
-            try:
-                process.wait(timeout=stop_timeout)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-        log.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
@@ -105,5 +66,5 @@ def running_server(command: list[str], env: dict | None = None, port: int | None
     port = port or free_port()
     argv = [part.replace("{port}", str(port)) for part in command]
     with running_process(argv, env, stop_signal) as process:
-        wait_for_port(port, process, process.log, timeout)
+        procs.wait_for_port(port, process, process.log, timeout)
         yield Server(port, process, process.log)

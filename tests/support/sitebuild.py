@@ -8,8 +8,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from atlas.core.paths import CACHE, ROOT
 from atlas.site.generate import MANIFEST, TABLES
-from atlas.core.paths import ROOT
 from tests.support.markers import require_marker
 
 # What a build reads: copied into a scratch folder when a test needs to break something.
@@ -28,7 +28,7 @@ class Build:
         return {"returncode": self.returncode, "output": self.output, "site": str(self.site)}
 
     @classmethod
-    def from_saved(cls, saved: dict) -> "Build":
+    def from_saved(cls, saved: dict) -> Build:
         return cls(saved["returncode"], saved["output"], Path(saved["site"]))
 
 
@@ -40,7 +40,7 @@ def build(project: Path, site: Path, builder: str = "mkdocs", shared: bool = Fal
     if not shared:
         require_marker("scratch_build", "builds a second site (a scratch copy or another builder)", "browser", "recipe")
     # a scratch copy shares the clone's cache of derived build steps (atlas/core/derived.py)
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(project), ATLAS_CACHE_DIR=str(ROOT / ".cache"))
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(project), ATLAS_CACHE_DIR=str(CACHE))
     result = subprocess.run(
         [sys.executable, "-m", builder, "build", "--strict", "--config-file", "mkdocs.yml", "--site-dir", str(site)],
         cwd=project, env=env, capture_output=True, text=True, timeout=600,

@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from snippets.uploads import views
-from tests.support.waiting import established, wait_until
 from tests.support.servers import running_server
+from tests.support.waiting import established, wait_until
 
 BOUNDARY = "atlas-boundary-7d1f"
 PY = sys.executable

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from atlas.data.frontmatter import feature_releases, parse_range
 from atlas.collect.environments import PythonNotFound
-from atlas.core.paths import DOCS
 from atlas.collect.release_snippets import SnippetFailed, run_snippet_under
+from atlas.core.paths import DOCS
+from atlas.data.frontmatter import feature_releases, parse_range
 from atlas.data.versions_data import releases_by_version
 from tests.support import snippet_use
 from tests.support.markers import require_marker

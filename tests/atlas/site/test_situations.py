@@ -6,9 +6,9 @@ import re
 
 import yaml
 
-from atlas.site import situations
 from atlas.core.paths import DATA
 from atlas.data.versions_data import feature_releases
+from atlas.site import situations
 
 RELEASES = feature_releases()
 CAPS = {c["id"]: c for c in yaml.safe_load((DATA / "capabilities.yml").read_text(encoding="utf-8"))}

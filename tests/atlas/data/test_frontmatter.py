@@ -1,10 +1,10 @@
 """Every page carries valid front matter; each kind of mistake gets a message with file, line and fix."""
 import pytest
 
-from atlas.data import frontmatter
-from atlas.site import version_banner
 from atlas.core.errors import DataError
 from atlas.core.paths import DOCS, ROOT
+from atlas.data import frontmatter
+from atlas.site import version_banner
 
 RELEASES = frontmatter.feature_releases()
 TAGS = frontmatter.known_tags()

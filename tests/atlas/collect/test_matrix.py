@@ -3,43 +3,31 @@
 One test per release installs django==<newest_patch> (once, under .cache/envs/: atlas/collect/envs.py) under the release's
 probe_python and runs every probe. A missing interpreter is a visible skip locally and a failure in CI.
 """
-import os
 import re
 
 import pytest
 import yaml
 
-from atlas.collect.environments import PythonNotFound, find_python
-from atlas.collect.sdists import plain_heading, rst_headings, sdist_text
 from atlas.collect.matrix import probe_release
+from atlas.collect.sdists import plain_heading, rst_headings, sdist_text
 from atlas.core.paths import DATA
 from atlas.data.versions_data import feature_releases, load_capabilities, releases_by_version
+from tests.support.releases import interpreter_or_skip
 
 pytestmark = pytest.mark.matrix
 
 RELEASES = feature_releases()
 IDS = [f"django-{v}" for v in RELEASES]
 
-
-def interpreter_or_skip(release):
-    try:
-        return find_python(release.probe_python)
-    except PythonNotFound as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"{exc} (CI is set, so this is an error, not a skip)")
-        pytest.skip(str(exc))
-
-
 @pytest.mark.parametrize("version", RELEASES, ids=IDS)
 def test_release_matches_capabilities(version):
     release = releases_by_version()[version]
     interpreter_or_skip(release)
-    report = probe_release(release, load_capabilities(), log=lambda *a: None)
+    report = probe_release(release, load_capabilities())
     assert report.django == release.newest_patch
     assert report.outcomes, "no probes ran"
     problems = [o.describe(version) for o in report.mismatches]
     assert not problems, "\n".join(problems)
-
 
 def test_moving_added_one_release_later_is_caught(tmp_path):
     """The matrix really checks `added`: a copy with async-paginator moved from 6.0 to 6.1 must fail on 6.0."""
@@ -52,12 +40,11 @@ def test_moving_added_one_release_later_is_caught(tmp_path):
     copy = tmp_path / "capabilities.yml"
     copy.write_text(yaml.safe_dump(entries, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
-    report = probe_release(release, load_capabilities(copy), log=lambda *a: None)
+    report = probe_release(release, load_capabilities(copy))
     assert [o.capability for o in report.mismatches] == ["async-paginator"]
     outcome = report.mismatches[0]
     assert outcome.expected is False and outcome.found is True
     assert "async-paginator" in outcome.describe("6.0") and "Django 6.0" in outcome.describe("6.0")
-
 
 def test_failure_message_names_entry_release_and_error(tmp_path):
     """A probe that fails where the data says present reports the exception text."""
@@ -68,19 +55,16 @@ def test_failure_message_names_entry_release_and_error(tmp_path):
     broken["probe"] = "from django.core.cache import cache\nassert hasattr(cache, 'anot_there'), 'no anot_there'\n"
     copy = tmp_path / "capabilities.yml"
     copy.write_text(yaml.safe_dump(entries, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    report = probe_release(release, load_capabilities(copy), log=lambda *a: None)
+    report = probe_release(release, load_capabilities(copy))
     [outcome] = report.mismatches
     message = outcome.describe("6.1")
     assert "async-cache" in message and "Django 6.1" in message and "no anot_there" in message
 
-
 # -- sources really exist -------------------------------------------------------------------------
-
 
 def _headings(text):
     raw = rst_headings(text)
     return set(raw) | {plain_heading(h) for h in raw}
-
 
 @pytest.mark.parametrize("version", RELEASES, ids=IDS)
 def test_sources_exist_in_the_sdist(version):
@@ -100,7 +84,6 @@ def test_sources_exist_in_the_sdist(version):
             problems.append(f"{cap.id}: no heading {cap.source.section!r} in {cap.source.file} "
                             f"(Django {release.newest_patch})")
     assert not problems, "\n".join(problems)
-
 
 @pytest.mark.parametrize("version", RELEASES, ids=IDS)
 def test_release_facts_match_the_sdist(version):

@@ -5,11 +5,11 @@ import re
 import pytest
 import yaml
 
-from atlas.data import use_case_levels as levels_module
-from atlas.site import versions_render
 from atlas.core.datafile import Project
 from atlas.core.paths import DATA
+from atlas.data import use_case_levels as levels_module
 from atlas.data.versions_data import feature_releases, use_cases
+from atlas.site import versions_render
 
 RELEASES = feature_releases()
 KEY = {v: i for i, v in enumerate(RELEASES)}
@@ -131,7 +131,7 @@ def test_the_use_cases_index_lists_every_use_case_with_its_level_first_release_a
 
     text = use_case_index.render()
     labels = {key: value["label"] for key, value in RAW["levels"].items()}
-    for use_case, (title, path) in use_cases().items():
+    for use_case, (title, _path) in use_cases().items():
         line = next(line for line in text.splitlines() if line.startswith(f"| [{title}]("))
         entries = json.loads(html.unescape(re.search(r'data-uc-levels="([^"]*)"', line)[1]))
         for release in RELEASES:  # the entry in force on each release holds that release's level

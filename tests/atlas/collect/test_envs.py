@@ -147,9 +147,9 @@ def test_several_environments_are_built_at_once_each_under_its_lock(tmp_path, mo
 
     monkeypatch.setattr(envs.installer, "create", create)
     specs = [envs.Spec(f"3.{n}", (f"django=={n}.0",)) for n in range(8, 11)]
-    paths = envs.ensure_many(specs, jobs=jobs, log=lambda *a: None)
+    paths = envs.ensure_many(specs, jobs=jobs)
     assert paths == [envs.path_for(s) for s in specs]
     assert most[0] == min(jobs, len(specs))
     assert len((tmp_path / "builds.jsonl").read_text().splitlines()) == len(specs)
-    assert envs.ensure_many(specs, jobs=jobs, log=lambda *a: None) == paths   # reused: nothing built again
+    assert envs.ensure_many(specs, jobs=jobs) == paths   # reused: nothing built again
     assert len((tmp_path / "builds.jsonl").read_text().splitlines()) == len(specs)

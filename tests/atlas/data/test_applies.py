@@ -7,11 +7,11 @@ import re
 import pytest
 import yaml
 
-from atlas.data import applies, frontmatter
-from atlas.site import version_banner
 from atlas.core.django_range import DjangoRange
 from atlas.core.paths import DATA, DOCS
+from atlas.data import applies, frontmatter
 from atlas.data.versions_data import feature_releases
+from atlas.site import version_banner
 
 RELEASES = feature_releases()
 KEY = {v: i for i, v in enumerate(RELEASES)}

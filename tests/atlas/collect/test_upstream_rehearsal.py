@@ -10,13 +10,12 @@ import shutil
 import pytest
 import yaml
 
-from atlas.collect import upstream
-from atlas.collect import pypi
+from atlas.collect import pypi, upstream
 from atlas.collect.environments import PythonNotFound, find_python
 from atlas.core.paths import DATA
 from atlas.data.versions_data import load_capabilities, releases_by_version
+from tests.support.fake_pypi import TODAY, fake_index, recorded, with_versions
 from tests.support.tools import missing_in_ci_or_skip
-from tests.upstream.test_upstream import TODAY, fake_index, recorded, with_versions
 
 # Installs Django 6.1 in a release environment: the full suite runs it, `dev.py check` leaves it out.
 pytestmark = pytest.mark.matrix

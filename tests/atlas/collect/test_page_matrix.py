@@ -11,10 +11,9 @@ import time
 
 import pytest
 
-from atlas.data import page_code
 from atlas.collect import page_matrix
-from atlas.data import page_matrix_results
-from atlas.data import compat
+from atlas.core.datafile import Project
+from atlas.data import compat, page_code, page_matrix_results
 from atlas.data.frontmatter import DjangoRange
 from atlas.data.versions_data import load_releases
 
@@ -82,7 +81,7 @@ def test_banner_says_what_ran_from_the_results():
 
 
 def test_compat_data_agrees_with_releases_and_pages():
-    problems = [p for p in page_matrix_results.check() if "compat.yml" in p]
+    problems = [p for p in page_matrix_results.check(Project()) if "compat.yml" in p]
     assert not problems, "\n".join(problems)
 
 
@@ -92,22 +91,22 @@ def with_new_release(monkeypatch):
     releases = load_releases()
     with_it = [*releases, dataclasses.replace(releases[-1], version="9.9")]
     for module in (compat, page_matrix_results):  # the release order and the plan both read releases.yml
-        monkeypatch.setattr(module, "load_releases", lambda: with_it)
+        monkeypatch.setattr(module, "load_releases", lambda *_: with_it)
     return "9.9"
 
 
 def test_a_new_release_is_to_collect_not_a_problem(with_new_release):
     assert page_matrix_results.to_collect(list(compat.release_keys()), page_matrix_results.load_results()) == [with_new_release]
     assert with_new_release in page_matrix_results.plan(), "the open-ended pages claim the new release"
-    assert page_matrix_results.check() == []
+    assert page_matrix_results.check(Project()) == []
 
 
 def test_a_missing_result_on_a_collected_release_still_fails(with_new_release, monkeypatch):
     results = page_matrix_results.load_results()
     chat = PAGES["use-cases/real-time-chat.md"]
     del results["pages"][chat.page][chat.range.low]
-    monkeypatch.setattr(page_matrix_results, "load_results", lambda: results)
-    problems = page_matrix_results.check()
+    monkeypatch.setattr(page_matrix_results, "load_results", lambda *_: results)
+    problems = page_matrix_results.check(Project())
     assert len(problems) == 1 and f"has no result on Django {chat.range.low}" in problems[0], problems
 
 
@@ -131,7 +130,7 @@ def test_every_page_runs_on_the_releases_it_claims(release):
     claims on fresh results, and that the committed results (which the banners are built from) say the same.
     One test per release, so the parallel workers and CI's jobs share the releases out."""
     started = time.perf_counter()
-    runs = page_matrix.run(only=[release], log=print)
+    runs = page_matrix.run(only=[release])
     print(f"\npage matrix on {release}: {time.perf_counter() - started:.1f} s: setup "
           f"{runs[release]['setup_seconds']} s + tests {runs[release]['test_seconds']} s")
     fresh = page_matrix_results.merge_results(runs, {"releases": {}, "pages": {}})

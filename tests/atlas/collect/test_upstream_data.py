@@ -8,8 +8,9 @@ import jsonschema
 import yaml
 
 from atlas.collect import upstream
-from atlas.site import link_status_render
+from atlas.core.datafile import Project
 from atlas.core.paths import DATA
+from atlas.site import link_status_render
 
 
 def test_upstream_and_link_status_match_their_schemas():
@@ -26,7 +27,7 @@ def test_schema_refuses_a_bad_link_status():
 
 
 def test_cross_file_rules_hold_and_fail_when_the_release_is_out(tmp_path):
-    assert upstream.check() == []
+    assert upstream.check(Project()) == []
     for name in ("releases.yml", "roadmap.yml", "upstream.yml"):
         shutil.copy(DATA / name, tmp_path / name)
     releases = yaml.safe_load((tmp_path / "releases.yml").read_text())

@@ -206,7 +206,7 @@ def test_the_longest_work_goes_out_first(monkeypatch):
 
     monkeypatch.setattr(timings, "load_durations", lambda: {"tests/chat/test_consumer.py::test_4": 30.0,
                                                             "docs/faq/chat.md::line:20,column:1": 70.0})
-    matrix_test = "tests/versions/test_matrix.py::test_release_matches_capabilities[django-4.2]"
+    matrix_test = "tests/atlas/collect/test_matrix.py::test_release_matches_capabilities[django-4.2]"
     ran = run_scheduled(1, [*SCHEDULED, matrix_test])["gw0"]
     assert ran[:4] == ["docs/faq/chat.md::line:10,column:1", "docs/faq/chat.md::line:20,column:1", matrix_test,
                        "tests/chat/test_consumer.py::test_4"], ran

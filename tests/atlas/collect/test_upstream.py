@@ -1,78 +1,20 @@
 """`python3 dev.py upstream` (atlas/collect/upstream.py) against a fake package index on loopback.
 
-The index answers with responses recorded from PyPI's JSON API on 2026-11-27 (tests/upstream/recorded/,
+The index answers with responses recorded from PyPI's JSON API on 2026-11-27 (tests/support/recorded_pypi/,
 trimmed to versions, upload times and yanked flags); tests add or drop versions to stage a move, and pass
 a fixed "today", so nothing here depends on the real date or on what PyPI says now.
 """
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import json
 import shutil
-import threading
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
-from atlas.collect import upstream
-from atlas.collect import release_notes
-from atlas.collect import upstream_moves
-from atlas.collect import pypi
+from atlas.collect import pypi, release_notes, upstream, upstream_moves
 from atlas.core.paths import DATA
-from tests.support.servers import HOST
-
-RECORDED = Path(__file__).parent / "recorded"
-TODAY = dt.date(2026, 11, 27)
-
-
-def recorded() -> dict[str, dict]:
-    return {p.stem: json.loads(p.read_text()) for p in RECORDED.glob("*.json")}
-
-
-@contextmanager
-def fake_index(projects: dict[str, dict]):
-    """A PyPI look-alike on a free loopback port: /pypi/NAME/json and a PEP 503 /simple/NAME/ page."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            parts = [p for p in self.path.split("/") if p]
-            if len(parts) == 3 and parts[0] == "pypi" and parts[2] == "json" and parts[1] in projects:
-                body, kind = json.dumps(projects[parts[1]]).encode(), "application/json"
-            elif len(parts) == 2 and parts[0] == "simple" and parts[1] in projects:
-                links = "".join(f'<a href="/files/{parts[1]}-{v}.tar.gz">{parts[1]}-{v}.tar.gz</a>\n'
-                                for v in projects[parts[1]]["releases"])
-                body, kind = f"<html><body>{links}</body></html>".encode(), "text/html"
-            else:
-                self.send_error(404)
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer((HOST, 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{HOST}:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def with_versions(project: dict, *versions: str, day: str = "2026-12-01T15:00:00") -> dict:
-    project = copy.deepcopy(project)
-    for v in versions:
-        project["releases"][v] = [{"upload_time": day, "yanked": False}]
-    return project
-
+from tests.support.fake_pypi import TODAY, fake_index, recorded, with_versions
 
 # -- versions ---------------------------------------------------------------------------------------
 
@@ -350,7 +292,7 @@ def test_update_patches_rewrites_only_newest_patch_when_the_probes_agree(tmp_pat
 
     good, bad = bump(newest.newest_patch), bump(previous.newest_patch)
 
-    def probe(release, capabilities, log):
+    def probe(release, capabilities):
         seen.append(release.newest_patch)
         fine = release.newest_patch == good  # the other newer patch loses a capability
         return ReleaseReport(release.version, release.newest_patch, "3.x",
@@ -384,4 +326,4 @@ def test_report_lists_a_new_release_to_collect(tmp_path):
     assert ("## Releases to collect\n"
             "  Django 9.9: page-matrix results — run `python3 dev.py pagematrix --resolve 9.9`, then "
             "`python3 dev.py pagematrix`\n"
-            "  Django 9.9: error-index lines — run `python -m atlas.collect.error_lines --collect`\n") in text, text
+            "  Django 9.9: error-index lines — run `python3 dev.py errors`\n") in text, text

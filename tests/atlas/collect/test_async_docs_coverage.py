@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from atlas.collect import async_docs_coverage as coverage
+from atlas.core.datafile import Project
 from atlas.core.paths import DATA
 from atlas.data.versions_data import load_releases, releases_by_version
 from tests.support.tools import missing_in_ci_or_skip
@@ -26,7 +27,7 @@ def sdists():
 
 @pytest.mark.matrix  # reads every release's sdist: the full suite, not `dev.py check`
 def test_nothing_django_says_about_async_is_left_uncovered(sdists):
-    problems = coverage.check()
+    problems = coverage.check(Project())
     assert not problems, "\n".join(problems)
 
 
@@ -47,8 +48,8 @@ def test_an_uncovered_item_is_listed_with_file_line_and_fix(sdists, tmp_path, mo
     rules["notes"] = [n for n in rules["notes"] if "no synchronous middleware" not in n["contains"]]
     copy = tmp_path / "async_docs_coverage.yml"
     copy.write_text(yaml.safe_dump(rules, sort_keys=False))
-    monkeypatch.setattr(coverage, "RULES_FILE", copy)
-    problems = coverage.check([releases_by_version()["5.0"], releases_by_version()["4.1"]])
+    project = Project(data_dir=tmp_path, fallback=DATA)  # the copy of the rules, the repository's other data
+    problems = coverage.check(project, [releases_by_version()["5.0"], releases_by_version()["4.1"]])
     csrf = [p for p in problems if p.startswith("docs/ref/csrf.txt:")]
     assert len(csrf) == 4 and all("(Django 5.0 sdist)" in p and "add a rule to" in p for p in csrf), problems
     assert any("no synchronous middleware" in p and "is answered nowhere" in p for p in problems), problems

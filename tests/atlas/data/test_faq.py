@@ -1,9 +1,9 @@
 """FAQ entries (docs/faq/index.md), checked in place: stable anchor, short answer first, 'Applies to', sources."""
 import pytest
 
-from atlas.data import faq
 from atlas.core.datafile import Project
 from atlas.core.paths import DOCS
+from atlas.data import faq
 from atlas.data.versions_data import feature_releases
 
 RELEASES = feature_releases()

@@ -17,7 +17,7 @@ async def hello(request):
 
 def startproject(release, where: Path) -> tuple[Path, Path]:
     """(project directory, the release's python) for a fresh startproject project named mysite."""
-    venv = ensure_venv(release, log=lambda *a: None)
+    venv = ensure_venv(release)
     python = venv_python(venv)
     where.mkdir(parents=True, exist_ok=True)
     subprocess.run([str(python), "-m", "django", "startproject", "mysite", str(where)], check=True,

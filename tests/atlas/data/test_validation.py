@@ -4,15 +4,14 @@ import json
 import shutil
 import subprocess
 import sys
-import textwrap
 
 import pytest
 
-from atlas.data import validation
 from atlas.core.datafile import Project
-from atlas.core.errors import DataError
 from atlas.core.django_range import DjangoRange, RangeError, parse_range
+from atlas.core.errors import DataError
 from atlas.core.paths import ROOT
+from atlas.data import validation
 from atlas.data.versions_data import feature_releases
 
 RELEASES = feature_releases()
@@ -111,30 +110,28 @@ def test_dev_py_validate_passes_on_the_repository():
     assert "validate: no problems" in result.stdout
 
 
-def test_check_functions_of_other_modules_are_found_and_run(tmp_path, monkeypatch):
-    package = tmp_path / "extra_rules"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "lab_data.py").write_text(textwrap.dedent('''\
-        def check() -> list[str]:
-            return ["docs/data/lab.json:3: run-1.seconds: -1 is negative — measure again"]
-        '''))
-    (package / "helpers.py").write_text("def check_other():\n    return ['never']\n")
-    (package / "index.py").write_text(textwrap.dedent('''\
-        def check(collected=None) -> list[str]:  # an optional argument of its own: called with none
-            return [] if collected is None else ["called with the project"]
-        '''))
-    monkeypatch.syspath_prepend(str(tmp_path))
-    checks = validation.discovered_checks(package)
-    assert [f"{c.__module__}.{c.__name__}" for c in checks] == ["extra_rules.index.check", "extra_rules.lab_data.check"]
-    assert validation.problems(Project(), checks=checks) == ["docs/data/lab.json:3: run-1.seconds: -1 is negative — measure again"]
+def test_every_check_is_registered_and_reads_the_project_it_is_given(scratch):
+    """No check is found by its name: the registry lists each, and each validates the project it is handed
+    (a check that read the repository instead would miss a problem made in the scratch copy)."""
+    import ast
+
+    defined = set()
+    for path in (ROOT / "atlas").rglob("*.py"):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.FunctionDef) and node.name == "check":
+                defined.add(".".join(path.relative_to(ROOT).with_suffix("").parts))
+    assert defined == {c.__module__ for c in validation.CHECKS if c.__name__ == "check"}
+    edit(scratch / "docs" / "data" / "errors.yml", '"3.0":', '"2.9":')
+    found = validation.problems(Project(scratch), build=True)
+    assert any(p.startswith("docs/data/errors.yml") and ".lines: has 2.9" in p for p in found), found
+    assert validation.problems(build=True) == []
 
 
 def test_a_crashing_check_is_reported_with_the_others():
-    def broken():
+    def broken(project):
         raise KeyError("version")
 
-    found = validation.problems(Project(), checks=[broken, lambda: ["docs/x.md:1: a: b — c"]])
+    found = validation.problems(Project(), checks=[broken, lambda project: ["docs/x.md:1: a: b — c"]])
     assert found[0] == "docs/x.md:1: a: b — c"
     assert found[1].endswith("broken: the check crashed (KeyError: 'version') — fix the check or the data it could not read")
 
@@ -195,7 +192,7 @@ def test_a_broken_schema_is_a_problem_of_the_schema_file(scratch):
 
 
 def test_resource_problems_are_part_of_the_run(scratch):
-    """atlas/data/resources.py's check() is found like any other module's and joins the run."""
+    """atlas/data/resources.py's check() is in the registry and joins the run."""
     edit(scratch / "docs" / "data" / "resources.yml", "kind: talk", "kind: manual")
     found = [p for p in validation.problems(Project(scratch), build=True) if "manual" in p]
     assert found and all(p.startswith("docs/data/resources.yml:") and " — " in p for p in found), found
@@ -209,7 +206,7 @@ def test_a_broken_release_file_is_reported_once_not_on_every_page(scratch):
 
 
 def test_the_build_leaves_out_checks_marked_slow():
-    def slow():
+    def slow(project):
         return ["docs/data/x.yml:1: a: slow — b"]
 
     slow.in_build = False
@@ -218,8 +215,19 @@ def test_the_build_leaves_out_checks_marked_slow():
 
 
 def test_a_check_whose_loader_refuses_bad_data_adds_those_problems_once():
-    def loads_bad_data():
+    def loads_bad_data(project):
         raise DataError("docs/data/a.yml:3: x.y: bad (and 1 more below)\ndocs/data/a.yml:5: x.z: bad too — fix")
 
-    found = validation.problems(Project(), checks=[loads_bad_data, lambda: ["docs/data/a.yml:5: x.z: bad too — fix"]])
+    found = validation.problems(Project(), checks=[loads_bad_data, lambda project: ["docs/data/a.yml:5: x.z: bad too — fix"]])
     assert found == ["docs/data/a.yml:3: x.y: bad", "docs/data/a.yml:5: x.z: bad too — fix"]
+
+
+def test_a_pages_tests_skip_outside_its_range_naming_page_range_and_release():
+    """Under a lock with an older Django than a page needs, its tests skip and say why (tests/conftest.py)."""
+    from tests.support.page_ranges import out_of_range
+
+    assert out_of_range(RELEASES[-1]) == {}  # the locked release: every page's tests run
+    skips = out_of_range("5.2")
+    assert skips[ROOT / "tests" / "background_work"] == (
+        "page docs/use-cases/background-work.md needs Django 6.0+, running 5.2")
+    assert ROOT / "tests" / "chat" not in skips  # chat: 3.0+

@@ -10,11 +10,11 @@ import jsonschema
 import pytest
 import yaml
 
-from atlas.data import resources
-from atlas.site import resources_render
-from atlas.data import resources_fix
+from atlas.core.datafile import Project
 from atlas.core.errors import DataError
 from atlas.core.paths import DATA
+from atlas.data import resources, resources_fix
+from atlas.site import resources_render
 
 SCHEMAS = DATA / "schemas"
 TODAY = datetime.date(2026, 11, 27)
@@ -232,7 +232,7 @@ def test_blocked_hosts_fail_with_line_entry_and_fix(tmp_path, url, host, fix):
 def test_docs_pinned_to_an_unsupported_release_fail_unless_historical(tmp_path):
     pinned = "https://docs.djangoproject.com/en/5.0/topics/async/"
     path, message = one_problem(tmp_path, changed(0, url=pinned, django="5.0"))
-    assert f"'Asynchronous support'.url: links the 5.0 docs, whose support ended 2025-04-02" in message
+    assert "'Asynchronous support'.url: links the 5.0 docs, whose support ended 2025-04-02" in message
     assert "link /stable/ instead, or set `status: historical`" in message
     assert message.startswith(f"{resources.relative(path)}:{line_of(path, 'url:')}:")
     assert found(write(tmp_path, changed(0, url=pinned, django="5.0", status="historical"))) == []
@@ -380,13 +380,13 @@ def test_check_accepts_a_validation_layer_project(tmp_path):
     (tmp_path / "resource_sections.yml").write_text(resources.VOCABULARY.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "releases.yml").write_text((DATA / "releases.yml").read_text(encoding="utf-8"), encoding="utf-8")
 
-    class Project:
+    class Folder:  # anything with a data_dir
         data_dir = tmp_path
 
-    problems = resources.check(Project(), today=TODAY)
+    problems = resources.check(Folder(), today=TODAY)
     assert len(problems) == 1 and "raw.githubusercontent.com is a raw file" in problems[0]
     assert problems[0].startswith(str(tmp_path / "resources.yml") + ":")
-    assert resources.check() == []  # the repository's own files
+    assert resources.check(Project()) == []  # the repository's own files
 
 
 def test_check_through_the_validation_layer_project_names_the_file_as_contributors_see_it(tmp_path):

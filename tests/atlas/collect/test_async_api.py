@@ -13,10 +13,11 @@ import pytest
 import yaml
 
 from atlas.collect import async_api, async_api_index
-from atlas.data import async_api as api_data
+from atlas.core.datafile import Project
 from atlas.core.paths import DATA
+from atlas.data import async_api as api_data
 from atlas.data.versions_data import load_capabilities, load_releases, releases_by_version
-from tests.versions.test_matrix import interpreter_or_skip
+from tests.support.releases import interpreter_or_skip
 
 
 def committed():
@@ -27,7 +28,7 @@ def committed():
 def fresh():
     for release in load_releases():
         interpreter_or_skip(release)
-    return async_api.regenerate(log=lambda *a: None)
+    return async_api.regenerate()
 
 
 # -- against the real releases --------------------------------------------------------------------
@@ -59,7 +60,7 @@ def test_a_capability_naming_a_missing_method_fails_with_file_entry_and_fix(tmp_
     capabilities = load_capabilities(copy_file)
     scope = api_data.load_scope()
     collected = {"6.1": async_api.collect_release(release, scope, async_api.all_tokens(capabilities, scope),
-                                                  use_cache=False, log=lambda *a: None)}
+                                                  use_cache=False)}
     index = async_api_index.build_index(collected, [release], capabilities, scope)
     problems = async_api.problems_in(collected, index, capabilities, scope)
     [problem] = [p for p in problems if "anot_there" in p]
@@ -109,7 +110,7 @@ def test_committed_index_covers_every_release_and_is_consistent():
 
 
 def test_check_finds_nothing_in_the_committed_files():
-    assert async_api.check() == []
+    assert async_api.check(Project()) == []
 
 
 def test_an_api_no_capability_names_is_reported_with_the_fix():

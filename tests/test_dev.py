@@ -1,0 +1,55 @@
+"""dev.py, the one command registry: every command is registered there, README's and CONTRIBUTING's command
+tables name exactly those, and a mistyped command is refused at once, before anything is installed."""
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+import dev
+from atlas.core.paths import ROOT
+
+TABLE_ROW = re.compile(r"^\|.*`python3 dev\.py (?P<name>[\w-]+)", re.MULTILINE)
+
+
+@pytest.mark.parametrize("document", ["README.md", "CONTRIBUTING.md"])
+def test_the_command_tables_name_exactly_the_registered_commands(document):
+    named = set(TABLE_ROW.findall((ROOT / document).read_text(encoding="utf-8")))
+    assert named == set(dev.COMMANDS), (f"{document}: missing {sorted(set(dev.COMMANDS) - named)}, "
+                                        f"not commands {sorted(named - set(dev.COMMANDS))}")
+
+
+def test_help_lists_every_command_with_its_line():
+    text = subprocess.run([sys.executable, "dev.py", "--help"], cwd=ROOT, capture_output=True, text=True,
+                          check=True).stdout
+    for name in dev.COMMANDS:
+        assert re.search(rf"^\s+{name}\b", text, re.MULTILINE), name
+
+
+def test_a_mistyped_command_is_refused_with_the_nearest_one_before_anything_is_installed(tmp_path):
+    shutil.copy2(ROOT / "dev.py", tmp_path / "dev.py")  # a fresh clone: no .venv yet
+    done = subprocess.run([sys.executable, "dev.py", "chek"], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "did you mean `python3 dev.py check`?" in done.stderr
+    assert not (tmp_path / ".venv").exists()  # it used to install the environment first (~40 s)
+
+
+def test_the_environment_imports_the_project_with_pythonpath_unset(tmp_path):
+    """`.venv/bin/mkdocs build` imports atlas/ through the hook: .venv knows the project without PYTHONPATH."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run([sys.executable, "-c", "import atlas.site.generate, hooks; print(atlas.__file__)"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(ROOT / "atlas" / "__init__.py")
+
+
+def test_readme_lists_the_debian_packages_ci_installs():
+    """One list of system packages: README's apt-get line names what .ci/run installs, and CONTRIBUTING
+    points to it instead of keeping a list of its own."""
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    installed = {name for group in re.findall(r'\[[\w-]+\]="([^"]+)"', ci) for name in group.split()}
+    line = re.search(r"apt-get install ([\w -]+)`", (ROOT / "README.md").read_text(encoding="utf-8"))
+    assert line and set(line[1].split()) == installed, (line and line[1], installed)
+    assert "apt-get install" not in (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
