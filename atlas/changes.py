@@ -2,7 +2,8 @@
 (docs/versions/changes.md, generated) and its Atom feed (changes.xml at the site root).
 
 An event is a new release, a new capability (or one that moved from "not there yet" to shipped), new
-APIs listed for a capability, a roadmap item added or changing status, a resource added or removed.
+APIs listed for a capability, a roadmap item added or changing status, a resource added or removed, or a
+correction recorded in docs/data/corrections.yml (atlas/corrections.py): what the site said and what is true.
 Each file's committed versions are compared in order; the oldest version available is the starting point
 (a shallow clone therefore shows only what its history holds: build the published site from a full clone).
 """
@@ -20,6 +21,8 @@ import yaml
 from atlas.paths import ROOT
 from atlas import versions_data
 from atlas import datafile
+from atlas import corrections
+from atlas.md_text import prose
 
 FILES = ("docs/data/releases.yml", "docs/data/capabilities.yml", "docs/data/roadmap.yml", "docs/data/resources.yml")
 FEED_PATH = "changes.xml"
@@ -32,7 +35,7 @@ FEED_LIMIT = 50
 class Event:
     when: dt.datetime
     commit: str
-    kind: str  # release | capability | api | roadmap | resource
+    kind: str  # release | capability | api | roadmap | resource | correction
     key: str
     title: str
     summary: str
@@ -145,6 +148,7 @@ def collect(root: Path = ROOT) -> list[Event]:
         versions = _versions(path, root)
         for (_, _, old), (commit, when, new) in zip(versions, versions[1:]):
             events.extend(diff(old, new, commit, when))
+    events.extend(corrections.events(root / "docs" / "data" / corrections.FILE))
     events.sort(key=lambda e: e.when, reverse=True)  # stable: one commit's events keep the data's order
     return events
 
@@ -187,7 +191,7 @@ def render_feed(events: list[Event], base: str | None = None) -> str:
 
     sub(feed, "id", base + FEED_PATH)
     sub(feed, "title", "Django Async Atlas: what changed")
-    sub(feed, "subtitle", "New releases, capabilities, APIs, roadmap status changes and resources in the atlas.")
+    sub(feed, "subtitle", "New releases, capabilities, APIs, roadmap status changes, resources and corrections in the atlas.")
     updated = events[0].when if events else dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
     sub(feed, "updated", updated.isoformat())
     sub(feed, "link", href=base + FEED_PATH, rel="self", type="application/atom+xml")
@@ -210,8 +214,8 @@ def render_page(events: list[Event]) -> str:
     out = [
         "---",
         "title: What changed",
-        'summary: "Every change to the atlas data: new releases, capabilities, APIs, roadmap status changes, '
-        'resources added or removed, newest first."',
+        'summary: "Every change to the atlas: new releases, capabilities, APIs, roadmap status changes, '
+        'resources added or removed, and corrections, newest first."',
         'django: "3.0+"',
         # `tested_with` is on its way out of front matter (it will come from requirements.lock); while the
         # front-matter check still asks for it, give the same value the release pages give.
@@ -221,7 +225,8 @@ def render_page(events: list[Event]) -> str:
         "",
         "# What changed",
         "",
-        "Changes to the atlas's data, collected from the data files and their history. "
+        "Changes to the atlas's data, collected from the data files and their history, and every "
+        "correction: what a page said that was wrong, and what is true. "
         f"Follow them with the [Atom feed](../{FEED_PATH}).",
         "",
     ]
@@ -234,7 +239,7 @@ def render_page(events: list[Event]) -> str:
             out += ["", f"## {day.isoformat()}", ""]
         link = os.path.relpath(event.page.partition("#")[0], "versions").replace(os.sep, "/")
         anchor = event.page.partition("#")[2]
-        out.append(f"- **{event.title}** ([{event.kind}]({link}{'#' + anchor if anchor else ''})): "
-                   f"{event.summary.replace('<', '&lt;')}")
+        out.append(f"- **{prose(event.title)}** ([{event.kind}]({link}{'#' + anchor if anchor else ''})): "
+                   f"{prose(event.summary.replace('<', '&lt;'))}")
     out.append("")
     return "\n".join(out)
