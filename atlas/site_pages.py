@@ -34,7 +34,7 @@ def generated_files() -> dict[str, str | bytes]:
 
 def placeholders() -> dict[str, Callable[[], str]]:
     """Name -> function returning the Markdown of generated/NAME.md (links relative to the including page)."""
-    from . import async_api_render, error_index, lab_figures, linkcheck, resources, versions_render
+    from . import async_api_render, async_unsafe, error_index, lab_figures, linkcheck, resources, versions_render
 
     return {
         "async-api-index": async_api_render.render_index,
@@ -48,6 +48,7 @@ def placeholders() -> dict[str, Callable[[], str]]:
         "versions-timeline": lambda: versions_render.render_timeline("versions"),
         "release-strip": release_strip,
         "lab-runs": lab_figures.render_runs_table,
+        "async-unsafe": async_unsafe.render,
     }
 
 

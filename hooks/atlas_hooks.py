@@ -24,7 +24,8 @@ if str(ROOT) not in sys.path:
 from mkdocs.exceptions import PluginError  # noqa: E402
 
 # The atlas modules the hook uses, imported anew on each build (see _load_atlas).
-MODULES = ("csp", "errors", "frontmatter", "generate", "live_preview", "notebooks", "site_pages", "validation")
+MODULES = ("csp", "errors", "frontmatter", "generate", "inline_data", "live_preview", "notebooks", "site_pages",
+           "validation")
 _releases: list[str] = []
 _tags: dict[str, str] = {}
 
@@ -77,6 +78,10 @@ def on_page_markdown(markdown, page, config, files):
         page.edit_url = None  # made from docs/data: there is no file to edit
     # pages in the page matrix say what their code ran on (docs/data/page_matrix.json)
     banner = frontmatter.version_banner(meta, applies, _releases, page=page.file.src_uri)
+    try:  # facts written once in docs/data: [[since:capability-id]] (atlas/inline_data.py)
+        markdown = inline_data.expand(markdown, path)
+    except DataError as error:
+        raise PluginError(str(error)) from None
     return frontmatter.with_banner(markdown, banner)
 
 
