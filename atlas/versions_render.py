@@ -16,6 +16,8 @@ from __future__ import annotations
 import json
 import posixpath
 
+from atlas.md_text import link_capabilities, prose
+
 from atlas.versions_data import (
     Capability,
     Release,
@@ -47,8 +49,14 @@ def _link(target: str, page_dir: str) -> str:
 
 
 def _esc(text: str) -> str:
-    """Escape text for a Markdown table cell."""
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Escape text for a Markdown table cell (dunder names kept as code: md_text.prose)."""
+    return prose(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _note(text: str, page_dir: str) -> str:
+    """A capability note or change note for a page: names as code, "(see <capability id>)" as a link."""
+    names = {c.id: c.name for c in load_capabilities()}
+    return link_capabilities(prose(text), {k: prose(v) for k, v in names.items()}, _link("versions/matrix.md", page_dir))
 
 
 def _date(d) -> str:
@@ -126,7 +134,8 @@ def render_release_page(version: str) -> str:
     ]
     if added:
         for c in added:
-            level = "" if c.support == "full" else " — *partial*: " + c.notes
+            level = (" — *partial*: " + _note(c.notes, here)) if c.support != "full" else \
+                (" — " + _note(c.notes, here) if c.notes else "")
             patch = f" (from the {c.added_patch} patch release)" if c.added_patch else ""
             out.append(f"- {_capability_link(c, here)}{patch}{level}")
     else:
@@ -134,7 +143,7 @@ def render_release_page(version: str) -> str:
     if changed:
         out += ["", "### Changed in this release", ""]
         for c, ch in changed:
-            out.append(f"- {_capability_link(c, here)}: {ch.note}")
+            out.append(f"- {_capability_link(c, here)}: {_note(ch.note, here)}")
     if removed:
         out += ["", "### Removed in this release", ""]
         for c in removed:
@@ -143,14 +152,14 @@ def render_release_page(version: str) -> str:
     out += ["## Use cases it unlocks", ""]
     if unlocked:
         for uc in unlocked:
-            names = ", ".join(c.name for c in added if uc in c.use_cases)
+            names = ", ".join(prose(c.name) for c in added if uc in c.use_cases)
             out.append(f"- {_use_case_link(uc, here)} — {names}")
     else:
         out.append("No new use cases; everything from earlier releases still applies.")
     out += ["", "## Upgrade notes", ""]
-    out += [f"- {note}" for note in r.upgrade_notes] or ["- None."]
+    out += [f"- {prose(note)}" for note in r.upgrade_notes] or ["- None."]
     out += ["", '!!! warning "Pitfalls"', ""]
-    out += [f"    - {p}" for p in r.pitfalls] or ["    - None known."]
+    out += [f"    - {prose(p)}" for p in r.pitfalls] or ["    - None known."]
     out += [
         "",
         "## Sources",
@@ -194,8 +203,8 @@ def render_capability_matrix(page_dir: str = "versions") -> str:
         sep,
     ]
     for c in shipped:
-        partial_note = note(f"**{c.name}**: {c.notes}") if c.support == "partial" else None
-        change_notes = {ch.version: note(f"**{c.name}**, {ch.version}: {ch.note}") for ch in c.changed}
+        partial_note = note(f"**{c.name}**: {_note(c.notes, page_dir)}") if c.support == "partial" else None
+        change_notes = {ch.version: note(f"**{c.name}**, {ch.version}: {_note(ch.note, page_dir)}") for ch in c.changed}
         cells = []
         for v in releases:
             level = c.level_in(v) or "no"
@@ -239,9 +248,11 @@ def render_capability_matrix(page_dir: str = "versions") -> str:
         apis = ", ".join(f"`{a}`" for a in c.apis)
         reqs = ", ".join(needs[r] for r in c.requires) or needs["none"]
         ucs = ", ".join(_use_case_link(u, page_dir) for u in c.use_cases) or "—"
+        # the notes of full-support rows are shown here (partial ones are numbered notes of the table)
+        told = f" Note: {_note(c.notes, page_dir)}" if c.notes and c.support == "full" else ""
         out.append(
-            f"- **{c.name}** (since {_release_link(c.added, page_dir)}): {apis}. Needs: {reqs}. "
-            f"Use cases: {ucs}. Source: `{c.source.file}`, section “{c.source.section}”."
+            f"- **{prose(c.name)}** (since {_release_link(c.added, page_dir)}): {apis}. Needs: {reqs}. "
+            f"Use cases: {ucs}. Source: `{c.source.file}`, section “{c.source.section}”.{told}"
         )
     out.append("")
     return "\n".join(out)
