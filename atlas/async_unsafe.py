@@ -104,14 +104,16 @@ def render() -> str:
 
 
 def check() -> list[str]:
-    """Every release of releases.yml is collected, with the newest patch the data names."""
+    """A release collected from another patch than releases.yml's newest is stale. (A release not collected
+    yet is accepted, as by the other per-release collections, until someone runs the collector.)"""
     from atlas.versions_data import load_releases
 
     if not FILE.exists():
-        return [f"{FILE.relative_to(DATA.parent.parent)}:1: missing — run python -m atlas.async_unsafe"]
+        return []
     have = {r["version"]: r["django"] for r in load()["releases"]}
-    return [f"docs/data/async_unsafe.json:1: releases: Django {r.newest_patch} is not collected — run "
-            f"python -m atlas.async_unsafe" for r in load_releases() if have.get(r.version) != r.newest_patch]
+    return [f"docs/data/async_unsafe.json:1: releases: {r.version} was collected from Django {have[r.version]}, "
+            f"releases.yml says {r.newest_patch} — run python -m atlas.async_unsafe"
+            for r in load_releases() if r.version in have and have[r.version] != r.newest_patch]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import posixpath
 
+from atlas import support
 from atlas.md_text import link_capabilities, prose
 
 from atlas.versions_data import (
@@ -89,6 +90,16 @@ def _support_text(release: Release) -> str:
     return f"{when} (announced)" if release.end_of_support_expected else when
 
 
+def _support_cell(release: Release) -> str:
+    """The state on the build day first (support.today()), then the date it ends or ended."""
+    current = support.state(release)
+    if current == support.ENDED:
+        return f"ended {_date(release.end_of_support)}"
+    if current == support.SECURITY:
+        return f"security fixes only, until {_support_text(release)}"
+    return f"supported; security fixes until {_support_text(release)}"
+
+
 # --------------------------------------------------------------------------------------------------
 # Release pages
 
@@ -126,7 +137,7 @@ def render_release_page(version: str) -> str:
         f"| Long-term support | {'yes (LTS)' if r.lts else 'no'} |",
         f"| Supported Pythons | {', '.join(r.pythons)} |",
         f"| Minimum asgiref | {r.asgiref_min} |",
-        f"| End of support | {_support_text(r)} |",
+        f"| Support on {_date(support.today())} | {support.describe(r)} |",
         f"| Verified with | Django {r.newest_patch} on Python {r.probe_python} |",
         "",
         "## What it adds for async",
@@ -415,14 +426,14 @@ def render_timeline(page_dir: str = ".") -> str:
     releases = load_releases()
     roadmap = {i.id: i for i in load_roadmap()}
     out = [
-        "| Release | Released | Async headline | Support ends |",
+        f"| Release | Released | Async headline | Support on {_date(support.today())} |",
         "| --- | --- | --- | --- |",
     ]
     for r in sorted(releases, key=lambda r: release_key(r.version), reverse=True):
         lts = " LTS" if r.lts else ""
         out.append(
             f"| [Django {r.version}{lts}]({_link(f'versions/{r.version}.md', page_dir)}) | {_month(r.released)} | "
-            f"{_esc(r.summary)} | {_support_text(r)} |"
+            f"{_esc(r.summary)} | {_support_cell(r)} |"
         )
     upcoming = [i for i in roadmap.values() if i.coming_next]
     if upcoming:

@@ -25,7 +25,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 
 # The atlas modules the hook uses, imported anew on each build (see _load_atlas).
 MODULES = ("csp", "errors", "frontmatter", "generate", "inline_data", "live_preview", "notebooks", "site_pages",
-           "validation")
+           "support", "validation")
 _releases: list[str] = []
 _tags: dict[str, str] = {}
 
@@ -56,6 +56,9 @@ def on_config(config):
     try:
         _releases[:] = frontmatter.feature_releases()
         config["extra"]["atlas_releases"] = list(_releases)  # the "My Django" picker's choices (main.html)
+        # what "My Django" tells a reader on an ended release: each release's state on the build day
+        config["extra"]["atlas_support"] = [f"{v}={'ended' if s == support.ENDED else 'security' if s == support.SECURITY else 'supported'}"
+                                            for v, s in support.states().items()]
         _tags.clear()
         _tags.update(frontmatter.known_tags())
     except (OSError, KeyError, TypeError, DataError) as error:

@@ -63,8 +63,24 @@ def unsafe_escape_hatch_without_its_patch(site: Path) -> list[str]:
     return [" ".join(p.split())[:120] for p in paragraphs if "3.0.1+" not in p] or ([] if paragraphs else ["none"])
 
 
+def ended_support_shown_as_a_date(site: Path) -> list[str]:
+    """4.2's support ended on 7 April 2026: its page and the versions index say "ended", and every page
+    tells My Django which releases have ended (meta atlas-support)."""
+    found = []
+    page = " ".join(text_of((site / "versions" / "4.2" / "index.html").read_text(encoding="utf-8")).split())
+    if not re.search(r"ended\s*:\s*no more fixes", page):
+        found.append("versions/4.2: no 'ended'")
+    if "ended April 7, 2026" not in text_of((site / "versions" / "index.html").read_text(encoding="utf-8")):
+        found.append("versions/index: 4.2 not shown as ended")
+    index = (site / "index.html").read_text(encoding="utf-8")
+    meta = re.search(r'<meta name="atlas-support" content="([^"]*)"', index)
+    if not meta or "4.2=ended" not in meta.group(1).split():
+        found.append("index: no atlas-support meta saying 4.2=ended")
+    return found
+
+
 CHECKS = [dunders_lost, capability_ids_shown, full_support_notes_missing, local_names_in_api_index,
-          unsafe_escape_hatch_without_its_patch]
+          unsafe_escape_hatch_without_its_patch, ended_support_shown_as_a_date]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)

@@ -8,6 +8,7 @@ import pytest
 
 from atlas import async_unsafe
 from atlas.paths import DOCS
+from atlas.versions_data import feature_releases
 
 
 def test_decorated_callables_are_found_with_their_class():
@@ -24,6 +25,7 @@ def test_committed_data_equals_a_fresh_collection_from_the_sdists():
 
 def test_every_release_is_collected_and_only_backends_are_guarded():
     assert async_unsafe.check() == []
+    assert [r["version"] for r in async_unsafe.load()["releases"]] == feature_releases()
     for release in async_unsafe.load()["releases"]:
         assert release["decorated"], release["version"]
         assert all(item.startswith("django/db/backends/") for item in release["decorated"]), release["version"]
