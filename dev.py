@@ -15,6 +15,7 @@
     python3 dev.py lab ...   # run the lab's benchmarks (see docs/lab)
     python3 dev.py links     # check every outside link with lychee, record docs/data/link_status.json
     python3 dev.py upstream  # report what moved on PyPI / upstream since the data was checked (drafts for new releases)
+    python3 dev.py patch 5.2.20  # take a patch release: probes, releases.yml, pins or lock, API index, page matrix
 
 It creates .venv/ with Python 3.12+ (found through pyenv, PATH or the running interpreter) and installs
 requirements.lock there; it reinstalls only when the lock file changes. Extra arguments go to the tool:
@@ -150,6 +151,8 @@ def main(argv: list[str]) -> int:
         return run([python, "-m", "atlas.linkcheck", *rest])
     if command == "upstream":
         return run([python, "-m", "atlas.upstream", *rest])
+    if command == "patch":
+        return run([python, "-m", "atlas.take_patch", *rest])
     print(f"dev.py: unknown command {command!r}\n{__doc__}", file=sys.stderr)
     return 2
 

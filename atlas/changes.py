@@ -35,7 +35,7 @@ FEED_LIMIT = 50
 class Event:
     when: dt.datetime
     commit: str
-    kind: str  # release | capability | api | roadmap | resource | correction
+    kind: str  # release | patch | capability | api | roadmap | resource | correction
     key: str
     title: str
     summary: str
@@ -82,6 +82,12 @@ def _diff_releases(old, new, commit, when):
         yield Event(when, commit, "release", version, f"New release: Django {version}",
                     f"Django {version} joins the atlas (verified with {r.get('newest_patch', version)}). "
                     f"{r.get('summary', '')}".strip(), f"versions/{version}.md")
+    for version in sorted(after.keys() & before.keys()):
+        was, now = before[version].get("newest_patch"), after[version].get("newest_patch")
+        if was and now and was != now:  # a patch release taken (python3 dev.py patch X.Y.Z)
+            yield Event(when, commit, "patch", now, f"Patch release: Django {now}",
+                        f"The atlas now checks Django {version} against {now} (was {was}): every capability "
+                        f"probe, the async API index and the page matrix ran on it.", f"versions/{version}.md")
 
 
 def _diff_capabilities(old, new, commit, when):
