@@ -179,6 +179,8 @@ COMMANDS: dict[str, Command] = {
                    module("atlas.collect.async_api")),
     "stack": Command("measure every built-in middleware's thread hops per release (docs/data/stack.json)",
                      module("atlas.collect.stack")),
+    "patch": Command("take a patch release (X.Y.Z): probes, releases.yml, pins or lock, API index, page matrix",
+                     module("atlas.collect.take_patch")),
     "errors": Command("collect where each error message stands in the real source (docs/data/errors.yml)",
                       module("atlas.collect.error_lines", "--collect")),
     "notebooks": Command("run notebooks and store their outputs (default: every lab notebook)",

@@ -30,12 +30,12 @@ def _load_atlas() -> None:
     """Import atlas/ anew: MkDocs loads this hook once per process, and a serve rebuild must see edits
     to atlas/ and no data cached by the previous build. Binds the modules the hook uses as globals."""
     global DataError, csp, frontmatter, generate, live_preview, notebook_html, notebooks, registry, validation
-    global version_banner
+    global inline_data, support, version_banner
     for name in [name for name in sys.modules if name == "atlas" or name.startswith("atlas.")]:
         del sys.modules[name]
     from atlas.core.errors import DataError
-    from atlas.data import frontmatter, notebooks, validation
-    from atlas.site import csp, generate, live_preview, notebook_html, registry, version_banner
+    from atlas.data import frontmatter, notebooks, support, validation
+    from atlas.site import csp, generate, inline_data, live_preview, notebook_html, registry, version_banner
 
 
 _load_atlas()
@@ -54,6 +54,9 @@ def on_config(config):
     try:
         _releases[:] = frontmatter.feature_releases()
         config["extra"]["atlas_releases"] = list(_releases)  # the "My Django" picker's choices (main.html)
+        # what "My Django" tells a reader on an ended release: each release's state on the build day
+        config["extra"]["atlas_support"] = [f"{v}={'ended' if s == support.ENDED else 'security' if s == support.SECURITY else 'supported'}"
+                                            for v, s in support.states().items()]
         _tags.clear()
         _tags.update(frontmatter.known_tags())
     except (OSError, KeyError, TypeError, DataError) as error:
@@ -76,6 +79,10 @@ def on_page_markdown(markdown, page, config, files):
         page.edit_url = None  # made from docs/data: there is no file to edit
     # pages in the page matrix say what their code ran on (docs/data/page_matrix.json)
     banner = version_banner.version_banner(meta, applies, _releases, page=page.file.src_uri, has_code="```" in markdown)
+    try:  # facts written once in docs/data: [[since:capability-id]] (atlas/site/inline_data.py)
+        markdown = inline_data.expand(markdown, path)
+    except DataError as error:
+        raise PluginError(str(error)) from None
     return version_banner.with_banner(markdown, banner)
 
 

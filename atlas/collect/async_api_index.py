@@ -205,8 +205,9 @@ def build_index(collected: dict[str, dict], releases: list[Release], capabilitie
         apis = collected[version]["apis"]
         executions[version] = execution_by_name(apis)
         for api in apis:
-            entry = merged.setdefault(api["name"], {"releases": []})
+            entry = merged.setdefault(api["name"], {"releases": [], "by_release": {}})
             entry["releases"].append(version)
+            entry["by_release"][version] = api
             entry["latest"] = api
     resolved: dict[str, str | None] = {}
     for version in versions:
@@ -232,6 +233,11 @@ def build_index(collected: dict[str, dict], releases: list[Release], capabilitie
         runs = [(v, executions[v][name]) for v in present]
         changes = [{"release": v, "execution": e[0]} for i, (v, e) in enumerate(runs)
                    if i and e[0] != runs[i - 1][1][0]]
+        # flavour per release, as execution: AsyncClient.get is a plain def returning an awaitable in
+        # 3.1-4.2 (inherited from RequestFactory) and an async def from 5.0
+        flavours = [(v, entry["by_release"][v]["flavour"]) for v in present]
+        flavour_spans = [{"release": v, "flavour": f} for i, (v, f) in enumerate(flavours)
+                         if not i or f != flavours[i - 1][1]]
         m = mapping[name]
         out.append({
             "name": name,
@@ -241,6 +247,7 @@ def build_index(collected: dict[str, dict], releases: list[Release], capabilitie
             "area": area_of(name, scope),
             "kind": api["kind"],
             "flavour": api["flavour"],
+            "flavours": flavour_spans,
             "since": present[0],
             "until": None if present[-1] == versions[-1] else present[-1],
             "releases": present,
@@ -248,6 +255,8 @@ def build_index(collected: dict[str, dict], releases: list[Release], capabilitie
             "execution": runs[-1][1][0],
             "evidence": runs[-1][1][1],
             "execution_changes": changes,
+            # blocking calls it makes on the event loop (file and OS calls not handed to a thread)
+            "blocking": [] if runs[-1][1][0] == "thread" else api.get("blocking", []),
             "delegates_to": api.get("delegates_to"),
             "overrides": api.get("overrides"),
             "built_by": api.get("built_by"),

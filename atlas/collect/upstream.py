@@ -124,8 +124,9 @@ def notes_status(state: dict, pypi: dict[str, dt.date | None], fetch=None) -> li
             text, where = fetch(url), url
         except OSError as exc:
             return [head, f"  cannot check from here: {url} is unreachable ({exc.__class__.__name__}); "
-                          f"no {release} pre-release on PyPI yet. Re-read it with the search tool "
-                          f"(read_file repo {watch['repo']} path {path}) and update docs/data/upstream.yml."]
+                          f"no {release} pre-release on PyPI yet. Open https://github.com/{watch['repo']}/blob/main/{path} "
+                          f"in a browser (or `git clone https://github.com/{watch['repo']}` and read {path}), "
+                          f"compare it with the recorded items and update docs/data/upstream.yml."]
     if text is None:
         return [head, f"  {where} has no {path}"]
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -24,7 +24,7 @@ from atlas.core.paths import DOCS
 
 RUNS = DOCS / "data" / "lab-runs.json"
 PAGES = ["lab/index.md", "faq/index.md", "faq/glossary.md", "concepts/threads-tasks-and-the-gil.md",
-         "concepts/what-async-is-not.md"]
+         "concepts/what-async-is-not.md", "use-cases/long-polling.md"]
 NOTEBOOKS = ["lab/threads-vs-tasks.ipynb", "lab/sync-vs-async-under-load.ipynb", "lab/fan-out.ipynb",
              "lab/cpu-bound.ipynb"]
 SELECT = re.compile(r"(?P<key>\w+)\[(?P<field>\w+)=(?P<value>[^\]]+)\]")

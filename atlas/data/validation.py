@@ -17,21 +17,26 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from atlas.collect import async_api, async_docs_coverage, upstream
+from atlas.collect import async_api, async_docs_coverage, async_unsafe, upstream
 from atlas.core.datafile import Project, in_file_order, problem
 from atlas.core.errors import DataError
 from atlas.core.paths import ROOT
 from atlas.data import (
     applies,
+    blocking_snippets,
+    corrections,
+    django_links,
     error_index,
     faq,
     frontmatter,
     lab_figures,
+    moved_links,
     notebooks,
     page_matrix_results,
     resources,
     search_questions,
     stack,
+    support,
     use_case_levels,
     versions_data,
 )
@@ -93,6 +98,12 @@ CHECKS: list[Callable[[Project], list[str]]] = [
     search_questions.check,
     stack.check,
     stack_render.check,
+    async_unsafe.check,
+    blocking_snippets.check,
+    corrections.check,
+    django_links.check,
+    moved_links.check,
+    support.check,
 ]
 
 

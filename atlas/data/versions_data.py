@@ -49,6 +49,8 @@ class Release:
     pitfalls: tuple[str, ...]
     source: str
     support_source: str = ""
+    end_of_mainstream_support: dt.date | None = None  # bug fixes end; security fixes until end_of_support
+    end_of_mainstream_support_expected: bool = False
 
     @property
     def key(self) -> tuple[int, int]:
@@ -311,6 +313,8 @@ def _parse_releases(path) -> list[Release]:
             lts=e["lts"], pythons=tuple(e["pythons"]), asgiref_min=e["asgiref_min"], probe_python=e["probe_python"],
             summary=e["summary"], upgrade_notes=tuple(e["upgrade_notes"]), pitfalls=tuple(e["pitfalls"]),
             source=e["source"], support_source=e.get("support_source", ""),
+            end_of_mainstream_support=_date(e["end_of_mainstream_support"]) if e.get("end_of_mainstream_support") else None,
+            end_of_mainstream_support_expected=e.get("end_of_mainstream_support_expected", False),
         )
         for e in doc.data
     ]

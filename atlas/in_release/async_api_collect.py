@@ -34,6 +34,15 @@ PROTOCOLS = ("__aiter__", "__anext__", "__aenter__", "__aexit__")
 TWIN_OF_DUNDER = {"__aiter__": "__iter__", "__anext__": "__next__", "__aenter__": "__enter__",
                   "__aexit__": "__exit__", "__acall__": "__call__"}
 THREAD_MARKERS = ("sync_to_async", "database_sync_to_async", "run_in_executor", "to_thread")
+# Calls that block the thread they run in: on the event loop they stall every other request. Module
+# functions of these modules (os.path.exists, shutil.move, time.sleep, ...) and the builtin open().
+BLOCKING_MODULES = ("os", "os.path", "shutil", "tempfile", "socket", "subprocess")
+BLOCKING_NAMES = ("open",)
+BLOCKING_ATTRS = {"time": ("sleep",)}
+# ... except the ones that only compute on strings or ask the process itself
+NOT_BLOCKING = ("os.path.join", "os.path.split", "os.path.basename", "os.path.dirname", "os.path.splitext",
+                "os.path.normpath", "os.path.normcase", "os.path.isabs", "os.fspath", "os.fsencode",
+                "os.fsdecode", "os.getpid")
 
 
 def is_async_function(func):
@@ -101,6 +110,7 @@ def analyse(source):
     except SyntaxError:
         return [], [], []
     markers, self_calls, awaited = [], [], []
+    local_names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and node.id in THREAD_MARKERS:
             markers.append(node.id)
@@ -114,6 +124,8 @@ def analyse(source):
         if isinstance(node, ast.Await) and isinstance(node.value, ast.Call):
             func = node.value.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            if isinstance(func, ast.Name) and name in local_names:
+                name = None  # c = getattr(obj, "acount"); await c(): a local chosen at run time
             awaited.append(name or "<dynamic>")  # getattr(backend, name)(...): chosen at run time
         if isinstance(node, ast.AsyncFor) or (isinstance(node, ast.comprehension) and node.is_async):
             awaited.append("__aiter__")
@@ -154,19 +166,89 @@ def thread_markers(func, owner, depth=0, seen=None):
     return markers, awaited
 
 
+def _dotted(node):
+    """'os.path.exists' for an attribute chain of plain names, else None."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id] + parts[::-1])
+
+
+def blocking_in(source):
+    """Blocking calls made directly in a function's source (not handed to a thread): file and OS calls."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = _dotted(node.func)
+        if name is None:
+            continue
+        module, _, attr = name.rpartition(".")
+        if name in NOT_BLOCKING:
+            continue
+        if name in BLOCKING_NAMES or module in BLOCKING_MODULES or attr in BLOCKING_ATTRS.get(module, ()):
+            found.append(name + "()")
+    return found
+
+
+def blocking_calls(func, owner, depth=0, seen=None):
+    """Blocking calls in func's source or in the sync helpers of the same class it calls directly (not
+    through sync_to_async): each as 'os.path.exists() in SessionStore.exists'."""
+    seen = seen if seen is not None else set()
+    _file, _line, source = source_info(func)
+    if source is None:
+        return []
+    where = getattr(func, "__qualname__", getattr(func, "__name__", "?"))
+    found = [f"{call} in {where}" for call in blocking_in(source)]
+    markers, self_calls, _awaited = analyse(source)
+    if depth < 3 and owner is not None:
+        for name in self_calls:
+            if name.startswith("module:") or name.startswith("a") or name in seen:
+                continue
+            seen.add(name)
+            for klass in inspect.getmro(owner):
+                if name in klass.__dict__:
+                    helper = plain_function(klass.__dict__[name])
+                    if helper is not None and not is_async_function(helper):
+                        found += blocking_calls(helper, owner, depth + 1, seen)
+                    break
+    return sorted(set(found))
+
+
 def module_is_built_at_runtime(cls):
     module = sys.modules.get(cls.__module__)
     return module is None or getattr(module, cls.__name__, None) is not cls
 
 
-def twin_of(name, namespace_has):
+def twin_of(name, namespace_has, sibling=None):
+    """The sync counterpart: aget -> get in the same class or module; for AsyncX classes, also X.get in
+    the sync sibling class of the same module (AsyncPaginator.apage -> Paginator.page)."""
     if name in TWIN_OF_DUNDER:
         twin = TWIN_OF_DUNDER[name]
     elif name.startswith("a") and len(name) > 1:
         twin = name[1:]
     else:
         return None
-    return twin if namespace_has(twin) else None
+    if namespace_has(twin):
+        return twin
+    if sibling is not None and any(twin in k.__dict__ for k in inspect.getmro(sibling)):
+        return f"{sibling.__name__}.{twin}"
+    return None
+
+
+def sync_sibling(owner, module):
+    """Paginator for AsyncPaginator, Page for AsyncPage: the class of the same module without 'Async'."""
+    if owner is None or not owner.__name__.startswith("Async"):
+        return None
+    sibling = getattr(module, owner.__name__[len("Async"):], None) if module is not None else None
+    return sibling if inspect.isclass(sibling) else None
 
 
 def record(apis, qualname, member, func, kind, owner, module, runtime_from=None, returns_from=None):
@@ -197,8 +279,9 @@ def record(apis, qualname, member, func, kind, owner, module, runtime_from=None,
         "flavour": "async generator" if inspect.isasyncgenfunction(target) else
                    ("plain def returning an awaitable" if target_kind == "returns" or
                     (target_kind == "protocol" and not is_async_function(target)) else "coroutine"),
-        "twin": twin_of(member, has),
+        "twin": twin_of(member, has, sync_sibling(owner, module)),
         "thread_markers": markers,
+        "blocking": [] if markers else blocking_calls(target, owner),
         "awaits": awaited,
         "delegates_to": None,
         "file": file,

@@ -8,6 +8,7 @@ import posixpath
 
 from atlas.data import async_api
 from atlas.data.versions_data import load_capabilities, load_releases, use_cases
+from atlas.site.md_text import prose
 
 EXECUTION = {
     "thread": "thread-wrapped",
@@ -59,9 +60,13 @@ def _entry(api: dict, caps: dict, page_dir: str, aliases: dict) -> list[str]:
         facts.append(f"until [{api['until']}]({_rel(f'versions/{api['until']}.md', page_dir)})")
     facts.append(f'<span class="atlas-api__run atlas-api__run--{api["execution"]}" '
                  f'title="{html.escape(EXECUTION_HELP[api["execution"]])}">{EXECUTION[api["execution"]]}</span>'
-                 f" ({html.escape(api['evidence'])})")
+                 f" ({prose(html.escape(api['evidence']))})")
     for change in api["execution_changes"]:
         facts.append(f"{EXECUTION[change['execution']]} from {change['release']}")
+    if api.get("blocking"):
+        facts.append(f'<span class="atlas-api__blocks">blocks the event loop</span>: '
+                     + ", ".join(prose(html.escape(b)) for b in api["blocking"]))
+    facts.append(flavour_text(api))
     if api["sync_twin"]:
         facts.append(f"sync twin `{api['sync_twin']}()`")
     cap = caps.get(api["capability"])
@@ -72,7 +77,7 @@ def _entry(api: dict, caps: dict, page_dir: str, aliases: dict) -> list[str]:
         if uses:
             facts.append("use cases: " + ", ".join(uses))
     elif api["exclusion"]:
-        facts.append(f"no capability: {html.escape(api['exclusion'])}")
+        facts.append(f"no capability: {prose(html.escape(api['exclusion']))}")
     ref = api["reference"]
     if ref:
         what = "" if ref["documents"] == api["member"] else f" (documented with `{ref['documents']}()`)"
@@ -83,7 +88,7 @@ def _entry(api: dict, caps: dict, page_dir: str, aliases: dict) -> list[str]:
     return [
         f'<div class="atlas-api" data-search="{html.escape(search.lower())}" data-since="{api["since"]}" markdown>',
         "",
-        f"### {api['short']} {{ #{api['anchor']} }}",
+        f"### {prose(api['short'])} {{ #{api['anchor']} }}",
         "",
         f"`{api['name']}`{written}",
         "",
@@ -97,6 +102,30 @@ def _entry(api: dict, caps: dict, page_dir: str, aliases: dict) -> list[str]:
         "</div>",
         "",
     ]
+
+
+FLAVOUR = {
+    "coroutine": "`async def`",
+    "async generator": "async generator (`async def` with `yield`)",
+    "plain def returning an awaitable": "plain `def` returning an awaitable",
+}
+
+
+def flavour_text(api: dict) -> str:
+    """How it is written, per release: 'plain `def` returning an awaitable in 3.1–4.2, `async def` from 5.0'."""
+    spans = api.get("flavours") or [{"release": api["since"], "flavour": api["flavour"]}]
+    if len(spans) == 1:
+        return FLAVOUR[spans[0]["flavour"]]
+    releases = api["releases"]
+    out = []
+    for span, following in zip(spans, spans[1:] + [None]):
+        if following is None:
+            out.append(f"{FLAVOUR[span['flavour']]} from {span['release']}")
+        else:
+            last = releases[releases.index(following["release"]) - 1]
+            within = span["release"] if last == span["release"] else f"{span['release']}–{last}"
+            out.append(f"{FLAVOUR[span['flavour']]} in {within}")
+    return ", ".join(out)
 
 
 def render_index(page_dir: str = "versions") -> str:
@@ -134,9 +163,9 @@ def render_index(page_dir: str = "versions") -> str:
         "Modules the collector does not import:",
         "",
     ]
-    out += [f"- `{s['prefix']}` — {s['reason']}" for s in index["skipped_modules"]]
+    out += [f"- `{s['prefix']}` — {prose(s['reason'])}" for s in index["skipped_modules"]]
     out += ["", "Collected, listed above, and on purpose part of no capability:", ""]
-    out += [f"- `{e['name']}` — {e['reason']}" for e in index["exclusions"]]
+    out += [f"- `{e['name']}` — {prose(e['reason'])}" for e in index["exclusions"]]
     out.append("")
     return "\n".join(out)
 
@@ -154,7 +183,7 @@ def not_async_yet(page_dir: str) -> list[str]:
             out += [f'<div class="atlas-api" data-search="{html.escape(token.lower())} not async" data-since="99.0" markdown>',
                     "", f"### {token} {{ #{anchor} }}", "",
                     f"not async in any release — [{html.escape(cap.name)}]({_rel('versions/matrix.md', page_dir)}"
-                    f"#{cap.id}): {html.escape(cap.notes)}{track}", "", "</div>", ""]
+                    f"#{cap.id}): {prose(html.escape(cap.notes))}{track}", "", "</div>", ""]
     return out
 
 
@@ -172,7 +201,7 @@ def render_added_in(version: str, page_dir: str = "versions") -> list[str]:
                    f"the release itself ([all async APIs]({page})):")
         out.append("")
         for _area, title, apis in _grouped(added):
-            links = ", ".join(f"[{a['short']}]({page}#{a['anchor']})" for a in apis)
+            links = ", ".join(f"[{prose(a['short'])}]({page}#{a['anchor']})" for a in apis)
             out.append(f"- **{title}**: {links}")
     if removed:
         out += ["", "Removed in this release: " + ", ".join(f"`{a['short']}`" for a in removed)]

@@ -3,7 +3,8 @@
 The Changes page is docs/versions/changes.md (generated); its Atom feed is changes.xml at the site root.
 
 An event is a new release, a new capability (or one that moved from "not there yet" to shipped), new
-APIs listed for a capability, a roadmap item added or changing status, a resource added or removed.
+APIs listed for a capability, a roadmap item added or changing status, a resource added or removed, or a
+correction recorded in docs/data/corrections.yml (atlas/data/corrections.py): what the site said and what is true.
 Each file's committed versions are compared in order; the oldest version available is the starting point
 (a shallow clone therefore shows only what its history holds: build the published site from a full clone).
 """
@@ -21,6 +22,8 @@ import yaml
 from atlas.core.paths import ROOT
 from atlas.data import versions_data
 from atlas.core import datafile
+from atlas.data import corrections
+from atlas.site.md_text import prose
 
 FILES = ("docs/data/releases.yml", "docs/data/capabilities.yml", "docs/data/roadmap.yml", "docs/data/resources.yml")
 FEED_PATH = "changes.xml"
@@ -33,7 +36,7 @@ FEED_LIMIT = 50
 class Event:
     when: dt.datetime
     commit: str
-    kind: str  # release | capability | api | roadmap | resource
+    kind: str  # release | patch | capability | api | roadmap | resource | correction
     key: str
     title: str
     summary: str
@@ -80,6 +83,12 @@ def _diff_releases(old, new, commit, when):
         yield Event(when, commit, "release", version, f"New release: Django {version}",
                     f"Django {version} joins the atlas (verified with {r.get('newest_patch', version)}). "
                     f"{r.get('summary', '')}".strip(), f"versions/{version}.md")
+    for version in sorted(after.keys() & before.keys()):
+        was, now = before[version].get("newest_patch"), after[version].get("newest_patch")
+        if was and now and was != now:  # a patch release taken (python3 dev.py patch X.Y.Z)
+            yield Event(when, commit, "patch", now, f"Patch release: Django {now}",
+                        f"The atlas now checks Django {version} against {now} (was {was}): every capability "
+                        f"probe, the async API index and the page matrix ran on it.", f"versions/{version}.md")
 
 
 def _diff_capabilities(old, new, commit, when):
@@ -146,6 +155,7 @@ def collect(root: Path = ROOT) -> list[Event]:
         versions = _versions(path, root)
         for (_, _, old), (commit, when, new) in zip(versions, versions[1:]):
             events.extend(diff(old, new, commit, when))
+    events.extend(corrections.events(root / "docs" / "data" / corrections.FILE))
     events.sort(key=lambda e: e.when, reverse=True)  # stable: one commit's events keep the data's order
     return events
 
@@ -188,7 +198,7 @@ def render_feed(events: list[Event], base: str | None = None) -> str:
 
     sub(feed, "id", base + FEED_PATH)
     sub(feed, "title", "Django Async Atlas: what changed")
-    sub(feed, "subtitle", "New releases, capabilities, APIs, roadmap status changes and resources in the atlas.")
+    sub(feed, "subtitle", "New releases, capabilities, APIs, roadmap status changes, resources and corrections in the atlas.")
     updated = events[0].when if events else dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
     sub(feed, "updated", updated.isoformat())
     sub(feed, "link", href=base + FEED_PATH, rel="self", type="application/atom+xml")
@@ -221,8 +231,8 @@ def _by_day(out: list[str], events: list[Event], level: str = "##") -> None:
             out += ["", f"{level} {day.isoformat()}" if level else f"**{day.isoformat()}**", ""]
         link = os.path.relpath(event.page.partition("#")[0], "versions").replace(os.sep, "/")
         anchor = event.page.partition("#")[2]
-        out.append(f"- **{event.title}** ([{event.kind}]({link}{'#' + anchor if anchor else ''})): "
-                   f"{event.summary.replace('<', '&lt;')}")
+        out.append(f"- **{prose(event.title)}** ([{event.kind}]({link}{'#' + anchor if anchor else ''})): "
+                   f"{prose(event.summary.replace('<', '&lt;'))}")
 
 
 def render_page(events: list[Event]) -> str:
@@ -231,8 +241,8 @@ def render_page(events: list[Event]) -> str:
     out = [
         "---",
         "title: What changed",
-        'summary: "Every change to the atlas data: new releases, capabilities, APIs, roadmap status changes, '
-        'resources added or removed, newest first."',
+        'summary: "Every change to the atlas: new releases, capabilities, APIs, roadmap status changes, '
+        'resources added or removed, and corrections, newest first."',
         'django: "3.0+"',
         # `tested_with` is on its way out of front matter (it will come from requirements.lock); while the
         # front-matter check still asks for it, give the same value the release pages give.
@@ -242,7 +252,8 @@ def render_page(events: list[Event]) -> str:
         "",
         "# What changed",
         "",
-        "Changes to the atlas's data, collected from the data files and their history. "
+        "Changes to the atlas's data, collected from the data files and their history, and every "
+        "correction: what a page said that was wrong, and what is true. "
         f"Follow them with the [Atom feed](../{FEED_PATH}).",
         "",
     ]

@@ -16,6 +16,9 @@ from __future__ import annotations
 import json
 import posixpath
 
+from atlas.data import support
+from atlas.site.md_text import link_capabilities, prose
+
 from atlas.data.versions_data import (
     Capability,
     Release,
@@ -47,8 +50,14 @@ def _link(target: str, page_dir: str) -> str:
 
 
 def _esc(text: str) -> str:
-    """Escape text for a Markdown table cell."""
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Escape text for a Markdown table cell (dunder names kept as code: md_text.prose)."""
+    return prose(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _note(text: str, page_dir: str) -> str:
+    """A capability note or change note for a page: names as code, "(see <capability id>)" as a link."""
+    names = {c.id: c.name for c in load_capabilities()}
+    return link_capabilities(prose(text), {k: prose(v) for k, v in names.items()}, _link("versions/matrix.md", page_dir))
 
 
 def _date(d) -> str:
@@ -79,6 +88,16 @@ def _use_case_link(uc: str, page_dir: str) -> str:
 def _support_text(release: Release) -> str:
     when = _month(release.end_of_support) if release.end_of_support_expected else _date(release.end_of_support)
     return f"{when} (announced)" if release.end_of_support_expected else when
+
+
+def _support_cell(release: Release) -> str:
+    """The state on the build day first (support.today()), then the date it ends or ended."""
+    current = support.state(release)
+    if current == support.ENDED:
+        return f"ended {_date(release.end_of_support)}"
+    if current == support.SECURITY:
+        return f"security fixes only, until {_support_text(release)}"
+    return f"supported; security fixes until {_support_text(release)}"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -118,7 +137,7 @@ def render_release_page(version: str) -> str:
         f"| Long-term support | {'yes (LTS)' if r.lts else 'no'} |",
         f"| Supported Pythons | {', '.join(r.pythons)} |",
         f"| Minimum asgiref | {r.asgiref_min} |",
-        f"| End of support | {_support_text(r)} |",
+        f"| Support on {_date(support.today())} | {support.describe(r)} |",
         f"| Verified with | Django {r.newest_patch} on Python {r.probe_python} |",
         "",
         "## What it adds for async",
@@ -126,7 +145,8 @@ def render_release_page(version: str) -> str:
     ]
     if added:
         for c in added:
-            level = "" if c.support == "full" else " — *partial*: " + c.notes
+            level = (" — *partial*: " + _note(c.notes, here)) if c.support != "full" else \
+                (" — " + _note(c.notes, here) if c.notes else "")
             patch = f" (from the {c.added_patch} patch release)" if c.added_patch else ""
             out.append(f"- {_capability_link(c, here)}{patch}{level}")
     else:
@@ -134,7 +154,7 @@ def render_release_page(version: str) -> str:
     if changed:
         out += ["", "### Changed in this release", ""]
         for c, ch in changed:
-            out.append(f"- {_capability_link(c, here)}: {ch.note}")
+            out.append(f"- {_capability_link(c, here)}: {_note(ch.note, here)}")
     if removed:
         out += ["", "### Removed in this release", ""]
         for c in removed:
@@ -160,12 +180,12 @@ def render_release_page(version: str) -> str:
     if helped:
         out += ["", "It also adds building blocks to:", ""]
         for uc in helped:
-            names = ", ".join(c.name for c in added if uc in c.use_cases)
+            names = ", ".join(prose(c.name) for c in added if uc in c.use_cases)
             out.append(f"- {_use_case_link(uc, here)} — {names}")
     out += ["", "## Upgrade notes", ""]
-    out += [f"- {note}" for note in r.upgrade_notes] or ["- None."]
+    out += [f"- {prose(note)}" for note in r.upgrade_notes] or ["- None."]
     out += ["", '!!! warning "Pitfalls"', ""]
-    out += [f"    - {p}" for p in r.pitfalls] or ["    - None known."]
+    out += [f"    - {prose(p)}" for p in r.pitfalls] or ["    - None known."]
     out += [
         "",
         "## Sources",
@@ -209,8 +229,8 @@ def render_capability_matrix(page_dir: str = "versions") -> str:
         sep,
     ]
     for c in shipped:
-        partial_note = note(f"**{c.name}**: {c.notes}") if c.support == "partial" else None
-        change_notes = {ch.version: note(f"**{c.name}**, {ch.version}: {ch.note}") for ch in c.changed}
+        partial_note = note(f"**{c.name}**: {_note(c.notes, page_dir)}") if c.support == "partial" else None
+        change_notes = {ch.version: note(f"**{c.name}**, {ch.version}: {_note(ch.note, page_dir)}") for ch in c.changed}
         cells = []
         for v in releases:
             level = c.level_in(v) or "no"
@@ -254,9 +274,11 @@ def render_capability_matrix(page_dir: str = "versions") -> str:
         apis = ", ".join(f"`{a}`" for a in c.apis)
         reqs = ", ".join(needs[r] for r in c.requires) or needs["none"]
         ucs = ", ".join(_use_case_link(u, page_dir) for u in c.use_cases) or "—"
+        # the notes of full-support rows are shown here (partial ones are numbered notes of the table)
+        told = f" Note: {_note(c.notes, page_dir)}" if c.notes and c.support == "full" else ""
         out.append(
-            f"- **{c.name}** (since {_release_link(c.added, page_dir)}): {apis}. Needs: {reqs}. "
-            f"Use cases: {ucs}. Source: `{c.source.file}`, section “{c.source.section}”."
+            f"- **{prose(c.name)}** (since {_release_link(c.added, page_dir)}): {apis}. Needs: {reqs}. "
+            f"Use cases: {ucs}. Source: `{c.source.file}`, section “{c.source.section}”.{told}"
         )
     out.append("")
     return "\n".join(out)
@@ -439,14 +461,14 @@ def render_timeline(page_dir: str = ".") -> str:
     releases = load_releases()
     roadmap = {i.id: i for i in load_roadmap()}
     out = [
-        "| Release | Released | Async headline | Support ends |",
+        f"| Release | Released | Async headline | Support on {_date(support.today())} |",
         "| --- | --- | --- | --- |",
     ]
     for r in sorted(releases, key=lambda r: release_key(r.version), reverse=True):
         lts = " LTS" if r.lts else ""
         out.append(
             f"| [Django {r.version}{lts}]({_link(f'versions/{r.version}.md', page_dir)}) | {_month(r.released)} | "
-            f"{_esc(r.summary)} | {_support_text(r)} |"
+            f"{_esc(r.summary)} | {_support_cell(r)} |"
         )
     upcoming = [i for i in roadmap.values() if i.coming_next]
     if upcoming:

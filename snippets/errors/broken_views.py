@@ -13,7 +13,7 @@ from django.views import View
 
 async def count_users_wrongly(request):
     # The synchronous ORM call runs inside the event loop: SynchronousOnlyOperation.
-    return HttpResponse(str(User.objects.count()))
+    return HttpResponse(str(User.objects.count()))  # blocks on purpose: this view shows the error
 
 
 async def plain_async_view(request):

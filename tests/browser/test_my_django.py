@@ -210,3 +210,21 @@ def test_api_index_marks_what_the_reader_can_call(reader, site_server):
     marked_no = reader.locator(".atlas-api.atlas-mine--no")
     assert marked_no.count() == reader.locator(".atlas-api").count() - len(callable_here)
     assert marked_no.first.locator(".atlas-mine-note").inner_text().startswith(f"✗ not in your {release}")
+
+
+def test_a_reader_on_an_ended_release_is_told_what_it_means(reader, site_server):
+    """Issue 26, item 2: on an ended release (state on the build day, atlas/data/support.py) My Django says no
+    fix comes any more, not even for security, and links the upgrade; on a supported one it says nothing."""
+    from atlas.data import support
+
+    states = support.states()
+    ended = [v for v in RELEASES if states[v] == support.ENDED]
+    living = [v for v in RELEASES if states[v] != support.ENDED]
+    assert ended and living
+    open_page(reader, site_server, "learn/")
+    pick(reader, ended[-1])
+    notice = reader.locator(".atlas-support-notice")
+    assert notice.count() == 1 and "not even for security" in notice.inner_text()
+    assert f"from {ended[-1]}" in notice.locator("a").inner_text()
+    pick(reader, living[-1])
+    assert reader.locator(".atlas-support-notice").count() == 0

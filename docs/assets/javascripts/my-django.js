@@ -55,6 +55,33 @@
     }
   }
 
+  /* Each release's support on the day the site was built: {"4.2": "ended", "5.2": "security", ...}. */
+  function supportStates() {
+    var meta = document.querySelector('meta[name="atlas-support"]');
+    var states = {};
+    (meta ? meta.getAttribute("content") : "").split(/\s+/).forEach(function (pair) {
+      var parts = pair.split("=");
+      if (parts.length === 2) states[parts[0]] = parts[1];
+    });
+    return states;
+  }
+
+  /* A reader on an ended release is told what that means and where to go, once per page. */
+  function supportNotice(mine, newest) {
+    var old = document.querySelector(".atlas-support-notice");
+    if (old) old.remove();
+    var state = mine ? supportStates()[mine] : "";
+    if (state !== "ended") return;
+    var line = document.querySelector(".atlas-versions[data-django-low]");
+    if (!line) return;
+    var note = el("p", { "class": "atlas-support-notice", role: "note" });
+    note.appendChild(document.createTextNode(
+      "Django " + mine + " no longer gets any fixes, not even for security problems: a vulnerability found " +
+      "now stays open on it. Move to a supported release (" + newest + ", or the newest LTS). "));
+    note.appendChild(el("a", { href: upgradeLink(mine) }, "What upgrading from " + mine + " gives you"));
+    line.parentNode.insertBefore(note, line.nextSibling);
+  }
+
   function upgradeLink(from) {
     return siteBase() + "/versions/upgrade/?from=" + from + "#from-django-" + from.replace(".", "");
   }
@@ -324,6 +351,7 @@
     if (select && select.value !== mine) select.value = mine;
     document.documentElement.setAttribute("data-atlas-my-django", mine || "");
     banner(mine, list[list.length - 1]);
+    supportNotice(mine, list[list.length - 1]);
     tabs(mine);
     since(mine);
     parts(mine);

@@ -176,7 +176,10 @@ def test_notes_status_unchanged_changed_and_unreachable():
         raise OSError("no route")
 
     lines = upstream.notes_status(state, {}, fetch=unreachable)
-    assert "cannot check from here" in lines[1] and "read_file repo django/django" in lines[1]
+    assert "cannot check from here" in lines[1]
+    # an instruction a person can follow: a browser address and a git command, no tool of an assistant
+    assert "https://github.com/django/django/blob/main/docs/releases/" in lines[1]
+    assert "git clone https://github.com/django/django" in lines[1]
 
 
 def test_report_with_a_new_patch_and_a_moved_package(tmp_path):

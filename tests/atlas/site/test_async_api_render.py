@@ -9,6 +9,7 @@ from atlas.site import async_api_render, downloads, generate, registry
 from atlas.core.paths import DOCS, ROOT
 from atlas.data.versions_data import load_releases
 from atlas.site.versions_render import render_release_page
+from atlas.site.md_text import prose
 
 
 def index():
@@ -19,7 +20,7 @@ def test_every_api_has_one_entry_with_its_stable_anchor():
     page = async_api_render.render_index()
     for api in index()["apis"]:
         assert page.count(f"{{ #{api['anchor']} }}") == 1, api["name"]
-        assert f"### {api['short']} {{ #{api['anchor']} }}" in page
+        assert f"### {prose(api['short'])} {{ #{api['anchor']} }}" in page  # dunder names as code
 
 
 def test_entries_are_grouped_by_area_in_the_scope_order():
@@ -43,7 +44,7 @@ def test_an_entry_links_release_capability_use_cases_and_django_reference():
 def test_excluded_apis_say_why():
     page = async_api_render.render_index()
     entry = page.split("{ #api-asgihandler-read-body }", 1)[1].split("</div>", 1)[0]
-    assert "no capability: Steps of ASGIHandler.__call__" in entry
+    assert "no capability: Steps of `ASGIHandler.__call__`" in entry
 
 
 def test_the_page_asks_for_the_index_and_is_in_nav():
@@ -59,7 +60,7 @@ def test_each_release_page_lists_the_apis_that_release_added():
         added = [a for a in data["apis"] if a["since"] == release.version]
         section = page.split("## Async APIs added", 1)[1].split("\n## ", 1)[0]
         for api in added:
-            assert f"[{api['short']}](async-api.md#{api['anchor']})" in section, (release.version, api["name"])
+            assert f"[{prose(api['short'])}](async-api.md#{api['anchor']})" in section, (release.version, api["name"])
         others = [a for a in data["apis"] if a["since"] != release.version]
         for api in others:
             assert f"(async-api.md#{api['anchor']})" not in section, (release.version, api["name"])
