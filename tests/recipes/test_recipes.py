@@ -193,6 +193,11 @@ RECIPES: dict[str, list[Step]] = {
              "possible: every use case needs at least one.",
              lambda project: edit(project / "docs" / "data" / "capabilities.yml", "use_cases: [deploying, uploads, real-time-chat]",
                                   f"use_cases: [deploying, uploads, real-time-chat, {USE_CASE}]")),
+        Step("Then say how it is built in `docs/data/use_case_levels.yml` (each way: the capabilities it cannot "
+             "do without, the packages it needs)",
+             lambda project: insert_after(project / "docs" / "data" / "use_case_levels.yml", "use_cases:",
+                                          f"  {USE_CASE}:\n    ways:\n      - name: an async view under ASGI\n"
+                                          "        capabilities: [asgi-handler, async-views]\n")),
         Step("Test the code in `tests/<topic>/` (with an `__init__.py`): the tests import the snippet modules and "
              "drive them.",
              lambda project: (write(project / "tests" / TOPIC / "__init__.py", ""),
@@ -252,7 +257,7 @@ RECIPES: dict[str, list[Step]] = {
                  textwrap.dedent('''
                      - title: A resource added by the recipe
                        url: https://docs.djangoproject.com/en/stable/internals/contributing/
-                       section: start-here
+                       section: concepts
                        kind: article
                        author: Django Async Atlas
                        year: 2026
