@@ -45,6 +45,7 @@ from atlas.data.versions_data import (
 CACHE_DIR = CACHE / "async-api"
 COLLECTOR = IN_RELEASE / "async_api_collect.py"
 PROBE_RUNNER = IN_RELEASE / "probe_runner.py"
+SOURCE_ANALYSIS = IN_RELEASE / "source_analysis.py"  # imported by the collector from its own folder
 
 # --------------------------------------------------------------------------------------------------
 # Collecting one release
@@ -69,8 +70,8 @@ def collect_release(release: Release, scope: dict, tokens: list[str], use_cache:
     venv = ensure_venv(release)
     payload = json.dumps(_payload(scope, tokens), sort_keys=True)
     marker = (venv / "atlas-installed.json").read_text(encoding="utf-8")
-    key = hashlib.sha256("\0".join([COLLECTOR.read_text(encoding="utf-8"), PROBE_RUNNER.read_text(encoding="utf-8"),
-                                    payload, marker]).encode()).hexdigest()
+    scripts = [path.read_text(encoding="utf-8") for path in (COLLECTOR, PROBE_RUNNER, SOURCE_ANALYSIS)]
+    key = hashlib.sha256("\0".join([*scripts, payload, marker]).encode()).hexdigest()
     cached = CACHE_DIR / f"{release.version}.json"
     if use_cache and cached.exists():
         try:

@@ -29,6 +29,7 @@ from atlas.data.stack import DATA_FILE, KINDS, dump, kind_of, load, releases_mea
 from atlas.data.versions_data import Release
 
 PROBE = IN_RELEASE / "stack_probe.py"
+REQUESTS = IN_RELEASE / "requests_in_process.py"  # imported by the probe from its own folder
 CACHE_DIR = CACHE / "stack"
 log = logging.getLogger(__name__)
 # Process CPU per request: after `warmup` requests, `runs` timings of `requests` requests each
@@ -43,7 +44,8 @@ def collect_release(release: Release, cpu: dict | None, use_cache: bool = True) 
     venv = ensure_venv(release)
     payload = json.dumps({"cpu": cpu}, sort_keys=True)
     marker = (venv / "atlas-installed.json").read_text(encoding="utf-8")
-    key = hashlib.sha256("\0".join([PROBE.read_text(encoding="utf-8"), payload, marker]).encode()).hexdigest()
+    scripts = [path.read_text(encoding="utf-8") for path in (PROBE, REQUESTS)]
+    key = hashlib.sha256("\0".join([*scripts, payload, marker]).encode()).hexdigest()
     cached = CACHE_DIR / f"{release.version}{'-cpu' if cpu else ''}.json"
     if use_cache and cached.exists():
         try:
