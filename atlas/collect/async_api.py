@@ -14,7 +14,6 @@ keyed by the collector's source, the scope, the names to resolve and the install
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import shutil
 import sys
@@ -66,35 +65,11 @@ def all_tokens(capabilities: list[Capability], scope: dict) -> list[str]:
 
 def collect_release(release: Release, scope: dict, tokens: list[str], use_cache: bool = True) -> dict:
     """What the collector finds in one release (from the cache when nothing it depends on changed)."""
-    from atlas.collect.environments import ensure_venv, run_json_script, venv_python
-    venv = ensure_venv(release)
+    from atlas.collect.environments import cached_run
+
     payload = json.dumps(_payload(scope, tokens), sort_keys=True)
-    marker = (venv / "atlas-installed.json").read_text(encoding="utf-8")
-    scripts = [path.read_text(encoding="utf-8") for path in (COLLECTOR, PROBE_RUNNER, SOURCE_ANALYSIS)]
-    key = hashlib.sha256("\0".join([*scripts, payload, marker]).encode()).hexdigest()
-    cached = CACHE_DIR / f"{release.version}.json"
-    if use_cache and cached.exists():
-        try:
-            data = json.loads(cached.read_text(encoding="utf-8"))
-            if data.get("key") == key:
-                return data["result"]
-        except (OSError, ValueError):
-            pass
-    result, stderr = run_json_script(str(venv_python(venv)), COLLECTOR, payload, cwd=str(venv), timeout=600,
-                                     what=f"async API collector for Django {release.version}")
-    if result.get("fatal"):
-        raise RuntimeError(f"async API collector failed on Django {release.version}:\n{result['fatal']}")
-    if result.get("django") != release.newest_patch:
-        raise RuntimeError(f"venv for {release.version} runs Django {result.get('django')}, "
-                           f"expected {release.newest_patch}")
-    if use_cache:  # a one-off collection (a test's modified capabilities) leaves the cache alone
-        CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        cached.write_text(json.dumps({"key": key, "result": result}), encoding="utf-8")
-    return result
-
-
-# --------------------------------------------------------------------------------------------------
-# Whole runs, checks
+    return cached_run(release, COLLECTOR, (PROBE_RUNNER, SOURCE_ANALYSIS), payload, CACHE_DIR / f"{release.version}.json",
+                      what="async API collector", timeout=600, use_cache=use_cache)
 
 
 def collect_all(use_cache: bool = True, versions: list[str] | None = None) -> dict[str, dict]:

@@ -1,14 +1,15 @@
-"""Make a release's virtualenv with its own interpreter, and run a JSON-in, JSON-out script inside it."""
+"""Make a release's virtualenv with its own interpreter, and run a JSON-in, JSON-out script inside it (cached)."""
 from __future__ import annotations
 
 import glob
+import hashlib
 import json
 import logging
 import os
 import shutil
 import subprocess
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from atlas.data.versions_data import Release
 
@@ -77,3 +78,40 @@ def ensure_venv(release: Release) -> Path:
     from atlas.collect import envs
 
     return envs.ensure(release_spec(release))
+
+
+def cached_run(release: Release, script: Path, imports: tuple[Path, ...], payload: str, cache: Path, *,
+               what: str, timeout: float, use_cache: bool = True,
+               extra: Callable[[], dict] | None = None, valid: Callable[[dict], bool] = lambda result: True) -> dict:
+    """`script` (with the in-release modules it imports) run in the release's environment on JSON `payload`;
+    its answer is cached at `cache`, keyed by the scripts, the payload and what the environment holds, and
+    must come from the release's newest patch. `extra()` is called just before a run and its fields join
+    the answer (the machine's load as the run starts); `valid` rejects a cached answer that lacks a field.
+    use_cache=False (a one-off run on a test's data) neither reads nor writes the cache."""
+    from atlas.collect import envs
+
+    venv = ensure_venv(release)
+    installed = (venv / envs.MARKER).read_text(encoding="utf-8")
+    scripts = [path.read_text(encoding="utf-8") for path in (script, *imports)]
+    key = hashlib.sha256("\0".join([*scripts, payload, installed]).encode()).hexdigest()
+    if use_cache and cache.exists():
+        try:
+            data = json.loads(cache.read_text(encoding="utf-8"))
+            if data.get("key") == key and valid(data["result"]):
+                return data["result"]
+        except (OSError, ValueError):
+            pass
+    log.info(f"  {what}: Django {release.version}")
+    added = extra() if extra else {}
+    result, _stderr = run_json_script(str(venv_python(venv)), script, payload, cwd=str(venv), timeout=timeout,
+                                      what=f"{what} for Django {release.version}")
+    if result.get("fatal"):
+        raise RuntimeError(f"{what} failed on Django {release.version}:\n{result['fatal']}")
+    if result.get("django") != release.newest_patch:
+        raise RuntimeError(f"venv for {release.version} runs Django {result.get('django')}, "
+                           f"expected {release.newest_patch}")
+    result.update(added)
+    if use_cache:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps({"key": key, "result": result}), encoding="utf-8")
+    return result

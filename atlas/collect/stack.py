@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import hashlib
 import json
 import logging
 import os
@@ -38,37 +37,15 @@ CPU_FIELDS = ("cpu_us", "measured_on", "cpu_method")
 
 
 def collect_release(release: Release, cpu: dict | None, use_cache: bool = True) -> dict:
-    """The probe's answer for one release (from the cache when nothing it depends on changed)."""
-    from atlas.collect.environments import ensure_venv, run_json_script, venv_python
+    """The probe's answer for one release (from the cache when nothing it depends on changed); with CPU
+    timing, the machine and its load as the run started."""
+    from atlas.collect.environments import cached_run
 
-    venv = ensure_venv(release)
-    payload = json.dumps({"cpu": cpu}, sort_keys=True)
-    marker = (venv / "atlas-installed.json").read_text(encoding="utf-8")
-    scripts = [path.read_text(encoding="utf-8") for path in (PROBE, REQUESTS)]
-    key = hashlib.sha256("\0".join([*scripts, payload, marker]).encode()).hexdigest()
-    cached = CACHE_DIR / f"{release.version}{'-cpu' if cpu else ''}.json"
-    if use_cache and cached.exists():
-        try:
-            data = json.loads(cached.read_text(encoding="utf-8"))
-            if data.get("key") == key and (not cpu or "measured_on" in data["result"]):
-                return data["result"]
-        except (OSError, ValueError):
-            pass
-    log.info(f"  measuring Django {release.version}{' (with CPU timing)' if cpu else ''}")
-    measured_on = machine()  # before the run: the load it started under
-    result, _stderr = run_json_script(str(venv_python(venv)), PROBE, payload, cwd=str(venv), timeout=1800,
-                                      what=f"stack probe for Django {release.version}")
-    if result.get("fatal"):
-        raise RuntimeError(f"stack probe failed on Django {release.version}:\n{result['fatal']}")
-    if result.get("django") != release.newest_patch:
-        raise RuntimeError(f"venv for {release.version} runs Django {result.get('django')}, "
-                           f"expected {release.newest_patch}")
-    if cpu:
-        result["measured_on"] = measured_on
-    if use_cache:
-        CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        cached.write_text(json.dumps({"key": key, "result": result}), encoding="utf-8")
-    return result
+    return cached_run(release, PROBE, (REQUESTS,), json.dumps({"cpu": cpu}, sort_keys=True),
+                      CACHE_DIR / f"{release.version}{'-cpu' if cpu else ''}.json",
+                      what="stack probe" + (" (with CPU timing)" if cpu else ""), timeout=1800, use_cache=use_cache,
+                      extra=(lambda: {"measured_on": machine()}) if cpu else None,
+                      valid=lambda result: not cpu or "measured_on" in result)
 
 
 # --------------------------------------------------------------------------------------------------
