@@ -55,6 +55,9 @@ def test_the_default_stack_opens_filled_in_and_totals_what_the_data_says(checker
         assert path in checker.input_value("#atlas-stack-input")
     total = NEWEST["default"]["async-asgi"]["sync_to_async"]
     assert checker.inner_text(".atlas-stack-total").startswith(f"{total} sync_to_async")
+    # the stack was measured whole: its own figure, not the sum of its parts measured alone (Math.round)
+    cpu = int(NEWEST["default"]["async-asgi"]["cpu_us"]["median"] + 0.5)
+    assert f"about {cpu} µs, as measured for this very stack" in checker.inner_text(".atlas-stack-total")
     found = rows(checker)
     assert [r[1] for r in found] == NEWEST["default_stack"]
     by_path = {m["path"]: m for m in NEWEST["middleware"]}
@@ -85,6 +88,7 @@ def test_third_party_entries_are_named_unknown_with_how_to_measure_them(checker)
     total = NEWEST["default"]["async-asgi"]["sync_to_async"]
     assert checker.inner_text(".atlas-stack-total").startswith(f"At least {total} sync_to_async")
     assert "not counting 2 unknown entries" in checker.inner_text(".atlas-stack-total")
+    assert "what each known middleware added when measured alone" in checker.inner_text(".atlas-stack-total")
     link = checker.locator(".atlas-stack-unknown a").first  # how to measure it: the script's section
     assert link.evaluate("a => a.href").endswith("/concepts/middleware-and-async/#count-your-own-project")
     link.click()
