@@ -31,7 +31,7 @@ def download(name: str, version: str | None = None, log=print) -> Path:
     log(f"  pip download --no-deps {name}{'==' + version if version else ''}")
     spec = f"{name}=={version}" if version else name
     done = subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
-                           "--no-deps", "--prefer-binary", "-d", str(folder), spec],
+                           "--no-deps", "-d", str(folder), spec],
                           capture_output=True, text=True, timeout=600)
     got = sorted(p for p in folder.glob("*") if p.suffix in (".whl", ".gz", ".zip"))
     if done.returncode != 0 or not got:

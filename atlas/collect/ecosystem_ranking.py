@@ -36,7 +36,8 @@ def read_ranking(tsv: Path) -> tuple[str, int, list[dict]]:
             month = max(month, row.get("month") or "")
             if not row.get(RANK_COLUMN):
                 continue
-            ranked.append({"name": row["name"], "rank": int(row[RANK_COLUMN]), "summary": row.get("summary") or ""})
+            ranked.append({"name": row["name"], "rank": int(row[RANK_COLUMN]), "summary": row.get("summary") or "",
+                           "version": row.get("version") or "", "month": row.get("month") or ""})
     candidates = [r for r in ranked if "django" in r["name"].lower() or "django" in r["summary"].lower()]
     return month, len(ranked), sorted(candidates, key=lambda r: r["rank"])
 
@@ -55,7 +56,8 @@ def derive(tsv: Path, size: int, previous: dict | None, log=print) -> dict:
             excluded.append({"name": c["name"], "rank": c["rank"], "version": meta["version"],
                              "reason": "its metadata has no Framework :: Django classifier"})
             continue
-        kept.append({"name": c["name"], "rank": c["rank"], "in_top": True, "version_checked": meta["version"]})
+        kept.append({"name": c["name"], "rank": c["rank"], "in_top": True, "version_checked": meta["version"],
+                     "ranking_release": {"version": c["version"], "month": c["month"]}})
     names = {k["name"] for k in kept}
     for old in (previous or {}).get("packages", []):
         if old["name"] not in names:
