@@ -60,6 +60,7 @@ def placeholders() -> dict[str, Callable[[], str]]:
         "stack-cpu": stack_render.render_cpu_table,
         "stack-fixes": stack_render.render_fixes,
         "stack-check-form": stack_render.render_check_form,
+        "ecosystem": __import__("atlas.site.ecosystem_render", fromlist=["render"]).render,
     }
 
 
