@@ -7,6 +7,7 @@
                                           # and page weight, gzip (tests/browser/bench_weight.py)
     python3 dev.py bench fan_out [--requests 5 --concurrency 10 --delay 0.2]   # snippets/fan_out/benchmark.py
     python3 dev.py bench stack [X.Y ...]  # the middleware collector's run time, cold and warm (atlas/collect/stack.py)
+    python3 dev.py bench ecosystem        # the ecosystem collector's run time, cold and warm (atlas/collect/ecosystem.py)
 """
 from __future__ import annotations
 
@@ -86,6 +87,10 @@ def main(argv: list[str]) -> int:
         from atlas.collect import stack as stack_collect
 
         return stack_collect.main(["--bench", *rest])
+    if name == "ecosystem":
+        from atlas.collect import ecosystem
+
+        return ecosystem.main(["--bench", *rest])
     print(f"unknown benchmark {name!r}\n{__doc__}", file=sys.stderr)
     return 2
 

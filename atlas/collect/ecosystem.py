@@ -44,7 +44,15 @@ def package_env(release, name: str, version: str, log=print):
 
     requirements = [f"django=={release.newest_patch}", f"{name}=={version}"]
     key = hashlib.sha256(json.dumps([release.probe_python, requirements]).encode()).hexdigest()[:16]
-    return make_venv(ENVS / key, release.probe_python, requirements, log=log)
+    refused = ENVS / f"{key}.refused"  # pip's answer to the same pair is not asked again (delete to retry)
+    if refused.exists():
+        raise RuntimeError(refused.read_text(encoding="utf-8"))
+    try:
+        return make_venv(ENVS / key, release.probe_python, requirements, log=log)
+    except RuntimeError as error:
+        if "ResolutionImpossible" in str(error):
+            refused.write_text(str(error), encoding="utf-8")
+        raise
 
 
 def probe_package(release, name: str, version: str, paths: list[str], config: dict, log=print) -> dict:
