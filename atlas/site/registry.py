@@ -37,6 +37,7 @@ def placeholders() -> dict[str, Callable[[], str]]:
     """Name -> function returning the Markdown of generated/NAME.md (links relative to the including page)."""
     from atlas.site import (async_api_render, error_index_render, lab_runs_render, link_status_render, resources_render,
                             situations, stack_render, use_case_index, versions_render)
+    from atlas.site import ecosystem_render
 
     return {
         "async-api-index": async_api_render.render_index,
@@ -60,7 +61,7 @@ def placeholders() -> dict[str, Callable[[], str]]:
         "stack-cpu": stack_render.render_cpu_table,
         "stack-fixes": stack_render.render_fixes,
         "stack-check-form": stack_render.render_check_form,
-        "ecosystem": __import__("atlas.site.ecosystem_render", fromlist=["render"]).render,
+        "ecosystem": ecosystem_render.render,
     }
 
 
