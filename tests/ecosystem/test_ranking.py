@@ -54,10 +54,11 @@ def _sdist(tmp_path, classifiers):
 
 @pytest.mark.parametrize("make", [_wheel, _sdist])
 def test_the_classifier_and_the_django_releases_are_read_from_the_metadata(tmp_path, make):
-    meta = dists.metadata(make(tmp_path, ["Framework :: Django", "Framework :: Django :: 5.2",
-                                          "Framework :: Django :: 4.2", "Framework :: Django :: 6.0"]))
+    # made-up release numbers: sorted as numbers, not as text
+    meta = dists.metadata(make(tmp_path, ["Framework :: Django", "Framework :: Django :: 9.10",
+                                          "Framework :: Django :: 10.0", "Framework :: Django :: 9.2"]))
     assert dists.is_django_package(meta)
-    assert dists.django_releases(meta) == ["4.2", "5.2", "6.0"]
+    assert dists.django_releases(meta) == ["9.2", "9.10", "10.0"]
     assert not dists.is_django_package(dists.metadata(make(tmp_path, ["Framework :: Flask"])))
     assert not dists.is_django_package(dists.metadata(make(tmp_path, ["Framework :: Django CMS"])))
 
