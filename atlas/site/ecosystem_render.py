@@ -35,6 +35,12 @@ def _pypi(name: str) -> str:
     return f"https://pypi.org/project/{name}/"
 
 
+def _code(hook: str) -> str:
+    """A hook's description with its identifiers as code (`__call__`, `get_response`, `process_request`)."""
+    words = hook.split(" ")
+    return " ".join(f"`{w}`" if "_" in w and w.replace("_", "").isalnum() else w for w in words)
+
+
 def _middleware_line(m: dict, fixes: dict) -> list[str]:
     short = m["path"].rsplit(".", 1)[-1]
     if not m["configured"]:
@@ -43,9 +49,12 @@ def _middleware_line(m: dict, fixes: dict) -> list[str]:
     if m["sync_to_async"] == 0 and m["async_to_sync"] == 0:
         cost = "**no thread hop**"
     else:
-        cost = f"**{m['sync_to_async']} sync_to_async, {m['async_to_sync']} async_to_sync** per request"
+        s2a = m["sync_to_async"]
+        cost = (f"**{s2a} sync_to_async, {m['async_to_sync']} async_to_sync** per request" if s2a >= 0 else
+                f"**{-s2a} sync_to_async fewer and {m['async_to_sync']} async_to_sync more** per request than the "
+                f"middleware before it alone")
         hooks = sorted({c["hook"] for c in m["calls"] if c["count"] > 0})
-        cost += f" (from {', '.join(hooks)})" if hooks else ""
+        cost += f" (from {'; '.join(_code(h) for h in hooks)})" if hooks else ""
     after = f", after {', '.join(p.rsplit('.', 1)[-1] for p in m['prerequisites'])}" if m["prerequisites"] else ""
     lines = [f"    - `{short}` (`{m['path']}`): {cost}{after}; declares {flags}"]
     if m["path"] in fixes:
@@ -72,8 +81,8 @@ def render() -> str:
                 f"### {p['name']} {{ #{p['name'].lower().replace('.', '-')} }}", ""]
         rank = f"rank {p['rank']} in the ranking" + ("" if p["in_top"] else ", no longer in the top (kept)")
         released = p["latest_release"]
-        out.append(f"- [{p['name']} {p['version']}]({_pypi(p['name'])}) — {rank}; newest release "
-                   f"{released.get('version', '?')} ({released.get('month', '?')}, from the ranking).")
+        out.append(f"- [{p['name']} {p['version']}]({_pypi(p['name'])}) — {rank}, which lists release "
+                   f"{released.get('version', '?')} of {released.get('month', '?')} as its newest.")
         plugs = ", ".join(LABELS[k] for k in LABELS if k in p["plugs_into"])
         out.append(f"- Plugs into: {plugs} (found in its code)." if plugs else
                    "- Plugs into: nothing the code rules look for (a library, a test or typing tool, or settings helper).")
