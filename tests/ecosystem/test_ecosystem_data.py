@@ -101,3 +101,15 @@ def test_a_plain_count_through_async_client_agrees_with_the_collected_middleware
         done = subprocess.run([str(python), str(PLAIN_COUNT)], cwd=project, capture_output=True, text=True, timeout=300, env=env)
         assert done.returncode == 0, done.stderr[-3000:]
         assert json.loads(done.stdout.strip().splitlines()[-1]) == m["with_prerequisites"], m["path"]
+
+
+def test_the_build_check_says_when_the_collected_file_does_not_follow_the_ranking(tmp_path, monkeypatch):
+    from atlas.data import ecosystem as rules
+
+    assert rules.check() == []
+    ranking = json.loads(ecosystem.RANKING_FILE.read_text(encoding="utf-8"))
+    ranking["packages"][0]["version_checked"] = "0.0.1"  # a refreshed ranking the collector has not followed
+    edited = tmp_path / "ecosystem_ranking.json"
+    edited.write_text(json.dumps(ranking), encoding="utf-8")
+    monkeypatch.setattr(rules, "RANKING_FILE", edited)
+    assert any("run `python -m atlas.collect.ecosystem`" in p for p in rules.check())
