@@ -105,5 +105,14 @@ def render() -> str:
         for note in p["async_notes"]:
             sibling = f"async sibling **{note['sibling']}**: " if note.get("sibling") else ""
             out.append(f"- {sibling}{note['claim']} ([source]({note['source']})).")
+        if p["plugs_into"]:  # the evidence: where in its code each rule matched
+            out += ["", f'??? info "Where {p["name"]} {p["version"]} plugs in (from its code)"', ""]
+            for kind in (k for k in LABELS if k in p["plugs_into"]):
+                out.append(f"    - {LABELS[kind]}: " + ", ".join(f"`{e}`" for e in p["plugs_into"][kind]))
+            if p.get("setup"):
+                out.append(f"    - measured with INSTALLED_APPS + `{p['setup'].get('installed_apps', [])}`"
+                           + (f", settings `{json.dumps(p['setup']['settings'])}`" if p["setup"].get("settings") else "")
+                           + (f" ({p['setup']['note']})" if p["setup"].get("note") else "")
+                           + (f"; [installation docs]({p['setup']['docs']})" if p["setup"].get("docs") else ""))
         out += ["", "</div>", ""]
     return "\n".join(out)
