@@ -15,6 +15,7 @@
     python3 dev.py bench stack [X.Y ...]  # the middleware collector's run time, cold and warm (atlas/collect/stack.py)
     python3 dev.py bench search [--site DIR] [--show-held-aside]   # the search question set: top-1, top-3,
                                           # MRR per part, failures, index size, query time (tests/search/bench_search.py)
+    python3 dev.py bench ecosystem        # the ecosystem collector's run time, cold and warm (atlas/collect/ecosystem.py)
 
 Each step prints its wall time beside the CPU-seconds its own processes used (those it waited for) and
 those the whole machine was busy meanwhile (on a shared machine, compare the own figure), then what it
@@ -188,6 +189,10 @@ def main(argv: list[str]) -> int:
         from atlas.collect import stack as stack_collect
 
         return stack_collect.main(["--bench", *rest])
+    if name == "ecosystem":
+        from atlas.collect import ecosystem
+
+        return ecosystem.main(["--bench", *rest])
     print(f"unknown benchmark {name!r}\n{__doc__}", file=sys.stderr)
     return 2
 

@@ -26,6 +26,7 @@ from atlas.data import (
     blocking_snippets,
     corrections,
     django_links,
+    ecosystem,
     error_index,
     faq,
     frontmatter,
@@ -104,6 +105,7 @@ CHECKS: list[Callable[[Project], list[str]]] = [
     django_links.check,
     moved_links.check,
     support.check,
+    ecosystem.check,
 ]
 
 

@@ -5,6 +5,10 @@ imports from the atlas package). Reads JSON on stdin::
 
     {"cpu": {"warmup": 20, "requests": 100, "runs": 3}}      (or "cpu": null: counts only)
 
+or, for a third-party package installed beside the release (atlas/collect/ecosystem.py), also
+``"package": {"middleware": [dotted paths], "installed_apps": [...], "settings": {...}}``: then the
+middleware measured are that package's, with its apps and the settings it needs added to startproject's.
+
 and writes JSON on stdout: the release, the middleware classes found, the startproject stack, and one
 measurement per (stack, view kind, server interface) with the sync_to_async / async_to_sync calls a
 request makes, each attributed to what it ran, and the process CPU per request.
@@ -105,13 +109,13 @@ def apps_for(candidates, template_apps):
 # Django configured like a startproject project
 
 
-def configure(apps, db_path):
+def configure(apps, db_path, extra_settings=None):
     import types
 
     from django.conf import settings
 
     sys.modules.setdefault(URLCONF, types.ModuleType(URLCONF))
-    settings.configure(
+    values = dict(
         DEBUG=False,
         SECRET_KEY="atlas-stack-not-secret",
         ALLOWED_HOSTS=["*"],
@@ -128,6 +132,8 @@ def configure(apps, db_path):
         STATIC_URL="static/", SITE_ID=1, LOGGING_CONFIG=None,
         DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
     )
+    values.update(extra_settings or {})  # a package's settings (an app's ready() may read MIDDLEWARE)
+    settings.configure(**values)
     import django
 
     django.setup()
@@ -165,7 +171,7 @@ def class_facts(cls):
     """How the class declares itself: MiddlewareMixin or not, its capability flags, the hooks it defines."""
     from django.utils.deprecation import MiddlewareMixin
 
-    return {"mixin": issubclass(cls, MiddlewareMixin),
+    return {"mixin": isinstance(cls, type) and issubclass(cls, MiddlewareMixin),  # a function is middleware too
             "async_capable": bool(getattr(cls, "async_capable", False)),
             "sync_capable": bool(getattr(cls, "sync_capable", True)),
             "defines": [h for h in HOOKS if callable(getattr(cls, h, None))]}
@@ -338,7 +344,7 @@ def measure(stack, view, interface, cpu, views, classes, signals):
         caches[alias].clear()
     app = make_app(stack, interface)
     path = PATHS[view]
-    in_stack = [(p, c) for p, c in classes if p in stack]
+    in_stack = [(p, c) for p, c in classes if p in stack and isinstance(c, type)]
     send_requests(app, interface, path, 3)  # warm-up: URL resolver, site cache, ...
     seen = []
     with Recorder() as recorder:
@@ -377,9 +383,13 @@ def prerequisites(path):
         settings.DEBUG_PROPAGATE_EXCEPTIONS = False
 
 
+GIVEN_PREREQUISITES = {}  # a package's own: {middleware path: the stack its docs put before it}
+
+
 def _prerequisites(path):
     why = None
-    for before in PREREQUISITE_LADDER:
+    given = GIVEN_PREREQUISITES.get(path)
+    for before in ([given] if given else []) + PREREQUISITE_LADDER:
         if path in before:
             continue
         try:
@@ -404,11 +414,17 @@ def main():
 
         output["django"] = django.get_version()
         output["asgiref"] = asgiref.__version__
-        candidates = middleware_candidates()
+        package = request.get("package")
         default_stack, template_apps = project_template()
-        apps = apps_for(candidates, template_apps)
+        if package:
+            GIVEN_PREREQUISITES.update(package.get("prerequisites", {}))
+            candidates = [tuple(p.rsplit(".", 1)) for p in package["middleware"]]
+            apps = list(template_apps) + [a for a in package.get("installed_apps", []) if a not in template_apps]
+        else:
+            candidates = middleware_candidates()
+            apps = apps_for(candidates, template_apps)
         workdir = tempfile.mkdtemp(prefix="atlas-stack-")
-        views = configure(apps, os.path.join(workdir, "db.sqlite3"))
+        views = configure(apps, os.path.join(workdir, "db.sqlite3"), (package or {}).get("settings"))
         from django.utils.module_loading import import_string
 
         loadable, refused = load_middleware_classes(candidates)
@@ -431,7 +447,13 @@ def main():
         add([], every_kind)
         add(default_stack, every_kind)
         for path in loadable:
-            before, why = prerequisites(path)
+            try:
+                before, why = prerequisites(path)
+            except RuntimeError as error:
+                if not package:
+                    raise
+                refused.append({"path": path, "error": str(error)})  # a package's middleware: its row says why
+                continue
             middleware.append({"path": path, "prerequisites": before, "needs_them_because": why})
             add(before, every_kind)
             add(before + [path], every_kind)

@@ -87,8 +87,9 @@ def _diff_releases(old, new, commit, when):
         was, now = before[version].get("newest_patch"), after[version].get("newest_patch")
         if was and now and was != now:  # a patch release taken (python3 dev.py patch X.Y.Z)
             yield Event(when, commit, "patch", now, f"Patch release: Django {now}",
-                        f"The atlas now checks Django {version} against {now} (was {was}): every capability "
-                        f"probe, the async API index and the page matrix ran on it.", f"versions/{version}.md")
+                        f"The atlas now checks Django {version} against {now} (was {was}): every capability, "
+                        f"the async API list and the code of the pages for {version} ran on it.",
+                        f"versions/{version}.md")
 
 
 def _diff_capabilities(old, new, commit, when):

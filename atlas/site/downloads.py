@@ -206,6 +206,7 @@ def llms_txt(generated: dict[str, str]) -> str:
         "schema: downloads/async-api.schema.json",
         "- [Middleware thread hops (JSON)](downloads/stack.json): per release, the sync_to_async and "
         "async_to_sync calls each of Django's own middleware adds to a request, and CPU per request; "
+        "under third_party, the middleware of the most downloaded Django packages on the newest release; "
         "schema: downloads/stack.schema.json",
     ]
     section = None

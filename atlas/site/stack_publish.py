@@ -16,6 +16,8 @@ def download() -> dict:
     out = _envelope("stack.schema.json", [{"version": r["version"], "django": r["django"], "python": r["python"]}
                                           for r in data["releases"]])
     out.update({k: v for k, v in data.items() if k != "$schema"})
+    from atlas.site.ecosystem_publish import third_party
+    out["third_party"] = third_party()  # the ecosystem's middleware, beside Django's own
     return out
 
 
@@ -27,6 +29,8 @@ def schema() -> dict:
     out["title"] = "Django Async Atlas: middleware thread hops per release (download)"
     out["properties"]["atlas_version"] = {"type": "string"}
     out["properties"]["django_releases"] = DJANGO_RELEASES
+    from atlas.site.ecosystem_publish import SCHEMA as THIRD_PARTY
+    out["properties"]["third_party"] = THIRD_PARTY
     out["required"] = ["$schema", "atlas_version", "django_releases"] + [r for r in out["required"] if r != "$schema"]
     out.pop("x-fix", None)
     return out

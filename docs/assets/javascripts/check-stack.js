@@ -101,6 +101,8 @@
     release.middleware.forEach(function (m) { byPath[m.path] = m; });
     var elsewhere = {};
     data.releases.forEach(function (r) { r.middleware.forEach(function (m) { (elsewhere[m.path] = elsewhere[m.path] || []).push(r.version); }); });
+    var thirdParty = {};
+    ((data.third_party || {}).middleware || []).forEach(function (t) { thirdParty[t.path] = t; });
     var base = release.empty[kind];
     var total = base.sync_to_async, toSync = base.async_to_sync, cpu = base.cpu_us.median;
     var unknown = [], fixes = [], seen = [];
@@ -119,14 +121,26 @@
       name.appendChild(el("small", item.path.slice(0, item.path.lastIndexOf("."))));
       name.setAttribute("data-path", item.path);
       row.appendChild(name);
-      if (!m) {
-        var note = elsewhere[item.path]
+      var tp = !m && thirdParty[item.path];
+      if (tp && tp.configured && kind === (data.third_party || {}).kind) {
+        // a third-party package's middleware, measured alone on the newest Django (atlas/collect/ecosystem.py)
+        total += tp.sync_to_async; toSync += tp.async_to_sync;
+        row.appendChild(el("td", String(tp.sync_to_async) +
+          (tp.async_to_sync ? " + " + tp.async_to_sync + " async_to_sync" : "")));
+        row.appendChild(el("td", tp.calls.map(function (c) { return c.hook; }).join(", ") || "none"));
+        row.appendChild(el("td", "Third-party: " + tp.package + " " + tp.version + ", measured on Django " +
+          data.third_party.django + (tp.async_capable ? "" : " (sync-only: it runs in a thread)") + "."));
+        row.className = "atlas-stack-third-party";
+      } else if (!m) {
+        var note = tp ? (tp.configured ? "Third-party (" + tp.package + "): measured on an async view only; choose that view kind."
+          : "Third-party (" + tp.package + "), not measured: " + tp.why + " ")
+          : elsewhere[item.path]
           ? "Not in Django " + version + " (shipped in " + elsewhere[item.path].join(", ") + ")."
           : "Unknown: not a middleware Django " + version + " ships. Count it with the script in ";
         unknown.push(item.path);
         row.appendChild(el("td", "?")); row.appendChild(el("td", "—"));
         var noteCell = el("td", note);
-        if (!elsewhere[item.path]) {
+        if (!elsewhere[item.path] && !(tp && tp.configured)) {
           var how = el("a", "Count your own project");
           how.href = form.getAttribute("data-measure");
           noteCell.appendChild(how);

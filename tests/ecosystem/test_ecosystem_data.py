@@ -1,0 +1,116 @@
+"""docs/data/ecosystem.json (the most downloaded Django packages on the async path) against the real packages.
+
+Matrix tests collect again (every package's distribution, and its middleware through the stack probe in an
+environment holding the newest Django and the package) and compare with the committed file; a plain count
+through AsyncClient in a real startproject project, written without the collector, checks three packages'
+middleware. The other tests check the committed file itself.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from atlas.collect import ecosystem
+from atlas.collect.ecosystem_config import CONFIG
+from atlas.collect.environments import FOREIGN_ENV, venv_python
+from atlas.core.paths import ROOT
+from tests.support.startproject import VIEWS
+
+PLAIN_COUNT = ROOT / "tests" / "stack" / "plain_count.py"
+
+
+def committed() -> dict:
+    return json.loads(ecosystem.DATA_FILE.read_text(encoding="utf-8"))
+
+
+def by_name() -> dict[str, dict]:
+    return {p["name"]: p for p in committed()["packages"]}
+
+
+def test_every_package_of_the_ranking_has_a_row_in_its_order():
+    ranking = json.loads(ecosystem.RANKING_FILE.read_text(encoding="utf-8"))
+    assert [p["name"] for p in committed()["packages"]] == [p["name"] for p in ranking["packages"]]
+    assert len(committed()["packages"]) >= 40
+
+
+def test_each_middleware_row_is_measured_or_says_why_not():
+    rows = [m for p in committed()["packages"] for m in p["middleware"]]
+    assert len(rows) >= 10
+    for m in rows:
+        if m["configured"]:
+            assert m["steady"], m["path"]
+            for direction in ("sync_to_async", "async_to_sync"):
+                assert m[direction] == sum(c["count"] for c in m["calls"] if c["direction"] == direction), m["path"]
+        else:
+            assert m["why"].strip(), m["path"]
+
+
+def test_a_package_with_middleware_in_its_code_lists_it_under_plugs_into():
+    for p in committed()["packages"]:
+        assert sorted(m["path"] for m in p["middleware"]) == sorted(p["plugs_into"].get("middleware", [])), p["name"]
+
+
+def test_sync_only_middleware_makes_one_hop_each_way_and_hop_free_ones_none():
+    """What Django's adaptation predicts for a middleware measured alone: a sync-only one runs in a thread
+    (one sync_to_async) and calls the rest of the chain back (one async_to_sync)."""
+    for p in committed()["packages"]:
+        for m in p["middleware"]:
+            if m.get("configured") and not m["prerequisites"] and not m["async_capable"]:
+                assert (m["sync_to_async"], m["async_to_sync"]) == (1, 1), m["path"]
+
+
+@pytest.mark.matrix
+def test_a_fresh_collection_matches_the_committed_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(ecosystem, "RESULTS", tmp_path / "results")  # every probe runs again
+    fresh = ecosystem.collect()
+    assert ecosystem.differences(committed(), fresh) == []
+
+
+def _settings_tail(apps, middleware, settings) -> str:
+    lines = [f"INSTALLED_APPS += {apps!r}", f"MIDDLEWARE = {middleware!r}"]
+    lines += [f"{k} = {v!r}" for k, v in settings.items() if k != "MIDDLEWARE"]
+    return "\n" + "\n".join(lines) + "\n"
+
+
+@pytest.mark.matrix
+@pytest.mark.parametrize("name", ["django-cors-headers", "django-csp", "django-silk"])
+def test_a_plain_count_through_async_client_agrees_with_the_collected_middleware(name, tmp_path):
+    """startproject in the package's environment, MIDDLEWARE set to what the probe measured (its
+    prerequisites and the middleware), AsyncClient requests counted by tests/stack/plain_count.py."""
+    row = by_name()[name]
+    release = ecosystem.newest_release()
+    python = venv_python(ecosystem.package_env(release, name, row["version"]))
+    project = tmp_path / "project"
+    project.mkdir()
+    subprocess.run([str(python), "-m", "django", "startproject", "mysite", str(project)], check=True, capture_output=True)
+    (project / "mysite" / "views.py").write_text(VIEWS, encoding="utf-8")
+    urls = project / "mysite" / "urls.py"
+    urls.write_text(urls.read_text(encoding="utf-8").replace(
+        "urlpatterns = [", "from mysite import views\n\nurlpatterns = [\n    path('hello/', views.hello),", 1))
+    config = CONFIG[name]
+    env = {k: v for k, v in os.environ.items() if k not in FOREIGN_ENV}  # not the suite's own Django settings
+    for m in [m for m in row["middleware"] if m["configured"]]:
+        settings = project / "mysite" / "settings.py"
+        base = settings.read_text(encoding="utf-8").split("\n# -- atlas\n")[0]
+        settings.write_text(base + "\n# -- atlas\n" + _settings_tail(
+            [a for a in config.get("installed_apps", []) if a != "django.contrib.staticfiles"],
+            m["prerequisites"] + [m["path"]], config.get("settings", {})), encoding="utf-8")
+        subprocess.run([str(python), "manage.py", "migrate", "-v0", "--skip-checks"], cwd=project, check=True, capture_output=True, env=env)
+        done = subprocess.run([str(python), str(PLAIN_COUNT)], cwd=project, capture_output=True, text=True, timeout=300, env=env)
+        assert done.returncode == 0, done.stderr[-3000:]
+        assert json.loads(done.stdout.strip().splitlines()[-1]) == m["with_prerequisites"], m["path"]
+
+
+def test_the_build_check_says_when_the_collected_file_does_not_follow_the_ranking(tmp_path):
+    from atlas.core.datafile import Project
+    from atlas.data import ecosystem as rules
+
+    assert rules.check(Project()) == []
+    ranking = json.loads(ecosystem.RANKING_FILE.read_text(encoding="utf-8"))
+    ranking["packages"][0]["version_checked"] = "0.0.1"  # a refreshed ranking the collector has not followed
+    (tmp_path / "ecosystem_ranking.json").write_text(json.dumps(ranking), encoding="utf-8")
+    copy = Project(data_dir=tmp_path, fallback=ecosystem.DATA_FILE.parent)  # the rest: the repository's data
+    assert any("run `python3 dev.py ecosystem`" in p for p in rules.check(copy))
