@@ -115,6 +115,8 @@ def ensure_environment() -> Path:
 def link_project(python: Path) -> Path:
     """Make the project importable by .venv's Python from anywhere, as an editable install does: a .pth file
     naming the repository, so `.venv/bin/mkdocs build` (and properdocs) find atlas/ with PYTHONPATH unset."""
+    if VENV.is_symlink():  # another checkout's .venv (a scratch copy's): that checkout keeps its own link;
+        return python      # dev.py's commands put this one first through PYTHONPATH
     site = next(VENV.glob("lib/python3*/site-packages"), None) or VENV / "Lib" / "site-packages"
     pth = site / "django_async_atlas.pth"
     if not pth.exists() or pth.read_text().strip() != str(ROOT):

@@ -53,3 +53,23 @@ def test_readme_lists_the_debian_packages_ci_installs():
     line = re.search(r"apt-get install ([\w -]+)`", (ROOT / "README.md").read_text(encoding="utf-8"))
     assert line and set(line[1].split()) == installed, (line and line[1], installed)
     assert "apt-get install" not in (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+
+
+def test_a_scratch_copy_sharing_the_venv_leaves_the_checkouts_link_alone(tmp_path, monkeypatch):
+    """The live-preview test runs dev.py in a copy whose .venv is a symlink to this one: relinking .venv to
+    the copy (deleted afterwards) would make `.venv/bin/mkdocs` import atlas/ from a folder that is gone."""
+    real = tmp_path / "checkout"
+    site = real / ".venv" / "lib" / "python3.12" / "site-packages"
+    site.mkdir(parents=True)
+    pth = site / "django_async_atlas.pth"
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    (copy / ".venv").symlink_to(real / ".venv")
+    monkeypatch.setattr(dev, "ROOT", copy)
+    monkeypatch.setattr(dev, "VENV", copy / ".venv")
+    dev.link_project(sys.executable)
+    assert not pth.exists()
+    monkeypatch.setattr(dev, "ROOT", real)
+    monkeypatch.setattr(dev, "VENV", real / ".venv")
+    dev.link_project(sys.executable)
+    assert pth.read_text() == f"{real}\n"

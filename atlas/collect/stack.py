@@ -180,7 +180,9 @@ def differences(committed: dict, fresh: dict) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m atlas.collect.stack", description=__doc__.split("\n\n")[0])
-    parser.add_argument("versions", nargs="*", help="only these releases (with --check or --bench)")
+    parser.add_argument("versions", nargs="*",
+                        help="only these releases: measured again and written in place of their entries (a patch "
+                             "release taken), or compared (--check) or timed (--bench)")
     parser.add_argument("--check", action="store_true", help="count again and compare with the committed file")
     parser.add_argument("--bench", action="store_true", help="print cold and warm collection times")
     args = parser.parse_args(argv)
@@ -208,10 +210,13 @@ def main(argv: list[str] | None = None) -> int:
             print("  ! " + problem)
         print("OK: the committed counts match a fresh collection" if not problems else f"{len(problems)} differences")
         return 1 if problems else 0
-    if args.versions:
-        parser.error("a release list is for --check and --bench; writing the file measures every release")
     started = time.perf_counter()
-    data = collect_all(CPU)
+    data = collect_all(CPU, versions=args.versions)
+    if args.versions:  # the other releases keep their entries, measured when they were
+        fresh = {r["version"]: r for r in data["releases"]}
+        data = {**load(), "releases": [fresh.get(r["version"], r) for r in load()["releases"]]}
+        known = {r["version"] for r in data["releases"]}
+        data["releases"] += [r for v, r in fresh.items() if v not in known]
     DATA_FILE.write_text(dump(data), encoding="utf-8")
     print(f"measured in {time.perf_counter() - started:.0f} s (counts and CPU, cached releases reused)")
     totals = ", ".join(f"{r['version']}: {r['default']['async-asgi']['sync_to_async']}" for r in data["releases"])

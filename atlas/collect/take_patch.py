@@ -34,7 +34,7 @@ class Steps:
     probe: Callable = None          # (release) -> list of mismatched capability ids
     resolve: Callable = None        # (feature) -> None: compat.yml pins for that release
     lock: Callable = None           # (patch) -> None: requirements.in/.lock pin Django==patch
-    collect: Callable = None        # (feature) -> None: async_api.json and async_unsafe.json
+    collect: Callable = None        # (feature) -> None: async_api.json, async_unsafe.json, stack.json, ecosystem.json
     page_matrix: Callable = None    # (feature) -> list of problems
     is_project_release: Callable = None  # (feature) -> bool
 
@@ -64,25 +64,32 @@ class Steps:
 
     @staticmethod
     def _real_collect(feature: str) -> None:
-        from atlas.collect import async_api, async_unsafe
+        from atlas.collect import async_api, async_unsafe, ecosystem, stack
+        from atlas.data.versions_data import load_releases
 
         async_api.main([])      # every release from its cache, the patched one collected again
         async_unsafe.main([])
+        if feature in {r.version for r in stack.releases_measured()}:
+            stack.main([feature])  # that release's middleware measured again; the others keep theirs
+        if feature == load_releases()[-1].version:
+            ecosystem.main([])     # the packages are measured on the newest release
 
     @staticmethod
     def _real_page_matrix(feature: str) -> list[str]:
         from atlas.collect import page_matrix
+        from atlas.data import page_matrix_results as results
+        from atlas.data.page_code import pages_with_code
 
-        pages = [p for p in page_matrix.pages_with_code()]
-        runs = page_matrix.run(pages, [feature], log=lambda *a: print(*a, flush=True))
-        page_matrix.write_results(page_matrix.merge_results(runs, page_matrix.load_results()))
-        return page_matrix.claim_problems(page_matrix.load_results(), pages, [feature])
+        pages = list(pages_with_code())
+        runs = page_matrix.run(pages, [feature])
+        results.write_results(results.merge_results(runs, results.load_results()))
+        return results.claim_problems(results.load_results(), pages, [feature])
 
     @staticmethod
     def _real_is_project_release(feature: str) -> bool:
-        from atlas.collect import page_matrix
+        from atlas.data.compat import load_compat_unresolved
 
-        env = page_matrix.load_compat_unresolved().releases.get(feature)
+        env = load_compat_unresolved().releases.get(feature)
         return bool(env and env.project)
 
 
@@ -130,7 +137,7 @@ def take(patch: str, steps: Steps | None = None, data_dir: Path = DATA, log: Log
     else:
         log(f"3/5 compat.yml: pip resolves the page-matrix pins of {feature} with django=={patch}")
         steps.resolve(feature)
-    log(f"4/5 collecting the async API index and async_unsafe from {patch}")
+    log(f"4/5 collecting the async API index, async_unsafe and the middleware's hops from {patch}")
     steps.collect(feature)
     log(f"5/5 page matrix: the pages that claim {feature}, on {patch}")
     problems = steps.page_matrix(feature)

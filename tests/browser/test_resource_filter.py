@@ -3,6 +3,7 @@ hides the entries (and whole sections) that do not match, and the count says how
 itself works without JavaScript (the form is `hidden` in the HTML; tests/resources checks that)."""
 from __future__ import annotations
 
+from atlas.core.django_range import release_key
 from atlas.data import resources
 
 PAGE = "resources/"
@@ -41,9 +42,9 @@ def test_filter_narrows_the_list_and_hides_empty_sections(page, site_server):
     page.select_option('[data-filter="kind"]', "")
     page.select_option('[data-filter="release"]', "3.0")
     on_30 = [e for e in entries if resources.parse_django(e["django"])[0] is None
-             or (resources._version(resources.parse_django(e["django"])[0]) <= (3, 0)
+             or (release_key(resources.parse_django(e["django"])[0]) <= release_key("3.0")
                  and (resources.parse_django(e["django"])[1] is None
-                      or resources._version(resources.parse_django(e["django"])[1]) >= (3, 0)))]
+                      or release_key(resources.parse_django(e["django"])[1]) >= release_key("3.0")))]
     page.wait_for_function(f"document.querySelector('.atlas-resource-count').textContent.startsWith('{len(on_30)} of')")
     assert len(visible_titles(page)) == len(on_30)
     page.select_option('[data-filter="release"]', "")

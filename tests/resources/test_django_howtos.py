@@ -7,7 +7,7 @@ import tarfile
 
 import pytest
 
-from atlas.collect import matrix
+from atlas.collect import sdists
 from atlas.core.datafile import safe_load
 from atlas.core.paths import DATA
 from atlas.data.versions_data import load_releases
@@ -16,7 +16,7 @@ from atlas.data.versions_data import load_releases
 @pytest.mark.matrix
 def test_every_asgi_server_howto_of_the_newest_release_is_listed():
     newest = load_releases()[-1]
-    with tarfile.open(matrix.sdist_path(newest), mode="r:gz") as tar:
+    with tarfile.open(sdists.sdist_path(newest), mode="r:gz") as tar:
         howtos = sorted(m.name.rsplit("/", 1)[1][:-4] for m in tar
                         if "/docs/howto/deployment/asgi/" in m.name and m.name.endswith(".txt")
                         and not m.name.endswith("/index.txt"))

@@ -8,7 +8,7 @@ import tarfile
 
 import pytest
 
-from atlas.collect import matrix
+from atlas.collect import sdists
 from atlas.core.paths import DOCS
 from atlas.data.versions_data import load_releases
 
@@ -18,7 +18,7 @@ PAGES = ["faq/index.md", "concepts/sync-and-async-bridges.md", "use-cases/self-c
 
 
 def handler_source(release) -> str:
-    with tarfile.open(matrix.sdist_path(release), mode="r:gz") as tar:
+    with tarfile.open(sdists.sdist_path(release), mode="r:gz") as tar:
         member = next(m for m in tar if m.name.endswith("/django/core/handlers/asgi.py"))
         return tar.extractfile(member).read().decode("utf-8")
 
