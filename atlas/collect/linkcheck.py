@@ -72,6 +72,13 @@ def outside_links(docs: Path = DOCS) -> dict[str, list[str]]:
     if releases.exists():
         for release in load_releases(releases):
             add(release.docs_url, releases)
+    capabilities, roadmap = docs / "data" / "capabilities.yml", docs / "data" / "roadmap.yml"
+    if capabilities.exists() and roadmap.exists():  # the resource page lists each one's primary source
+        from atlas.data.primary_sources import sources
+        from atlas.data.versions_data import load_capabilities, load_roadmap
+
+        for cited in sources(load_capabilities(capabilities), load_roadmap(roadmap)):
+            add(cited.url, capabilities)
     return {url: sorted(where) for url, where in sorted(found.items())}
 
 

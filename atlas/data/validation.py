@@ -33,6 +33,7 @@ from atlas.data import (
     moved_links,
     notebooks,
     page_matrix_results,
+    primary_sources,
     resources,
     search_questions,
     stack,
@@ -104,6 +105,7 @@ CHECKS: list[Callable[[Project], list[str]]] = [
     django_links.check,
     moved_links.check,
     support.check,
+    primary_sources.check,
 ]
 
 
