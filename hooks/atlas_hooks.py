@@ -30,12 +30,21 @@ def _load_atlas() -> None:
     """Import atlas/ anew: MkDocs loads this hook once per process, and a serve rebuild must see edits
     to atlas/ and no data cached by the previous build. Binds the modules the hook uses as globals."""
     global DataError, csp, frontmatter, generate, live_preview, notebook_html, notebooks, registry, validation
-    global inline_data, support, version_banner
+    global django_docs_links, inline_data, support, version_banner
     for name in [name for name in sys.modules if name == "atlas" or name.startswith("atlas.")]:
         del sys.modules[name]
     from atlas.core.errors import DataError
     from atlas.data import frontmatter, notebooks, support, validation
-    from atlas.site import csp, generate, inline_data, live_preview, notebook_html, registry, version_banner
+    from atlas.site import (
+        csp,
+        django_docs_links,
+        generate,
+        inline_data,
+        live_preview,
+        notebook_html,
+        registry,
+        version_banner,
+    )
 
 
 _load_atlas()
@@ -81,6 +90,9 @@ def on_page_markdown(markdown, page, config, files):
     banner = version_banner.version_banner(meta, applies, _releases, page=page.file.src_uri, has_code="```" in markdown)
     try:  # facts written once in docs/data: [[since:capability-id]] (atlas/site/inline_data.py)
         markdown = inline_data.expand(markdown, path)
+        # [text](django:topics/async/): Django's docs for the newest release the page applies to
+        release = django_docs_links.page_release(page.file.src_uri, meta, applies, _releases)
+        markdown = django_docs_links.resolve(markdown, release, path)
     except DataError as error:
         raise PluginError(str(error)) from None
     return version_banner.with_banner(markdown, banner)

@@ -56,8 +56,10 @@ def outside_links(docs: Path = DOCS) -> dict[str, list[str]]:
             return
         found.setdefault(url, set()).add(str(where.relative_to(ROOT)) if where.is_relative_to(ROOT) else str(where))
 
+    from atlas.site.django_docs_links import resolved_page
+
     for page in sorted(docs.rglob("*.md")):
-        for m in MD_LINK.finditer(page.read_text(encoding="utf-8")):
+        for m in MD_LINK.finditer(resolved_page(page, docs)):
             add(m.group(1) or m.group(2), page)
     for data in sorted((docs / "data").glob("*.yml")):
         for m in DATA_URL.finditer(data.read_text(encoding="utf-8")):
@@ -70,6 +72,13 @@ def outside_links(docs: Path = DOCS) -> dict[str, list[str]]:
     if releases.exists():
         for release in load_releases(releases):
             add(release.docs_url, releases)
+    capabilities, roadmap = docs / "data" / "capabilities.yml", docs / "data" / "roadmap.yml"
+    if capabilities.exists() and roadmap.exists():  # the resource page lists each one's primary source
+        from atlas.data.primary_sources import sources
+        from atlas.data.versions_data import load_capabilities, load_roadmap
+
+        for cited in sources(load_capabilities(capabilities), load_roadmap(roadmap)):
+            add(cited.url, capabilities)
     return {url: sorted(where) for url, where in sorted(found.items())}
 
 

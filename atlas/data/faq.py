@@ -25,7 +25,7 @@ HEADING = re.compile(r"^## (?P<text>.+?)\s*(?:\{\s*#(?P<anchor>[^\s}]+)[^}]*\})?
 ANCHOR = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 RANGE = re.compile(r"(?<![\d.])(\d+\.\d+)\s*[–-]\s*(\d+\.\d+)(?![\d.])|(?<![\d.])(\d+\.\d+)\+")
 NOT_PROSE = ("- ", "* ", "!!!", "???", "```", "|", "<", "#", "===", ">")
-LINK = re.compile(r"\]\(https?://|<https?://|\]\([^)\s]+\.md[)#]|`[^`]*/[^`]*`")
+LINK = re.compile(r"\]\(https?://|<https?://|\]\(django:|<django:|\]\([^)\s]+\.md[)#]|`[^`]*/[^`]*`")
 
 
 @dataclass

@@ -34,6 +34,7 @@ from atlas.data import (
     moved_links,
     notebooks,
     page_matrix_results,
+    primary_sources,
     resources,
     search_questions,
     stack,
@@ -106,6 +107,7 @@ CHECKS: list[Callable[[Project], list[str]]] = [
     moved_links.check,
     support.check,
     ecosystem.check,
+    primary_sources.check,
 ]
 
 

@@ -96,5 +96,9 @@ def render(entries: list[dict], vocab: Vocabulary | None = None, releases: list[
 
 
 def render_resources_page(path=None) -> str:
-    """The body of docs/resources/index.md (no front matter), from the checked resource file."""
-    return render(load_resources(path))
+    """The body of docs/resources/index.md (no front matter), from the checked resource file, then the primary
+    source of every capability and roadmap entry (atlas/data/primary_sources.py)."""
+    from atlas.data import primary_sources
+
+    entries = load_resources(path)
+    return render(entries) + "\n" + primary_sources.render(listed={e["url"].strip() for e in entries})
