@@ -53,7 +53,11 @@ def render(page_dir: str = "use-cases") -> str:
 
     newest = feature_releases()[-1]
     levels = use_case_levels.load()
+    # the table repeats every use case's title and needs: searching them should find the use-case pages
+    # themselves, not this index (Material's search leaves out what carries data-search-exclude)
     out = [
+        '<div class="atlas-uc-index" data-search-exclude markdown>',
+        "",
         "| Use case | " + f'<span class="atlas-uc-release" data-newest="{newest}">On Django {newest}</span>'
         + " | First possible | How, and what it needs |",
         "| --- | --- | --- | --- |",
@@ -63,5 +67,5 @@ def render(page_dir: str = "use-cases") -> str:
         first_cell = f"[{first}]({posixpath.relpath(f'versions/{first}.md', page_dir)})" if first else "not yet"
         out.append(f"| [{_cell(title)}]({posixpath.relpath(path, page_dir)}) | {level_span(uc)} | {first_cell} | "
                    f"{how_span(uc)} |")
-    out += ["", "The levels: " + "; ".join(f"**{lv.label}**: {lv.means}" for lv in levels.levels.values()) + "."]
+    out += ["", "</div>", "", "The levels: " + "; ".join(f"**{lv.label}**: {lv.means}" for lv in levels.levels.values()) + "."]
     return "\n".join(out) + "\n"
