@@ -6,7 +6,6 @@ import json
 import os
 import re
 import sys
-import tarfile
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -46,11 +45,9 @@ def _sdist_members(sdist: str, members: tuple[str, ...]) -> dict[str, str]:
     missing = set(members) - set(known)
     if missing:
         known.update(dict.fromkeys(missing))  # null: not in this sdist
-        with tarfile.open(tarball, mode="r:gz") as tar:
-            for info in tar:
-                name = info.name.split("/", 1)[1] if "/" in info.name else info.name
-                if info.isfile() and name in missing:
-                    known[name] = tar.extractfile(info).read().decode("utf-8", errors="replace")
+        from atlas.collect.sdists import sdist_members
+
+        known.update(sdist_members(tarball, missing.__contains__))
         partial = kept.with_name(f"{kept.name}.{os.getpid()}")  # parallel workers: replace, never half-write
         partial.write_text(json.dumps(known), encoding="utf-8")
         os.replace(partial, kept)

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -73,23 +74,27 @@ def sdist_text(release: Release, member: str) -> str | None:
     return _sdist_files(str(sdist_path(release))).get(member)
 
 
+def sdist_members(path: str | Path, wanted: Callable[[str], bool]) -> Iterator[tuple[str, str]]:
+    """(name, text) of each file of a Django sdist whose name inside the release (the tarball's top folder
+    left out: 'docs/releases/5.0.txt', 'django/db/models/query.py') `wanted` accepts, in one pass over it:
+    the one reader of a release's sdist."""
+    import tarfile
+
+    with tarfile.open(path, mode="r:gz") as tar:
+        for info in tar:
+            name = info.name.split("/", 1)[1] if "/" in info.name else info.name
+            if info.isfile() and wanted(name):
+                handle = tar.extractfile(info)
+                if handle is not None:
+                    yield name, handle.read().decode("utf-8", errors="replace")
+
+
 @lru_cache(maxsize=16)
 def _sdist_files(path: str) -> dict[str, str]:
     """Docs and packaging files of one sdist, read in a single pass over the tarball."""
-    import tarfile
-
     wanted = ("setup.cfg", "setup.py", "pyproject.toml")
-    files: dict[str, str] = {}
-    with tarfile.open(path, mode="r:gz") as tar:
-        for info in tar:
-            if not info.isfile():
-                continue
-            name = info.name.split("/", 1)[1] if "/" in info.name else info.name
-            if (name.startswith("docs/") and name.endswith(".txt")) or name in wanted:
-                handle = tar.extractfile(info)
-                if handle is not None:
-                    files[name] = handle.read().decode("utf-8", errors="replace")
-    return files
+    return dict(sdist_members(path, lambda name: (name.startswith("docs/") and name.endswith(".txt"))
+                                                   or name in wanted))
 
 
 def rst_headings(text: str) -> list[str]:
