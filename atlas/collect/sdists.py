@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from atlas.collect import rst
 from atlas.data.versions_data import Release
 
 # --------------------------------------------------------------------------------------------------
@@ -99,21 +100,9 @@ def _sdist_files(path: str) -> dict[str, str]:
 
 def rst_headings(text: str) -> list[str]:
     """Section titles of a reStructuredText document (underlined, optionally overlined)."""
-    import re
-
-    lines = text.split("\n")
-    underline = re.compile(r"^([=\-~^\"'`#*+<>_:.])\1{2,}\s*$")
-    found = []
-    for i in range(1, len(lines)):
-        title = lines[i - 1].strip()
-        if underline.match(lines[i]) and title and not underline.match(lines[i - 1]):
-            found.append(title)
-    return found
+    return rst.titles(text)
 
 
 def plain_heading(title: str) -> str:
     """A heading without RST roles and literals: ':mod:`django.contrib.auth`' -> 'django.contrib.auth'."""
-    import re
-
-    title = re.sub(r":[a-z]+:`~?\.?([^`<]*?)(?:\s*<[^>]*>)?`", r"\1", title)
-    return title.replace("``", "")
+    return rst.plain(title)
