@@ -73,3 +73,4 @@ def test_a_scratch_copy_sharing_the_venv_leaves_the_checkouts_link_alone(tmp_pat
     monkeypatch.setattr(dev, "VENV", real / ".venv")
     dev.link_project(sys.executable)
     assert pth.read_text() == f"{real}\n"
+

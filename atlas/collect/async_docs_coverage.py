@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from atlas.collect import rst
 from atlas.core import datafile
 from atlas.core.datafile import Project
 from atlas.core.paths import DATA, DOCS, relative
@@ -28,7 +29,6 @@ from atlas.data.versions_data import Release, load_capabilities, load_releases
 RULES_FILE = DATA / "async_docs_coverage.yml"
 KEYWORDS = re.compile(r"\basync\b|asynchronous|coroutine|\bASGI\b|sync_to_async|async_to_sync|event loop", re.I)
 A_NAME = re.compile(r"\b(a[a-z][a-z_]*)\(")
-UNDERLINE = re.compile(r"^([=\-~^\"'`#*+<>_:.])\1{2,}\s*$")
 DIRECTIVE = re.compile(r"^(?P<indent>\s*)\.\. (?P<kind>versionadded|versionchanged)::\s*(?P<version>\d+\.\d+)\s*$")
 ADMONITION = re.compile(r"^(?P<indent>\s*)\.\. (?P<kind>warning|note|admonition)::\s*(?P<title>.*)$")
 
@@ -44,15 +44,6 @@ class Item:
 
     def where(self) -> str:
         return f"{self.file}:{self.line} (Django {self.release} sdist)"
-
-
-def _block(lines: list[str], start: int, indent: int) -> str:
-    body = []
-    for line in lines[start:]:
-        if line.strip() and len(line) - len(line.lstrip()) <= indent:
-            break
-        body.append(line.strip())
-    return " ".join(" ".join(body).split())
 
 
 @lru_cache(maxsize=1)
@@ -73,16 +64,16 @@ def items_of(release: Release, files: dict[str, str]) -> list[Item]:
         for number, line in enumerate(lines):
             match = DIRECTIVE.match(line)
             if match and match["version"] == release.version:
-                body = _block(lines, number + 1, len(match["indent"]))
+                body = rst.block(lines, number + 1, len(match["indent"]))
                 if concerns_async(body):
                     found.append(Item(release.version, path, number + 1, match["kind"], "", body))
     notes = files.get(f"docs/releases/{release.version}.txt", "")
     lines = notes.split("\n")
+    heads = rst.headings(lines)
     section, block, start = "", [], 0
     for number, line in enumerate(lines + [""]):
-        heading = number + 1 < len(lines) and UNDERLINE.match(lines[number + 1]) and line.strip() \
-            and not UNDERLINE.match(line)
-        if not line.strip() or line.lstrip().startswith("* ") or heading or UNDERLINE.match(line):
+        heading = number in heads
+        if not line.strip() or line.lstrip().startswith("* ") or heading or rst.ADORNMENT.match(line):
             text = " ".join(" ".join(block).split())
             if text and concerns_async(text):
                 found.append(Item(release.version, f"docs/releases/{release.version}.txt", start + 1,
@@ -91,7 +82,7 @@ def items_of(release: Release, files: dict[str, str]) -> list[Item]:
         if heading:
             section = line.strip()
             continue
-        if line.strip() and not UNDERLINE.match(line):
+        if line.strip() and not rst.ADORNMENT.match(line):
             if not block:
                 start = number
             block.append(line)
@@ -105,7 +96,7 @@ def admonitions(files: dict[str, str]) -> list[str]:
     for number, line in enumerate(lines):
         match = ADMONITION.match(line)
         if match:
-            out.append(" ".join((match["title"] + " " + _block(lines, number + 1, len(match["indent"]))).split()))
+            out.append(" ".join((match["title"] + " " + rst.block(lines, number + 1, len(match["indent"]))).split()))
     return out
 
 

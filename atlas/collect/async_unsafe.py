@@ -13,7 +13,6 @@ import argparse
 import ast
 import json
 import sys
-import tarfile
 from pathlib import Path
 
 from atlas.core.paths import DATA
@@ -43,15 +42,11 @@ def _decorated(tree: ast.AST) -> list[str]:
 
 def collect_sdist(path: Path) -> list[str]:
     """Every callable the sdist decorates with async_unsafe, as 'django/x.py:Class.method', sorted."""
+    from atlas.collect.sdists import sdist_members
+
     found = []
-    with tarfile.open(path, mode="r:gz") as tar:
-        for member in tar:
-            name = member.name.split("/", 1)[1] if "/" in member.name else member.name
-            if not (member.isfile() and name.startswith("django/") and name.endswith(".py")):
-                continue
-            source = tar.extractfile(member).read().decode("utf-8", errors="replace")
-            if "async_unsafe" not in source:
-                continue
+    for name, source in sdist_members(path, lambda name: name.startswith("django/") and name.endswith(".py")):
+        if "async_unsafe" in source:
             found += [f"{name}:{qualname}" for qualname in _decorated(ast.parse(source))]
     return sorted(found)
 

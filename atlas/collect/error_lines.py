@@ -6,11 +6,11 @@ import json
 import os
 import re
 import sys
-import tarfile
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+from atlas.core import yaml_rewrite
 from atlas.core.paths import relative
 from atlas.data.error_index import ERRORS_FILE, ErrorEntry, load_errors
 from atlas.data.versions_data import load_releases
@@ -45,11 +45,9 @@ def _sdist_members(sdist: str, members: tuple[str, ...]) -> dict[str, str]:
     missing = set(members) - set(known)
     if missing:
         known.update(dict.fromkeys(missing))  # null: not in this sdist
-        with tarfile.open(tarball, mode="r:gz") as tar:
-            for info in tar:
-                name = info.name.split("/", 1)[1] if "/" in info.name else info.name
-                if info.isfile() and name in missing:
-                    known[name] = tar.extractfile(info).read().decode("utf-8", errors="replace")
+        from atlas.collect.sdists import sdist_members
+
+        known.update(sdist_members(tarball, missing.__contains__))
         partial = kept.with_name(f"{kept.name}.{os.getpid()}")  # parallel workers: replace, never half-write
         partial.write_text(json.dumps(known), encoding="utf-8")
         os.replace(partial, kept)
@@ -96,22 +94,15 @@ def collect(entries: list[ErrorEntry]) -> dict[str, dict[str, int | None]]:
 
 
 def write_lines(collected: dict[str, dict[str, int | None]], path: Path = ERRORS_FILE) -> None:
-    """Replace each entry's `lines:` block in errors.yml, leaving the rest of the file as written."""
-    out, skipping, current = [], False, None
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("- id: "):
-            current = line[len("- id: "):].strip()
-        if skipping:
-            if line.startswith("    "):
-                continue
-            skipping = False
-        if line.startswith("  lines:") and current in collected:
-            out.append("  lines:")
-            out += [f'    "{k}": {"null" if v is None else v}' for k, v in collected[current].items()]
-            skipping = True
-            continue
-        out.append(line)
-    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    """Replace each entry's `lines:` mapping in errors.yml, leaving the rest of the file as written."""
+    def change(entries) -> bool:
+        for entry in entries:
+            if "lines" in entry and entry.get("id") in collected:
+                yaml_rewrite.replace_items(entry["lines"], {yaml_rewrite.quoted(release): line
+                                                           for release, line in collected[entry["id"]].items()})
+        return True
+
+    yaml_rewrite.rewrite(path, change)
 
 
 def main(argv: list[str] | None = None) -> int:

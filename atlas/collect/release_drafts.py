@@ -7,8 +7,9 @@ import json
 import re
 from dataclasses import dataclass
 
+from atlas.collect import rst
 from atlas.collect.pypi import Version, feature_key
-from atlas.collect.release_notes import Item, _plain, directive_items, note_items
+from atlas.collect.release_notes import Item, directive_items, note_items
 
 # --------------------------------------------------------------------------------------------------
 # Drafts for a new release
@@ -90,7 +91,7 @@ def draft_release(feature: str, version: Version, pypi: dict[str, dt.date | None
 
 
 def _slug(text: str) -> str:
-    words = re.findall(r"[a-z0-9]+", _plain(text).lower())[:6]
+    words = re.findall(r"[a-z0-9]+", rst.plain(text).lower())[:6]
     return "-".join(words) or "new-capability"
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from atlas.collect import rst
+
 # --------------------------------------------------------------------------------------------------
 # Async-relevant items of a release: release-note bullets and versionadded/versionchanged directives
 
@@ -21,7 +23,6 @@ ASYNC_RE = re.compile(
     re.IGNORECASE,
 )
 ASYNC_SECTIONS = {"Asynchronous views", "Tasks", "Background Tasks"}
-ADORNMENT = re.compile(r"^([=\-~^\"'`#*+<>_:.])\1{2,}\s*$")
 
 
 @dataclass
@@ -33,40 +34,19 @@ class Item:
     text: str
 
     def short(self, width: int = 160) -> str:
-        text = re.sub(r":[a-z]+:`~?\.?([^`<]*?)(?:\s*<[^>]*>)?`", r"\1", self.text)
-        text = " ".join(text.replace("``", "").split())
+        text = " ".join(rst.plain(self.text).split())
         return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _headings(lines: list[str]) -> dict[int, tuple[int, str]]:
-    """{line number of a title: (level, title)}; levels follow the order adornments first appear."""
-    styles: list[tuple[str, bool]] = []
-    found = {}
-    for i in range(1, len(lines)):
-        if not ADORNMENT.match(lines[i]) or not lines[i - 1].strip() or ADORNMENT.match(lines[i - 1]):
-            continue
-        over = i >= 2 and bool(ADORNMENT.match(lines[i - 2]))
-        style = (lines[i].strip()[0], over)
-        if style not in styles:
-            styles.append(style)
-        found[i - 1] = (styles.index(style), lines[i - 1].strip())
-    return found
-
-
-def _plain(title: str) -> str:
-    title = re.sub(r":[a-z]+:`~?\.?([^`<]*?)(?:\s*<[^>]*>)?`", r"\1", title)
-    return title.replace("``", "")
 
 
 def _walk(text: str):
     """(line index, line, heading path) for every line of an RST document."""
     lines = text.split("\n")
-    heads = _headings(lines)
+    heads = rst.headings(lines)
     stack: list[tuple[int, str]] = []
     for i, line in enumerate(lines):
         if i in heads:
             level, title = heads[i]
-            stack = [s for s in stack if s[0] < level] + [(level, _plain(title))]
+            stack = [s for s in stack if s[0] < level] + [(level, rst.plain(title))]
         yield i, line, [s[1] for s in stack], lines
 
 
@@ -128,7 +108,7 @@ def directive_items(files: dict[str, str], feature: str) -> list[Item]:
                             break
                         before.insert(0, "")
                     continue
-                if ADORNMENT.match(back):
+                if rst.ADORNMENT.match(back):
                     break
                 before.insert(0, back)
             context = "\n".join(before + body)

@@ -6,9 +6,11 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from atlas.collect import rst
 from atlas.data.versions_data import Release
 
 # --------------------------------------------------------------------------------------------------
@@ -73,42 +75,34 @@ def sdist_text(release: Release, member: str) -> str | None:
     return _sdist_files(str(sdist_path(release))).get(member)
 
 
+def sdist_members(path: str | Path, wanted: Callable[[str], bool]) -> Iterator[tuple[str, str]]:
+    """(name, text) of each file of a Django sdist whose name inside the release (the tarball's top folder
+    left out: 'docs/releases/5.0.txt', 'django/db/models/query.py') `wanted` accepts, in one pass over it:
+    the one reader of a release's sdist."""
+    import tarfile
+
+    with tarfile.open(path, mode="r:gz") as tar:
+        for info in tar:
+            name = info.name.split("/", 1)[1] if "/" in info.name else info.name
+            if info.isfile() and wanted(name):
+                handle = tar.extractfile(info)
+                if handle is not None:
+                    yield name, handle.read().decode("utf-8", errors="replace")
+
+
 @lru_cache(maxsize=16)
 def _sdist_files(path: str) -> dict[str, str]:
     """Docs and packaging files of one sdist, read in a single pass over the tarball."""
-    import tarfile
-
     wanted = ("setup.cfg", "setup.py", "pyproject.toml")
-    files: dict[str, str] = {}
-    with tarfile.open(path, mode="r:gz") as tar:
-        for info in tar:
-            if not info.isfile():
-                continue
-            name = info.name.split("/", 1)[1] if "/" in info.name else info.name
-            if (name.startswith("docs/") and name.endswith(".txt")) or name in wanted:
-                handle = tar.extractfile(info)
-                if handle is not None:
-                    files[name] = handle.read().decode("utf-8", errors="replace")
-    return files
+    return dict(sdist_members(path, lambda name: (name.startswith("docs/") and name.endswith(".txt"))
+                                                   or name in wanted))
 
 
 def rst_headings(text: str) -> list[str]:
     """Section titles of a reStructuredText document (underlined, optionally overlined)."""
-    import re
-
-    lines = text.split("\n")
-    underline = re.compile(r"^([=\-~^\"'`#*+<>_:.])\1{2,}\s*$")
-    found = []
-    for i in range(1, len(lines)):
-        title = lines[i - 1].strip()
-        if underline.match(lines[i]) and title and not underline.match(lines[i - 1]):
-            found.append(title)
-    return found
+    return rst.titles(text)
 
 
 def plain_heading(title: str) -> str:
     """A heading without RST roles and literals: ':mod:`django.contrib.auth`' -> 'django.contrib.auth'."""
-    import re
-
-    title = re.sub(r":[a-z]+:`~?\.?([^`<]*?)(?:\s*<[^>]*>)?`", r"\1", title)
-    return title.replace("``", "")
+    return rst.plain(title)

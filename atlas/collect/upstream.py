@@ -23,7 +23,6 @@ import argparse
 import datetime as dt
 import hashlib
 import json
-import re
 import sys
 import time
 import urllib.error
@@ -44,7 +43,7 @@ from atlas.collect.upstream_moves import (
     page_mentions,
     stale_entries,
 )
-from atlas.core import datafile
+from atlas.core import datafile, yaml_rewrite
 from atlas.core.datafile import Project
 from atlas.core.paths import DATA, DOCS
 from atlas.core.progress import show_progress
@@ -57,18 +56,15 @@ STATE_FILE = DATA / "upstream.yml"
 
 
 def set_newest_patch(path: Path, feature: str, patch: str) -> bool:
-    """Rewrite one release's newest_patch line in releases.yml; comments and layout stay as they are."""
-    lines = path.read_text(encoding="utf-8").split("\n")
-    inside = False
-    for number, line in enumerate(lines):
-        entry = re.match(r'^- version:\s*"?([\d.]+)"?\s*$', line)
-        if entry:
-            inside = entry.group(1) == feature
-        elif inside and re.match(r"^\s+newest_patch:", line):
-            lines[number] = re.sub(r"newest_patch:.*$", f'newest_patch: "{patch}"', line)
-            path.write_text("\n".join(lines), encoding="utf-8")
-            return True
-    return False
+    """Set one release's newest_patch in releases.yml; comments and layout stay as they are."""
+    def change(releases) -> bool:
+        for entry in releases:
+            if str(entry.get("version")) == feature and "newest_patch" in entry:
+                entry["newest_patch"] = yaml_rewrite.quoted(patch)
+                return True
+        return False
+
+    return yaml_rewrite.rewrite(path, change)
 
 
 def apply_patches(data_dir: Path, new_patches, capabilities, probe=None) -> list[str]:

@@ -14,6 +14,7 @@ travels beside it (data-code-low/-high) so the banner can say "this applies to y
 """
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -89,8 +90,7 @@ def use_case_levels_attr(page: str | None) -> str:
     for release in feature_releases():
         level, how = use_case_levels.answer(use_case, release, capabilities, levels)
         said[release] = levels.label(level) + (f": {how}" if how else "")
-    value = json.dumps(said, ensure_ascii=False).replace("&", "&amp;").replace('"', "&quot;")
-    return f' data-levels="{value}"'
+    return f' data-levels="{html.escape(json.dumps(said, ensure_ascii=False), quote=True)}"'
 
 
 # --------------------------------------------------------------------------------------------------

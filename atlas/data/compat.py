@@ -4,9 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from atlas.core import datafile
+from atlas.core import datafile, yaml_rewrite
 from atlas.core.errors import DataError
 from atlas.core.paths import DATA, relative
+from atlas.core.yaml_rewrite import CommentedMap, CommentedSeq, quoted
 from atlas.data.versions_data import load_releases
 
 COMPAT_FILE = DATA / "compat.yml"
@@ -50,24 +51,36 @@ def load_compat(path: Path = COMPAT_FILE) -> Compat:
 
 
 def write_compat(compat: Compat, path: Path = COMPAT_FILE) -> None:
-    """Rewrite compat.yml (its header comment kept), e.g. after --resolve."""
-    header = path.read_text(encoding="utf-8").split("\nneeds:", 1)[0]
-    lines = [header, "needs:"]
-    for need in compat.needs:
-        lines.append(f"  - name: {need.name}")
-        if need.since:
-            lines.append(f'    from: "{need.since}"')
-    lines.append("releases:")
-    for env in compat.releases.values():
-        lines += [f'  - release: "{env.release}"', f'    python: "{env.python}"']
+    """Rewrite compat.yml from `compat` (e.g. after --resolve); comments and unchanged entries stay as written."""
+    def fields(env: ReleaseEnv) -> dict:
+        out = {"release": quoted(env.release), "python": quoted(env.python)}
         if env.project:
-            lines.append("    project: true")
+            out["project"] = True
         if env.resolved:
-            lines.append(f'    resolved: "{env.resolved}"')
+            out["resolved"] = quoted(env.resolved)
         if env.packages:
-            lines.append("    packages:")
-            lines += [f'      {name}: "{version}"' for name, version in sorted(env.packages.items())]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            out["packages"] = CommentedMap((name, quoted(version)) for name, version in sorted(env.packages.items()))
+        return out
+
+    def change(data) -> bool:
+        needs = [{"name": need.name, **({"from": quoted(need.since)} if need.since else {})} for need in compat.needs]
+        if [dict(entry) for entry in data["needs"]] != needs:
+            data["needs"] = CommentedSeq(CommentedMap(need) for need in needs)
+        written = {str(entry["release"]): entry for entry in data["releases"]}
+        releases = CommentedSeq()
+        for env in compat.releases.values():
+            entry, wanted = written.get(env.release), fields(env)
+            if entry is None or list(entry) != list(wanted):
+                entry = CommentedMap(wanted)
+            else:
+                for key, value in wanted.items():
+                    if entry[key] != value:
+                        entry[key] = value
+            releases.append(entry)
+        data["releases"] = releases
+        return True
+
+    yaml_rewrite.rewrite(path, change)
 
 def release_keys() -> dict[str, object]:
     return {r.version: r for r in load_releases()}

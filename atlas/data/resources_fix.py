@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
-import yaml
-
+from atlas.core import yaml_rewrite
 from atlas.core.errors import DataError
 from atlas.core.paths import relative
+from atlas.core.yaml_rewrite import CommentedMap, CommentedSeq
 from atlas.data.resources import (
     FIELDS,
     READING_FIELDS,
@@ -26,36 +25,35 @@ from atlas.data.resources import (
 # ---------------------------------------------------------------------------------------------- fixer
 
 
-def _scalar(value) -> str:
-    """One YAML scalar, quoted only when YAML needs it."""
-    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10_000).strip()
-    return text.removesuffix("...").strip()
+HEADER = (
+    "# The resource list (docs/resources/). Every entry was found and checked against its primary source;\n"
+    "# fields and rules: atlas/data/resources.py; sections, kinds, topics and link policy: resource_sections.yml.\n"
+    "# Sorted by section, then title ignoring case (Start here: by read_order); `python3 dev.py resources --fix` "
+    "restores it.\n"
+)
+
+
+def _value(key: str, value):
+    """A field's value as the file writes it: `django` quoted, lists and mappings on one line."""
+    if key == "django" and isinstance(value, str):
+        return yaml_rewrite.quoted(value)
+    if isinstance(value, (list, dict)):
+        node = CommentedSeq(value) if isinstance(value, list) else CommentedMap(value)
+        node.fa.set_flow_style()
+        return node
+    return value
+
+
+def _entry(entry):
+    if not isinstance(entry, dict):
+        return entry
+    keys = [k for k in FIELDS + READING_FIELDS if k in entry] + [k for k in entry if k not in FIELDS + READING_FIELDS]
+    return CommentedMap((key, _value(key, entry[key])) for key in keys)
 
 
 def dump(entries: list) -> str:
-    """The file text for `entries`, one readable block per entry, fields in the documented order."""
-    lines = [
-        "# The resource list (docs/resources/). Every entry was found and checked against its primary source;",
-        "# fields and rules: atlas/data/resources.py; sections, kinds, topics and link policy: resource_sections.yml.",
-        "# Sorted by section, then title ignoring case (Start here: by read_order); `python3 dev.py resources --fix` restores it.",
-        "",
-    ]
-    for entry in entries:
-        if not isinstance(entry, dict):
-            lines += [f"- {_scalar(entry)}", ""]
-            continue
-        keys = [k for k in FIELDS + READING_FIELDS if k in entry] + [k for k in entry if k not in FIELDS + READING_FIELDS]
-        for number, key in enumerate(keys):
-            value = entry[key]
-            if key == "django" and isinstance(value, str):
-                rendered = '"' + value.replace('"', '\\"') + '"'
-            elif key == "topics" and isinstance(value, list) and all(isinstance(t, str) and re.fullmatch(r"[a-z0-9-]+", t) for t in value):
-                rendered = "[" + ", ".join(value) + "]"
-            else:
-                rendered = _scalar(value)
-            lines.append(f"{'- ' if number == 0 else '  '}{key}: {rendered}")
-        lines.append("")
-    return "\n".join(lines)
+    """The file text for `entries`, one block per entry with a blank line between, fields in the documented order."""
+    return HEADER + "\n" + "\n".join(yaml_rewrite.dumps([_entry(entry)]) for entry in entries)
 
 
 def fix(path=None, vocabulary=None, releases=None, today=None) -> list[str]:

@@ -25,6 +25,7 @@ import random
 import re
 from dataclasses import dataclass
 
+from atlas.core import yaml_rewrite
 from atlas.core.datafile import Project, problem
 from atlas.core.paths import DATA
 
@@ -133,21 +134,20 @@ def split_problems(document) -> list[str]:
 
 
 def mark(path=FILE) -> int:
-    """Rewrite `held_aside: true` lines in the file as the split chooses (keeps everything else as written)."""
-    from atlas.core.datafile import safe_load
+    """Set `held_aside: true` (after `kind`) on the questions the split chooses and on no other."""
+    chosen: set[int] = set()
 
-    text = path.read_text(encoding="utf-8")
-    data = safe_load(text)
-    chosen = held_aside(data["split"]["batches"], len(data["questions"]))
-    lines = [line for line in text.splitlines() if line.strip() != "held_aside: true"]
-    out, index = [], -1
-    for line in lines:
-        if re.match(r"^  - q:", line):
-            index += 1
-        out.append(line)
-        if index in chosen and re.match(r"^    kind:", line):
-            out.append("    held_aside: true")
-    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    def change(data) -> bool:
+        chosen.update(held_aside(data["split"]["batches"], len(data["questions"])))
+        for index, entry in enumerate(data["questions"]):
+            if index in chosen and entry.get("held_aside") is not True:
+                entry.pop("held_aside", None)
+                entry.insert(list(entry).index("kind") + 1 if "kind" in entry else len(entry), "held_aside", True)
+            elif index not in chosen and "held_aside" in entry:
+                del entry["held_aside"]
+        return True
+
+    yaml_rewrite.rewrite(path, change)
     return len(chosen)
 
 

@@ -11,6 +11,7 @@ Each file's committed versions are compared in order; the oldest version availab
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
 import subprocess
 from dataclasses import dataclass
@@ -233,7 +234,7 @@ def _by_day(out: list[str], events: list[Event], level: str = "##") -> None:
         link = os.path.relpath(event.page.partition("#")[0], "versions").replace(os.sep, "/")
         anchor = event.page.partition("#")[2]
         out.append(f"- **{prose(event.title)}** ([{event.kind}]({link}{'#' + anchor if anchor else ''})): "
-                   f"{prose(event.summary.replace('<', '&lt;'))}")
+                   f"{prose(html.escape(event.summary, quote=False))}")
 
 
 def render_page(events: list[Event]) -> str:

@@ -6,6 +6,7 @@ from docs/data into a page passes it through `prose()`, which puts every dunder 
 """
 from __future__ import annotations
 
+import html
 import re
 
 CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
@@ -33,3 +34,9 @@ def link_capabilities(text: str, names: dict[str, str], matrix_link: str) -> str
         return f"(see [{names[cid]}]({matrix_link}#{cid}))"
 
     return SEE_ID.sub(replace, text)
+
+
+def attribute(text: str) -> str:
+    """Text for an HTML attribute value in a Markdown table cell: html.escape, and `|` as a character
+    reference so the table does not split the cell there."""
+    return html.escape(text, quote=True).replace("|", "&#124;")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from html import escape
 import io
 import json
 import posixpath
@@ -107,8 +108,7 @@ def image_alts(path: Path) -> list[str]:
 def describe_images(html: str, path: Path) -> str:
     """Put each plot's own description where nbconvert wrote its placeholder alt text."""
     for alt in image_alts(path):
-        escaped = alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-        html = html.replace(NO_ALT, f'alt="{escaped}"', 1)
+        html = html.replace(NO_ALT, f'alt="{escape(alt, quote=True)}"', 1)
     if NO_ALT in html:
         raise DataError(
             f"{relative(path)}: a plot has no description; add \"alt\": \"...\" to the metadata of the "

@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 import posixpath
 
+from atlas.site.md_text import attribute
 
-def _attr(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace("|", "&#124;")
 
 
 def _cell(text: str) -> str:
@@ -39,7 +38,7 @@ def level_span(use_case: str) -> str:
     changes, _first = answers(use_case)
     newest = list(changes.values())[-1]
     return (f'<span class="atlas-uc-level atlas-cell atlas-cell--{newest[0]}" '
-            f'data-uc-levels="{_attr(json.dumps(changes, ensure_ascii=False))}">{_cell(newest[1])}</span>')
+            f'data-uc-levels="{attribute(json.dumps(changes, ensure_ascii=False))}">{_cell(newest[1])}</span>')
 
 
 def how_span(use_case: str) -> str:

@@ -17,7 +17,7 @@ import json
 import posixpath
 
 from atlas.data import support
-from atlas.site.md_text import link_capabilities, prose
+from atlas.site.md_text import attribute, link_capabilities, prose
 
 from atlas.data.versions_data import (
     Capability,
@@ -291,17 +291,14 @@ def _matrix_cell(level: str, changed: bool, text: str) -> str:
     return f'<span class="atlas-cell atlas-cell--{level}" data-level="{level}"{changed_attr}>{text}</span>'
 
 
-def _attr(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace("|", "&#124;")
-
 
 def _matrix_row_label(cap: Capability) -> str:
     """The first cell: the capability's anchor, carrying what the filter box matches besides the name
     (its APIs and use cases)."""
     titles = use_cases()
     names = " ".join(titles[u][0] for u in cap.use_cases)
-    return (f'<a id="{cap.id}" class="atlas-row" data-apis="{_attr(" ".join(cap.apis))}" '
-            f'data-use-cases="{_attr(names)}"></a>{_esc(cap.name)}')
+    return (f'<a id="{cap.id}" class="atlas-row" data-apis="{attribute(" ".join(cap.apis))}" '
+            f'data-use-cases="{attribute(names)}"></a>{_esc(cap.name)}')
 
 
 # --------------------------------------------------------------------------------------------------

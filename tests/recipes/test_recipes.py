@@ -296,7 +296,7 @@ RECIPES: dict[str, list[Step]] = {
                                       assert recipe_count.count(3) == [1, 2, 3]
                                   '''))),
         Step("Start a new `docs/lab/<name>.ipynb` with the first code cell of `docs/lab/cpu-bound.ipynb`", lambda project: new_notebook(project)),
-        Step("Give the notebook its page metadata (Jupyter: Edit > Notebook metadata)", lambda project: notebook_metadata(project)),
+        Step("Give the notebook its page metadata, an `atlas` key in the notebook's top-level `metadata`", lambda project: notebook_metadata(project)),
         Step("Run it and store its outputs: `python3 dev.py notebooks docs/lab/<name>.ipynb`",
              lambda project: run_module(project, "atlas.collect.notebook_outputs", f"docs/lab/{NOTEBOOK}.ipynb")),
         Step("Add it to `nav` under \"Lab\" with its title: `- \"The title\": lab/<name>.ipynb`.",
