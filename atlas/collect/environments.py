@@ -1,12 +1,10 @@
 """Make a release's virtualenv with its own interpreter, and run a JSON-in, JSON-out script inside it (cached)."""
 from __future__ import annotations
 
-import glob
 import hashlib
 import json
 import logging
 import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -17,31 +15,6 @@ if TYPE_CHECKING:
     from atlas.collect import envs
 
 log = logging.getLogger(__name__)
-
-
-class PythonNotFound(RuntimeError):
-    """The interpreter a release is probed with is not installed here."""
-
-
-def find_python(version: str) -> str:
-    """An interpreter for Python `version` ("3.8"): pyenv first, then PATH."""
-    pyenv_root = os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv"))
-    # 3.1* must not match 3.10-3.13 for "3.1": require a dot (or end) after the minor version.
-    for pattern in (f"{pyenv_root}/versions/{version}.*/bin/python{version}", f"{pyenv_root}/versions/{version}/bin/python{version}"):
-        for candidate in sorted(glob.glob(pattern), reverse=True):
-            install_dir = Path(candidate).parent.parent.name
-            if not install_dir.endswith("t") and os.access(candidate, os.X_OK):  # skip free-threaded builds
-                return candidate
-    on_path = shutil.which(f"python{version}")
-    if on_path:
-        try:
-            out = subprocess.run([on_path, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-                                 capture_output=True, text=True, timeout=30)
-            if out.returncode == 0 and out.stdout.strip() == version:
-                return on_path
-        except (OSError, subprocess.TimeoutExpired):
-            pass
-    raise PythonNotFound(f"Python {version} not found (looked in {pyenv_root}/versions/{version}.* and PATH)")
 
 
 # Variables of the suite's own Django that must not leak into a release's interpreter.

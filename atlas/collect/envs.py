@@ -12,6 +12,7 @@ Every build appends its time to .cache/timings/builds.jsonl, which `python3 dev.
 from __future__ import annotations
 
 import fcntl
+import glob
 import hashlib
 import json
 import logging
@@ -35,9 +36,34 @@ TIMINGS = CACHE / "timings" / "builds.jsonl"
 JOBS = int(os.environ.get("ATLAS_ENV_JOBS", "4"))
 
 
+class PythonNotFound(RuntimeError):
+    """The interpreter a release is probed with is not installed here."""
+
+
+def find_python(version: str) -> str:
+    """An interpreter for Python `version` ("3.8"): pyenv first, then PATH."""
+    pyenv_root = os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv"))
+    # 3.1* must not match 3.10-3.13 for "3.1": require a dot (or end) after the minor version.
+    for pattern in (f"{pyenv_root}/versions/{version}.*/bin/python{version}", f"{pyenv_root}/versions/{version}/bin/python{version}"):
+        for candidate in sorted(glob.glob(pattern), reverse=True):
+            install_dir = Path(candidate).parent.parent.name
+            if not install_dir.endswith("t") and os.access(candidate, os.X_OK):  # skip free-threaded builds
+                return candidate
+    on_path = shutil.which(f"python{version}")
+    if on_path:
+        try:
+            out = subprocess.run([on_path, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                                 capture_output=True, text=True, timeout=30)
+            if out.returncode == 0 and out.stdout.strip() == version:
+                return on_path
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+    raise PythonNotFound(f"Python {version} not found (looked in {pyenv_root}/versions/{version}.* and PATH)")
+
+
 @dataclass(frozen=True)
 class Spec:
-    python: str                    # "3.9": found under pyenv or on PATH (atlas.collect.environments.find_python)
+    python: str                    # "3.9": found under pyenv or on PATH (find_python, below)
     requirements: tuple[str, ...]  # exact pins
     no_deps: bool = False          # the pins are the whole set (compat.yml lists every dependency)
     label: str = ""                # what it is for, in logs and timings
@@ -46,7 +72,6 @@ class Spec:
 @cache
 def interpreter_of(python: str) -> tuple[str, str]:
     """(path, exact version "3.9.18") of the interpreter for `python`."""
-    from atlas.collect.environments import find_python
 
     path = find_python(python)
     out = subprocess.run([path, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],

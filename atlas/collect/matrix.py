@@ -19,12 +19,8 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-from atlas.collect.environments import (
-    PythonNotFound,
-    ensure_venv,
-    run_json_script,
-    venv_python,
-)
+from atlas.collect.environments import ensure_venv, run_json_script, venv_python
+from atlas.collect.envs import PythonNotFound
 from atlas.core.paths import IN_RELEASE
 from atlas.core.progress import show_progress
 from atlas.data.versions_data import (

@@ -29,7 +29,8 @@ from importlib import metadata
 from pathlib import Path
 
 from atlas.collect import envs
-from atlas.collect.environments import FOREIGN_ENV, find_python
+from atlas.collect.environments import FOREIGN_ENV
+from atlas.collect.envs import find_python
 from atlas.core.errors import DataError
 from atlas.core.paths import ROOT, relative
 from atlas.core.progress import show_progress

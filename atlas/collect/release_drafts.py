@@ -125,7 +125,7 @@ class ReleaseDraft:
 
 
 def installed_pythons() -> list[str]:
-    from atlas.collect.environments import PythonNotFound, find_python
+    from atlas.collect.envs import PythonNotFound, find_python
     found = []
     for minor in range(8, 20):
         try:

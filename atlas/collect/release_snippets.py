@@ -73,7 +73,7 @@ def run_snippet_under(release_version: str, snippet_path: str | os.PathLike, che
 
     Returns the check's `result`; raises SnippetFailed (with the exception type, text and traceback from
     the subprocess) if importing or checking raised, RuntimeError if the harness did not answer, and
-    atlas.collect.matrix.PythonNotFound if the release's interpreter is not installed."""
+    atlas.collect.envs.PythonNotFound if the release's interpreter is not installed."""
     snippet = Path(snippet_path)
     if not snippet.is_absolute():
         snippet = ROOT / snippet

@@ -22,7 +22,7 @@ def load(path: Path | None = None) -> list[dict]:
     return datafile.safe_load(path.read_text(encoding="utf-8")) or []
 
 
-def _date(value) -> dt.date:
+def date_of(value) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
@@ -30,20 +30,6 @@ def source_text(entry: dict) -> str:
     source = entry.get("source") or {}
     where = source.get("url") or source.get("file") or ""
     return f"{source.get('title', '')} ({where})" if where else str(source.get("title", ""))
-
-
-def events(path: Path | None = None):
-    """One Changes event per correction, dated the day it landed."""
-    from atlas.site.changes import Event
-
-    found = []
-    for entry in load(path):
-        when = dt.datetime.combine(_date(entry["date"]), dt.time(0, 0), tzinfo=dt.timezone.utc)
-        summary = (f"The site said: {entry['said'].strip()} What is true: {entry['correct'].strip()} "
-                   f"Source: {source_text(entry)}.")
-        found.append(Event(when, "correction", "correction", entry["id"], f"Correction: {entry['title']}",
-                           " ".join(summary.split()), entry["page"]))
-    return found
 
 
 def check(project) -> list[str]:

@@ -157,7 +157,7 @@ def collect(root: Path = ROOT) -> list[Event]:
         versions = _versions(path, root)
         for (_, _, old), (commit, when, new) in zip(versions, versions[1:]):
             events.extend(diff(old, new, commit, when))
-    events.extend(corrections.events(root / "docs" / "data" / corrections.FILE))
+    events.extend(correction_events(root / "docs" / "data" / corrections.FILE))
     events.sort(key=lambda e: e.when, reverse=True)  # stable: one commit's events keep the data's order
     return events
 
@@ -222,6 +222,18 @@ def render_feed(events: list[Event], base: str | None = None) -> str:
 # resource list's additions and removals are folded into one section at the end.
 LEAD = ("release", "capability", "api", "roadmap")
 FOLDED = ("resource",)
+
+
+def correction_events(path: Path | None = None) -> list[Event]:
+    """One Changes event per correction, dated the day it landed."""
+    found = []
+    for entry in corrections.load(path):
+        when = dt.datetime.combine(corrections.date_of(entry["date"]), dt.time(0, 0), tzinfo=dt.timezone.utc)
+        summary = (f"The site said: {entry['said'].strip()} What is true: {entry['correct'].strip()} "
+                   f"Source: {corrections.source_text(entry)}.")
+        found.append(Event(when, "correction", "correction", entry["id"], f"Correction: {entry['title']}",
+                           " ".join(summary.split()), entry["page"]))
+    return found
 
 
 def _by_day(out: list[str], events: list[Event], level: str = "##") -> None:

@@ -14,26 +14,8 @@ import tomllib
 from atlas.data import async_api
 from atlas.core import datafile
 from atlas.core.paths import DATA, DOCS, ROOT
+from atlas.site.download_envelope import DJANGO_RELEASES, RELEASE, SCHEMA_DRAFT, atlas_version, envelope
 from atlas.data.versions_data import load_capabilities, load_releases
-
-SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
-RELEASE = {"type": "string", "pattern": r"^\d+\.\d+$"}
-DJANGO_RELEASES = {
-    "type": "array", "minItems": 1,
-    "description": "the Django releases the data was verified against (newest patch of each feature release)",
-    "items": {"type": "object", "additionalProperties": False, "required": ["version", "django"],
-              "properties": {"version": RELEASE, "django": {"type": "string", "pattern": r"^\d+\.\d+\.\d+$"},
-                             "python": {"type": "string"}, "count": {"type": "integer"}}},
-}
-
-
-def atlas_version() -> str:
-    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
-
-
-def _envelope(schema_name: str, releases: list[dict]) -> dict:
-    return {"$schema": f"{schema_name}", "atlas_version": atlas_version(), "django_releases": releases}
-
 
 # --------------------------------------------------------------------------------------------------
 # The async API index
@@ -41,7 +23,7 @@ def _envelope(schema_name: str, releases: list[dict]) -> dict:
 
 def async_api_download() -> dict:
     index = async_api.load_index()
-    out = _envelope("async-api.schema.json", index["releases"])
+    out = envelope("async-api.schema.json", index["releases"])
     out.update({k: v for k, v in index.items() if k not in ("$schema", "releases")})
     return out
 
@@ -66,7 +48,7 @@ def async_api_schema() -> dict:
 
 def capabilities_download() -> dict:
     releases = load_releases()
-    out = _envelope("capabilities.schema.json",
+    out = envelope("capabilities.schema.json",
                     [{"version": r.version, "django": r.newest_patch, "python": r.probe_python} for r in releases])
     caps = []
     for c in load_capabilities():

@@ -1,5 +1,5 @@
 """docs/data/stack.json published as downloads/stack.json, with the atlas version and the releases it was
-measured on, and its JSON Schema (the data file's, adapted); atlas/downloads.py lists both."""
+measured on, and its JSON Schema (the data file's, adapted); atlas/site/downloads.py lists both."""
 from __future__ import annotations
 
 import copy
@@ -7,13 +7,12 @@ import json
 
 from atlas.data import stack as stack_data
 from atlas.core.paths import DATA
+from atlas.site.download_envelope import DJANGO_RELEASES, envelope
 
 
 def download() -> dict:
-    from atlas.site.downloads import _envelope
-
     data = stack_data.load()
-    out = _envelope("stack.schema.json", [{"version": r["version"], "django": r["django"], "python": r["python"]}
+    out = envelope("stack.schema.json", [{"version": r["version"], "django": r["django"], "python": r["python"]}
                                           for r in data["releases"]])
     out.update({k: v for k, v in data.items() if k != "$schema"})
     from atlas.site.ecosystem_publish import third_party
@@ -22,8 +21,6 @@ def download() -> dict:
 
 
 def schema() -> dict:
-    from atlas.site.downloads import DJANGO_RELEASES
-
     out = copy.deepcopy(json.loads((DATA / "schemas" / "stack.schema.json").read_text(encoding="utf-8")))
     out["$id"] = "stack.schema.json"
     out["title"] = "Django Async Atlas: middleware thread hops per release (download)"

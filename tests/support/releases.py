@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from atlas.collect.environments import PythonNotFound, find_python
+from atlas.collect.envs import PythonNotFound, find_python
 
 
 def interpreter_or_skip(release):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas.collect.environments import PythonNotFound
+from atlas.collect.envs import PythonNotFound
 from atlas.collect.release_snippets import SnippetFailed, run_snippet_under
 from atlas.core.paths import DOCS
 from atlas.data.frontmatter import feature_releases, parse_range

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from atlas.collect import pypi, upstream
-from atlas.collect.environments import PythonNotFound, find_python
+from atlas.collect.envs import PythonNotFound, find_python
 from atlas.core.paths import DATA
 from atlas.data.versions_data import load_capabilities, releases_by_version
 from tests.support.fake_pypi import TODAY, fake_index, recorded, with_versions
