@@ -18,10 +18,12 @@ each one runs; requests go through Django's real ASGIHandler (or WSGIHandler) as
 (GET, no cookies). The counts are those of a request after warm-up (the first requests fill caches).
 """
 import ast
+import atexit
 import functools
 import json
 import logging
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -424,6 +426,7 @@ def main():
             candidates = middleware_candidates()
             apps = apps_for(candidates, template_apps)
         workdir = tempfile.mkdtemp(prefix="atlas-stack-")
+        atexit.register(shutil.rmtree, workdir, True)  # one probe per process: its database goes with it
         views = configure(apps, os.path.join(workdir, "db.sqlite3"), (package or {}).get("settings"))
         from django.utils.module_loading import import_string
 

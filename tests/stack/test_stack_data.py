@@ -163,3 +163,20 @@ def test_figures_quoted_in_pages_match_the_data_and_a_wrong_one_is_named():
     text = f"intro\nmakes {total + 1}<!-- stack: default --> hops and 2<!-- stack: empty --> without\n"
     [problem] = stack_render.quoted_problems(text, "docs/x.md")
     assert problem.startswith(f"docs/x.md:2: quotes {total + 1} for the default figure") and "holds" in problem
+
+
+@pytest.mark.matrix
+def test_the_probe_leaves_no_temporary_folder_behind(tmp_path):
+    """Each probe made a project folder (its SQLite database) in the temporary folder and left it there:
+    hundreds piled up in /tmp over a day of collections."""
+    from atlas.collect.environments import ensure_venv, venv_python
+
+    release = MEASURED[-1]
+    interpreter_or_skip(release)
+    venv = ensure_venv(release)
+    done = subprocess.run([str(venv_python(venv)), str(stack_collect.PROBE)], input=json.dumps({"cpu": None}),
+                          cwd=venv, env={"PATH": "/usr/bin:/bin", "TMPDIR": str(tmp_path)}, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "fatal" not in json.loads(done.stdout), done.stdout[-3000:]
+    assert list(tmp_path.iterdir()) == []
