@@ -135,7 +135,9 @@ def test_every_page_runs_on_the_releases_it_claims(release):
           f"{runs[release]['setup_seconds']} s + tests {runs[release]['test_seconds']} s")
     fresh = page_matrix_results.merge_results(runs, {"releases": {}, "pages": {}})
     problems = page_matrix_results.claim_problems(fresh, only=[release])
-    assert not problems, "\n".join(problems)
+    # the failing pytest run's own output, so a failure seen once in CI can be read afterwards
+    outputs = {r["output"] for r in runs[release]["pages"].values() if "output" in r}
+    assert not problems, "\n".join([*problems, *(f"--- pytest on Django {release} ---\n{o}" for o in outputs)])
 
     def statuses(results):
         return {page: by[release]["status"] for page, by in results["pages"].items() if release in by}
