@@ -5,6 +5,8 @@
 * `schema_problems(doc, schema)` checks a document against a JSON Schema (draft 2020-12) and words each
   error as ``file:line: entry.field: what is wrong — how to fix``. A schema may say how to fix a field
   with the extra keyword ``"x-fix"`` (ignored by JSON Schema itself).
+* `read_json(path, command)` reads a collected JSON file, naming the file, line or field and the command
+  that writes it when it cannot;
 * `Project` gives checks lazy, shared access to a data folder (the real one, or a scratch copy in tests).
 
 Dates stay strings (YYYY-MM-DD, checked with the schema's "format": "date"), so a YAML file and a JSON
@@ -12,6 +14,7 @@ file of the same shape are validated alike.
 """
 from __future__ import annotations
 
+import copy
 import json
 import re
 from dataclasses import dataclass, field
@@ -279,6 +282,33 @@ def schema_problems(doc: Document, schema: dict) -> list[str]:
         for text in _explain(error, doc, schema):
             found.append((doc.line(tuple(error.absolute_path)), text))
     return [text for _line, text in sorted(found, key=lambda item: item[0])]
+
+
+def read_json(path: Path, command: str, *, fields: tuple[str, ...] = (), default: Any = None) -> Any:
+    """A JSON data file a collector writes (docs/data/stack.json, async_api.json, ...): parsed, with its
+    top-level `fields` present. DataError names the file, and the line or the field, with `command` (the one
+    that writes the file) as the fix; a missing file gives a copy of `default` instead when there is one."""
+    path = Path(path)
+    shown = relative(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if default is not None:
+            return copy.deepcopy(default)
+        raise DataError(problem(shown, 1, "", "the file does not exist", f"run `{command}`")) from None
+    except OSError as error:
+        raise DataError(problem(shown, 1, "", f"cannot be read ({error})", f"run `{command}`")) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DataError(problem(shown, error.lineno, "", f"not valid JSON ({error.msg})",
+                                f"run `{command}` to write it again")) from None
+    if fields and not isinstance(data, dict):
+        raise DataError(problem(shown, 1, "", f"holds {_type_name(data)}, not a mapping of fields",
+                                f"run `{command}` to write it again"))
+    raise_problems([problem(shown, 1, name, "is missing", f"run `{command}` to write it again")
+                    for name in fields if name not in data])
+    return data
 
 
 def load_schema(path: Path) -> dict:
