@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -88,6 +89,38 @@ def sdist_members(path: str | Path, wanted: Callable[[str], bool]) -> Iterator[t
                 handle = tar.extractfile(info)
                 if handle is not None:
                     yield name, handle.read().decode("utf-8", errors="replace")
+
+
+def release_files(releases: list[Release], wanted: Callable[[str], bool] | Iterable[str]
+                  ) -> Iterator[tuple[Release, dict[str, str]]]:
+    """Each release with {name: text} of the files of its sdist that `wanted` accepts (a predicate: read on
+    each call) or names (a collection of names: read once, then kept beside the sdist); the sdists missing
+    here are fetched first, all at the same time."""
+    paths = sdist_paths(releases)
+    names = None if callable(wanted) else tuple(sorted(set(wanted)))
+    for release in releases:
+        path = paths[release.version]
+        yield release, dict(sdist_members(path, wanted)) if names is None else _kept_members(str(path), names)
+
+
+@lru_cache(maxsize=16)
+def _kept_members(sdist: str, members: tuple[str, ...]) -> dict[str, str]:
+    """The texts of the named `members` of a sdist. Unpacking a tarball takes about half a second, so what
+    was read is kept next to it (an sdist never changes): `<sdist>.members.json`."""
+    tarball = Path(sdist)
+    kept = tarball.with_name(tarball.name + ".members.json")
+    try:
+        known = json.loads(kept.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    missing = set(members) - set(known)
+    if missing:
+        known.update(dict.fromkeys(missing))  # null: not in this sdist
+        known.update(sdist_members(tarball, missing.__contains__))
+        partial = kept.with_name(f"{kept.name}.{os.getpid()}")  # parallel workers: replace, never half-write
+        partial.write_text(json.dumps(known), encoding="utf-8")
+        os.replace(partial, kept)
+    return {name: known[name] for name in members if known[name] is not None}
 
 
 @lru_cache(maxsize=16)
