@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -418,10 +419,31 @@ def load(stem: str, path: Path | str | None = None):
     return project.document(stem).data
 
 
+def data_stamp() -> tuple:
+    """What docs/data holds now (each file's name, time and size): the key under which the default files'
+    loaders keep what they read, so a live preview shows an edit after one rebuild."""
+    # called for every lookup during a build, so one stat per file and no pathlib
+    stamp = []
+    for folder, _dirs, names in os.walk(DATA):
+        for name in names:
+            info = os.stat(os.path.join(folder, name))
+            stamp.append((folder, name, info.st_mtime_ns, info.st_size))
+    return tuple(sorted(stamp))
+
+
 def load_vocabulary(stem: str, path: Path | str | None = None) -> dict:
     """A checked vocabulary file, docs/data/STEM.yml (tags, use_cases, requires, ...), as {id: meaning}.
 
-    `path` points at another copy (tests); DataError lists every problem against its schema.
+    `path` points at another copy (tests), read each time; the default file is read again only when a file
+    in docs/data changes. DataError lists every problem against its schema.
     """
+    if path is None:
+        return dict(_kept_vocabulary(stem, data_stamp()))
     load(stem, path)
-    return Project.for_file(Path(path) if path is not None else None, stem).vocabulary(stem)
+    return Project.for_file(Path(path), stem).vocabulary(stem)
+
+
+@lru_cache(maxsize=16)
+def _kept_vocabulary(stem: str, stamp: tuple) -> dict:
+    load(stem)
+    return Project().vocabulary(stem)
