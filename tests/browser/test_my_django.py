@@ -8,10 +8,10 @@ import re
 
 import pytest
 
+from atlas.bench import site_browser
 from atlas.core.paths import DOCS
 from atlas.data import frontmatter
 from atlas.data.versions_data import load_capabilities
-from tests.browser import site_browser
 from tests.support.axe import serious_in_both_schemes
 
 RELEASES = frontmatter.feature_releases()

@@ -4,7 +4,7 @@ shown by docs/assets/javascripts/atlas.js under the site's Content-Security-Poli
 fails a test on any violation)."""
 from __future__ import annotations
 
-from tests.browser import site_browser
+from atlas.bench import site_browser
 from tests.support.axe import AXE_RUN
 
 NOTHING = "zqxwvj"          # in no page
