@@ -33,3 +33,14 @@ def test_named_files_are_read_once_then_kept_beside_the_sdist(tmp_path, monkeypa
     assert files == {"django/a.py": "A"}
     kept = json.loads((tmp_path / "django-9.9.2.tar.gz.members.json").read_text())
     assert kept == {"django/a.py": "A", "django/gone.py": None}   # a name the sdist lacks is kept as absent
+
+
+def test_docs_and_packaging_files_are_read_once_then_kept_beside_the_sdist(tmp_path):
+    sdist = make_sdist(tmp_path / "django-9.9.3.tar.gz",
+                       {"docs/releases/9.9.txt": "notes", "setup.cfg": "[metadata]", "django/a.py": "A"})
+    first = sdists._sdist_files(str(sdist))
+    assert first == {"docs/releases/9.9.txt": "notes", "setup.cfg": "[metadata]"}
+    sdist.write_bytes(b"")   # the tarball is not read again: its files come from the kept copy
+    sdists._sdist_files.cache_clear()
+    assert sdists._sdist_files(str(sdist)) == first
+    assert (tmp_path / "django-9.9.3.tar.gz.docs.json.gz").exists()
