@@ -200,9 +200,9 @@ COMMANDS: dict[str, Command] = {
     "csp": Command("put the Content-Security-Policy on every page of a built site (SITE_DIR)",
                    module("atlas.site.csp")),
     "bench": Command("benchmarks that print figures: suite and check times, site, fan-out, search, stack and ecosystem collection",
-                     module("tests.benchmarks")),
+                     module("atlas.bench")),
     "lighthouse": Command("Lighthouse scores of every page (npm's lighthouse, Debian's Chromium)",
-                          module("tests.browser.bench_lighthouse")),
+                          module("atlas.bench.lighthouse")),
 }
 
 

@@ -3,8 +3,7 @@
 From each release's sdist (newest patch):
 * every ``.. versionadded:: X.Y`` / ``.. versionchanged:: X.Y`` directive of that release, anywhere in its
   docs, and every paragraph or bullet of its release notes (docs/releases/X.Y.txt) that concerns async
-  (async, asynchronous, coroutine, ASGI, sync_to_async, async_to_sync, the event loop, or an a-prefixed API
-  of the async API index) must map to a capability of docs/data/capabilities.yml or to an exclusion with a
+  (atlas/collect/about_async.py, the definition the upstream report's drafts use too) must map to a capability of docs/data/capabilities.yml or to an exclusion with a
   reason;
 * every warning and note of docs/topics/async.txt must be answered by a page of the site (page#anchor).
 
@@ -16,10 +15,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from atlas.collect import rst
+from atlas.collect.about_async import concerns_async, named_members
 from atlas.core import datafile
 from atlas.core.datafile import Project
 from atlas.core.paths import DATA, DOCS, relative
@@ -27,8 +26,6 @@ from atlas.data import async_api
 from atlas.data.versions_data import Release, load_capabilities, load_releases
 
 RULES_FILE = DATA / "async_docs_coverage.yml"
-KEYWORDS = re.compile(r"\basync\b|asynchronous|coroutine|\bASGI\b|sync_to_async|async_to_sync|event loop", re.I)
-A_NAME = re.compile(r"\b(a[a-z][a-z_]*)\(")
 DIRECTIVE = re.compile(r"^(?P<indent>\s*)\.\. (?P<kind>versionadded|versionchanged)::\s*(?P<version>\d+\.\d+)\s*$")
 ADMONITION = re.compile(r"^(?P<indent>\s*)\.\. (?P<kind>warning|note|admonition)::\s*(?P<title>.*)$")
 
@@ -44,15 +41,6 @@ class Item:
 
     def where(self) -> str:
         return f"{self.file}:{self.line} (Django {self.release} sdist)"
-
-
-@lru_cache(maxsize=1)
-def async_members() -> frozenset[str]:
-    return frozenset(a["member"] for a in async_api.load_index()["apis"] if a["member"].startswith("a"))
-
-
-def concerns_async(text: str) -> bool:
-    return bool(KEYWORDS.search(text)) or any(m in async_members() for m in A_NAME.findall(text))
 
 
 def items_of(release: Release, files: dict[str, str]) -> list[Item]:
@@ -75,7 +63,7 @@ def items_of(release: Release, files: dict[str, str]) -> list[Item]:
         heading = number in heads
         if not line.strip() or line.lstrip().startswith("* ") or heading or rst.ADORNMENT.match(line):
             text = " ".join(" ".join(block).split())
-            if text and concerns_async(text):
+            if text and concerns_async(text, rst.plain(section)):
                 found.append(Item(release.version, f"docs/releases/{release.version}.txt", start + 1,
                                   "release-note", section, text))
             block, start = [], number
@@ -123,7 +111,7 @@ def cover(item: Item, rules: dict, capabilities, index: dict) -> tuple[str | Non
         if cap.source and cap.source.file == item.file and item.section and \
                 cap.source.section.lower() in item.section.lower() and cap.added == item.release:
             return cap.id, None, "source section"
-    named = [m for m in A_NAME.findall(item.text) if m in async_members()]
+    named = named_members(item.text)
     apis = [a for a in index["apis"] if a["member"] in named and a["capability"]]
     if apis:
         # Model.asave named as such beats SessionBase.asave; then an API new in this release

@@ -15,6 +15,7 @@ import json
 import sys
 from pathlib import Path
 
+from atlas.core.datafile import read_json
 from atlas.core.paths import DATA
 
 FILE = DATA / "async_unsafe.json"
@@ -40,32 +41,31 @@ def _decorated(tree: ast.AST) -> list[str]:
     return found
 
 
-def collect_sdist(path: Path) -> list[str]:
-    """Every callable the sdist decorates with async_unsafe, as 'django/x.py:Class.method', sorted."""
-    from atlas.collect.sdists import sdist_members
+def _is_source(name: str) -> bool:
+    return name.startswith("django/") and name.endswith(".py")
 
-    found = []
-    for name, source in sdist_members(path, lambda name: name.startswith("django/") and name.endswith(".py")):
-        if "async_unsafe" in source:
-            found += [f"{name}:{qualname}" for qualname in _decorated(ast.parse(source))]
-    return sorted(found)
+
+def decorated_in(files: dict[str, str]) -> list[str]:
+    """Every callable `files` (name: source) decorate with async_unsafe, as 'django/x.py:Class.method', sorted."""
+    return sorted(f"{name}:{qualname}" for name, source in files.items() if "async_unsafe" in source
+                  for qualname in _decorated(ast.parse(source)))
 
 
 def collect() -> dict:
-    from atlas.collect.sdists import sdist_path
+    from atlas.collect.sdists import release_files
     from atlas.data.versions_data import load_releases
 
     return {
         "$schema": "schemas/async_unsafe.schema.json",
         "about": "The callables django.utils.asyncio.async_unsafe decorates in each release, collected from "
                  "the release sdists by atlas/collect/async_unsafe.py; regenerate with `python -m atlas.collect.async_unsafe`.",
-        "releases": [{"version": r.version, "django": r.newest_patch, "decorated": collect_sdist(sdist_path(r))}
-                     for r in load_releases()],
+        "releases": [{"version": r.version, "django": r.newest_patch, "decorated": decorated_in(files)}
+                     for r, files in release_files(load_releases(), _is_source)],
     }
 
 
 def load(path: Path = FILE) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
+    return read_json(path, "python -m atlas.collect.async_unsafe", fields=("releases",))
 
 
 def _method(item: str) -> str:

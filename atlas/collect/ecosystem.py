@@ -62,27 +62,16 @@ def package_env(release, name: str, version: str):
 
 
 def probe_package(release, name: str, version: str, paths: list[str], config: dict) -> dict:
-    """The stack probe's answer for the package's middleware (cached by probe code, payload and env)."""
-    from atlas.collect.environments import run_json_script, venv_python
+    """The stack probe's answer for the package's middleware, run in the package's environment (cached by
+    probe code, payload and environment: environments.cached_run); a probe that fails is reported in the rows."""
+    from atlas.collect.environments import cached_run
 
-    venv = package_env(release, name, version)
     payload = json.dumps({"cpu": None, "package": {"middleware": paths, "installed_apps": config.get("installed_apps", []),
                                                    "settings": config.get("settings", {}),
                                                    "prerequisites": config.get("prerequisites", {})}}, sort_keys=True)
-    marker = (venv / "atlas-installed.json").read_text(encoding="utf-8")
-    scripts = [path.read_text(encoding="utf-8") for path in (PROBE, IN_RELEASE / "requests_in_process.py")]
-    key = hashlib.sha256("\0".join([*scripts, payload, marker]).encode()).hexdigest()
-    cached = RESULTS / f"{name}.json"
-    if cached.exists():
-        data = json.loads(cached.read_text(encoding="utf-8"))
-        if data.get("key") == key:
-            return data["result"]
-    log.info(f"  probing {name} {version} on Django {release.newest_patch}")
-    result, _stderr = run_json_script(str(venv_python(venv)), PROBE, payload, cwd=str(venv), timeout=900,
-                                      what=f"stack probe for {name}")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    cached.write_text(json.dumps({"key": key, "result": result}), encoding="utf-8")
-    return result
+    return cached_run(release, PROBE, (IN_RELEASE / "requests_in_process.py",), payload, RESULTS / f"{name}.json",
+                      what=f"stack probe for {name} {version}", timeout=900,
+                      venv=package_env(release, name, version), keep_fatal=True)
 
 
 def _find(result: dict, stack: list[str]) -> dict:

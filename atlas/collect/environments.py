@@ -54,16 +54,18 @@ def ensure_venv(release: Release) -> Path:
 
 
 def cached_run(release: Release, script: Path, imports: tuple[Path, ...], payload: str, cache: Path, *,
-               what: str, timeout: float, use_cache: bool = True,
+               what: str, timeout: float, use_cache: bool = True, venv: Path | None = None, keep_fatal: bool = False,
                extra: Callable[[], dict] | None = None, valid: Callable[[dict], bool] = lambda result: True) -> dict:
-    """`script` (with the in-release modules it imports) run in the release's environment on JSON `payload`;
-    its answer is cached at `cache`, keyed by the scripts, the payload and what the environment holds, and
-    must come from the release's newest patch. `extra()` is called just before a run and its fields join
-    the answer (the machine's load as the run starts); `valid` rejects a cached answer that lacks a field.
-    use_cache=False (a one-off run on a test's data) neither reads nor writes the cache."""
+    """`script` (with the in-release modules it imports) run on JSON `payload` in an environment holding the
+    release's newest patch: `venv` (one with packages beside Django), by default the release's own. The answer
+    is cached at `cache`, keyed by the scripts, the payload and what the environment holds, and must come
+    from that patch; a `fatal` answer raises, or with keep_fatal is returned (and cached) for the caller to
+    report. `extra()` is called just before a run and its fields join the answer (the machine's load as
+    the run starts); `valid` rejects a cached answer that lacks a field. use_cache=False (a one-off run on
+    a test's data) neither reads nor writes the cache."""
     from atlas.collect import envs
 
-    venv = ensure_venv(release)
+    venv = venv or ensure_venv(release)
     installed = (venv / envs.MARKER).read_text(encoding="utf-8")
     scripts = [path.read_text(encoding="utf-8") for path in (script, *imports)]
     key = hashlib.sha256("\0".join([*scripts, payload, installed]).encode()).hexdigest()
@@ -78,7 +80,7 @@ def cached_run(release: Release, script: Path, imports: tuple[Path, ...], payloa
     added = extra() if extra else {}
     result, _stderr = run_json_script(str(venv_python(venv)), script, payload, cwd=str(venv), timeout=timeout,
                                       what=f"{what} for Django {release.version}")
-    if result.get("fatal"):
+    if result.get("fatal") and not keep_fatal:
         raise RuntimeError(f"{what} failed on Django {release.version}:\n{result['fatal']}")
     if result.get("django") != release.newest_patch:
         raise RuntimeError(f"venv for {release.version} runs Django {result.get('django')}, "

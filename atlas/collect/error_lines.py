@@ -2,11 +2,8 @@
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import re
 import sys
-from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -32,39 +29,13 @@ def line_of(text: str, needle: str, occurrence: int = 1) -> int | None:
     return found[occurrence - 1] if len(found) >= occurrence else None
 
 
-@lru_cache(maxsize=16)
-def _sdist_members(sdist: str, members: tuple[str, ...]) -> dict[str, str]:
-    """The texts of `members` in a Django sdist. Unpacking a tarball takes about half a second, so what
-    was read is kept next to it (an sdist never changes): `<sdist>.members.json`."""
-    tarball = Path(sdist)
-    kept = tarball.with_name(tarball.name + ".members.json")
-    try:
-        known = json.loads(kept.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        known = {}
-    missing = set(members) - set(known)
-    if missing:
-        known.update(dict.fromkeys(missing))  # null: not in this sdist
-        from atlas.collect.sdists import sdist_members
-
-        known.update(sdist_members(tarball, missing.__contains__))
-        partial = kept.with_name(f"{kept.name}.{os.getpid()}")  # parallel workers: replace, never half-write
-        partial.write_text(json.dumps(known), encoding="utf-8")
-        os.replace(partial, kept)
-    return {name: known[name] for name in members if known[name] is not None}
-
-
 def django_lines(entries: list[ErrorEntry]) -> dict[str, dict[str, int | None]]:
     """entry id -> {release: line or None}, every Django release of docs/data/releases.yml, from its sdist."""
-    from atlas.collect.sdists import sdist_paths
+    from atlas.collect.sdists import release_files
 
     django_entries = [e for e in entries if e.package == "django"]
-    members = tuple(sorted({e.source for e in django_entries}))
     collected: dict[str, dict[str, int | None]] = {e.id: {} for e in django_entries}
-    releases = load_releases()
-    sdists = sdist_paths(releases)   # the missing ones fetched at the same time
-    for release in releases:
-        files = _sdist_members(str(sdists[release.version]), members)
+    for release, files in release_files(load_releases(), {e.source for e in django_entries}):
         for entry in django_entries:
             text = files.get(entry.source)
             collected[entry.id][release.version] = line_of(text, entry.text_at_source, entry.occurrence) if text else None

@@ -5,24 +5,11 @@ import re
 from dataclasses import dataclass
 
 from atlas.collect import rst
+from atlas.collect.about_async import concerns_async
 
 # --------------------------------------------------------------------------------------------------
 # Async-relevant items of a release: release-note bullets and versionadded/versionchanged directives
 
-ASYNC_VERBS = (
-    "get", "set", "create", "save", "delete", "update", "iterator", "count", "exists", "first", "last",
-    "earliest", "latest", "aggregate", "contains", "in_bulk", "bulk_create", "bulk_update", "get_or_create",
-    "update_or_create", "explain", "refresh_from_db", "add", "remove", "clear", "send", "send_robust",
-    "authenticate", "login", "logout", "user", "get_user", "enqueue", "get_result", "refresh", "process_request",
-    "process_response", "check_password", "set_password", "has_perm", "get_page", "cycle_key", "flush",
-    "prefetch_related_objects", "get_object_or_404", "get_list_or_404", "incr", "decr", "touch", "close",
-)
-ASYNC_RE = re.compile(
-    r"\basync|\bawait|\bASGI\b|asyncio|coroutine|sync_to_async|async_to_sync|asgiref|TaskGroup|MiddlewareMixin"
-    r"|thread-sensitive|\ba(?:" + "|".join(ASYNC_VERBS) + r")\b",
-    re.IGNORECASE,
-)
-ASYNC_SECTIONS = {"Asynchronous views", "Tasks", "Background Tasks"}
 
 
 @dataclass
@@ -61,7 +48,7 @@ def note_items(text: str, file: str) -> list[Item]:
             return
         body = "\n".join(current).strip()
         placeholder = body.strip("* .") == ""  # the notes' "* ..." stubs of empty sections
-        if not placeholder and (ASYNC_RE.search(body) or (path and path[-1] in ASYNC_SECTIONS)):
+        if not placeholder and concerns_async(body, path[-1] if path else ""):
             items.append(Item(file, path[-1] if path else "", " › ".join(path[1:] or path), "notes", body))
 
     for _i, line, heads, _lines in _walk(text):
@@ -112,7 +99,7 @@ def directive_items(files: dict[str, str], feature: str) -> list[Item]:
                     break
                 before.insert(0, back)
             context = "\n".join(before + body)
-            if ASYNC_RE.search(context):
+            if concerns_async(context):
                 items.append(Item(name, heads[-1] if heads else "", " › ".join(heads), m.group(2),
                                   "\n".join(before).strip() + "\n" + "\n".join(body).strip()))
     return items

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import fcntl
+import gzip
+import json
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -90,12 +92,61 @@ def sdist_members(path: str | Path, wanted: Callable[[str], bool]) -> Iterator[t
                     yield name, handle.read().decode("utf-8", errors="replace")
 
 
+def release_files(releases: list[Release], wanted: Callable[[str], bool] | Iterable[str]
+                  ) -> Iterator[tuple[Release, dict[str, str]]]:
+    """Each release with {name: text} of the files of its sdist that `wanted` accepts (a predicate: read on
+    each call) or names (a collection of names: read once, then kept beside the sdist); the sdists missing
+    here are fetched first, all at the same time."""
+    paths = sdist_paths(releases)
+    names = None if callable(wanted) else tuple(sorted(set(wanted)))
+    for release in releases:
+        path = paths[release.version]
+        yield release, dict(sdist_members(path, wanted)) if names is None else _kept_members(str(path), names)
+
+
+@lru_cache(maxsize=16)
+def _kept_members(sdist: str, members: tuple[str, ...]) -> dict[str, str]:
+    """The texts of the named `members` of a sdist. Unpacking a tarball takes about half a second, so what
+    was read is kept next to it (an sdist never changes): `<sdist>.members.json`."""
+    tarball = Path(sdist)
+    kept = tarball.with_name(tarball.name + ".members.json")
+    try:
+        known = json.loads(kept.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    missing = set(members) - set(known)
+    if missing:
+        known.update(dict.fromkeys(missing))  # null: not in this sdist
+        known.update(sdist_members(tarball, missing.__contains__))
+        partial = kept.with_name(f"{kept.name}.{os.getpid()}")  # parallel workers: replace, never half-write
+        partial.write_text(json.dumps(known), encoding="utf-8")
+        os.replace(partial, kept)
+    return {name: known[name] for name in members if known[name] is not None}
+
+
+PACKAGING = ("setup.cfg", "setup.py", "pyproject.toml")
+
+
+def _is_doc_or_packaging(name: str) -> bool:
+    return (name.startswith("docs/") and name.endswith(".txt")) or name in PACKAGING
+
+
 @lru_cache(maxsize=16)
 def _sdist_files(path: str) -> dict[str, str]:
-    """Docs and packaging files of one sdist, read in a single pass over the tarball."""
-    wanted = ("setup.cfg", "setup.py", "pyproject.toml")
-    return dict(sdist_members(path, lambda name: (name.startswith("docs/") and name.endswith(".txt"))
-                                                   or name in wanted))
+    """Docs and packaging files of one sdist. Read in one pass over the tarball the first time (11 s for one
+    release on a busy 2-core machine: every test worker and command that needs a release's docs paid it),
+    then from `<sdist>.docs.json.gz` beside it (0.1 s; an sdist never changes)."""
+    tarball = Path(path)
+    kept = tarball.with_name(tarball.name + ".docs.json.gz")
+    try:
+        return json.loads(gzip.decompress(kept.read_bytes()))
+    except (OSError, ValueError, EOFError):
+        pass
+    files = dict(sdist_members(tarball, _is_doc_or_packaging))
+    partial = kept.with_name(f"{kept.name}.{os.getpid()}")  # parallel workers: replace, never half-write
+    partial.write_bytes(gzip.compress(json.dumps(files).encode(), compresslevel=5))
+    os.replace(partial, kept)
+    return files
 
 
 def rst_headings(text: str) -> list[str]:

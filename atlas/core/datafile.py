@@ -5,6 +5,8 @@
 * `schema_problems(doc, schema)` checks a document against a JSON Schema (draft 2020-12) and words each
   error as ``file:line: entry.field: what is wrong — how to fix``. A schema may say how to fix a field
   with the extra keyword ``"x-fix"`` (ignored by JSON Schema itself).
+* `read_json(path, command)` reads a collected JSON file, naming the file, line or field and the command
+  that writes it when it cannot;
 * `Project` gives checks lazy, shared access to a data folder (the real one, or a scratch copy in tests).
 
 Dates stay strings (YYYY-MM-DD, checked with the schema's "format": "date"), so a YAML file and a JSON
@@ -12,7 +14,9 @@ file of the same shape are validated alike.
 """
 from __future__ import annotations
 
+import copy
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -281,6 +285,33 @@ def schema_problems(doc: Document, schema: dict) -> list[str]:
     return [text for _line, text in sorted(found, key=lambda item: item[0])]
 
 
+def read_json(path: Path, command: str, *, fields: tuple[str, ...] = (), default: Any = None) -> Any:
+    """A JSON data file a collector writes (docs/data/stack.json, async_api.json, ...): parsed, with its
+    top-level `fields` present. DataError names the file, and the line or the field, with `command` (the one
+    that writes the file) as the fix; a missing file gives a copy of `default` instead when there is one."""
+    path = Path(path)
+    shown = relative(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if default is not None:
+            return copy.deepcopy(default)
+        raise DataError(problem(shown, 1, "", "the file does not exist", f"run `{command}`")) from None
+    except OSError as error:
+        raise DataError(problem(shown, 1, "", f"cannot be read ({error})", f"run `{command}`")) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DataError(problem(shown, error.lineno, "", f"not valid JSON ({error.msg})",
+                                f"run `{command}` to write it again")) from None
+    if fields and not isinstance(data, dict):
+        raise DataError(problem(shown, 1, "", f"holds {_type_name(data)}, not a mapping of fields",
+                                f"run `{command}` to write it again"))
+    raise_problems([problem(shown, 1, name, "is missing", f"run `{command}` to write it again")
+                    for name in fields if name not in data])
+    return data
+
+
 def load_schema(path: Path) -> dict:
     """A JSON Schema file (a fresh dict each call; the schema itself is checked when first used)."""
     return json.loads(Path(path).read_text(encoding="utf-8"))
@@ -388,10 +419,31 @@ def load(stem: str, path: Path | str | None = None):
     return project.document(stem).data
 
 
+def data_stamp() -> tuple:
+    """What docs/data holds now (each file's name, time and size): the key under which the default files'
+    loaders keep what they read, so a live preview shows an edit after one rebuild."""
+    # called for every lookup during a build, so one stat per file and no pathlib
+    stamp = []
+    for folder, _dirs, names in os.walk(DATA):
+        for name in names:
+            info = os.stat(os.path.join(folder, name))
+            stamp.append((folder, name, info.st_mtime_ns, info.st_size))
+    return tuple(sorted(stamp))
+
+
 def load_vocabulary(stem: str, path: Path | str | None = None) -> dict:
     """A checked vocabulary file, docs/data/STEM.yml (tags, use_cases, requires, ...), as {id: meaning}.
 
-    `path` points at another copy (tests); DataError lists every problem against its schema.
+    `path` points at another copy (tests), read each time; the default file is read again only when a file
+    in docs/data changes. DataError lists every problem against its schema.
     """
+    if path is None:
+        return dict(_kept_vocabulary(stem, data_stamp()))
     load(stem, path)
-    return Project.for_file(Path(path) if path is not None else None, stem).vocabulary(stem)
+    return Project.for_file(Path(path), stem).vocabulary(stem)
+
+
+@lru_cache(maxsize=16)
+def _kept_vocabulary(stem: str, stamp: tuple) -> dict:
+    load(stem)
+    return Project().vocabulary(stem)

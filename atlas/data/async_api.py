@@ -60,11 +60,7 @@ def anchor_of(short: str) -> str:
     """'QuerySet.aget' -> 'api-queryset-aget': stable as long as the API keeps its name."""
     return "api-" + re.sub(r"[^a-z0-9]+", "-", short.lower()).strip("-")
 def load_index(path: Path | None = None) -> dict:
-    file = path or INDEX_FILE
-    try:
-        return json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise DataError(f"{relative(file)}: cannot be read ({error}) — run `python3 dev.py api`") from None
+    return datafile.read_json(path or INDEX_FILE, "python3 dev.py api", fields=("releases", "apis"))
 
 
 def dump(index: dict) -> str:

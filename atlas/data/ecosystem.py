@@ -1,8 +1,7 @@
 """docs/data/ecosystem_ranking.json and docs/data/ecosystem.json: the rules a schema cannot say."""
 from __future__ import annotations
 
-import json
-
+from atlas.core.datafile import read_json
 from atlas.core.paths import DATA, relative
 
 RANKING_FILE = DATA / "ecosystem_ranking.json"
@@ -15,8 +14,8 @@ def check(project) -> list[str]:
     ranking_file, data_file = project.file("ecosystem_ranking"), project.file("ecosystem")
     if not (ranking_file.exists() and data_file.exists()):
         return [f"{relative(data_file)}: missing — run `python3 dev.py ecosystem`"]
-    ranking = json.loads(ranking_file.read_text(encoding="utf-8"))
-    data = json.loads(data_file.read_text(encoding="utf-8"))
+    ranking = read_json(ranking_file, "python3 dev.py ecosystem", fields=("size", "packages"))
+    data = read_json(data_file, "python3 dev.py ecosystem", fields=("packages",))
     want = [(p["name"], p["version_checked"], p["in_top"]) for p in ranking["packages"]]
     have = [(p["name"], p["version"], p["in_top"]) for p in data["packages"]]
     problems = []

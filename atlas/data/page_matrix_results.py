@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from atlas.core.datafile import Project
+from atlas.core.datafile import Project, read_json
 from atlas.core.paths import DATA
 from atlas.data.compat import load_compat_unresolved, release_keys
 from atlas.data.page_code import PageCode, pages_with_code
@@ -30,9 +30,8 @@ def plan(pages: list[PageCode] | None = None, only: list[str] | None = None,
 # -- results: docs/data/page_matrix.json -------------------------------------------------------------
 
 def load_results(path: Path = RESULTS_FILE) -> dict:
-    if not path.exists():
-        return {"releases": {}, "pages": {}}
-    return json.loads(path.read_text(encoding="utf-8"))
+    return read_json(path, "python3 dev.py pagematrix", fields=("releases", "pages"),
+                     default={"releases": {}, "pages": {}})
 
 
 def merge_results(runs: dict, results: dict) -> dict:

@@ -17,7 +17,7 @@ questions carries `held_aside: true`, which `check` compares with a fresh shuffl
 Questions added later go at the end, as a new batch with a new seed, so the questions already held
 aside stay so and none moves from the tuned part into the held-aside one.
 
-The benchmark that runs the set through the site's search is tests/search/bench_search.py.
+The benchmark that runs the set through the site's search is atlas/bench/search_quality.py.
 """
 from __future__ import annotations
 

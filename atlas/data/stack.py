@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from atlas.core.datafile import read_json
 from atlas.core.django_range import release_key
-from atlas.core.errors import DataError
 from atlas.core.paths import DATA, relative
 from atlas.data.versions_data import Release, load_releases
 
@@ -24,11 +24,7 @@ def releases_measured(versions: list[str] | None = None) -> list[Release]:
 
 
 def load(path: Path | None = None) -> dict:
-    file = path or DATA_FILE
-    try:
-        return json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise DataError(f"{relative(file)}: cannot be read ({error}) — run `python3 dev.py stack`") from None
+    return read_json(path or DATA_FILE, "python3 dev.py stack", fields=("releases",))
 
 
 def dump(data: dict) -> str:

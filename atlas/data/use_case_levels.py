@@ -12,7 +12,6 @@ down from one release to the next without a reason recorded under `drops`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from atlas.core.datafile import Project, load_vocabulary
@@ -87,17 +86,8 @@ def parse(data: dict) -> Levels:
 
 def load(path: Path | str | None = None) -> Levels:
     """docs/data/use_case_levels.yml (or the copy at `path`), checked against its schema. The default file is
-    read again only when a file in docs/data changes (as versions_data's loaders do)."""
-    if path is not None:
-        return parse(load_vocabulary(STEM, path))
-    from atlas.data.versions_data import _stamp
-
-    return _cached(_stamp())
-
-
-@lru_cache(maxsize=4)
-def _cached(stamp: tuple) -> Levels:
-    return parse(load_vocabulary(STEM))
+    read again only when a file in docs/data changes (datafile.load_vocabulary)."""
+    return parse(load_vocabulary(STEM, path))
 
 
 def way_cell(way: Way, release: str, capabilities: dict, levels: Levels, order: list[str]) -> Cell:

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from atlas.core.datafile import Document, Project, load_vocabulary, raise_problems
+from atlas.core.datafile import Document, Project, data_stamp, load_vocabulary, raise_problems
 from atlas.core.django_range import release_key
 from atlas.core.paths import DATA
 
@@ -353,16 +352,6 @@ def _parse_roadmap(path) -> list[RoadmapItem]:
 # shows an edit after one rebuild); a path given explicitly is always re-read.
 
 
-def _stamp() -> tuple:
-    # called for every lookup during a build, so one stat per file and no pathlib
-    stamp = []
-    for folder, _dirs, names in os.walk(DATA):
-        for name in names:
-            info = os.stat(os.path.join(folder, name))
-            stamp.append((folder, name, info.st_mtime_ns, info.st_size))
-    return tuple(sorted(stamp))
-
-
 @lru_cache(maxsize=8)
 def _cached(kind: str, stamp: tuple):
     parser = {"releases": _parse_releases, "capabilities": _parse_capabilities, "roadmap": _parse_roadmap}[kind]
@@ -370,15 +359,15 @@ def _cached(kind: str, stamp: tuple):
 
 
 def load_releases(path: Path | str | None = None) -> list[Release]:
-    return list(_cached("releases", _stamp())) if path is None else _parse_releases(path)
+    return list(_cached("releases", data_stamp())) if path is None else _parse_releases(path)
 
 
 def load_capabilities(path: Path | str | None = None) -> list[Capability]:
-    return list(_cached("capabilities", _stamp())) if path is None else _parse_capabilities(path)
+    return list(_cached("capabilities", data_stamp())) if path is None else _parse_capabilities(path)
 
 
 def load_roadmap(path: Path | str | None = None) -> list[RoadmapItem]:
-    return list(_cached("roadmap", _stamp())) if path is None else _parse_roadmap(path)
+    return list(_cached("roadmap", data_stamp())) if path is None else _parse_roadmap(path)
 
 
 def feature_releases(path: Path | str | None = None) -> list[str]:
@@ -399,18 +388,13 @@ def releases_by_version(path: Path | str | None = None) -> dict[str, Release]:
 
 def use_cases(path: Path | str | None = None) -> dict[str, tuple[str, str]]:
     """Use case id -> (title, page under docs/), in matrix order, from docs/data/use_cases.yml."""
-    vocabulary = load_vocabulary("use_cases", path) if path is not None else _cached_vocabulary("use_cases", _stamp())
+    vocabulary = load_vocabulary("use_cases", path)
     return {key: (value["title"], value["page"]) for key, value in vocabulary.items()}
 
 
 def requirements(path: Path | str | None = None) -> dict[str, str]:
     """Requirement id -> how the matrix words it, from docs/data/requires.yml."""
-    return dict(load_vocabulary("requires", path) if path is not None else _cached_vocabulary("requires", _stamp()))
-
-
-@lru_cache(maxsize=8)
-def _cached_vocabulary(stem: str, stamp: tuple) -> dict:
-    return load_vocabulary(stem)
+    return load_vocabulary("requires", path)
 
 
 def load_all() -> tuple[list[Release], list[Capability], list[RoadmapItem]]:

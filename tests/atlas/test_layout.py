@@ -87,3 +87,15 @@ def test_no_import_cycle():
 
 def test_the_cycle_finder_finds_a_planted_cycle():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+
+def test_the_code_and_its_tools_import_nothing_from_tests():
+    """Benchmarks and tools live in atlas/ (atlas/bench): the tests use them, never the other way round."""
+    found = {}
+    for path in MODULES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else \
+                [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            found.update({name_of(path): name for name in names if name.split(".")[0] == "tests"})
+    assert found == {}, found

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from atlas.bench import site_browser
 from atlas.core.paths import CACHE
-from tests.browser import site_browser
+from tests.support.markers import require_marker
 from tests.support.tools import missing_in_ci_or_skip, require_tool
 
 HERE = Path(__file__).resolve().parent
@@ -49,6 +50,7 @@ def browser():
         missing_in_ci_or_skip("playwright is not installed in the virtualenv")
     started = time.perf_counter()
     with sync_playwright() as playwright:
+        require_marker("browser", "starts Chromium")
         chromium = site_browser.launch(playwright)
         yield chromium
         chromium.close()

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from atlas.bench import site_browser
 from atlas.data import async_api
-from tests.browser import site_browser
 
 TOP = 3
 PAGE = "versions/async-api/#"

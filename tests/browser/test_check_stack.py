@@ -9,7 +9,7 @@ import re
 import pytest
 
 from atlas.data import stack as stack_data
-from tests.browser.axe import AXE_RUN, DARK_BACKGROUND, DARK_RULES, NO_TRANSITIONS, SCHEME
+from tests.support.axe import serious_in_both_schemes
 
 PAGE = "concepts/check-your-stack/"
 DATA = stack_data.load()
@@ -121,13 +121,7 @@ def test_the_result_and_the_error_are_accessible_in_both_schemes(checker, axe_sc
     if text == "broken":
         check(checker, "MIDDLEWARE = [\n  'x.y.Z'\n  'a.b.C',\n]", NEWEST["version"])
         checker.wait_for_selector(".atlas-stack-error")
-    checker.evaluate(axe_script.read_text())  # from outside the page: its CSP refuses inline scripts
-    checker.evaluate(NO_TRANSITIONS)
-    violations = checker.evaluate(AXE_RUN, {"resultTypes": ["violations"]})
-    assert checker.evaluate(SCHEME, "slate") == DARK_BACKGROUND, "the dark scheme did not apply"
-    violations += checker.evaluate(AXE_RUN, DARK_RULES)
-    serious = [(v["id"], v["nodes"]) for v in violations if v["impact"] in ("serious", "critical")]
-    assert serious == []
+    assert serious_in_both_schemes(checker, axe_script) == []
 
 
 def test_the_ecosystem_packages_middleware_is_recognised_and_counted(checker):

@@ -4,7 +4,7 @@ need. The pages themselves break nothing (tests/browser/test_every_page.py and e
 here a page is given an outside image, an outside script and an inline script, and all three are refused."""
 import pytest
 
-from tests.browser import site_browser
+from atlas.bench import site_browser
 
 OUTSIDE = "http://outside.example"
 INJECTED = (f'<img id="outside-image" src="{OUTSIDE}/tracker.png" alt="">'

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
+from atlas.bench import site_browser
 from atlas.site import ecosystem_render
-from tests.browser import site_browser
 
 PAGE = "concepts/ecosystem/"
 DATA = json.loads(ecosystem_render.DATA_FILE.read_text(encoding="utf-8"))

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.browser import site_browser
-from tests.browser.axe import AXE_RUN, DARK_BACKGROUND, DARK_RULES, FOLLOW, NO_TRANSITIONS, SCHEME
+from atlas.bench import site_browser
+from tests.support.axe import AXE_RUN, DARK_BACKGROUND, DARK_RULES, FOLLOW, NO_TRANSITIONS, SCHEME
 
 SERIOUS = ("serious", "critical")
 LOCAL_SCHEMES = ("data", "blob", "about")

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
+from atlas.bench import site_browser
 from atlas.core.paths import DOCS
-from tests.browser import site_browser
 
 # query -> the anchor of the FAQ entry (docs/faq/index.md) that answers it
 EXPECTED = {

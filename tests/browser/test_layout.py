@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import site_browser
+from atlas.bench import site_browser
 
 WIDTHS = (375, 390, 1280)
 SCHEMES = ("light", "dark")

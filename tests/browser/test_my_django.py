@@ -8,11 +8,11 @@ import re
 
 import pytest
 
+from atlas.bench import site_browser
 from atlas.core.paths import DOCS
 from atlas.data import frontmatter
 from atlas.data.versions_data import load_capabilities
-from tests.browser import site_browser
-from tests.browser.axe import AXE_RUN, DARK_BACKGROUND, DARK_RULES, NO_TRANSITIONS, SCHEME
+from tests.support.axe import serious_in_both_schemes
 
 RELEASES = frontmatter.feature_releases()
 NEWEST = RELEASES[-1]
@@ -188,13 +188,7 @@ def test_matrix_with_a_release_chosen_is_accessible(reader, site_server, axe_scr
     page to the dark one in place, as the page walk does: both schemes on both viewports, two loads."""
     open_page(reader, site_server, MATRIX)
     pick(reader, "4.2")
-    reader.evaluate(axe_script.read_text())  # from outside the page: its CSP refuses inline scripts
-    reader.evaluate(NO_TRANSITIONS)
-    violations = reader.evaluate(AXE_RUN, {"resultTypes": ["violations"]})
-    assert reader.evaluate(SCHEME, "slate") == DARK_BACKGROUND, "the dark scheme did not apply"
-    violations += reader.evaluate(AXE_RUN, DARK_RULES)
-    serious = [(v["id"], v["nodes"]) for v in violations if v["impact"] in ("serious", "critical")]
-    assert serious == []
+    assert serious_in_both_schemes(reader, axe_script) == []
 
 
 def test_api_index_marks_what_the_reader_can_call(reader, site_server):

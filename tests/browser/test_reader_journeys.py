@@ -11,8 +11,8 @@ import pytest
 import yaml
 from playwright.sync_api import expect
 
+from atlas.bench import site_browser
 from atlas.core.paths import ROOT
-from tests.browser import site_browser
 
 CHAT_USE_CASE = "use-cases/real-time-chat/"
 ERROR_QUERY = "You cannot call this from an async context"

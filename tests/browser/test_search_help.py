@@ -4,8 +4,8 @@ shown by docs/assets/javascripts/atlas.js under the site's Content-Security-Poli
 fails a test on any violation)."""
 from __future__ import annotations
 
-from tests.browser import site_browser
-from tests.browser.axe import AXE_RUN
+from atlas.bench import site_browser
+from tests.support.axe import AXE_RUN
 
 NOTHING = "zqxwvj"          # in no page
 WHERE_NEXT = ["faq/", "faq/errors/", "versions/async-api/", "resources/"]

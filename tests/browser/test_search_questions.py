@@ -1,16 +1,15 @@
 """The search benchmark measures what readers see: a sample of the public question set
 (docs/data/search_questions.yml), typed into the real search box in Chromium, lists the same first
 results as Material's search worker run under Node by `python3 dev.py bench search`
-(tests/search/material_search.js, which reads the worker's answer as the result list draws it)."""
+(atlas/bench/material_search.js, which reads the worker's answer as the result list draws it)."""
 from __future__ import annotations
 
 import random
 
 import pytest
 
+from atlas.bench import chromium_timing, material_search, site_browser
 from atlas.data import search_questions
-from tests.browser import site_browser
-from tests.search import chromium_timing, material_search
 from tests.support.tools import require_tool
 
 FIRST = 5          # results compared per question

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import subprocess
 import sys
 import warnings
@@ -24,6 +25,7 @@ from django.test import override_settings
 
 from atlas.collect import error_lines
 from atlas.core.datafile import Project
+from atlas.core.errors import DataError
 from atlas.core.paths import ROOT
 from atlas.data import error_index
 from atlas.data.versions_data import load_releases
@@ -346,3 +348,14 @@ async def test_the_page_quotes_the_real_message_exactly(anchor, async_client, cl
         assert any(path.replace("\\", "/").endswith("/" + entry.source) for path, _line in frames), (
             f"{anchor}: {kind} was not raised from {entry.source} (last frames: {frames[-3:]})"
         )
+
+
+
+def test_a_package_the_index_has_no_name_for_is_refused_with_its_line(tmp_path):
+    """The schema's enum is the one list of packages (the loader has no second check); the page names each."""
+    schema = json.loads((ROOT / "docs/data/schemas/errors.schema.json").read_text(encoding="utf-8"))
+    assert set(schema["items"]["properties"]["package"]["enum"]) == set(error_index.PACKAGES)
+    text = (ROOT / "docs/data/errors.yml").read_text(encoding="utf-8").replace("package: asgiref", "package: trio", 1)
+    (tmp_path / "errors.yml").write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match=r"errors\.yml:\d+: .*package: 'trio' is not allowed"):
+        error_index.load_errors(tmp_path / "errors.yml")

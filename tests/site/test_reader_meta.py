@@ -12,7 +12,7 @@ import pytest
 
 from atlas.data import frontmatter
 from atlas.core.paths import DOCS
-from tests.browser.site_browser import site_pages, site_url
+from atlas.bench.site_browser import site_pages, site_url
 
 pytestmark = pytest.mark.build
 

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from atlas.core.paths import CACHE, ROOT
+from atlas.bench import built_site
+from atlas.core.paths import ROOT
 from atlas.site.generate import MANIFEST, TABLES
 from tests.support.markers import require_marker
 
@@ -39,12 +38,7 @@ def build(project: Path, site: Path, builder: str = "mkdocs", shared: bool = Fal
     require_marker("build", "builds the site", "browser")
     if not shared:
         require_marker("scratch_build", "builds a second site (a scratch copy or another builder)", "browser", "recipe")
-    # a scratch copy shares the clone's cache of derived build steps (atlas/core/derived.py)
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(project), ATLAS_CACHE_DIR=str(CACHE))
-    result = subprocess.run(
-        [sys.executable, "-m", builder, "build", "--strict", "--config-file", "mkdocs.yml", "--site-dir", str(site)],
-        cwd=project, env=env, capture_output=True, text=True, timeout=600,
-    )
+    result = built_site.build(project, site, builder)
     return Build(result.returncode, result.stdout + result.stderr, site)
 
 

@@ -3,6 +3,7 @@ import json
 import re
 
 import jsonschema
+import pytest
 
 from atlas.data import async_api
 from atlas.site import async_api_render, downloads, generate, registry
@@ -68,8 +69,20 @@ def test_each_release_page_lists_the_apis_that_release_added():
             assert "No public async callable is new" in section
 
 
-def test_downloads_match_their_schemas_and_name_version_and_releases():
-    files = downloads.files(registry.generated_pages())
+@pytest.fixture(scope="module")
+def pages() -> dict:
+    """Every generated page, rendered once for the tests of this module (a few seconds each time)."""
+    return registry.generated_pages()
+
+
+@pytest.fixture(scope="module")
+def published(pages) -> dict:
+    """What the downloads step writes (downloads/*.json, their schemas, llms.txt)."""
+    return downloads.files(pages)
+
+
+def test_downloads_match_their_schemas_and_name_version_and_releases(published):
+    files = published
     for name in ("async-api", "capabilities"):
         data = json.loads(files[f"downloads/{name}.json"])
         schema = json.loads(files[f"downloads/{name}.schema.json"])
@@ -83,16 +96,16 @@ def test_downloads_match_their_schemas_and_name_version_and_releases():
         assert [r["django"] for r in data["django_releases"]] == [r.newest_patch for r in load_releases()]
 
 
-def test_a_broken_download_fails_its_schema():
-    files = downloads.files(registry.generated_pages())
+def test_a_broken_download_fails_its_schema(published):
+    files = published
     data = json.loads(files["downloads/capabilities.json"])
     data["capabilities"][0]["support_by_release"]["4.1"] = "maybe"
     schema = json.loads(files["downloads/capabilities.schema.json"])
     assert list(jsonschema.Draft202012Validator(schema).iter_errors(data))
 
 
-def test_downloads_are_published_and_linked_from_matrix_index_and_readme():
-    assert set(downloads.files(registry.generated_pages())) <= set(registry.generated_files(registry.generated_pages()))
+def test_downloads_are_published_and_linked_from_matrix_index_and_readme(pages, published):
+    assert set(published) <= set(registry.generated_files(pages))
     for page in ("versions/matrix.md", "versions/async-api.md"):
         text = (DOCS / page).read_text()
         assert "../downloads/async-api.json" in text or "../downloads/capabilities.json" in text, page
@@ -102,8 +115,8 @@ def test_downloads_are_published_and_linked_from_matrix_index_and_readme():
     assert "downloads/capabilities.json" in readme and "downloads/async-api.json" in readme
 
 
-def test_llms_txt_lists_every_page_of_the_nav():
-    text = downloads.files(registry.generated_pages())["llms.txt"]
+def test_llms_txt_lists_every_page_of_the_nav(published):
+    text = published["llms.txt"]
     assert text.startswith("# Django Async Atlas\n\n> ")
     for _section, path in downloads._nav_pages():
         assert f"]({downloads._url(path)})" in text, path

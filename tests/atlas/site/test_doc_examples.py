@@ -4,48 +4,32 @@ import re
 import subprocess
 import sys
 import textwrap
+import xml.etree.ElementTree as ET
+from collections import Counter
 
+import pytest
 from sybil import Document
 
-from atlas.site.doc_examples import PageCodeParser, language_of
 from atlas.core.paths import DOCS, ROOT
+from atlas.site.doc_examples import PageCodeParser, language_of
+from tests.support.once import once_per_run, shared_scratch
 
 FENCE = re.compile(r"^\s*(```+|~~~+)\s*(\S+)", re.MULTILINE)
 
 
-def run_pytest_on(tmp_path, page_text, extra_page=False):
-    """Run pytest with the real docs/conftest.py on one throwaway page, as a contributor would."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "conftest.py").write_text((DOCS / "conftest.py").read_text())
-    (docs / "page.md").write_text(textwrap.dedent(page_text))
-    if extra_page:  # the same page twice: the second copy must not see what the first left
-        (docs / "page2.md").write_text(textwrap.dedent(page_text))
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--rootdir={tmp_path}",
-         "-o", "DJANGO_SETTINGS_MODULE=snippets.demo.settings", str(docs)],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
-    )
-
-
-def test_a_failing_block_fails_the_suite_naming_file_and_line(tmp_path):
-    result = run_pytest_on(tmp_path, '''\
+# Throwaway pages, one per test below, run by pytest once with the real docs/conftest.py as a contributor
+# would (one run instead of four: each starts pytest and Django). Run together, each page must still
+# start with its own namespace and an empty database.
+PAGES = {
+    "broken.md": '''\
         Some prose.
 
         ```python title="broken.py"
         total = 1 + 1
         assert total == 3, "arithmetic changed"
         ```
-        ''')
-    assert result.returncode == 1, result.stdout
-    assert "page.md line=3" in result.stdout, result.stdout  # the block
-    assert "page.md:5: AssertionError" in result.stdout, result.stdout  # the failing line
-    assert "arithmetic changed" in result.stdout
-
-
-def test_async_blocks_share_the_page_event_loop_and_sessions_run(tmp_path):
-    result = run_pytest_on(tmp_path, '''\
+        ''',
+    "async.md": '''\
         ```python
         import asyncio
         queue = asyncio.Queue()
@@ -73,9 +57,71 @@ def test_async_blocks_share_the_page_event_loop_and_sessions_run(tmp_path):
         42
 
         ```
-        ''')
-    assert result.returncode == 0, result.stdout
-    assert "5 passed, 1 skipped" in result.stdout  # the skip directive counts as an example, result.stdout
+        ''',
+    "database.md": '''\
+        ```python
+        from django.contrib.auth.models import Group
+        Group.objects.create(name="editors")
+        ```
+
+        A block with top-level await runs inside the event loop, so it needs the async ORM methods:
+
+        ```python
+        assert await Group.objects.filter(name="editors").aexists()
+        await Group.objects.acreate(name="reviewers")
+        ```
+
+        ```python
+        assert Group.objects.count() == 2  # blocks on one page share the database
+        ```
+        ''',
+    "fresh.md": '''\
+        ```python
+        from django.contrib.auth.models import Group
+        assert not Group.objects.exists()
+        Group.objects.create(name="left behind")
+        ```
+        ''',
+}
+PAGES["fresh2.md"] = PAGES["fresh.md"]  # the same page twice: the second copy must not see what the first left
+
+
+@pytest.fixture(scope="module")
+def harness(tmp_path_factory) -> dict:
+    """pytest's output and each page's outcomes ({"passed": 2, ...}), from one run over PAGES."""
+    def compute():
+        folder = shared_scratch(tmp_path_factory, "doc-examples")
+        docs = folder / "docs"
+        docs.mkdir()
+        (docs / "conftest.py").write_text((DOCS / "conftest.py").read_text())
+        for name, text in PAGES.items():
+            (docs / name).write_text(textwrap.dedent(text))
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--rootdir={folder}",
+             "-o", "DJANGO_SETTINGS_MODULE=snippets.demo.settings", f"--junitxml={folder / 'results.xml'}",
+             str(docs)],
+            cwd=folder, env=env, capture_output=True, text=True, timeout=300,
+        )
+        outcomes: dict[str, Counter] = {name: Counter() for name in PAGES}
+        for case in ET.parse(folder / "results.xml").iter("testcase"):
+            kind = next((c.tag for c in case if c.tag in ("failure", "error", "skipped")), "passed")
+            outcomes[case.get("classname").removeprefix("docs.")][kind] += 1
+        return {"stdout": done.stdout, "outcomes": {name: dict(c) for name, c in outcomes.items()}}
+
+    return once_per_run(tmp_path_factory, "doc-examples", compute)
+
+
+def test_a_failing_block_fails_the_suite_naming_file_and_line(harness):
+    assert harness["outcomes"]["broken.md"] == {"failure": 1}, harness["stdout"]
+    assert "broken.md line=3" in harness["stdout"], harness["stdout"]  # the block
+    assert "broken.md:5: AssertionError" in harness["stdout"], harness["stdout"]  # the failing line
+    assert "arithmetic changed" in harness["stdout"]
+
+
+def test_async_blocks_share_the_page_event_loop_and_sessions_run(harness):
+    # the skip directive counts as an example
+    assert harness["outcomes"]["async.md"] == {"passed": 5, "skipped": 1}, harness["stdout"]
 
 
 def test_every_python_block_on_every_page_is_collected_or_an_include():
@@ -93,38 +139,12 @@ def test_every_python_block_on_every_page_is_collected_or_an_include():
         assert reached + includes >= len(fenced), f"{page.relative_to(ROOT)}: some python blocks are not collected"
 
 
-def test_blocks_can_use_the_demo_database_from_sync_and_async_code(tmp_path):
-    result = run_pytest_on(tmp_path, '''\
-        ```python
-        from django.contrib.auth.models import Group
-        Group.objects.create(name="editors")
-        ```
-
-        A block with top-level await runs inside the event loop, so it needs the async ORM methods:
-
-        ```python
-        assert await Group.objects.filter(name="editors").aexists()
-        await Group.objects.acreate(name="reviewers")
-        ```
-
-        ```python
-        assert Group.objects.count() == 2  # blocks on one page share the database
-        ```
-        ''')
-    assert result.returncode == 0, result.stdout
-    assert "3 passed" in result.stdout, result.stdout
+def test_blocks_can_use_the_demo_database_from_sync_and_async_code(harness):
+    assert harness["outcomes"]["database.md"] == {"passed": 3}, harness["stdout"]
 
 
-def test_each_page_starts_with_an_empty_database(tmp_path):
-    result = run_pytest_on(tmp_path, '''\
-        ```python
-        from django.contrib.auth.models import Group
-        assert not Group.objects.exists()
-        Group.objects.create(name="left behind")
-        ```
-        ''', extra_page=True)
-    assert result.returncode == 0, result.stdout
-    assert "2 passed" in result.stdout, result.stdout
+def test_each_page_starts_with_an_empty_database(harness):
+    assert harness["outcomes"]["fresh.md"] == harness["outcomes"]["fresh2.md"] == {"passed": 1}, harness["stdout"]
 
 
 def test_in_a_parallel_run_a_pages_blocks_stay_on_one_worker():

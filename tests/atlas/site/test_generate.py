@@ -1,5 +1,6 @@
 """The generation step (atlas/site/generate.py) writes every page and table made from data before a build; pages
 include tables with pymdownx.snippets, so no builder can drop them silently; ProperDocs builds the same site."""
+import hashlib
 import re
 import shutil
 import subprocess
@@ -7,8 +8,9 @@ import sys
 
 import pytest
 
-from atlas.site import generate, registry
 from atlas.core.paths import DOCS, ROOT
+from atlas.site import generate, registry
+from tests.support.once import once_per_run
 from tests.support.sitebuild import build, copy_project
 from tests.support.tools import missing_in_ci_or_skip
 
@@ -17,13 +19,26 @@ pytestmark = pytest.mark.build
 WRITTEN_PAGES = {p: p.read_text() for p in DOCS.rglob("*.md") if generate.GENERATED_NOTE not in p.read_text()}
 
 
-def test_generation_writes_every_registered_page_and_table_and_is_then_up_to_date():
-    generate.write()
-    wanted = generate.outputs()
+def digest(content: str | bytes) -> str:
+    return hashlib.sha256(content.encode() if isinstance(content, str) else content).hexdigest()
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory) -> dict[str, str]:
+    """One generation of the real tree per run, shared by the workers: each output's path (from the root)
+    and the digest of what generation wants in it (a generation takes 10-40 s on a busy 2-core machine)."""
+    def compute():
+        generate.write()
+        return {str(path.relative_to(ROOT)): digest(content) for path, content in generate.outputs().items()}
+
+    return once_per_run(tmp_path_factory, "generation", compute)
+
+
+def test_generation_writes_every_registered_page_and_table_and_is_then_up_to_date(generated):
+    wanted = {ROOT / path: sha for path, sha in generated.items()}
     assert {ROOT / "docs" / path for path in registry.generated_pages()} <= set(wanted)
     assert {ROOT / generate.TABLES / f"{name}.md" for name in registry.placeholders()} <= set(wanted)
-    assert all(path.read_bytes() == (content.encode() if isinstance(content, str) else content)
-               for path, content in wanted.items())
+    assert all(digest(path.read_bytes()) == sha for path, sha in wanted.items())
     again = generate.write(check_only=True)
     assert again.written == [] and again.removed == [], again
 
@@ -34,11 +49,10 @@ def test_every_generated_table_is_included_by_a_written_page():
     assert not unused, f"tables no page includes (remove them from registry.placeholders()): {unused}"
 
 
-def test_generated_files_are_ignored_by_git():
+def test_generated_files_are_ignored_by_git(generated):
     if shutil.which("git") is None or not (ROOT / ".git").exists():
         pytest.skip("not a git checkout")
-    generate.write()
-    paths = [str(p.relative_to(ROOT)) for p in generate.outputs()]
+    paths = sorted(generated)
     result = subprocess.run(["git", "check-ignore", "--no-index", "--verbose", "--non-matching", *paths],
                             cwd=ROOT, capture_output=True, text=True)
     tracked = [line.split("\t")[-1] for line in result.stdout.splitlines() if line.startswith("::")]

@@ -1,6 +1,6 @@
 """Queries through the site's real search, without a browser: Material's own search worker (the file the
-built site ships) run under Node on the built index, by tests/search/material_search.js. The benchmark
-(tests/search/bench_search.py) uses it; tests/browser/test_search_questions.py checks that the search box
+built site ships) run under Node on the built index, by atlas/bench/material_search.js. The benchmark
+(atlas/bench/search_quality.py) uses it; tests/browser/test_search_questions.py checks that the search box
 in Chromium lists the same results."""
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 site keeps Material's search. A measuring script that prints figures and asserts nothing:
 
     python3 -m venv /tmp/pagefind && /tmp/pagefind/bin/pip install "pagefind[bin]"   # once, outside .venv
-    .venv/bin/python -m tests.search.pagefind_compare --site DIR --pagefind "/tmp/pagefind/bin/python -m pagefind"
+    .venv/bin/python -m atlas.bench.pagefind_compare --site DIR --pagefind "/tmp/pagefind/bin/python -m pagefind"
 
 On a copy of the built site DIR, each page's article (Material's `article.md-content__inner`, what
 Material's own index holds) is marked `data-pagefind-body`, code blocks and ¶ links are left out as
@@ -28,8 +28,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from atlas.bench import site_browser
 from atlas.data import search_questions
-from tests.browser import site_browser
 
 BENCH_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Pagefind</title>
 <link href="pagefind/pagefind-ui.css" rel="stylesheet"><script src="pagefind/pagefind-ui.js"></script></head>

@@ -1,26 +1,5 @@
-"""Benchmarks run by their own command, never inside the suite: they print figures and assert nothing.
-
-    python3 dev.py bench suite            # the real commands, timed: `dev.py check` here (warm)
-    python3 dev.py bench suite check test clone-check clone-ci   # any of these steps, in that order:
-        check        `python3 dev.py check` in this tree (warm)
-        test         `python3 dev.py test` in this tree (warm: the whole suite, browser tests included)
-        clone-check  a fresh clone (`git clone . <tmp>/atlas`): time to a ready .venv, then `dev.py check`
-                     twice (cold: no .cache/ in the clone; then warm)
-        clone-ci     a fresh clone: time to a ready .venv, then `.ci/run` (installs included)
-    python3 dev.py bench suite clone-ci --cold   # the clone also starts without uv's cache, the sdists and
-                                          # the bootstrap uv (a first contributor on a new machine)
-    python3 dev.py bench site [--site DIR] [--no-screenshots]   # paint, search, screenshots (tests/browser/bench_site.py)
-                                          # and page weight, gzip (tests/browser/bench_weight.py)
-    python3 dev.py bench fan_out [--requests 5 --concurrency 10 --delay 0.2]   # snippets/fan_out/benchmark.py
-    python3 dev.py bench stack [X.Y ...]  # the middleware collector's run time, cold and warm (atlas/collect/stack.py)
-    python3 dev.py bench search [--site DIR] [--show-held-aside]   # the search question set: top-1, top-3,
-                                          # MRR per part, failures, index size, query time (tests/search/bench_search.py)
-    python3 dev.py bench ecosystem        # the ecosystem collector's run time, cold and warm (atlas/collect/ecosystem.py)
-
-Each step prints its wall time beside the CPU-seconds its own processes used (those it waited for) and
-those the whole machine was busy meanwhile (on a shared machine, compare the own figure), then what it
-built (each environment and sdist: .cache/timings/builds.jsonl), the 20 slowest tests and each worker's
-busy time (.cache/timings/last-run.json, tests/support/timings.py).
+"""`python3 dev.py bench suite`: the real commands timed (`dev.py check`, `dev.py test`, `.ci/run` on a fresh
+clone), with what they built, the slowest tests and each worker's busy time (steps: atlas/bench/__init__.py).
 """
 from __future__ import annotations
 
@@ -163,39 +142,3 @@ def suite(argv: list[str]) -> int:
             shutil.rmtree(where.parent, ignore_errors=True)
     print(f"reference loop {reference_seconds():.3f} s at the end (CPU-s: the whole machine busy)", flush=True)
     return 0
-
-
-def main(argv: list[str]) -> int:
-    if not argv or argv[0] in {"-h", "--help"}:
-        print(__doc__)
-        return 0
-    name, rest = argv[0], argv[1:]
-    if name == "suite":
-        return suite(rest)
-    if name == "site":
-        from tests.browser import bench_site
-
-        return bench_site.main(rest)
-    if name == "search":
-        from tests.search import bench_search
-
-        return bench_search.main(rest)
-    if name == "fan_out":
-        from snippets.fan_out import benchmark
-
-        benchmark.main(rest)
-        return 0
-    if name == "stack":
-        from atlas.collect import stack as stack_collect
-
-        return stack_collect.main(["--bench", *rest])
-    if name == "ecosystem":
-        from atlas.collect import ecosystem
-
-        return ecosystem.main(["--bench", *rest])
-    print(f"unknown benchmark {name!r}\n{__doc__}", file=sys.stderr)
-    return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -1,10 +1,10 @@
 """Lighthouse scores of every page, with its default mobile profile, in Debian's Chromium, the site served
 gzip-compressed on loopback. A benchmark, not a test: it prints, it asserts nothing.
 
-    python -m tests.browser.bench_lighthouse                 # builds the site first
-    python -m tests.browser.bench_lighthouse --site DIR [PAGE ...]
+    python -m atlas.bench.lighthouse                 # builds the site first
+    python -m atlas.bench.lighthouse --site DIR [PAGE ...]
 
-Lighthouse comes from the npm registry at the version tests/browser/lighthouse/package-lock.json pins
+Lighthouse comes from the npm registry at the version atlas/bench/lighthouse_npm/package-lock.json pins
 (12.x, the last major that runs on Node.js 20), installed with `npm ci` into .cache/lighthouse-npm/.
 The performance score depends on the machine's CPU: the load average before and after each page is
 printed next to it, and a score taken with a load above the core count says so.
@@ -20,10 +20,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from atlas.core.paths import CACHE, ROOT
-from tests.browser import site_browser
+from atlas.bench import site_browser
+from atlas.bench.built_site import site_to_measure
+from atlas.core.paths import CACHE
 
-HERE = Path(__file__).resolve().parent / "lighthouse"
+HERE = Path(__file__).resolve().parent / "lighthouse_npm"  # its package.json and lock
 CACHE = CACHE / "lighthouse-npm"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
@@ -37,7 +38,7 @@ def install() -> Path:
         return binary
     npm = shutil.which("npm")
     if not npm:
-        sys.exit("bench_lighthouse: npm is needed (Debian: apt-get install npm)")
+        sys.exit("dev.py lighthouse: npm is needed (Debian: apt-get install npm)")
     CACHE.mkdir(parents=True, exist_ok=True)
     for name in ("package.json", "package-lock.json"):
         shutil.copy2(HERE / name, CACHE / name)
@@ -60,19 +61,12 @@ def score(binary: Path, url: str) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    from tests.support.sitebuild import build
-
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--site", type=Path, help="an already built site folder")
     parser.add_argument("pages", nargs="*", help="paths under the site root (default: every page)")
     args = parser.parse_args(argv)
     binary = install()
-    with tempfile.TemporaryDirectory() as tmp:
-        site = args.site
-        if site is None:
-            site = Path(tmp) / "site"
-            if build(ROOT, site).returncode != 0:
-                return 1
+    with site_to_measure(args.site) as site:
         pages = args.pages or site_browser.site_pages(site)
         print(f"{'page':<44} " + " ".join(f"{c[:6]:>6}" for c in CATEGORIES) + "    LCP      TBT   load")
         with site_browser.serve(site, gzip=True) as server:

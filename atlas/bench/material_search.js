@@ -1,6 +1,6 @@
 // Run queries through Material for MkDocs' own search worker, as the browser does, under Node.
 //
-//     node tests/search/material_search.js SITE_DIR < queries.json > results.json
+//     node atlas/bench/material_search.js SITE_DIR < queries.json > results.json
 //
 // SITE_DIR is a built site: the worker is the site's assets/javascripts/workers/search.*.min.js (the
 // file the browser runs) and the index its search/search_index.json. The worker is set up with the
@@ -9,7 +9,7 @@
 // as the theme's renderSearchResultItem (Material 9.8, templates/search/index.tsx): per page, the page's
 // own link, then its sections scoring as high as the page's best match; the other sections are folded
 // under "N more on this page" and not counted. A link whose score shows as 0.00 is the page heading over
-// its matching sections, not a result (tests/browser/site_browser.read_results reads the box the same way).
+// its matching sections, not a result (atlas/bench/site_browser.read_results reads the box the same way).
 //
 // stdin: a JSON list of query strings. stdout: {"setup_ms": n, "results": [{"query", "ms", "links":
 // [{"location", "title", "score"}]}]}; ms is the worker's time for the query, in this process.

@@ -1,15 +1,15 @@
-"""The search benchmark (tests/search/bench_search.py): its arithmetic on made-up answers, and Material's
-search worker under Node (tests/search/material_search.js) on the built site."""
+"""The search benchmark (atlas/bench/search_quality.py): its arithmetic on made-up answers, and Material's
+search worker under Node (atlas/bench/material_search.js) on the built site."""
 from __future__ import annotations
 
 import json
 
 import pytest
 
+from atlas.bench import material_search, search_quality
+from atlas.bench.material_search import Answer, Link, Run
 from atlas.data import search_questions
 from atlas.data.search_questions import Question
-from tests.search import bench_search, material_search
-from tests.search.material_search import Answer, Link, Run
 from tests.support.tools import require_tool
 
 
@@ -24,11 +24,11 @@ ANSWERS = [answer("a", "faq/#a"), answer("b", "faq/", "x/", "use-cases/b/#pitfal
 
 
 def test_top_1_top_3_and_mean_reciprocal_rank():
-    scored = bench_search.score(QUESTIONS, ANSWERS)
+    scored = search_quality.score(QUESTIONS, ANSWERS)
     assert [s.rank for s in scored] == [1, 3, 4, None]
-    tuned = bench_search.figures(scored[:2])
+    tuned = search_quality.figures(scored[:2])
     assert (tuned.count, tuned.top1, tuned.top3, tuned.mrr) == (2, 0.5, 1.0, pytest.approx((1 + 1 / 3) / 2))
-    held = bench_search.figures(scored[2:])
+    held = search_quality.figures(scored[2:])
     assert (held.top1, held.top3, held.mrr) == (0.0, 0.0, 0.25 / 2)
 
 
@@ -36,17 +36,17 @@ def test_the_report_lists_the_held_aside_failures_only_when_asked(tmp_path):
     (tmp_path / "search").mkdir()
     (tmp_path / "search" / "search_index.json").write_text(json.dumps({"docs": [{"location": ""}] * 3}))
     run = Run(5.0, ANSWERS)
-    scored = bench_search.score(QUESTIONS, ANSWERS)
-    text = bench_search.report(scored, tmp_path, run)
+    scored = search_quality.score(QUESTIONS, ANSWERS)
+    text = search_quality.report(scored, tmp_path, run)
     assert "  tuned                2   50.0%  100.0%  0.667" in text
     assert "  held aside           2    0.0%    0.0%  0.125" in text
     assert "wants faq/#d" not in text and "wants faq/#c" not in text
     assert "3 documents" in text
-    shown = bench_search.report(scored, tmp_path, run, show_held_aside=True)
+    shown = search_quality.report(scored, tmp_path, run, show_held_aside=True)
     assert "wants faq/#d (no right answer at all); first: No matching documents" in shown
     assert "wants faq/#c (right answer at 4); first: 1. faq/" in shown
     assert "Chromium" not in text
-    timed = bench_search.report(scored, tmp_path, run, chromium_ms=[10.0, 30.0, 20.0, 200.0])
+    timed = search_quality.report(scored, tmp_path, run, chromium_ms=[10.0, 30.0, 20.0, 200.0])
     assert "Query time in Chromium, CPU slowed 4x (last keystroke to results drawn): median 25 ms" in timed
 
 

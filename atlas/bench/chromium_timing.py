@@ -1,12 +1,12 @@
 """The search's query time as a reader on a slow phone sees it: each query typed into the real search box
 in headless Chromium, with the CPU slowed 4× (Lighthouse's mobile setting, through the DevTools protocol),
-from the last keystroke to the last change of the result list (tests/browser/site_browser.search_timing).
+from the last keystroke to the last change of the result list (atlas/bench/site_browser.search_timing).
 `python3 dev.py bench search --chromium` prints these figures."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from tests.browser import bench_site, site_browser
+from atlas.bench import site_browser, site_speed
 
 THROTTLE = 4
 
@@ -25,7 +25,7 @@ def query_times(site: Path, queries: list[str], rate: float = THROTTLE) -> list[
 
 def query_times_in(browser, server, queries: list[str], rate: float = THROTTLE) -> list[float]:
     """query_times with a running Chromium and a served site (the browser tests have both)."""
-    context = bench_site.new_context(browser)
+    context = site_speed.new_context(browser)
     try:
         page = context.new_page()
         page.goto(server.url)

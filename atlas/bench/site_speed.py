@@ -1,13 +1,13 @@
 """How heavy and how quick the built site is for a reader, measured in headless Chromium on loopback.
 
     python3 dev.py bench site                       # builds the site (--strict) into a temp folder
-    python -m tests.browser.bench_site --site DIR   # measures an already built site
+    python -m atlas.bench.site_speed --site DIR   # measures an already built site
 
 Serves the site gzip-compressed, as a static host does. Prints figures and a verdict against the budgets;
 asserts nothing and exits 0 either way: speed on a shared machine is a figure to read, not a test to pass
-(tests/browser/test_bench_site.py runs the code at a tiny size and checks the verdict's arithmetic):
+(tests/browser/test_site_speed.py runs the code at a tiny size and checks the verdict's arithmetic):
 
-* per page: what a first visit transfers and its requests, weighed by tests/browser/bench_weight.py
+* per page: what a first visit transfers and its requests, weighed by atlas/bench/page_weight.py
   against its budgets (the one way the atlas weighs pages);
 * the home page's first contentful paint (Paint Timing API), cold cache, median of 3;
 * search: milliseconds from the last keystroke of a query to the last change of the result list
@@ -21,13 +21,13 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from atlas.bench import page_weight, site_browser
+from atlas.bench.built_site import site_to_measure
 from atlas.core.paths import ROOT
-from tests.browser import bench_weight, site_browser
 
 SEARCH_BUDGET_MS = 150
 SEARCH_QUERIES = ["websocket chat", "chat", "background jobs", "faster", "deadlock", "transaction",
@@ -42,7 +42,7 @@ SCREENSHOT_PAGES = {
 
 @dataclass
 class Report:
-    pages: list[bench_weight.Visit]
+    pages: list[page_weight.Visit]
     fcp_ms: list[float]
     search_ms: dict[str, float]
     screenshots: list[Path]
@@ -114,24 +114,24 @@ def run(browser, server, shots: bool = True, pages: list[str] | None = None, fcp
         queries: list[str] = SEARCH_QUERIES) -> Report:
     """Measure every page (or `pages`) on a gzip `server`; the smoke test passes small values."""
     started = time.perf_counter()
-    weights = bench_weight.weigh(browser, server, site_browser.site_pages(server.site) if pages is None else pages)
+    weights = page_weight.weigh(browser, server, site_browser.site_pages(server.site) if pages is None else pages)
     fcp = [first_contentful_paint(browser, server) for _ in range(fcp_runs)]
     search = search_latency(browser, server, queries)
     saved = screenshots(browser, server) if shots else []
     return Report(weights, fcp, search, saved, time.perf_counter() - started)
 
 
-def verdict(report: Report) -> list[bench_weight.Verdict]:
-    """Search latency (the slowest query) against its budget; page weight has its own (bench_weight.verdict)."""
+def verdict(report: Report) -> list[page_weight.Verdict]:
+    """Search latency (the slowest query) against its budget; page weight has its own (page_weight.verdict)."""
     slowest = max(report.search_ms, key=report.search_ms.get)
-    return [bench_weight.Verdict(f"search answers within {SEARCH_BUDGET_MS} ms of the last keystroke",
+    return [page_weight.Verdict(f"search answers within {SEARCH_BUDGET_MS} ms of the last keystroke",
                                  f"slowest {report.search_ms[slowest]:.0f} ms ({slowest!r})",
                                  report.search_ms[slowest] <= SEARCH_BUDGET_MS)]
 
 
 def format_report(report: Report) -> str:
-    lines = ["Page weight, first visit, gzip (tests/browser/bench_weight.py)",
-             bench_weight.format_report(report.pages),
+    lines = ["Page weight, first visit, gzip (atlas/bench/page_weight.py)",
+             page_weight.format_report(report.pages),
              ""]
     lines.append("Home page first contentful paint (cold, 3 runs): "
                  + ", ".join(f"{ms:.0f}" for ms in report.fcp_ms)
@@ -164,22 +164,13 @@ def main(argv=None) -> int:
         return 2
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory(prefix="atlas-bench-") as scratch:
-        site = args.site
-        if site is None:
-            from tests.support.sitebuild import build
-
-            result = build(ROOT, Path(scratch) / "site")
-            if result.returncode != 0:
-                print(result.output, file=sys.stderr)
-                return 1
-            site = result.site
-        with site_browser.serve(site, gzip=True) as server, sync_playwright() as playwright:
-            browser = site_browser.launch(playwright)
-            try:
-                report = run(browser, server, shots=not args.no_screenshots)
-            finally:
-                browser.close()
+    with site_to_measure(args.site) as site, site_browser.serve(site, gzip=True) as server, \
+            sync_playwright() as playwright:
+        browser = site_browser.launch(playwright)
+        try:
+            report = run(browser, server, shots=not args.no_screenshots)
+        finally:
+            browser.close()
     print(format_report(report))
     return 0
 

@@ -39,3 +39,14 @@ FOLLOW = """([url, timeoutMs]) => new Promise((resolve, reject) => {
 })"""
 DARK_BACKGROUND = "rgb(30, 33, 41)"  # Material's slate scheme
 DARK_RULES = {"runOnly": ["color-contrast", "link-in-text-block"], "resultTypes": ["violations"]}
+
+
+def serious_in_both_schemes(page, axe_script) -> list[tuple]:
+    """axe-core's serious and critical violations on the page as it stands: every rule in the light scheme,
+    then the rules a scheme changes (contrast) after switching the page to the dark one in place."""
+    page.evaluate(axe_script.read_text())  # from outside the page: its CSP refuses inline scripts
+    page.evaluate(NO_TRANSITIONS)
+    violations = page.evaluate(AXE_RUN, {"resultTypes": ["violations"]})
+    assert page.evaluate(SCHEME, "slate") == DARK_BACKGROUND, "the dark scheme did not apply"
+    violations += page.evaluate(AXE_RUN, DARK_RULES)
+    return [(v["id"], v["nodes"]) for v in violations if v["impact"] in ("serious", "critical")]

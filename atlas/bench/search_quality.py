@@ -7,14 +7,14 @@
     python3 dev.py bench search --chromium             # also time every query in Chromium, CPU slowed 4x
 
 Every question goes through Material's own search worker, the file the built site ships, run under Node on
-the built index (tests/search/material_search.js), and its results are read as the search box lists them.
+the built index (atlas/bench/material_search.js), and its results are read as the search box lists them.
 Per part — the tuned part, the held-aside third (never used to tune: only its figures are printed unless
 asked), and all — it prints top-1 and top-3 (the share of questions answered by the first result, by one
 of the first three) and the mean reciprocal rank (1/rank of the first right result, 0 if none); then the
 tuned part's failures (not in the first three) with what came first; the index's size, raw and gzip as a
 static host sends it; and the worker's median time per query in Node (not a browser's: the machine's
 load shows in it); with --chromium, also the time from the last keystroke to the results drawn in the
-real search box in headless Chromium with the CPU slowed 4× (tests/search/chromium_timing.py). Asserts
+real search box in headless Chromium with the CPU slowed 4× (atlas/bench/chromium_timing.py). Asserts
 nothing and exits 0: quality is a figure to read (tests/search/ checks the set,
 tests/browser/test_search_questions.py that the browser lists the same results).
 """
@@ -24,13 +24,12 @@ import argparse
 import gzip
 import statistics
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from atlas.core.paths import ROOT
+from atlas.bench import chromium_timing, material_search
+from atlas.bench.built_site import site_to_measure
 from atlas.data import search_questions
-from tests.search import chromium_timing, material_search
 
 TOP = 3
 
@@ -126,16 +125,7 @@ def main(argv=None) -> int:
               "worker under Node", file=sys.stderr)
         return 2
     questions = search_questions.load()
-    with tempfile.TemporaryDirectory(prefix="atlas-bench-search-") as scratch:
-        site = args.site
-        if site is None:
-            from tests.support.sitebuild import build
-
-            result = build(ROOT, Path(scratch) / "site")
-            if result.returncode != 0:
-                print(result.output, file=sys.stderr)
-                return 1
-            site = result.site
+    with site_to_measure(args.site) as site:
         run = material_search.search(site, [q.text for q in questions])
         chromium_ms = chromium_timing.query_times(site, [q.text for q in questions]) if args.chromium else None
         print(report(score(questions, run.answers), site, run, args.show_held_aside, chromium_ms))

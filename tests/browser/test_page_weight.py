@@ -1,12 +1,12 @@
-"""The page-weight benchmark (tests/browser/bench_weight.py, printed by `dev.py bench site`) measures; the
+"""The page-weight benchmark (atlas/bench/page_weight.py, printed by `dev.py bench site`) measures; the
 suite checks that the test server compresses as a static host does and that the verdict compares figures
 with the budgets of issue 14. That it runs in a browser is checked by the site benchmark's smoke test
-(tests/browser/test_bench_site.py). Weight is not asserted against a budget here."""
+(tests/browser/test_site_speed.py). Weight is not asserted against a budget here."""
 import gzip
 import urllib.request
 
-from tests.browser import bench_weight
-from tests.browser.bench_weight import ARTICLE_BUDGET, NOTEBOOK_BUDGET, REQUEST_BUDGET, Visit
+from atlas.bench import page_weight
+from atlas.bench.page_weight import ARTICLE_BUDGET, NOTEBOOK_BUDGET, REQUEST_BUDGET, Visit
 
 
 def test_the_server_compresses_like_a_static_host(gzip_site_server):
@@ -21,7 +21,7 @@ def test_the_server_compresses_like_a_static_host(gzip_site_server):
 
 
 def verdicts(*visits: Visit) -> list[bool]:
-    return [line.ok for line in bench_weight.verdict(list(visits))]
+    return [line.ok for line in page_weight.verdict(list(visits))]
 
 
 def test_pages_at_their_budget_are_within_it():
@@ -33,7 +33,7 @@ def test_a_byte_over_is_over_and_a_notebook_has_the_larger_budget():
     assert verdicts(Visit("faq/", False, 5, ARTICLE_BUDGET + 1)) == [False, True]
     assert verdicts(Visit("lab/fan-out/", True, 5, ARTICLE_BUDGET + 1)) == [True, True]
     assert verdicts(Visit("lab/fan-out/", True, 5, NOTEBOOK_BUDGET + 1)) == [False, True]
-    lines = bench_weight.verdict([Visit("faq/", False, 5, 10), Visit("concepts/", False, 5, ARTICLE_BUDGET + 1)])
+    lines = page_weight.verdict([Visit("faq/", False, 5, 10), Visit("concepts/", False, 5, ARTICLE_BUDGET + 1)])
     assert "OVER BUDGET" in str(lines[0]) and "1 of 2 over (heaviest /concepts/)" in str(lines[0])
 
 
@@ -44,6 +44,6 @@ def test_too_many_requests_are_over_budget():
 
 def test_the_report_prints_each_page_and_ends_with_the_verdict():
     visits = [Visit("faq/", False, 5, 1024), Visit("lab/fan-out/", True, 5, NOTEBOOK_BUDGET + 1)]
-    report = bench_weight.format_report(visits)
+    report = page_weight.format_report(visits)
     assert "lab/fan-out/" in report and f"OVER ({NOTEBOOK_BUDGET // 1024} KB" in report
-    assert report.endswith("Verdict:\n" + "\n".join(str(line) for line in bench_weight.verdict(visits)))
+    assert report.endswith("Verdict:\n" + "\n".join(str(line) for line in page_weight.verdict(visits)))

@@ -1,5 +1,5 @@
 """Drive the built site in headless Chromium, as a reader sees it: shared by the browser tests and by
-`python -m tests.browser.bench_site`.
+`python -m atlas.bench.site_speed`.
 
 * `serve(site)` serves a built site on a free 127.0.0.1 port under the path of `site_url` (as GitHub
   Pages does: https://django-async-atlas.github.io/atlas/ -> http://127.0.0.1:PORT/atlas/), answering
@@ -26,7 +26,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from atlas.core.paths import ROOT
-from tests.support.markers import require_marker
 
 HOST = "127.0.0.1"
 CHROMIUM = "/usr/bin/chromium"
@@ -212,7 +211,6 @@ def record_csp_violations(context) -> list[dict]:
 
 
 def launch(playwright):
-    require_marker("browser", "starts Chromium")
     return playwright.chromium.launch(executable_path=chromium_path(), args=LAUNCH_ARGS, timeout=60_000)
 
 

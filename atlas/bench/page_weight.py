@@ -1,8 +1,8 @@
 """What a first visit to each page costs a reader: bytes over the wire and requests, with the site served
 gzip-compressed as a static host serves it, in headless Chromium with a cold cache.
 
-    python -m tests.browser.bench_weight                 # builds the site (--strict) into a temp folder
-    python -m tests.browser.bench_weight --site DIR      # weighs an already built site (e.g. an older one)
+    python -m atlas.bench.page_weight                 # builds the site (--strict) into a temp folder
+    python -m atlas.bench.page_weight --site DIR      # weighs an already built site (e.g. an older one)
 
 The one way the atlas weighs its pages: `dev.py bench site` prints these figures too. Prints one line
 per page and a verdict against the budgets; asserts nothing. Budgets (issue #14):
@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.browser import site_browser
+from atlas.bench import site_browser
+from atlas.bench.built_site import site_to_measure
 
 ARTICLE_BUDGET = 200 * 1024
 NOTEBOOK_BUDGET = 300 * 1024
@@ -112,25 +112,16 @@ def format_report(visits: list[Visit]) -> str:
 def main(argv: list[str]) -> int:
     from playwright.sync_api import sync_playwright
 
-    from tests.support.sitebuild import build
-
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--site", type=Path, help="an already built site folder")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        site = args.site
-        if site is None:
-            site = Path(tmp) / "site"
-            result = build(Path(__file__).resolve().parents[2], site)
-            if result.returncode != 0:
-                print(result.output, file=sys.stderr)
-                return 1
-        with site_browser.serve(site, gzip=True) as server, sync_playwright() as playwright:
-            browser = site_browser.launch(playwright)
-            try:
-                print(format_report(weigh(browser, server, site_browser.site_pages(site))))
-            finally:
-                browser.close()
+    with site_to_measure(args.site) as site, site_browser.serve(site, gzip=True) as server, \
+            sync_playwright() as playwright:
+        browser = site_browser.launch(playwright)
+        try:
+            print(format_report(weigh(browser, server, site_browser.site_pages(site))))
+        finally:
+            browser.close()
     return 0
 
 

@@ -1,0 +1,42 @@
+"""atlas/core/datafile.py: a collected JSON file is read one way, and a bad one names its file, line or field."""
+import pytest
+
+from atlas.core.datafile import read_json
+from atlas.core.errors import DataError
+
+COMMAND = "python3 dev.py stack"
+
+
+def test_a_collected_file_is_read_with_its_fields(tmp_path):
+    file = tmp_path / "stack.json"
+    file.write_text('{"releases": [{"version": "6.1"}]}')
+    assert read_json(file, COMMAND, fields=("releases",)) == {"releases": [{"version": "6.1"}]}
+
+
+def test_a_missing_file_names_the_command_that_writes_it(tmp_path):
+    with pytest.raises(DataError, match=r"stack\.json:1: the file does not exist — run `python3 dev.py stack`"):
+        read_json(tmp_path / "stack.json", COMMAND)
+
+
+def test_a_missing_file_with_a_default_gives_a_fresh_copy_of_it(tmp_path):
+    default = {"links": {}}
+    first = read_json(tmp_path / "status.json", COMMAND, default=default)
+    first["links"]["x"] = 1
+    assert read_json(tmp_path / "status.json", COMMAND, default=default) == {"links": {}}
+
+
+def test_broken_json_names_its_line(tmp_path):
+    file = tmp_path / "stack.json"
+    file.write_text('{\n "releases": [\n  1,\n ]\n}')
+    with pytest.raises(DataError, match=r"stack\.json:4: not valid JSON .* — run `python3 dev.py stack` to write"):
+        read_json(file, COMMAND)
+
+
+def test_a_missing_field_is_named(tmp_path):
+    file = tmp_path / "stack.json"
+    file.write_text('{"cpu_method": "x"}')
+    with pytest.raises(DataError, match=r"stack\.json:1: releases: is missing — run `python3 dev.py stack`"):
+        read_json(file, COMMAND, fields=("releases",))
+    file.write_text("[1, 2]")
+    with pytest.raises(DataError, match=r"stack\.json:1: holds a list, not a mapping of fields"):
+        read_json(file, COMMAND, fields=("releases",))
