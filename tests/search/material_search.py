@@ -1,5 +1,5 @@
-"""Queries through the site's real search, without a browser: Material's own search worker (the file the
-built site ships) run under Node on the built index, by tests/search/material_search.js. The benchmark
+"""Queries through the site's real search, without a browser: the search worker the built site's pages name
+(the site's own, docs/assets/javascripts/search-worker.js, which Material's search box talks to) run under Node on the built index, by tests/search/material_search.js. The benchmark
 (tests/search/bench_search.py) uses it; tests/browser/test_search_questions.py checks that the search box
 in Chromium lists the same results."""
 from __future__ import annotations

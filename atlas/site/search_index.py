@@ -1,0 +1,170 @@
+"""The site's search index, built from the one Material's search plugin writes (search/search_index.json),
+for the site's own search worker (docs/assets/javascripts/search-worker.js), which Material's search box
+talks to in place of its lunr worker.
+
+Why an index of our own: Material's settings stop at a separator and three field boosts, so the words
+readers type ("hang", "notifications", "touch") found nothing or the wrong page, every page matched
+"async" and "django", and the index a phone downloads held every page's full text, which lunr then
+indexed on the phone. Here, at build time, in plain Python:
+
+* each document's title (without the heading's ¶), headings, tags, words and the reader words of
+  docs/data/search_vocabulary.yml become weighted terms, in postings (term -> documents and weights);
+* an async API name also indexes its sync part ("atouch" -> "touch"), and an underscored name its parts;
+* each document keeps only what a result shows: its title and its first sentence, with the release
+  it applies from ("Since 4.1").
+
+`tokens` and `stem` have a twin in the worker: tests/site/test_search_index.py runs both on the site's
+words and compares them.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from atlas.core import datafile
+from atlas.core.paths import DATA
+
+VOCABULARY = DATA / "search_vocabulary.yml"
+# How much a word counts where it stands (tuned on the question set's tuned part)
+WEIGHTS = {"title": 12.0, "keywords": 8.0, "page": 2.0, "tags": 2.0, "text": 1.0}
+TITLE_WORDS, TITLE_DAMPING = 2, 0.5     # a title of more words than 2 weighs each (2 / words) ** 0.5
+GENERIC, GENERIC_TITLE = 3, 0.3     # a section title on 3 pages or more weighs 0.3, its page's title as much
+TEASER = 170                 # characters of a result's text
+TOKEN = re.compile(r"\d+(?:\.\d+)+|[a-z0-9]+")
+TAG = re.compile(r"<[^>]+>")
+APPLIES = re.compile(r"Applies to:? Django (\d+\.\d+)")
+
+
+def stem(word: str) -> str:
+    """A light English stemmer: plurals and -ing/-ed, so "notifications" finds "notification"."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if word.endswith("ing") and len(word) > 5:
+        word = word[:-3]
+    elif word.endswith("ed") and len(word) > 4:
+        word = word[:-2]
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased words and version numbers ("4.1"), stemmed; "aget_or_create" gives aget, or, create."""
+    return [stem(t) for t in TOKEN.findall(text.lower())]
+
+
+def plain(text: str) -> str:
+    return html.unescape(TAG.sub(" ", text)).replace("¶", "").strip()
+
+
+def load_vocabulary(path: Path = VOCABULARY) -> dict:
+    data = datafile.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return data or {}
+
+
+def teaser(text: str) -> str:
+    """The first sentence or two, as a result shows it (the "Applies to" line becomes its release)."""
+    body = APPLIES.sub("", re.sub(r"\s+", " ", text)).strip(" .")
+    body = re.sub(r"^(?:and later|only|–\s*\S+)\s*", "", body)
+    if len(body) <= TEASER:
+        return body
+    cut = body.rfind(" ", 0, TEASER)
+    return body[:cut if cut > 0 else TEASER] + " …"
+
+
+def since(location: str, text: str, page_since: dict[str, str]) -> str | None:
+    found = APPLIES.search(text)
+    if found:
+        return found[1]
+    return page_since.get(location.split("#", 1)[0])
+
+
+def api_parts(vocabulary: set[str], api_titles: list[str]) -> dict[str, str]:
+    """atouch -> touch: async API names whose sync part is a word of the site too."""
+    parts = {}
+    for title in api_titles:
+        for word in TOKEN.findall(title.lower()):
+            if word.startswith("a") and len(word) > 3 and word[1:] in vocabulary:
+                parts[word] = word[1:]
+    return parts
+
+
+def build(material: dict, vocabulary: dict) -> dict:
+    """The site's index: {"config" (with "atlas": postings, lengths, query words), "docs" (location,
+    title, text, since, boost)}."""
+    docs = material["docs"]
+    pages = {d["location"]: d for d in docs if "#" not in d["location"]}
+    page_since = {loc: found[1] for loc, d in pages.items() if (found := APPLIES.search(plain(d["text"])))}
+    keywords: dict[str, list[str]] = defaultdict(list)
+    for entry in vocabulary.get("keywords", []):
+        for location in entry["at"]:
+            keywords[location] += entry["words"]
+    bodies = [plain(d["text"]) for d in docs]
+    words = {w for body in bodies for w in TOKEN.findall(body.lower())}
+    parts = api_parts(words, [d["title"] for d in docs if d["location"].startswith("versions/async-api/#api-")])
+
+    def expand(text: str) -> list[str]:
+        out = []
+        for word in TOKEN.findall(text.lower()):
+            out.append(stem(word))
+            if word in parts:
+                out.append(stem(parts[word]))
+        return out
+
+    stop = {stem(w) for w in vocabulary.get("stop_words", [])}
+    shared = Counter(plain(d["title"]) for d in docs)
+    postings: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    lengths = []
+    out_docs = []
+    for number, (doc, body) in enumerate(zip(docs, bodies)):
+        title = plain(doc["title"])
+        location = doc["location"]
+        page = pages.get(location.split("#", 1)[0])
+        fields = {"title": expand(title), "keywords": expand(" ".join(keywords.get(location, []))),
+                  "page": expand(plain(page["title"])) if page and page is not doc else [],
+                  "tags": expand(" ".join(doc.get("tags", []))), "text": expand(body)}
+        length = 0.0
+        # a word of a short title says more than one of a long title: "QuerySet.aget" over "aget_user"
+        said = [t for t in fields["title"] if t not in stop] or fields["title"]
+        short = {"title": (TITLE_WORDS / max(TITLE_WORDS, len(said))) ** TITLE_DAMPING}
+        if shared[title] >= GENERIC:      # "Sources", "The code": the page's title says which
+            short = {"title": GENERIC_TITLE, "page": WEIGHTS["title"] / WEIGHTS["page"] * GENERIC_TITLE}
+        for field, terms in fields.items():
+            for term, count in Counter(terms).items():
+                postings[term][number] += WEIGHTS[field] * short.get(field, 1.0) * count
+            length += len(terms) if field == "text" else 0
+        lengths.append(round(length))
+        entry = {"location": location, "title": title, "text": teaser(body)}
+        release = since(location, body, page_since)
+        if release:
+            entry["since"] = release
+        if doc.get("boost"):
+            entry["boost"] = doc["boost"]
+        out_docs.append(entry)
+    index = {term: [x for number, weight in sorted(found.items()) for x in (number, round(weight, 1))]
+             for term, found in sorted(postings.items())}
+    query = {"stop_words": sorted(vocabulary.get("stop_words", [])),
+             "synonyms": [{"words": e["words"], "means": e["means"]} for e in vocabulary.get("synonyms", [])]}
+    # Material's page script hands the worker `config` and `docs` only: the postings ride in `config`
+    return {"config": {**material["config"], "atlas": {"postings": index, "lengths": lengths, "query": query}},
+            "docs": out_docs}
+
+
+def rewrite(site: Path, vocabulary_path: Path = VOCABULARY) -> None:
+    """Replace the site's search/search_index.json with the index of this module."""
+    path = site / "search" / "search_index.json"
+    if not path.exists():
+        return
+    material = json.loads(path.read_text(encoding="utf-8"))
+    if "atlas" in material["config"]:
+        return                  # already rewritten (a serve rebuild that kept the file)
+    built = build(material, load_vocabulary(vocabulary_path))
+    path.write_text(json.dumps(built, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
