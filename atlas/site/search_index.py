@@ -32,14 +32,17 @@ VOCABULARY = DATA / "search_vocabulary.yml"
 WEIGHTS = {"title": 12.0, "keywords": 8.0, "page": 2.0, "tags": 2.0, "text": 1.0}
 TITLE_WORDS, TITLE_DAMPING = 2, 0.5     # a title of more words than 2 weighs each (2 / words) ** 0.5
 GENERIC, GENERIC_TITLE = 3, 0.3     # a section title on 3 pages or more weighs 0.3, its page's title as much
+BOOST = 0.1                  # a page's front-matter search boost of 2 multiplies its score by 1.1
+REFERENCE_TITLES, REFERENCES = {"Sources"}, 0.4   # a list of sources repeats every title it cites: x 0.4
 TEASER = 170                 # characters of a result's text
 TOKEN = re.compile(r"\d+(?:\.\d+)+|[a-z0-9]+")
+NAME = re.compile(r"[a-z][a-z0-9]*(?:[._][a-z0-9]+)+")    # django.tasks, sync_to_async: also kept whole
 TAG = re.compile(r"<[^>]+>")
 APPLIES = re.compile(r"Applies to:? Django (\d+\.\d+)")
 
 
 def stem(word: str) -> str:
-    """A light English stemmer: plurals and -ing/-ed, so "notifications" finds "notification"."""
+    """A light English stemmer: plurals, -ing/-ed and a final e, so "notifications" finds "notification"."""
     if len(word) <= 3 or not word.isalpha():
         return word
     if word.endswith("ies") and len(word) > 4:
@@ -52,12 +55,21 @@ def stem(word: str) -> str:
         word = word[:-3]
     elif word.endswith("ed") and len(word) > 4:
         word = word[:-2]
+    if word.endswith("e") and len(word) > 4:       # upgrade, upgrading -> upgrad
+        word = word[:-1]
     return word
 
 
+def words(text: str) -> list[str]:
+    """Lower-cased words and version numbers ("4.1"); a dotted or underscored name also whole, after its
+    parts: "aget_or_create" gives aget, or, create, aget_or_create."""
+    text = text.lower()
+    return TOKEN.findall(text) + NAME.findall(text)
+
+
 def tokens(text: str) -> list[str]:
-    """Lower-cased words and version numbers ("4.1"), stemmed; "aget_or_create" gives aget, or, create."""
-    return [stem(t) for t in TOKEN.findall(text.lower())]
+    """words(), stemmed."""
+    return [stem(t) for t in words(text)]
 
 
 def plain(text: str) -> str:
@@ -98,7 +110,7 @@ def api_parts(vocabulary: set[str], api_titles: list[str]) -> dict[str, str]:
 
 def build(material: dict, vocabulary: dict) -> dict:
     """The site's index: {"config" (with "atlas": postings, lengths, query words), "docs" (location,
-    title, text, since, boost)}."""
+    title, text, since, rank: the factor its score is multiplied by)}."""
     docs = material["docs"]
     pages = {d["location"]: d for d in docs if "#" not in d["location"]}
     page_since = {loc: found[1] for loc, d in pages.items() if (found := APPLIES.search(plain(d["text"])))}
@@ -107,12 +119,12 @@ def build(material: dict, vocabulary: dict) -> dict:
         for location in entry["at"]:
             keywords[location] += entry["words"]
     bodies = [plain(d["text"]) for d in docs]
-    words = {w for body in bodies for w in TOKEN.findall(body.lower())}
-    parts = api_parts(words, [d["title"] for d in docs if d["location"].startswith("versions/async-api/#api-")])
+    vocabulary_words = {w for body in bodies for w in TOKEN.findall(body.lower())}
+    parts = api_parts(vocabulary_words, [d["title"] for d in docs if d["location"].startswith("versions/async-api/#api-")])
 
     def expand(text: str) -> list[str]:
         out = []
-        for word in TOKEN.findall(text.lower()):
+        for word in words(text):
             out.append(stem(word))
             if word in parts:
                 out.append(stem(parts[word]))
@@ -145,8 +157,9 @@ def build(material: dict, vocabulary: dict) -> dict:
         release = since(location, body, page_since)
         if release:
             entry["since"] = release
-        if doc.get("boost"):
-            entry["boost"] = doc["boost"]
+        rank = (1 + BOOST * (doc.get("boost", 1) - 1)) * (REFERENCES if title in REFERENCE_TITLES else 1)
+        if rank != 1:
+            entry["rank"] = round(rank, 2)
         out_docs.append(entry)
     index = {term: [x for number, weight in sorted(found.items()) for x in (number, round(weight, 1))]
              for term, found in sorted(postings.items())}

@@ -13,6 +13,7 @@
 
 // The twin of atlas/site/search_index.py's tokens() and stem(): keep them the same.
 const TOKEN = /\d+(?:\.\d+)+|[a-z0-9]+/g;
+const NAME = /[a-z][a-z0-9]*(?:[._][a-z0-9]+)+/g;
 
 function stem(word) {
   if (word.length <= 3 || !/^[a-z]+$/.test(word)) return word;
@@ -21,11 +22,13 @@ function stem(word) {
   else if (word.endsWith("s") && !/(ss|us|is)$/.test(word)) word = word.slice(0, -1);
   if (word.endsWith("ing") && word.length > 5) word = word.slice(0, -3);
   else if (word.endsWith("ed") && word.length > 4) word = word.slice(0, -2);
+  if (word.endsWith("e") && word.length > 4) word = word.slice(0, -1);
   return word;
 }
 
 function words(text) {
-  return text.toLowerCase().match(TOKEN) || [];
+  text = text.toLowerCase();
+  return [...(text.match(TOKEN) || []), ...(text.match(NAME) || [])];
 }
 
 const K1 = 1.2, B = 0.75;
@@ -34,6 +37,7 @@ const PREFIX_FROM = 4;       // letters a word needs before it also finds longer
 const STOP = 0.1;            // a stop word counts this much, and not towards the coverage below
 const SYNONYM = 0.7;         // a site word the vocabulary gives a reader's word
 const COVERAGE = 2;          // score x (concepts matched / concepts) ** COVERAGE
+const PER_PAGE = 6;          // parts of a page listed (the box folds all but the best under "N more")
 const GROUPS = 20;           // pages listed
 
 let index = null;
@@ -126,8 +130,7 @@ function search(query) {
   for (const [doc, row] of scores) {
     let sum = 0, matched = 0;
     row.forEach((value, c) => { sum += value; if (value > 0 && !list[c].stop) matched++; });
-    const boost = index.docs[doc].boost || 1;
-    ranked.push([doc, sum * (matched / needed) ** COVERAGE * (1 + 0.1 * (boost - 1))]);
+    ranked.push([doc, sum * (matched / needed) ** COVERAGE * (index.docs[doc].rank || 1)]);
   }
   ranked.sort((a, b) => b[1] - a[1]);
   return { items: groups(ranked, list), suggest: [] };
@@ -145,8 +148,9 @@ function highlighter(list) {
   return text => escape(text).replace(pattern, "<mark>$1$2</mark>");
 }
 
-// Material's result items: per page, its documents best first, the page's own entry among them (score 0
-// when only its sections matched: the box then shows it as their heading).
+// Material's result items: per page, its documents best first, the page's own entry among them. The box
+// draws the page's entry as the heading of the group, with its text only when it is the best match; below
+// a better section it carries score 0, as when only its sections matched.
 function groups(ranked, list) {
   const mark = highlighter(list);
   const terms = Object.fromEntries(list.map(concept => [concept.word, true]));
@@ -158,12 +162,14 @@ function groups(ranked, list) {
       if (pages.size >= GROUPS) continue;
       pages.set(page, []);
     }
-    pages.get(page).push(item(doc, score, mark, terms));
+    const items = pages.get(page);
+    if (items.length < PER_PAGE) items.push(item(doc, score, mark, terms));
   }
   const byLocation = new Map(index.docs.map(doc => [doc.location, doc]));
   return [...pages].map(([page, items]) => {
-    if (!items.some(entry => entry.location === page) && byLocation.has(page))
-      items.push(item(byLocation.get(page), 0, mark, {}));
+    const own = items.findIndex(entry => entry.location === page);
+    if (own > 0) items[own].score = 0;      // drawn as the heading over a better section, not as a result
+    else if (own === -1 && byLocation.has(page)) items.push(item(byLocation.get(page), 0, mark, {}));
     return items;
   });
 }
