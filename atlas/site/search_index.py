@@ -9,9 +9,10 @@ indexed on the phone. Here, at build time, in plain Python:
 
 * each document's title (without the heading's ¶), headings, tags, words and the reader words of
   docs/data/search_vocabulary.yml become weighted terms, in postings (term -> documents and weights);
-* an async API name also indexes its sync part ("atouch" -> "touch"), and an underscored name its parts;
+* an async API name also indexes its sync twin ("atouch" -> "touch", from docs/data/async_api.json), and a
+  dotted or underscored name both whole and by its parts;
 * each document keeps only what a result shows: its title and its first sentence, with the release
-  it applies from ("Since 4.1").
+  it applies from ("Since 4.1": an API's release, or the section's or page's "Applies to" line).
 
 `tokens` and `stem` have a twin in the worker: tests/site/test_search_index.py runs both on the site's
 words and compares them.
@@ -26,8 +27,10 @@ from pathlib import Path
 
 from atlas.core import datafile
 from atlas.core.paths import DATA
+from atlas.data import async_api
 
 VOCABULARY = DATA / "search_vocabulary.yml"
+API_PAGE = "versions/async-api/"
 # How much a word counts where it stands (tuned on the question set's tuned part)
 WEIGHTS = {"title": 12.0, "keywords": 8.0, "page": 2.0, "tags": 2.0, "text": 1.0}
 TITLE_WORDS, TITLE_DAMPING = 2, 0.5     # a title of more words than 2 weighs each (2 / words) ** 0.5
@@ -98,17 +101,15 @@ def since(location: str, text: str, page_since: dict[str, str]) -> str | None:
     return page_since.get(location.split("#", 1)[0])
 
 
-def api_parts(vocabulary: set[str], api_titles: list[str]) -> dict[str, str]:
-    """atouch -> touch: async API names whose sync part is a word of the site too."""
-    parts = {}
-    for title in api_titles:
-        for word in TOKEN.findall(title.lower()):
-            if word.startswith("a") and len(word) > 3 and word[1:] in vocabulary:
-                parts[word] = word[1:]
-    return parts
+def api_facts(apis: list[dict]) -> tuple[dict[str, str], dict[str, str]]:
+    """From the async API index (docs/data/async_api.json): each async name's sync twin (atouch ->
+    touch), and each API entry's release ('versions/async-api/#api-basecache-atouch' -> '4.0')."""
+    twins = {api["member"].lower(): api["sync_twin"].lower() for api in apis if api.get("sync_twin")}
+    since = {f"{API_PAGE}#{api['anchor']}": api["since"] for api in apis if api.get("since")}
+    return twins, since
 
 
-def build(material: dict, vocabulary: dict) -> dict:
+def build(material: dict, vocabulary: dict, apis: list[dict] = ()) -> dict:
     """The site's index: {"config" (with "atlas": postings, lengths, query words), "docs" (location,
     title, text, since, rank: the factor its score is multiplied by)}."""
     docs = material["docs"]
@@ -119,8 +120,7 @@ def build(material: dict, vocabulary: dict) -> dict:
         for location in entry["at"]:
             keywords[location] += entry["words"]
     bodies = [plain(d["text"]) for d in docs]
-    vocabulary_words = {w for body in bodies for w in TOKEN.findall(body.lower())}
-    parts = api_parts(vocabulary_words, [d["title"] for d in docs if d["location"].startswith("versions/async-api/#api-")])
+    parts, api_since = api_facts(list(apis))
 
     def expand(text: str) -> list[str]:
         out = []
@@ -154,7 +154,7 @@ def build(material: dict, vocabulary: dict) -> dict:
             length += len(terms) if field == "text" else 0
         lengths.append(round(length))
         entry = {"location": location, "title": title, "text": teaser(body)}
-        release = since(location, body, page_since)
+        release = api_since.get(location) or since(location, body, page_since)
         if release:
             entry["since"] = release
         rank = (1 + BOOST * (doc.get("boost", 1) - 1)) * (REFERENCES if title in REFERENCE_TITLES else 1)
@@ -178,6 +178,6 @@ def rewrite(site: Path, vocabulary_path: Path = VOCABULARY) -> None:
     material = json.loads(path.read_text(encoding="utf-8"))
     if "atlas" in material["config"]:
         return                  # already rewritten (a serve rebuild that kept the file)
-    built = build(material, load_vocabulary(vocabulary_path))
+    built = build(material, load_vocabulary(vocabulary_path), async_api.load_index()["apis"])
     path.write_text(json.dumps(built, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 

@@ -24,7 +24,7 @@ VOCABULARY = {"stop_words": ["async", "django"], "synonyms": [{"words": ["hang"]
               "keywords": [{"at": ["faq/#orm"], "words": ["afilter"]}]}
 SITE = material(
     ("faq/", "FAQ", "<p>Applies to Django 3.0 and later</p><p>Answers.</p>"),
-    ("faq/#orm", "Can I use the ORM?", "<p>Yes: <code>aget</code> and <code>acount</code>, like cache.touch(). " + "More words. " * 30 + "</p>"),
+    ("faq/#orm", "Can I use the ORM?", "<p>Yes: <code>aget</code> and <code>acount</code>. " + "More words. " * 30 + "</p>"),
     ("faq/#deadlock", "Why does my view deadlock?", "<p>Applies to: Django 4.1–6.1</p><p>A self call.</p>"),
     ("lab/x/#what", "What the numbers say¶", "<p>Threads.</p>"),
     ("versions/async-api/", "Async API index", "<p>All of them.</p>"),
@@ -32,17 +32,21 @@ SITE = material(
 )
 
 
+APIS = [{"member": "atouch", "sync_twin": "touch", "anchor": "api-basecache-atouch", "since": "4.0"}]
+
+
 def test_a_result_shows_a_clean_title_a_short_teaser_and_the_release_it_applies_from():
-    built = search_index.build(SITE, VOCABULARY)
+    built = search_index.build(SITE, VOCABULARY, APIS)
     docs = {doc["location"]: doc for doc in built["docs"]}
     assert docs["lab/x/#what"]["title"] == "What the numbers say"
     assert docs["faq/#deadlock"]["since"] == "4.1" and "Applies" not in docs["faq/#deadlock"]["text"]
     assert docs["faq/#orm"]["since"] == "3.0"          # from its page
+    assert docs["versions/async-api/#api-basecache-atouch"]["since"] == "4.0"   # from the API index
     assert len(docs["faq/#orm"]["text"]) <= search_index.TEASER + 2 and docs["faq/#orm"]["text"].endswith("…")
 
 
-def test_the_postings_weigh_titles_keywords_and_an_async_name_s_sync_part():
-    built = search_index.build(SITE, VOCABULARY)
+def test_the_postings_weigh_titles_keywords_and_an_async_name_s_sync_twin():
+    built = search_index.build(SITE, VOCABULARY, APIS)
     postings = built["config"]["atlas"]["postings"]
     number = {doc["location"]: n for n, doc in enumerate(built["docs"])}
 
@@ -83,7 +87,7 @@ def test_the_worker_tokenizes_and_stems_as_the_index_does():
 
 
 def test_the_worker_answers_in_material_s_format_best_page_first():
-    built = search_index.build(SITE, VOCABULARY)
+    built = search_index.build(SITE, VOCABULARY, APIS)
     out = run_worker(
         f"handlers[0]({{data: {{type: 0, data: {json.dumps(built)}}}}});\n"
         "for (const q of ['hang', 'touch', 'afilter', 'async', 'zzzqq']) handlers[0]({data: {type: 2, data: q}});\n"
