@@ -33,7 +33,7 @@ class Answer:
 
 @dataclass(frozen=True)
 class Run:
-    setup_ms: float             # the worker building its lunr index from search_index.json
+    setup_ms: float             # the worker setting up from search_index.json
     answers: list[Answer]
 
 
