@@ -65,9 +65,12 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-cased words and version numbers ("4.1"); a dotted or underscored name also whole, after its
-    parts: "aget_or_create" gives aget, or, create, aget_or_create."""
+    parts: "QuerySet.aget_or_create" gives queryset, aget, or, create, queryset.aget_or_create, aget_or_create."""
     text = text.lower()
-    return TOKEN.findall(text) + NAME.findall(text)
+    names = NAME.findall(text)
+    # a dotted name's underscored parts whole too: Signal.asend_robust holds asend_robust
+    return TOKEN.findall(text) + names + [part for name in names if "." in name
+                                          for part in name.split(".") if "_" in part]
 
 
 def tokens(text: str) -> list[str]:

@@ -28,7 +28,9 @@ function stem(word) {
 
 function words(text) {
   text = text.toLowerCase();
-  return [...(text.match(TOKEN) || []), ...(text.match(NAME) || [])];
+  const names = text.match(NAME) || [];
+  const parts = names.filter(name => name.includes(".")).flatMap(name => name.split(".").filter(part => part.includes("_")));
+  return [...(text.match(TOKEN) || []), ...names, ...parts];
 }
 
 const K1 = 1.2, B = 0.75;
@@ -88,7 +90,7 @@ function concepts(query) {
   const raw = words(query);
   const stemmed = raw.map(stem);
   const allStop = stemmed.every(word => index.stop.has(word));
-  const list = stemmed.map((word, i) => ({ word: raw[i], stop: !allStop && index.stop.has(word),
+  const list = stemmed.map((word, i) => ({ word: raw[i], stem: word, stop: !allStop && index.stop.has(word),
                                            terms: expansions(word) }));
   for (const concept of list) if (concept.stop) for (const term of concept.terms.keys()) concept.terms.set(term, STOP);
   const byPosition = new Map(list.map((concept, position) => [position, concept]));
@@ -110,11 +112,16 @@ function search(query) {
   const list = concepts(query);
   const count = index.docs.length;
   const scores = new Map();       // doc -> [score per concept]
+  const idfOf = term => {
+    const df = index.postings[term].length / 2;
+    return Math.log(1 + (count - df + 0.5) / (df + 0.5));
+  };
   list.forEach((concept, c) => {
+    const own = index.postings[concept.stem] ? idfOf(concept.stem) : Infinity;
     for (const [term, weight] of concept.terms) {
       const postings = index.postings[term];
-      const df = postings.length / 2;
-      const idf = Math.log(1 + (count - df + 0.5) / (df + 0.5));
+      // a longer word the query word begins is rarer, not more relevant: it weighs as the word typed
+      const idf = term.startsWith(concept.stem) && term !== concept.stem ? Math.min(idfOf(term), own) : idfOf(term);
       for (let i = 0; i < postings.length; i += 2) {
         const doc = postings[i], tf = postings[i + 1];
         const norm = K1 * (1 - B + B * index.lengths[doc] / index.average);
