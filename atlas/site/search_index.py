@@ -42,6 +42,7 @@ TOKEN = re.compile(r"\d+(?:\.\d+)+|[a-z0-9]+")
 NAME = re.compile(r"[a-z][a-z0-9]*(?:[._][a-z0-9]+)+")    # django.tasks, sync_to_async: also kept whole
 TAG = re.compile(r"<[^>]+>")
 APPLIES = re.compile(r"Applies to:? Django (\d+\.\d+)")
+APPLIES_PARAGRAPH = re.compile(r"<p>\s*Applies to.*?</p>", re.DOTALL)
 
 
 def stem(word: str) -> str:
@@ -87,10 +88,11 @@ def load_vocabulary(path: Path = VOCABULARY) -> dict:
     return data or {}
 
 
-def teaser(text: str) -> str:
-    """The first sentence or two, as a result shows it (the "Applies to" line becomes its release)."""
-    body = APPLIES.sub("", re.sub(r"\s+", " ", text)).strip(" .")
-    body = re.sub(r"^(?:and later|only|–\s*\S+)\s*", "", body)
+def teaser(html_text: str) -> str:
+    """The first sentence or two, as a result shows it: without the "Applies to" paragraph, whose
+    release the result shows apart."""
+    body = re.sub(r"\s+", " ", plain(APPLIES_PARAGRAPH.sub(" ", html_text, count=1)))
+    body = re.sub(r"\s+([,.;:!?)])", r"\1", body).strip()
     if len(body) <= TEASER:
         return body
     cut = body.rfind(" ", 0, TEASER)
@@ -156,7 +158,7 @@ def build(material: dict, vocabulary: dict, apis: list[dict] = ()) -> dict:
                 postings[term][number] += WEIGHTS[field] * short.get(field, 1.0) * count
             length += len(terms) if field == "text" else 0
         lengths.append(round(length))
-        entry = {"location": location, "title": title, "text": teaser(body)}
+        entry = {"location": location, "title": title, "text": teaser(doc["text"])}
         release = api_since.get(location) or since(location, body, page_since)
         if release:
             entry["since"] = release
