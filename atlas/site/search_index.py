@@ -92,7 +92,7 @@ def teaser(html_text: str) -> str:
     """The first sentence or two, as a result shows it: without the "Applies to" paragraph, whose
     release the result shows apart."""
     body = re.sub(r"\s+", " ", plain(APPLIES_PARAGRAPH.sub(" ", html_text, count=1)))
-    body = re.sub(r"\s+([,.;:!?)])", r"\1", body).strip()
+    body = re.sub(r"\(\s+", "(", re.sub(r"\s+([,.;:!?)])", r"\1", body)).strip()
     if len(body) <= TEASER:
         return body
     cut = body.rfind(" ", 0, TEASER)
