@@ -30,7 +30,7 @@ def _load_atlas() -> None:
     """Import atlas/ anew: MkDocs loads this hook once per process, and a serve rebuild must see edits
     to atlas/ and no data cached by the previous build. Binds the modules the hook uses as globals."""
     global DataError, csp, frontmatter, generate, live_preview, notebook_html, notebooks, registry, validation
-    global django_docs_links, inline_data, support, version_banner
+    global django_docs_links, inline_data, search_index, support, version_banner
     for name in [name for name in sys.modules if name == "atlas" or name.startswith("atlas.")]:
         del sys.modules[name]
     from atlas.core.errors import DataError
@@ -43,6 +43,7 @@ def _load_atlas() -> None:
         live_preview,
         notebook_html,
         registry,
+        search_index,
         version_banner,
     )
 
@@ -142,7 +143,9 @@ def on_post_page(output, page, config):
 
 def on_post_build(config):
     """One Content-Security-Policy for every page: instant navigation runs a later page's inline scripts
-    under the first page's policy, so each page allows the inline scripts of all of them (by hash)."""
+    under the first page's policy, so each page allows the inline scripts of all of them (by hash). The
+    search index becomes the site's own (atlas/site/search_index.py)."""
+    search_index.rewrite(Path(config["site_dir"]))
     csp.apply_to_site(Path(config["site_dir"]))
 
 

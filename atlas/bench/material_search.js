@@ -1,8 +1,8 @@
-// Run queries through Material for MkDocs' own search worker, as the browser does, under Node.
+// Run queries through the search worker the built site ships (the one its pages name), as the browser does, under Node.
 //
 //     node atlas/bench/material_search.js SITE_DIR < queries.json > results.json
 //
-// SITE_DIR is a built site: the worker is the site's assets/javascripts/workers/search.*.min.js (the
+// SITE_DIR is a built site: the worker is the file its home page's Material configuration names (the
 // file the browser runs) and the index its search/search_index.json. The worker is set up with the
 // message the theme's page script sends (config, docs, options.suggest), then answers one query per
 // message. Each answer is turned into the links the result list shows, best first, with the same rule
@@ -21,12 +21,14 @@ const vm = require("vm");
 const { performance } = require("perf_hooks");
 
 function workerFile(site) {
-  const folder = path.join(site, "assets", "javascripts", "workers");
-  const found = fs.readdirSync(folder).filter(name => /^search\.[0-9a-f]+\.min\.js$/.test(name));
-  if (found.length !== 1) {
-    throw new Error(`expected one search worker in ${folder}, found ${JSON.stringify(found)}`);
-  }
-  return path.join(folder, found[0]);
+  // the worker the search box runs: the "search" address of the page's Material configuration
+  const page = fs.readFileSync(path.join(site, "index.html"), "utf-8");
+  const config = page.match(/<script id="__config" type="application\/json">([\s\S]*?)<\/script>/);
+  if (!config) throw new Error(`no Material configuration (#__config) in ${site}/index.html`);
+  const url = JSON.parse(config[1]).search;
+  const file = path.join(site, url.replace(/^(\.\/)+/, ""));
+  if (!fs.existsSync(file)) throw new Error(`the search worker ${url} named by ${site}/index.html is missing`);
+  return file;
 }
 
 // A web worker's global scope, enough for Material's worker: it listens for "message" and answers with

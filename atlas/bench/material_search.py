@@ -1,6 +1,7 @@
-"""Queries through the site's real search, without a browser: Material's own search worker (the file the
-built site ships) run under Node on the built index, by atlas/bench/material_search.js. The benchmark
-(atlas/bench/search_quality.py) uses it; tests/browser/test_search_questions.py checks that the search box
+"""Queries through the site's real search, without a browser: the search worker the built site's pages name
+(the site's own, docs/assets/javascripts/search-worker.js, which Material's search box talks to) run under
+Node on the built index, by atlas/bench/material_search.js. The benchmark (atlas/bench/search_quality.py)
+uses it; tests/browser/test_search_questions.py checks that the search box
 in Chromium lists the same results."""
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ class Answer:
 
 @dataclass(frozen=True)
 class Run:
-    setup_ms: float             # the worker building its lunr index from search_index.json
+    setup_ms: float             # the worker setting up from search_index.json
     answers: list[Answer]
 
 

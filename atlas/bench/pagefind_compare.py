@@ -1,5 +1,6 @@
 """Pagefind on the same question set, for choosing the site's search engine on numbers (issue 32); the
-site keeps Material's search. A measuring script that prints figures and asserts nothing:
+site keeps Material's search box with its own worker (docs/assets/javascripts/search-worker.js). A
+measuring script that prints figures and asserts nothing:
 
     python3 -m venv /tmp/pagefind && /tmp/pagefind/bin/pip install "pagefind[bin]"   # once, outside .venv
     .venv/bin/python -m atlas.bench.pagefind_compare --site DIR --pagefind "/tmp/pagefind/bin/python -m pagefind"

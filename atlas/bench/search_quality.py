@@ -6,7 +6,8 @@
     python3 dev.py bench search --show-held-aside      # also list the held-aside part's failures
     python3 dev.py bench search --chromium             # also time every query in Chromium, CPU slowed 4x
 
-Every question goes through Material's own search worker, the file the built site ships, run under Node on
+Every question goes through the search worker the built site's pages name (the site's own, which Material's
+search box talks to: docs/assets/javascripts/search-worker.js), run under Node on
 the built index (atlas/bench/material_search.js), and its results are read as the search box lists them.
 Per part — the tuned part, the held-aside third (never used to tune: only its figures are printed unless
 asked), and all — it prints top-1 and top-3 (the share of questions answered by the first result, by one
@@ -80,7 +81,7 @@ def report(scored: list[Scored], site: Path, run: material_search.Run, show_held
     parts = {"tuned": [s for s in scored if not s.question.held_aside],
              "held aside": [s for s in scored if s.question.held_aside],
              "all": scored}
-    lines = [f"Search: {len(scored)} questions of docs/data/search_questions.yml through Material's search worker",
+    lines = [f"Search: {len(scored)} questions of docs/data/search_questions.yml through the site's search worker",
              "", f"  {'part':12} {'questions':>9} {'top-1':>7} {'top-3':>7} {'MRR':>6}"]
     for name, part in parts.items():
         f = figures(part)

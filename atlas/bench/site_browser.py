@@ -242,7 +242,7 @@ class SearchResult:
     title: str         # the page title (h1) or the section heading (h2) the link shows
     href: str          # absolute URL as the browser resolved it
     path: str          # relative to the site root, without Material's ?h= highlight: 'faq/#anchor'
-    score: float       # lunr's score, as Material writes it in data-md-score
+    score: float       # the worker's score, as Material writes it in data-md-score
     item: int          # which result item (one per page) it belongs to, from 0
 
 

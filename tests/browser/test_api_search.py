@@ -1,7 +1,7 @@
 """Search finds async APIs by name: a bare a-method, a Class.method form or a reader's spelling such as
 request.auser puts the API's row of the async API index (docs/versions/async-api.md) among the first three
-results. The rows' anchors come from docs/data/async_api.json; mkdocs.yml's search `separator` splits names
-at dots and underscores so their parts match."""
+results. The rows' anchors come from docs/data/async_api.json; the site's search index
+(atlas/site/search_index.py) holds a dotted or underscored name whole and by its parts."""
 from __future__ import annotations
 
 import pytest

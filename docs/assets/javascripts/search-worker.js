@@ -1,0 +1,197 @@
+// The site's search worker: Material's search box sends it the index and the reader's queries, as it
+// would its own lunr worker (setup: {type 0, data {config, docs}} -> {type 1}; query: {type 2, data
+// text} -> {type 3, data {items, suggest}}). The index is built at build time by atlas/site/search_index.py:
+// weighted terms per document (title, headings, tags, words, the reader words of
+// docs/data/search_vocabulary.yml) in postings, so a query is a few look-ups, no index to build here.
+//
+// Ranking: BM25 over the weighted terms; each query word is a "concept" matched by its own term, a
+// longer word it begins ("touch" -> "touchable"), or the site words the vocabulary gives it ("hang" ->
+// deadlock); the site's stop words ("async", "django") are dropped unless nothing else is left; a
+// document matching fewer of the concepts loses score. Results come per page, best first, as Material
+// draws them: the best part of each page first.
+"use strict";
+
+// The twin of atlas/site/search_index.py's tokens() and stem(): keep them the same.
+const TOKEN = /\d+(?:\.\d+)+|[a-z0-9]+/g;
+const NAME = /[a-z][a-z0-9]*(?:[._][a-z0-9]+)+/g;
+
+function stem(word) {
+  if (word.length <= 3 || !/^[a-z]+$/.test(word)) return word;
+  if (word.endsWith("ies") && word.length > 4) word = word.slice(0, -3) + "y";
+  else if (word.endsWith("sses")) word = word.slice(0, -2);
+  else if (word.endsWith("s") && !/(ss|us|is)$/.test(word)) word = word.slice(0, -1);
+  if (word.endsWith("ing") && word.length > 5) word = word.slice(0, -3);
+  else if (word.endsWith("ed") && word.length > 4) word = word.slice(0, -2);
+  if (word.endsWith("e") && word.length > 4) word = word.slice(0, -1);
+  return word;
+}
+
+function words(text) {
+  text = text.toLowerCase();
+  const names = text.match(NAME) || [];
+  const parts = names.filter(name => name.includes(".")).flatMap(name => name.split(".").filter(part => part.includes("_")));
+  return [...(text.match(TOKEN) || []), ...names, ...parts];
+}
+
+const K1 = 1.2, B = 0.75;
+const PREFIX = 0.5;          // a longer word the query word begins
+const PREFIX_FROM = 4;       // letters a word needs before it also finds longer words
+const STOP = 0.1;            // a stop word counts this much, and not towards the coverage below
+const SYNONYM = 0.7;         // a site word the vocabulary gives a reader's word
+const COVERAGE = 2;          // score x (concepts matched / concepts) ** COVERAGE
+const PER_PAGE = 6;          // parts of a page listed (the box folds all but the best under "N more")
+const GROUPS = 20;           // pages listed
+
+let index = null;
+
+function setup(config, docs) {
+  const atlas = config.atlas;
+  const terms = Object.keys(atlas.postings).sort();
+  const total = atlas.lengths.reduce((a, b) => a + b, 0);
+  const synonyms = atlas.query.synonyms.map(entry => ({
+    words: entry.words.map(phrase => words(phrase).map(stem)),
+    means: entry.means.flatMap(phrase => words(phrase).map(stem)),
+  }));
+  index = {
+    docs, terms, synonyms,
+    postings: atlas.postings,
+    lengths: atlas.lengths,
+    average: total / atlas.lengths.length || 1,
+    stop: new Set(atlas.query.stop_words.map(stem)),
+  };
+}
+
+// The terms of the index a query word stands for, each with a weight.
+function expansions(word) {
+  const found = new Map();
+  if (index.postings[word]) found.set(word, 1);
+  if (word.length >= PREFIX_FROM) {
+    let low = 0, high = index.terms.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (index.terms[mid] < word) low = mid + 1; else high = mid;
+    }
+    for (let i = low; i < index.terms.length && index.terms[i].startsWith(word) && i < low + 60; i++)
+      if (!found.has(index.terms[i])) found.set(index.terms[i], PREFIX);
+  }
+  return found;
+}
+
+function contains(sequence, phrase) {
+  outer: for (let i = 0; i + phrase.length <= sequence.length; i++) {
+    for (let j = 0; j < phrase.length; j++) if (sequence[i + j] !== phrase[j]) continue outer;
+    return [i, i + phrase.length];
+  }
+  return null;
+}
+
+// The query as concepts: one per word that is not a stop word, each a map of index terms to weights.
+function concepts(query) {
+  const raw = words(query);
+  const stemmed = raw.map(stem);
+  const allStop = stemmed.every(word => index.stop.has(word));
+  const list = stemmed.map((word, i) => ({ word: raw[i], stem: word, stop: !allStop && index.stop.has(word),
+                                           terms: expansions(word) }));
+  for (const concept of list) if (concept.stop) for (const term of concept.terms.keys()) concept.terms.set(term, STOP);
+  const byPosition = new Map(list.map((concept, position) => [position, concept]));
+  for (const entry of index.synonyms)
+    for (const phrase of entry.words) {
+      const span = contains(stemmed, phrase);
+      if (!span) continue;
+      for (let p = span[0]; p < span[1]; p++) {
+        const concept = byPosition.get(p);
+        if (!concept || concept.stop) continue;
+        for (const term of entry.means)
+          if (index.postings[term] && !(concept.terms.get(term) >= SYNONYM)) concept.terms.set(term, SYNONYM);
+      }
+    }
+  return list.filter(concept => concept.terms.size);
+}
+
+function search(query) {
+  const list = concepts(query);
+  const count = index.docs.length;
+  const scores = new Map();       // doc -> [score per concept]
+  const idfOf = term => {
+    const df = index.postings[term].length / 2;
+    return Math.log(1 + (count - df + 0.5) / (df + 0.5));
+  };
+  list.forEach((concept, c) => {
+    const own = index.postings[concept.stem] ? idfOf(concept.stem) : Infinity;
+    for (const [term, weight] of concept.terms) {
+      const postings = index.postings[term];
+      // a longer word the query word begins is rarer, not more relevant: it weighs as the word typed
+      const idf = term.startsWith(concept.stem) && term !== concept.stem ? Math.min(idfOf(term), own) : idfOf(term);
+      for (let i = 0; i < postings.length; i += 2) {
+        const doc = postings[i], tf = postings[i + 1];
+        const norm = K1 * (1 - B + B * index.lengths[doc] / index.average);
+        const value = weight * idf * tf * (K1 + 1) / (tf + norm);
+        let row = scores.get(doc);
+        if (!row) scores.set(doc, row = new Float64Array(list.length));
+        if (value > row[c]) row[c] = value;
+      }
+    }
+  });
+  const needed = list.filter(concept => !concept.stop).length || 1;
+  const ranked = [];
+  for (const [doc, row] of scores) {
+    let sum = 0, matched = 0;
+    row.forEach((value, c) => { sum += value; if (value > 0 && !list[c].stop) matched++; });
+    ranked.push([doc, sum * (matched / needed) ** COVERAGE * (index.docs[doc].rank || 1)]);
+  }
+  ranked.sort((a, b) => b[1] - a[1]);
+  return { items: groups(ranked, list), suggest: [] };
+}
+
+function escape(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+function highlighter(list) {
+  const stems = list.map(concept => stem(concept.word)).filter(word => word.length > 1)
+    .map(word => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  if (!stems.length) return escape;
+  const pattern = new RegExp(`\\b(${stems.join("|")})([a-z0-9]*)`, "gi");
+  return text => escape(text).replace(pattern, "<mark>$1$2</mark>");
+}
+
+// Material's result items: per page, its documents best first, the page's own entry among them. The box
+// draws the page's entry as the heading of the group, with its text only when it is the best match; below
+// a better section it carries score 0, as when only its sections matched.
+function groups(ranked, list) {
+  const mark = highlighter(list);
+  const terms = Object.fromEntries(list.map(concept => [concept.word, true]));
+  const pages = new Map();
+  for (const [number, score] of ranked) {
+    const doc = index.docs[number];
+    const page = doc.location.split("#")[0];
+    if (!pages.has(page)) {
+      if (pages.size >= GROUPS) continue;
+      pages.set(page, []);
+    }
+    const items = pages.get(page);
+    if (items.length < PER_PAGE) items.push(item(doc, score, mark, terms));
+  }
+  const byLocation = new Map(index.docs.map(doc => [doc.location, doc]));
+  return [...pages].map(([page, items]) => {
+    const own = items.findIndex(entry => entry.location === page);
+    if (own > 0) items[own].score = 0;      // drawn as the heading over a better section, not as a result
+    else if (own === -1 && byLocation.has(page)) items.push(item(byLocation.get(page), 0, mark, {}));
+    return items;
+  });
+}
+
+function item(doc, score, mark, terms) {
+  const since = doc.since && doc.since !== "3.0" ? `<b>Since Django ${escape(doc.since)}</b> · ` : "";
+  return { location: doc.location, title: mark(doc.title), text: since + mark(doc.text), score, terms };
+}
+
+addEventListener("message", event => {
+  const message = event.data;
+  if (message.type === 0) {
+    setup(message.data.config, message.data.docs);
+    postMessage({ type: 1 });
+  } else if (message.type === 2) {
+    postMessage({ type: 3, data: index ? search(message.data) : { items: [] } });
+  }
+});

@@ -1,0 +1,116 @@
+"""The site's search index (atlas/site/search_index.py) and its worker (docs/assets/javascripts/search-worker.js):
+the index carries what a result shows and the weighted terms; the worker's tokenizer and stemmer are the
+Python ones' twins; the worker answers in Material's message format."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+
+import pytest
+
+from atlas.core.paths import DATA, DOCS
+from atlas.site import search_index
+from tests.support.tools import require_tool
+
+WORKER = DOCS / "assets" / "javascripts" / "search-worker.js"
+
+
+def material(*docs):
+    return {"config": {"lang": ["en"]}, "docs": [dict(zip(("location", "title", "text"), doc)) for doc in docs]}
+
+
+VOCABULARY = {"stop_words": ["async", "django"], "synonyms": [{"words": ["hang"], "means": ["deadlock"]}],
+              "keywords": [{"at": ["faq/#orm"], "words": ["afilter"]}]}
+SITE = material(
+    ("faq/", "FAQ", "<p>Applies to Django 3.0 and later</p><p>Answers.</p>"),
+    ("faq/#orm", "Can I use the ORM?", "<p>Yes: <code>aget</code> and <code>acount</code>. " + "More words. " * 30 + "</p>"),
+    ("faq/#deadlock", "Why does my view deadlock?", "<p>Applies to: Django 4.1–6.1</p><p>A self call.</p>"),
+    ("lab/x/#what", "What the numbers say¶", "<p>Threads.</p>"),
+    ("versions/async-api/", "Async API index", "<p>All of them.</p>"),
+    ("versions/async-api/#api-basecache-atouch", "BaseCache.atouch", "<p>Refresh the key's expiry, async</p>"),
+)
+
+
+APIS = [{"member": "atouch", "sync_twin": "touch", "anchor": "api-basecache-atouch", "since": "4.0"}]
+
+
+def test_a_result_shows_a_clean_title_a_short_teaser_and_the_release_it_applies_from():
+    built = search_index.build(SITE, VOCABULARY, APIS)
+    docs = {doc["location"]: doc for doc in built["docs"]}
+    assert docs["lab/x/#what"]["title"] == "What the numbers say"
+    assert docs["faq/#deadlock"]["since"] == "4.1" and docs["faq/#deadlock"]["text"] == "A self call."
+    assert docs["faq/"]["text"] == "Answers."
+    assert docs["faq/#orm"]["since"] == "3.0"          # from its page
+    assert docs["versions/async-api/#api-basecache-atouch"]["since"] == "4.0"   # from the API index
+    assert len(docs["faq/#orm"]["text"]) <= search_index.TEASER + 2 and docs["faq/#orm"]["text"].endswith("…")
+
+
+def test_the_postings_weigh_titles_keywords_and_an_async_name_s_sync_twin():
+    built = search_index.build(SITE, VOCABULARY, APIS)
+    postings = built["config"]["atlas"]["postings"]
+    number = {doc["location"]: n for n, doc in enumerate(built["docs"])}
+
+    def weight(term, location):
+        pairs = postings[term]
+        return dict(zip(pairs[::2], pairs[1::2])).get(number[location], 0)
+
+    assert weight("touch", "versions/async-api/#api-basecache-atouch") == \
+        weight("atouch", "versions/async-api/#api-basecache-atouch") > 0
+    assert weight("afilter", "faq/#orm") == search_index.WEIGHTS["keywords"]
+    assert weight("deadlock", "faq/#deadlock") > weight("deadlock", "faq/") == 0
+    assert built["config"]["atlas"]["query"]["synonyms"] == [{"words": ["hang"], "means": ["deadlock"]}]
+
+
+def test_stem_and_tokens():
+    assert search_index.tokens("QuerySet.aget_or_create in 4.1") == \
+        ["queryset", "aget", "or", "creat", "in", "4.1", "queryset.aget_or_create", "aget_or_create"]
+    assert [search_index.stem(w) for w in ("notifications", "queries", "streaming", "class", "status", "sse")] == \
+        ["notification", "query", "stream", "class", "status", "sse"]
+    assert search_index.stem("upgrade") == search_index.stem("upgrading") == search_index.stem("upgraded") == "upgrad"
+
+
+def run_worker(script: str) -> str:
+    require_tool("node", "nodejs")
+    source = WORKER.read_text(encoding="utf-8")
+    prelude = "const posted = []; const self = globalThis; globalThis.postMessage = m => posted.push(m); " \
+              "const handlers = []; globalThis.addEventListener = (t, h) => handlers.push(h);\n"
+    done = subprocess.run(["node", "-e", prelude + source + "\n" + script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_worker_tokenizes_and_stems_as_the_index_does():
+    text = " ".join((DOCS / "faq" / "index.md").read_text(encoding="utf-8").split()[:4000])
+    text += " " + (DATA / "search_questions.yml").read_text(encoding="utf-8")
+    out = run_worker(f"process.stdout.write(JSON.stringify(words({json.dumps(text)}).map(stem)))")
+    assert json.loads(out) == search_index.tokens(text)
+
+
+def test_the_worker_answers_in_material_s_format_best_page_first():
+    built = search_index.build(SITE, VOCABULARY, APIS)
+    out = run_worker(
+        f"handlers[0]({{data: {{type: 0, data: {json.dumps(built)}}}}});\n"
+        "for (const q of ['hang', 'touch', 'afilter', 'async', 'zzzqq']) handlers[0]({data: {type: 2, data: q}});\n"
+        "process.stdout.write(JSON.stringify(posted));")
+    ready, *answers = json.loads(out)
+    assert ready == {"type": 1}
+    assert all(a["type"] == 3 and a["data"]["suggest"] == [] for a in answers)
+    first = [a["data"]["items"][0][0]["location"] if a["data"]["items"] else None for a in answers]
+    assert first == ["faq/#deadlock", "versions/async-api/#api-basecache-atouch", "faq/#orm",
+                     "versions/async-api/", None]
+    hang = answers[0]["data"]["items"][0]
+    assert [doc["location"] for doc in hang] == ["faq/#deadlock", "faq/"] and hang[1]["score"] == 0
+    assert "<b>Since Django 4.1</b>" in hang[0]["text"]
+    assert answers[1]["data"]["items"][0][0]["terms"] == {"touch": True}
+    assert re.search(r"<mark>Async</mark> API index", answers[3]["data"]["items"][0][0]["title"])
+
+
+@pytest.mark.build
+def test_every_vocabulary_keyword_place_is_in_the_built_index(built_site):
+    index = json.loads((built_site.site / "search" / "search_index.json").read_text())
+    locations = {doc["location"] for doc in index["docs"]}
+    vocabulary = search_index.load_vocabulary()
+    missing = [place for entry in vocabulary.get("keywords", []) for place in entry["at"] if place not in locations]
+    assert not missing, f"docs/data/search_vocabulary.yml keywords at places the site does not have: {missing}"
+    assert "atlas" in index["config"] and len(index["docs"]) == len(index["config"]["atlas"]["lengths"])
