@@ -69,6 +69,9 @@ CONFIG: dict[str, dict] = {
         "installed_apps": ["django.contrib.staticfiles", "rest_framework", "drf_yasg"],
         "docs": "https://drf-yasg.readthedocs.io/en/stable/readme.html#installation",
     },
+    "whitenoise": {
+        "docs": "https://whitenoise.readthedocs.io/en/stable/django.html",
+    },
     "django-silk": {
         "installed_apps": ["silk"],
         "middleware": ["silk.middleware.SilkyMiddleware"],
@@ -82,6 +85,9 @@ CONFIG: dict[str, dict] = {
 ASYNC_NOTES: dict[str, list[dict]] = {
     "djangorestframework": [{"sibling": "adrf", "claim": "async views, viewsets and serializers for DRF",
                              "source": "https://github.com/em1208/adrf"}],
+    "whitenoise": [{"sibling": "servestatic", "claim": "a fork of WhiteNoise with an ASGI app and an async-capable "
+                                                   "middleware that serve files without a thread",
+                    "source": "https://github.com/Archmonger/ServeStatic"}],
     "channels": [{"claim": "async consumers for WebSocket and HTTP (the package is async throughout)",
                   "source": "https://channels.readthedocs.io/en/latest/topics/consumers.html"}],
     "django-storages": [{"claim": "no async API: Django's Storage API is sync; call it through sync_to_async",
@@ -97,7 +103,20 @@ FIXES: dict[str, str] = {
     "csp.middleware.CSPMiddleware":
         "Its hooks come from MiddlewareMixin, so each runs in a thread (2 hops). Set the header where it "
         "costs no hop: in the web server (nginx `add_header Content-Security-Policy ...`) or in a small "
-        "async middleware of your own that writes the same header.",
+        "async middleware of your own that writes the same header ([below](#fixes-as-code): "
+        "`snippets/ecosystem/csp_header.py`, no hop, tested).",
+    "whitenoise.middleware.WhiteNoiseMiddleware":
+        "Sync-only: it hops on every request, static or not. Serve static files from the web server "
+        "(nginx `location /static/`), or wrap the ASGI application in its async sibling's ServeStaticASGI: a "
+        "static file is answered before Django runs, other requests pass through untouched "
+        "([below](#fixes-as-code): `snippets/ecosystem/servestatic_asgi.py`, tested).",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware":
+        "Its hooks come from MiddlewareMixin, each run in a thread (see the LTS lines: its newest release does "
+        "not install beside the newest Django). The pair times every request; if its hops matter, take request "
+        "metrics from the proxy or the ASGI server instead and keep django-prometheus for database and cache "
+        "metrics, which need no middleware.",
+    "django_prometheus.middleware.PrometheusAfterMiddleware":
+        "MiddlewareMixin hooks, each run in a thread: as for PrometheusBeforeMiddleware.",
     "debug_toolbar.middleware.DebugToolbarMiddleware":
         "Its `show_toolbar` check runs in a thread on every request even with DEBUG off (1 hop). Add the "
         "toolbar to MIDDLEWARE only in development settings (`if DEBUG: MIDDLEWARE += [...]`).",
