@@ -44,8 +44,12 @@ def _hops(m: dict) -> str:
 
 
 def _async(p: dict) -> str:
-    offers = [f"{'async sibling ' + o['package'] if o.get('sibling') else 'async code'} since {o['package']} "
-              f"{o['since']}" for o in p.get("async_offers", [])]
+    offers = []
+    for o in p.get("async_offers", []):
+        what = ("async sibling " + o["package"] if o.get("sibling") else
+                "async middleware code" if "middleware module" in o["claim"] else "other async code")
+        text = f"{what} since {o['package']} {o['since']}"
+        offers += [text] if text not in offers else []
     if not p["async_code"]["async_defs"]:
         offers.insert(0, "no `async def` of its own (an async view calls it through sync_to_async)")
     elif not p.get("async_offers"):
