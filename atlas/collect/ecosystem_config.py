@@ -81,11 +81,13 @@ CONFIG: dict[str, dict] = {
 }
 
 # Async siblings and async APIs a reader meets instead, each with its source (checked by hand; the
-# ecosystem page shows the source beside the claim).
+# ecosystem page shows the source beside the claim). A sibling's "version" is its release read (as the
+# ranking's version_checked is the package's): the since-which-release search stops there, so a new release
+# of the sibling changes nothing until this is raised.
 ASYNC_NOTES: dict[str, list[dict]] = {
-    "djangorestframework": [{"sibling": "adrf", "claim": "async views, viewsets and serializers for DRF",
+    "djangorestframework": [{"sibling": "adrf", "version": "0.1.14", "claim": "async views, viewsets and serializers for DRF",
                              "source": "https://github.com/em1208/adrf"}],
-    "whitenoise": [{"sibling": "servestatic", "claim": "a fork of WhiteNoise with an ASGI app and an async-capable "
+    "whitenoise": [{"sibling": "servestatic", "version": "4.4.0", "claim": "a fork of WhiteNoise with an ASGI app and an async-capable "
                                                    "middleware that serve files without a thread",
                     "source": "https://github.com/Archmonger/ServeStatic"}],
     "channels": [{"claim": "async consumers for WebSocket and HTTP (the package is async throughout)",

@@ -4,7 +4,7 @@ An offer is found in the newest release's code (atlas/collect/ecosystem_rules.py
 - each module of the package's middleware that holds `async def` (the middleware's async path);
 - any `async def` of the package elsewhere (async views, consumers, a-prefixed methods);
 - an async sibling package named in atlas/collect/ecosystem_config.py ASYNC_NOTES (adrf beside Django REST
-  framework): any `async def` in the sibling's code.
+  framework): any `async def` in the sibling's code, in its releases up to the one the note names.
 The releases come from `pip index versions` (final releases, in order); the first release whose code has the
 offer is found by bisection (the offer is assumed to stay once it arrived; the release before it is read as
 well, and recorded, so the step is shown). Each release is fetched once with `pip download --no-deps` into
@@ -34,6 +34,7 @@ SDISTS = CACHE / "ecosystem" / "sdists"
 CHANGELOG = re.compile(r"(^|/)(change(s|log)|history|news|release[-_ ]?notes)[^/]*\.(rst|md|txt)$|(^|/)CHANGELOG$", re.I)
 
 
+@cache
 def versions(name: str) -> list[str]:
     """The package's final releases on PyPI, oldest first (`pip index versions`)."""
     done = subprocess.run([sys.executable, "-m", "pip", "index", "versions", name, "--disable-pip-version-check"],
@@ -136,8 +137,9 @@ def _sdist_texts(sdist: Path) -> dict[str, str]:
     return texts
 
 
-def changelog_line(name: str, newest: str, since: str) -> dict | None:
-    """The first line mentioning async in the section of `since` of the newest sdist's changelog."""
+def changelog_line(name: str, newest: str, since: str, about: str = "") -> dict | None:
+    """The line mentioning async in the section of `since` of the newest sdist's changelog: the first that
+    also names `about` (the evidence file's name, e.g. middleware), else the first."""
     sdist = newest_sdist(name, newest)
     if sdist is None:
         return None
@@ -147,11 +149,15 @@ def changelog_line(name: str, newest: str, since: str) -> dict | None:
         lines = text.splitlines()
         starts = [i for i, line in enumerate(lines) if heading.match(line)]
         for start in starts[:1]:
+            found = []
             for i in range(start + 1, len(lines)):
                 if any_heading.match(lines[i]) and not heading.match(lines[i]):
                     break
                 if "async" in lines[i].lower():
-                    return {"file": f"{sdist.name}: {path}", "line": i + 1, "text": lines[i].strip()[:300]}
+                    found.append(i)
+            if found:
+                i = next((i for i in found if about and about.lower() in lines[i].lower()), found[0])
+                return {"file": f"{sdist.name}: {path}", "line": i + 1, "text": lines[i].strip()[:300]}
     return None
 
 
@@ -165,7 +171,8 @@ def _offer(claim: str, package: str, releases: list[str], where, sibling: bool =
            **({"before": releases[index - 1]} if index else {}),
            "evidence": {"file": path, "line": line, "text": text[:200], "url": f"https://pypi.org/project/{package}/{since}/"},
            "releases_read": read}
-    log_line = changelog_line(package, releases[-1], since)
+    about = path.rsplit("/", 1)[-1].removesuffix(".py").replace("__init__", "")
+    log_line = changelog_line(package, releases[-1], since, about)
     if log_line:
         out["changelog"] = log_line
     return out
@@ -174,8 +181,7 @@ def _offer(claim: str, package: str, releases: list[str], where, sibling: bool =
 def offers(row: dict, notes: list[dict]) -> list[dict]:
     """The package's async offers (see the module's docstring), each with the first release that has it."""
     name, code = row["name"], row["async_code"]
-    siblings = [n["sibling"] for n in notes if n.get("sibling")]
-    if not code["async_defs"] and not siblings:
+    if not code["async_defs"] and not any(n.get("sibling") for n in notes):
         return []
     releases = [v for v in versions(name) if Version(v) <= Version(row["version"])]
     out = []
@@ -186,6 +192,7 @@ def offers(row: dict, notes: list[dict]) -> list[dict]:
     if set(code["modules"]) - middleware_files:
         out.append(_offer("`async def` elsewhere in its code", name,
                           releases, lambda p: p not in middleware_files))
-    for sibling in siblings:
-        out.append(_offer("`async def` in its code", sibling, versions(sibling), lambda p: True, sibling=True))
+    for note in (n for n in notes if n.get("sibling")):
+        upto = [v for v in versions(note["sibling"]) if Version(v) <= Version(note["version"])]
+        out.append(_offer("`async def` in its code", note["sibling"], upto, lambda p: True, sibling=True))
     return [o for o in out if o]

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 
 from atlas.collect import ecosystem
+from atlas.collect.ecosystem_config import ASYNC_NOTES
 from atlas.collect.environments import FOREIGN_ENV, venv_python
 from atlas.core.paths import ROOT
 from snippets.ecosystem.csp_header import DEFAULT_POLICY, ContentSecurityPolicyMiddleware
@@ -53,7 +54,7 @@ def test_a_policy_the_view_set_is_kept():
         "default-src 'self' https://cdn.example.com"
 
 
-SERVESTATIC = "4.4.0"  # the release the snippet was written against
+SERVESTATIC = next(n["version"] for n in ASYNC_NOTES["whitenoise"] if n.get("sibling") == "servestatic")
 COUNT = textwrap.dedent('''
     import json, os
     os.environ["DJANGO_SETTINGS_MODULE"] = "mysite.settings"

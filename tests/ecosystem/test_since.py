@@ -55,20 +55,25 @@ def test_the_changelog_line_is_taken_from_the_section_of_that_release_only(tmp_p
     found = ecosystem_since.changelog_line("pkg", "3.0", "2.0")
     assert found == {"file": "pkg-3.0.tar.gz: CHANGELOG.rst", "line": 10, "text": "* Add async support to the middleware."}
     assert ecosystem_since.changelog_line("pkg", "3.0", "1.0") is None
+    text = text.replace("* Dropped Python 3.7.", "* Async support in the models.")
+    assert ecosystem_since.changelog_line("pkg", "3.0", "2.0")["line"] == 9
+    assert ecosystem_since.changelog_line("pkg", "3.0", "2.0", about="middleware")["line"] == 10
 
 
 def test_offers_are_found_in_the_newest_code_and_siblings_in_their_own_releases(monkeypatch):
-    monkeypatch.setattr(ecosystem_since, "versions", lambda name: RELEASES if name == "pkg" else ["0.1", "0.2"])
+    monkeypatch.setattr(ecosystem_since, "versions", lambda name: RELEASES if name == "pkg" else ["0.1", "0.2", "0.3"])
     monkeypatch.setattr(ecosystem_since, "changelog_line", lambda *a: None)
     monkeypatch.setattr(ecosystem_since, "release_files", lambda name, version: {
         **ASYNC, "pkg/views.py": "async def view(request):\n    pass\n" if version >= "3.0" else ""}
         if name == "pkg" else {"sib/views.py": "async def v(request):\n    pass\n"})
     row = {"name": "pkg", "version": "3.0", "middleware": [{"path": "pkg.middleware.M"}],
            "async_code": {"async_defs": 2, "modules": ["pkg/middleware.py", "pkg/views.py"], "a_prefixed": []}}
-    found = ecosystem_since.offers(row, [{"sibling": "sib", "claim": "x", "source": "https://example.org"}])
+    found = ecosystem_since.offers(row, [{"sibling": "sib", "version": "0.2", "claim": "x",
+                                                              "source": "https://example.org"}])
     assert [(o["package"], o["since"], o["evidence"]["file"]) for o in found] == [
         ("pkg", "0.9", "pkg/middleware.py"), ("pkg", "3.0", "pkg/views.py"), ("sib", "0.1", "sib/views.py")]
     assert found[1]["before"] == "2.1" and found[2]["sibling"] is True
+    assert found[2]["releases_read"] == 2  # the sibling's releases up to the one its note names (0.2)
     assert ecosystem_since.offers({**row, "async_code": {"async_defs": 0, "modules": [], "a_prefixed": []}}, []) == []
 
 
