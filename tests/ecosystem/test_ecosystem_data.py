@@ -147,3 +147,15 @@ def test_the_page_shows_each_lts_measurement_and_each_offer_with_its_source():
         for offer in p.get("async_offers", []):
             assert f"Async since **{offer['package']} {offer['since']}**" in text
             assert offer["evidence"]["url"] in text and f"line {offer['evidence']['line']}" in text
+
+
+def test_every_middleware_that_hops_or_is_sync_only_has_what_to_do():
+    """On the newest release or an LTS one: the page's 'What to do' line (ecosystem_config.FIXES)."""
+    from atlas.collect.ecosystem_config import FIXES
+
+    rows = [m for p in committed()["packages"] for m in p["middleware"]]
+    rows += [m for p in committed()["packages"] for row in p.get("lts", []) for m in row.get("middleware", [])]
+    costly = {m["path"] for m in rows if m["configured"]
+              and (m["sync_to_async"] != 0 or m["async_to_sync"] != 0 or not m["async_capable"])}
+    assert costly and sorted(costly - set(FIXES)) == []
+    assert sorted(set(FIXES) - {m["path"] for m in rows}) == [], "a fix for a middleware the data no longer has"
