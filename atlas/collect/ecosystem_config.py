@@ -129,7 +129,8 @@ FIXES: dict[str, str] = {
         "Sync-only: as for OAuth2TokenMiddleware, authenticate per view instead.",
     "django_ratelimit.middleware.RatelimitMiddleware":
         "Sync-only, for one job: turning the Ratelimited exception into a response. Ratelimited "
-        "subclasses PermissionDenied, so Django's own 403 handling (handler403) does that without the middleware.",
+        "subclasses PermissionDenied, so Django's own 403 handling (handler403) does that without the middleware "
+        "([below](#fixes-as-code): `snippets/ecosystem/ratelimit_handler.py`, tested).",
     "drf_yasg.middleware.SwaggerExceptionMiddleware":
         "Sync-only; it only renders errors of the schema views. Leave it out of MIDDLEWARE.",
     "silk.middleware.SilkyMiddleware":

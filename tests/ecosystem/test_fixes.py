@@ -100,3 +100,60 @@ def test_servestatic_answers_a_static_file_without_django_and_passes_other_reque
     assert result["static"] == {"status": 200, "hops": 0}
     assert result["view"]["status"] == 200
     assert result["view"] == result["django_alone"]
+
+
+RATELIMIT = textwrap.dedent('''
+    import json, os
+    os.environ["DJANGO_SETTINGS_MODULE"] = "mysite.settings"
+    from django.conf import settings
+    from django.core.asgi import get_asgi_application
+    from snippets.stack.count_hops import count
+
+    app = get_asgi_application()
+    statuses = [status for status, _hops in count(app, "/limited/", 3, list(settings.MIDDLEWARE))]
+    denied = count(app, "/denied/", 1, list(settings.MIDDLEWARE))[0][0]
+    print(json.dumps({"statuses": statuses, "denied": denied}))
+''')
+RATELIMIT_VIEWS = '''
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django_ratelimit.decorators import ratelimit
+
+
+@ratelimit(key="ip", rate="2/m")
+def limited(request):
+    return HttpResponse("ok")
+
+
+def denied(request):
+    raise PermissionDenied
+'''
+
+
+@pytest.mark.matrix
+def test_a_ratelimited_view_answers_429_through_handler403_without_the_middleware(tmp_path):
+    """snippets/ecosystem/ratelimit_handler.py as handler403, RatelimitMiddleware left out, in a startproject
+    project beside django-ratelimit (the release the ecosystem data collects): the third request within a
+    minute answers 429, another PermissionDenied stays a 403."""
+    release = ecosystem.newest_release()
+    version = next(p["version"] for p in json.loads(ecosystem.DATA_FILE.read_text(encoding="utf-8"))["packages"]
+                   if p["name"] == "django-ratelimit")
+    python = venv_python(ecosystem.package_env(release, "django-ratelimit", version))
+    project = tmp_path / "project"
+    project.mkdir()
+    subprocess.run([str(python), "-m", "django", "startproject", "mysite", str(project)], check=True, capture_output=True)
+    (project / "mysite" / "views.py").write_text(VIEWS + RATELIMIT_VIEWS, encoding="utf-8")
+    urls = project / "mysite" / "urls.py"
+    urls.write_text(urls.read_text(encoding="utf-8").replace(
+        "urlpatterns = [", "from mysite import views\n\nhandler403 = 'snippets.ecosystem.ratelimit_handler.forbidden'\n"
+        "urlpatterns = [\n    path('hello/', views.hello),\n    path('limited/', views.limited),\n"
+        "    path('denied/', views.denied),", 1))
+    settings = project / "mysite" / "settings.py"
+    settings.write_text(settings.read_text(encoding="utf-8") + "\nALLOWED_HOSTS = ['localhost']\n")
+    env = {k: v for k, v in os.environ.items() if k not in FOREIGN_ENV}
+    env["PYTHONPATH"] = f"{project}{os.pathsep}{ROOT}"
+    done = subprocess.run([str(python), "-c", RATELIMIT], cwd=project, capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    snippet_use.record_run_elsewhere(ROOT / "snippets" / "ecosystem" / "ratelimit_handler.py")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result == {"statuses": [200, 200, 429], "denied": 403}
