@@ -6,10 +6,11 @@
 
 For each package of the ranking (atlas/collect/ecosystem_ranking.py), from its own distribution: the Django
 releases its classifiers name, what it plugs into (rules on its code: atlas/collect/ecosystem_rules.py),
-its async code. Each middleware it ships runs through the stack probe (atlas/in_release/stack_probe.py) in
-an environment of its own holding the newest Django and the package (.cache/ecosystem/envs/<key>/, keyed by
-the requirement list: the release environments the stack collector uses stay as they are), configured as
-atlas/collect/ecosystem_config.py says; counts are of a request after warm-up, no CPU timing.
+its async code and since which release each async offer exists (atlas/collect/ecosystem_since.py). Each
+middleware it ships runs through the stack probe (atlas/in_release/stack_probe.py) in an environment holding
+the newest Django and the package, then in one per LTS release its classifiers name (atlas/collect/envs.py,
+named by content), configured as atlas/collect/ecosystem_config.py says; counts are of a request after
+warm-up, no CPU timing (hops are deterministic, so a busy machine gives the same counts).
 """
 from __future__ import annotations
 
@@ -42,6 +43,12 @@ def newest_release():
     return releases_measured()[-1]
 
 
+def lts_releases(declared: list[str]) -> list:
+    """The LTS releases (docs/data/releases.yml) before the newest that the package's classifiers name."""
+    from atlas.data.stack import releases_measured
+    return [r for r in releases_measured()[:-1] if r.lts and r.version in declared]
+
+
 def package_env(release, name: str, version: str):
     """An environment with the release's newest Django and the package (atlas/collect/envs.py: named by its
     content). A pair the installer cannot resolve is remembered and not tried again (delete the file to retry)."""
@@ -69,9 +76,9 @@ def probe_package(release, name: str, version: str, paths: list[str], config: di
     payload = json.dumps({"cpu": None, "package": {"middleware": paths, "installed_apps": config.get("installed_apps", []),
                                                    "settings": config.get("settings", {}),
                                                    "prerequisites": config.get("prerequisites", {})}}, sort_keys=True)
-    return cached_run(release, PROBE, (IN_RELEASE / "requests_in_process.py",), payload, RESULTS / f"{name}.json",
-                      what=f"stack probe for {name} {version}", timeout=900,
-                      venv=package_env(release, name, version), keep_fatal=True)
+    return cached_run(release, PROBE, (IN_RELEASE / "requests_in_process.py",), payload,
+                      RESULTS / f"{name}@{release.version}.json", what=f"stack probe for {name} {version}",
+                      timeout=900, venv=package_env(release, name, version), keep_fatal=True)
 
 
 def _find(result: dict, stack: list[str]) -> dict:
@@ -131,7 +138,35 @@ def middleware_rows(result: dict, paths: list[str]) -> list[dict]:
     return rows
 
 
+def on_lts(release, name: str, version: str, paths: list[str], config: dict) -> dict:
+    """The package's middleware on an LTS release it supports: flags and counts (the hooks as on the newest
+    release are shown there; a count that differs is what the page points out)."""
+    row = {"django": release.version}
+    try:
+        result = probe_package(release, name, version, paths, config)
+    except RuntimeError as error:
+        if not any(words in str(error) for words in UNRESOLVABLE):
+            raise
+        return {**row, "why": f"{name} {version}'s requirements and Django {release.newest_patch} cannot be installed together"}
+    if result.get("fatal"):
+        return {**row, "why": result["fatal"].strip().splitlines()[-1]}
+    row["measured_on"] = {"django": result["django"], "python": result["python"], "asgiref": result["asgiref"]}
+    row["middleware"] = [{k: m[k] for k in ("path", "configured", "async_capable", "sync_capable", "sync_to_async",
+                                             "async_to_sync", "why") if k in m}
+                         for m in middleware_rows(result, paths)]
+    return row
+
+
 def collect_package(entry: dict, release) -> dict:
+    """The package's row: collect_row, then since which release each async offer it has exists."""
+    from atlas.collect.ecosystem_since import offers
+
+    row = collect_row(entry, release)
+    row["async_offers"] = offers(row, row["async_notes"])
+    return row
+
+
+def collect_row(entry: dict, release) -> dict:
     name, version = entry["name"], entry["version_checked"]
     dist = download(name, version)
     meta = metadata(dist)
@@ -152,6 +187,7 @@ def collect_package(entry: dict, release) -> dict:
     skip = config.get("not_configured", {})
     paths = [p for p in config.get("middleware", found) if p not in skip]
     row["setup"] = {k: config[k] for k in ("installed_apps", "settings", "note", "docs") if k in config}
+    row["lts"] = [on_lts(lts, name, version, paths, config) for lts in lts_releases(row["django_releases"])]
     try:
         result = probe_package(release, name, version, paths, config)
     except RuntimeError as error:
@@ -213,8 +249,11 @@ def main(argv: list[str] | None = None) -> int:
         collect()
         warm = time.perf_counter() - started
         probed = sum(1 for p in data["packages"] if p.get("measured_on"))
-        print(f"ecosystem collection, {len(data['packages'])} packages ({probed} probed on Django {data['django']}): "
-              f"cold {cold:.1f} s (distributions and environments present, probe results cleared), warm {warm:.2f} s")
+        lts = sum(1 for p in data["packages"] for row in p.get("lts", []) if row.get("measured_on"))
+        offers = sum(len(p.get("async_offers", [])) for p in data["packages"])
+        print(f"ecosystem collection, {len(data['packages'])} packages ({probed} probed on Django {data['django']}, "
+              f"{lts} package-release probes on LTS releases, {offers} async offers dated): cold {cold:.1f} s "
+              f"(distributions, environments and releases read present, probe results cleared), warm {warm:.2f} s")
         return 0
     data = collect()
     if args.check:

@@ -69,6 +69,9 @@ CONFIG: dict[str, dict] = {
         "installed_apps": ["django.contrib.staticfiles", "rest_framework", "drf_yasg"],
         "docs": "https://drf-yasg.readthedocs.io/en/stable/readme.html#installation",
     },
+    "whitenoise": {
+        "docs": "https://whitenoise.readthedocs.io/en/stable/django.html",
+    },
     "django-silk": {
         "installed_apps": ["silk"],
         "middleware": ["silk.middleware.SilkyMiddleware"],
@@ -78,10 +81,15 @@ CONFIG: dict[str, dict] = {
 }
 
 # Async siblings and async APIs a reader meets instead, each with its source (checked by hand; the
-# ecosystem page shows the source beside the claim).
+# ecosystem page shows the source beside the claim). A sibling's "version" is its release read (as the
+# ranking's version_checked is the package's): the since-which-release search stops there, so a new release
+# of the sibling changes nothing until this is raised.
 ASYNC_NOTES: dict[str, list[dict]] = {
-    "djangorestframework": [{"sibling": "adrf", "claim": "async views, viewsets and serializers for DRF",
+    "djangorestframework": [{"sibling": "adrf", "version": "0.1.14", "claim": "async views, viewsets and serializers for DRF",
                              "source": "https://github.com/em1208/adrf"}],
+    "whitenoise": [{"sibling": "servestatic", "version": "4.4.0", "claim": "a fork of WhiteNoise with an ASGI app and an async-capable "
+                                                   "middleware that serve files without a thread",
+                    "source": "https://github.com/Archmonger/ServeStatic"}],
     "channels": [{"claim": "async consumers for WebSocket and HTTP (the package is async throughout)",
                   "source": "https://channels.readthedocs.io/en/latest/topics/consumers.html"}],
     "django-storages": [{"claim": "no async API: Django's Storage API is sync; call it through sync_to_async",
@@ -91,31 +99,45 @@ ASYNC_NOTES: dict[str, list[dict]] = {
                       "source": "https://docs.djangoproject.com/en/stable/topics/cache/#asynchronous-support"}],
 }
 
-# What a reader does about a middleware that hops: the alternative or the fix (shown on the ecosystem page
-# beside the measured counts).
+# What a reader does about a middleware that hops or is sync-only: the alternative or the fix (shown on the
+# ecosystem page beside the measured counts, which these texts do not repeat; a test requires one for each).
 FIXES: dict[str, str] = {
     "csp.middleware.CSPMiddleware":
-        "Its hooks come from MiddlewareMixin, so each runs in a thread (2 hops). Set the header where it "
+        "Its hooks come from MiddlewareMixin, so each runs in a thread. Set the header where it "
         "costs no hop: in the web server (nginx `add_header Content-Security-Policy ...`) or in a small "
-        "async middleware of your own that writes the same header.",
+        "async middleware of your own that writes the same header ([below](#fixes-as-code): "
+        "`snippets/ecosystem/csp_header.py`, no hop, tested).",
+    "whitenoise.middleware.WhiteNoiseMiddleware":
+        "Sync-only: it hops on every request, static or not. Serve static files from the web server "
+        "(nginx `location /static/`), or wrap the ASGI application in its async sibling's ServeStaticASGI: a "
+        "static file is answered before Django runs, other requests pass through untouched "
+        "([below](#fixes-as-code): `snippets/ecosystem/servestatic_asgi.py`, tested).",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware":
+        "Its hooks come from MiddlewareMixin, each run in a thread (see the LTS lines: its newest release does "
+        "not install beside the newest Django). The pair times every request; if its hops matter, take request "
+        "metrics from the proxy or the ASGI server instead and keep django-prometheus for database and cache "
+        "metrics, which need no middleware.",
+    "django_prometheus.middleware.PrometheusAfterMiddleware":
+        "MiddlewareMixin hooks, each run in a thread: as for PrometheusBeforeMiddleware.",
     "debug_toolbar.middleware.DebugToolbarMiddleware":
-        "Its `show_toolbar` check runs in a thread on every request even with DEBUG off (1 hop). Add the "
+        "Its `show_toolbar` check runs in a thread on every request even with DEBUG off. Add the "
         "toolbar to MIDDLEWARE only in development settings (`if DEBUG: MIDDLEWARE += [...]`).",
     "oauth2_provider.middleware.OAuth2TokenMiddleware":
-        "Sync-only: the whole middleware runs in a thread and calls the rest of the chain back (1 + 1 hops). "
+        "Sync-only: the whole middleware runs in a thread and calls the rest of the chain back. "
         "Authenticate per view instead (its REST framework authentication class), so only API requests pay.",
     "oauth2_provider.middleware.OAuth2ExtraTokenMiddleware":
-        "Sync-only (1 + 1 hops): as for OAuth2TokenMiddleware, authenticate per view instead.",
+        "Sync-only: as for OAuth2TokenMiddleware, authenticate per view instead.",
     "django_ratelimit.middleware.RatelimitMiddleware":
-        "Sync-only (1 + 1 hops) for one job: turning the Ratelimited exception into a response. Ratelimited "
-        "subclasses PermissionDenied, so Django's own 403 handling (handler403) does that without the middleware.",
+        "Sync-only, for one job: turning the Ratelimited exception into a response. Ratelimited "
+        "subclasses PermissionDenied, so Django's own 403 handling (handler403) does that without the middleware "
+        "([below](#fixes-as-code): `snippets/ecosystem/ratelimit_handler.py`, tested).",
     "drf_yasg.middleware.SwaggerExceptionMiddleware":
-        "Sync-only (1 + 1 hops); it only renders errors of the schema views. Leave it out of MIDDLEWARE.",
+        "Sync-only; it only renders errors of the schema views. Leave it out of MIDDLEWARE.",
     "silk.middleware.SilkyMiddleware":
-        "Sync-only (1 + 1 hops) and it writes every request to the database: a profiler, for development "
+        "Sync-only, and it writes every request to the database: a profiler, for development "
         "or a sampled deployment, not every production request.",
     "allauth.usersessions.middleware.UserSessionsMiddleware":
         "Sync-only, yet it lowers the count after the session and auth middleware: Django runs it and them in "
-        "one thread (1 sync_to_async and 1 async_to_sync in place of their three hooks' hops). The async view "
+        "one thread (one sync_to_async in place of a hop per hook). The async view "
         "is then reached through async_to_sync. Leave it out unless you use allauth's user sessions.",
 }

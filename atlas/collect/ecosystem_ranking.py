@@ -26,6 +26,13 @@ RANKING_FILE = DATA / "ecosystem_ranking.json"
 RANK_COLUMN = "rank_among_15000_most_downloaded"
 SOURCE = "PyPI download ranking"
 NOT_PACKAGES = {"django": "Django itself, not a package for it"}
+# Projects whose name and summary do not say Django, so the name-or-summary rule never reads their metadata;
+# they are candidates like the others (kept only when classified Framework :: Django). Add one here when a
+# reader names a Django package the page lacks.
+ALSO_CANDIDATES = {
+    "whitenoise": "its summary says 'static file serving for WSGI applications'",
+    "factory-boy": "its summary names factory_bot for Ruby",
+}
 
 
 def read_ranking(tsv: Path) -> tuple[str, int, list[dict]]:
@@ -38,7 +45,8 @@ def read_ranking(tsv: Path) -> tuple[str, int, list[dict]]:
                 continue
             ranked.append({"name": row["name"], "rank": int(row[RANK_COLUMN]), "summary": row.get("summary") or "",
                            "version": row.get("version") or "", "month": row.get("month") or ""})
-    candidates = [r for r in ranked if "django" in r["name"].lower() or "django" in r["summary"].lower()]
+    candidates = [r for r in ranked if "django" in r["name"].lower() or "django" in r["summary"].lower()
+                  or r["name"].lower() in ALSO_CANDIDATES]
     return month, len(ranked), sorted(candidates, key=lambda r: r["rank"])
 
 
@@ -65,7 +73,8 @@ def derive(tsv: Path, size: int, previous: dict | None) -> dict:
     return {"$schema": "schemas/ecosystem_ranking.schema.json",
             "source": {"name": SOURCE, "month": month, "projects_ranked": ranked,
                        "rule": f"the {size} most downloaded projects whose name or summary says Django and whose "
-                               f"own metadata (wheel or sdist) is classified '{'Framework :: Django'}'"},
+                               f"own metadata (wheel or sdist) is classified '{'Framework :: Django'}'; also read, as their "
+                               f"name and summary do not say Django: {', '.join(sorted(ALSO_CANDIDATES))}"},
             "size": size, "packages": kept, "excluded": excluded}
 
 

@@ -71,8 +71,9 @@ class Steps:
         async_unsafe.main([])
         if feature in {r.version for r in stack.releases_measured()}:
             stack.main([feature])  # that release's middleware measured again; the others keep theirs
-        if feature == load_releases()[-1].version:
-            ecosystem.main([])     # the packages are measured on the newest release
+        releases = load_releases()
+        if feature == releases[-1].version or any(r.lts and r.version == feature for r in releases):
+            ecosystem.main([])     # the packages are measured on the newest release and the LTS ones
 
     @staticmethod
     def _real_page_matrix(feature: str) -> list[str]:

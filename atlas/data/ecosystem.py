@@ -24,4 +24,17 @@ def check(project) -> list[str]:
                         "version, in_top, in order) — run `python3 dev.py ecosystem`")
     if sum(p["in_top"] for p in ranking["packages"]) != ranking["size"]:
         problems.append(f"{relative(RANKING_FILE)}: {ranking['size']} packages should be in the top")
+    return problems + use_case_packages(project, {p["name"] for p in data["packages"]})
+
+
+def use_case_packages(project, collected: set[str]) -> list[str]:
+    """A package a use case names (docs/data/use_cases.yml, ecosystem.packages) is one the file collects."""
+    doc = project.document("use_cases")
+    problems = []
+    for key, value in project.vocabulary("use_cases").items():
+        for index, name in enumerate(((value or {}).get("ecosystem") or {}).get("packages", [])):
+            if name not in collected:
+                problems.append(doc.problem((key, "ecosystem", "packages", index),
+                                            f"{name!r} is not a package of docs/data/ecosystem.json",
+                                            "name a package of docs/data/ecosystem_ranking.json (its PyPI name)"))
     return problems

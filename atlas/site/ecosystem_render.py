@@ -44,7 +44,8 @@ def _code(hook: str) -> str:
 def _middleware_line(m: dict, fixes: dict) -> list[str]:
     short = m["path"].rsplit(".", 1)[-1]
     if not m["configured"]:
-        return [f"    - `{short}` (`{m['path']}`): not measured — {m['why']}"]
+        return [f"    - `{short}` (`{m['path']}`): not measured — {m['why']}"] + \
+            ([f"        - What to do: {fixes[m['path']]}"] if m["path"] in fixes else [])
     flags = f"async_capable={m['async_capable']}, sync_capable={m['sync_capable']}"
     if m["sync_to_async"] == 0 and m["async_to_sync"] == 0:
         cost = "**no thread hop**"
@@ -60,6 +61,46 @@ def _middleware_line(m: dict, fixes: dict) -> list[str]:
     if m["path"] in fixes:
         lines.append(f"        - What to do: {fixes[m['path']]}")
     return lines
+
+
+def _cost(m: dict) -> str:
+    return "no hop" if m["sync_to_async"] == 0 and m["async_to_sync"] == 0 else \
+        f"{m['sync_to_async']} sync_to_async, {m['async_to_sync']} async_to_sync"
+
+
+def lts_lines(p: dict) -> list[str]:
+    """The middleware on the LTS releases the package supports, beside the newest release's counts."""
+    newest = {m["path"]: m for m in p["middleware"] if m["configured"]}
+    out = []
+    for lts in p.get("lts", []):
+        if "why" in lts:
+            out.append(f"    - On Django {lts['django']}: not measured — {lts['why']}.")
+            continue
+        parts = []
+        for m in lts["middleware"]:
+            short = m["path"].rsplit(".", 1)[-1]
+            if not m["configured"]:
+                parts.append(f"`{short}` not measured ({m.get('why', '')})")
+                continue
+            before = newest.get(m["path"])
+            same = before and all(before[k] == m[k] for k in ("sync_to_async", "async_to_sync", "async_capable"))
+            parts.append(f"`{short}` {'as on ' + p['measured_on']['django'] if same else _cost(m)}"
+                         + ("" if same else f", declares async_capable={m['async_capable']}"))
+        out.append(f"    - On Django {lts['measured_on']['django']} (LTS): " + "; ".join(parts) + ".")
+    return out
+
+
+def offer_line(offer: dict) -> str:
+    """An async offer, the first release whose code has it, and where (the file and line in that release)."""
+    e = offer["evidence"]
+    sibling = f"async sibling **{offer['package']}**, " if offer.get("sibling") else ""
+    line = (f"- Async since **{offer['package']} {offer['since']}**: {sibling}{offer['claim']} — first in the code "
+            f"of [{offer['package']} {offer['since']}]({e['url']}) (`{e['file']}` line {e['line']}: `{e['text']}`)")
+    line += f"; not in {offer['before']}" if offer.get("before") else "; in its first release"
+    if offer.get("changelog"):
+        c = offer["changelog"]
+        line += f". Its changelog: “{c['text'].lstrip('*-# ').strip()}” ({c['file']}, line {c['line']})"
+    return line + "."
 
 
 def render() -> str:
@@ -93,6 +134,7 @@ def render() -> str:
                        + ":")
             for m in p["middleware"]:
                 out += _middleware_line(m, FIXES)
+            out += lts_lines(p)
         code = p["async_code"]
         if code["async_defs"]:
             shown = ", ".join(f"`{a.split(':')[1]}`" for a in code["a_prefixed"][:4])
@@ -102,6 +144,7 @@ def render() -> str:
         else:
             out.append("- Async code: no `async def` in its package (called from an async view, its code runs "
                        "through sync_to_async).")
+        out += [offer_line(o) for o in p.get("async_offers", [])]
         for note in p["async_notes"]:
             sibling = f"async sibling **{note['sibling']}**: " if note.get("sibling") else ""
             out.append(f"- {sibling}{note['claim']} ([source]({note['source']})).")

@@ -38,7 +38,7 @@ def placeholders() -> dict[str, Callable[[], str]]:
     from atlas.site import (async_api_render, error_index_render, lab_runs_render, link_status_render, resources_render,
                             situations, stack_render, use_case_index, versions_render)
     from atlas.collect import async_unsafe
-    from atlas.site import ecosystem_render
+    from atlas.site import ecosystem_render, ecosystem_use_cases
 
     return {
         "async-api-index": async_api_render.render_index,
@@ -64,6 +64,7 @@ def placeholders() -> dict[str, Callable[[], str]]:
         "stack-check-form": stack_render.render_check_form,
         "async-unsafe": async_unsafe.render,
         "ecosystem": ecosystem_render.render,
+        **ecosystem_use_cases.placeholders(),  # each use-case page's packages
     }
 
 

@@ -37,7 +37,8 @@ def test_every_package_has_a_block_and_each_filter_shows_its_packages(eco):
     assert shown(eco) == ids
 
 
-@pytest.mark.parametrize("query, anchor", [("cors", "django-cors-headers"), ("django-csp", "django-csp"),
+@pytest.mark.parametrize("query, anchor", [("cors", "django-cors-headers"), ("whitenoise", "whitenoise"),
+                                           ("django-csp", "django-csp"),
                                            ("debug toolbar", "django-debug-toolbar"), ("allauth", "django-allauth")])
 def test_the_site_search_finds_a_package_by_name(shared_page, site_server, query, anchor):
     if shared_page.url == "about:blank":

@@ -114,3 +114,48 @@ def test_the_build_check_says_when_the_collected_file_does_not_follow_the_rankin
     (tmp_path / "ecosystem_ranking.json").write_text(json.dumps(ranking), encoding="utf-8")
     copy = Project(data_dir=tmp_path, fallback=ecosystem.DATA_FILE.parent)  # the rest: the repository's data
     assert any("run `python3 dev.py ecosystem`" in p for p in rules.check(copy))
+
+
+def test_the_middleware_is_measured_on_each_lts_release_the_package_declares():
+    from atlas.data.versions_data import load_releases
+
+    lts = [r.version for r in load_releases() if r.lts]
+    newest = committed()["django"]
+    rows = 0
+    for p in committed()["packages"]:
+        if not any(m["configured"] for m in p["middleware"]) and not p.get("lts"):
+            continue
+        declared = [v for v in lts if v in p["django_releases"] and v != newest]
+        assert [row["django"] for row in p.get("lts", [])] == [v for v in declared if p.get("setup") is not None], p["name"]
+        for row in p.get("lts", []):
+            assert ("why" in row) != ("measured_on" in row), p["name"]
+            if "measured_on" in row:
+                rows += 1
+                assert row["measured_on"]["django"].startswith(row["django"] + "."), p["name"]
+                assert [m["path"] for m in row["middleware"]] == [m["path"] for m in p["middleware"] if m["path"] in
+                                                                  {x["path"] for x in row["middleware"]}], p["name"]
+    assert rows >= 10
+
+
+def test_the_page_shows_each_lts_measurement_and_each_offer_with_its_source():
+    from atlas.site import ecosystem_render
+
+    text = ecosystem_render.render()
+    for p in committed()["packages"]:
+        for row in p.get("lts", []):
+            assert f"On Django {row.get('measured_on', {}).get('django', row['django'])}" in text, p["name"]
+        for offer in p.get("async_offers", []):
+            assert f"Async since **{offer['package']} {offer['since']}**" in text
+            assert offer["evidence"]["url"] in text and f"line {offer['evidence']['line']}" in text
+
+
+def test_every_middleware_that_hops_or_is_sync_only_has_what_to_do():
+    """On the newest release or an LTS one: the page's 'What to do' line (ecosystem_config.FIXES)."""
+    from atlas.collect.ecosystem_config import FIXES
+
+    rows = [m for p in committed()["packages"] for m in p["middleware"]]
+    rows += [m for p in committed()["packages"] for row in p.get("lts", []) for m in row.get("middleware", [])]
+    costly = {m["path"] for m in rows if m["configured"]
+              and (m["sync_to_async"] != 0 or m["async_to_sync"] != 0 or not m["async_capable"])}
+    assert costly and sorted(costly - set(FIXES)) == []
+    assert sorted(set(FIXES) - {m["path"] for m in rows}) == [], "a fix for a middleware the data no longer has"
