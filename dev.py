@@ -179,6 +179,8 @@ COMMANDS: dict[str, Command] = {
                           module("atlas.collect.page_matrix")),
     "api": Command("collect the async API index from every release (docs/data/async_api.json)",
                    module("atlas.collect.async_api")),
+    "before": Command("collect what the previous release did for each async change (docs/data/async_before.json)",
+                      module("atlas.collect.async_before")),
     "stack": Command("measure every built-in middleware's thread hops per release (docs/data/stack.json)",
                      module("atlas.collect.stack")),
     "ecosystem": Command("collect the most used Django packages and measure their middleware (docs/data/ecosystem.json)",

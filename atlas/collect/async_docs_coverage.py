@@ -1,7 +1,7 @@
 """Django's own words about async, covered by the atlas.
 
 From each release's sdist (newest patch):
-* every ``.. versionadded:: X.Y`` / ``.. versionchanged:: X.Y`` directive of that release, anywhere in its
+* every ``.. versionadded:: X.Y`` / ``.. versionchanged:: X.Y`` / ``.. deprecated:: X.Y`` directive of that release, anywhere in its
   docs, and every paragraph or bullet of its release notes (docs/releases/X.Y.txt) that concerns async
   (async, asynchronous, coroutine, ASGI, sync_to_async, async_to_sync, the event loop, or an a-prefixed API
   of the async API index) must map to a capability of docs/data/capabilities.yml or to an exclusion with a
@@ -29,7 +29,7 @@ from atlas.data.versions_data import Release, load_capabilities, load_releases
 RULES_FILE = DATA / "async_docs_coverage.yml"
 KEYWORDS = re.compile(r"\basync\b|asynchronous|coroutine|\bASGI\b|sync_to_async|async_to_sync|event loop", re.I)
 A_NAME = re.compile(r"\b(a[a-z][a-z_]*)\(")
-DIRECTIVE = re.compile(r"^(?P<indent>\s*)\.\. (?P<kind>versionadded|versionchanged)::\s*(?P<version>\d+\.\d+)\s*$")
+DIRECTIVE = re.compile(r"^(?P<indent>\s*)\.\. (?P<kind>versionadded|versionchanged|deprecated)::\s*(?P<version>\d+\.\d+)\s*$")
 ADMONITION = re.compile(r"^(?P<indent>\s*)\.\. (?P<kind>warning|note|admonition)::\s*(?P<title>.*)$")
 
 
@@ -38,7 +38,7 @@ class Item:
     release: str
     file: str
     line: int
-    kind: str  # versionadded, versionchanged, release-note
+    kind: str  # versionadded, versionchanged, deprecated, release-note
     section: str
     text: str
 
