@@ -181,6 +181,8 @@ COMMANDS: dict[str, Command] = {
                    module("atlas.collect.async_api")),
     "before": Command("collect what the previous release did for each async change (docs/data/async_before.json)",
                       module("atlas.collect.async_before")),
+    "guide": Command("list the async-guide paragraphs the newest release adds or changes, and the unmapped ones",
+                     module("atlas.collect.async_guide_map")),
     "stack": Command("measure every built-in middleware's thread hops per release (docs/data/stack.json)",
                      module("atlas.collect.stack")),
     "ecosystem": Command("collect the most used Django packages and measure their middleware (docs/data/ecosystem.json)",

@@ -20,11 +20,11 @@ import re
 
 from atlas.collect import async_docs_coverage as coverage
 from atlas.collect import rst
-from atlas.core.paths import CACHE, DATA, IN_RELEASE
+from atlas.core.paths import CACHE, IN_RELEASE
 from atlas.data import async_api
+from atlas.data.async_before import DATA_FILE, load  # noqa: F401 - the data file's one loader
 from atlas.data.versions_data import Release, load_capabilities, load_releases
 
-DATA_FILE = DATA / "async_before.json"
 RUNNER = IN_RELEASE / "probe_runner.py"
 ABOUT = ("For each async-related versionadded/versionchanged/deprecated directive of Django's docs, what the "
          "previous release did: its docs for the same API or section, what the change's APIs and capability "
@@ -232,12 +232,6 @@ def _record(item, capability, apis, target, before: Release, old: dict, ran: dic
 
 def _twin_call(api: dict) -> str:
     return api["sync_twin"] if api["kind"] == "function" else f"{_owner(api).rsplit('.', 1)[-1]}.{api['sync_twin']}"
-
-
-def load(path=None) -> dict:
-    from atlas.core import datafile
-
-    return datafile.load("async_before", path or DATA_FILE)
 
 
 def dump(data: dict) -> str:

@@ -6,7 +6,8 @@ From each release's sdist (newest patch):
   (async, asynchronous, coroutine, ASGI, sync_to_async, async_to_sync, the event loop, or an a-prefixed API
   of the async API index) must map to a capability of docs/data/capabilities.yml or to an exclusion with a
   reason;
-* every warning and note of docs/topics/async.txt must be answered by a page of the site (page#anchor).
+* every warning and note of docs/topics/async.txt must be answered by a page of the site (page#anchor);
+* every paragraph of the newest release's async guides must be mapped to a page (atlas/collect/async_guide_map.py).
 
 An item maps to a capability by itself when it names an a-prefixed API of the index (that API's
 capability) or when it sits in a capability's source section; docs/data/async_docs_coverage.yml holds the

@@ -8,6 +8,7 @@ import re
 import posixpath
 from functools import lru_cache
 
+from atlas.collect import rst
 from atlas.data.versions_data import load_capabilities
 from atlas.site.md_text import prose
 
@@ -16,7 +17,7 @@ DOCS_URL = "https://docs.djangoproject.com/en/{release}/{page}/"
 
 @lru_cache(maxsize=1)
 def _directives() -> tuple[dict, ...]:
-    from atlas.collect import async_before
+    from atlas.data import async_before
 
     return tuple(async_before.load()["directives"])
 
@@ -113,6 +114,4 @@ def _clip(text: str, size: int = 200) -> str:
 
 
 def _plain(text: str) -> str:
-    from atlas.collect import rst
-
     return re.sub(r"\\(?=\w)", "", rst.plain(text)).replace("::", ":")
