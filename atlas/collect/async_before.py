@@ -4,8 +4,9 @@ side of it, collected rather than written:
 
 * its docs: the previous release's text for the same API (the object directive the change sits under,
   found by name in the same file) or, failing that, for the same section;
-* what it raised: the change's a-prefixed APIs looked up, and the change's capability probe run, in the
-  previous release's own environment (atlas/in_release/probe_runner.py, cached under .cache/async-before/);
+* what it raised: the change's a-prefixed APIs looked up, a view decorator put on an async view and
+  requested through the test client, and the change's capability probe run, in the previous release's own
+  environment (atlas/in_release/probe_runner.py, cached under .cache/async-before/);
 * the workaround its readers had: the sync twin (when the previous release has it) through sync_to_async(),
   or staying synchronous and reaching async code with async_to_sync(), each with the line of the previous
   release's docs/topics/async.txt that documents the adapter.
@@ -30,6 +31,7 @@ ABOUT = ("For each async-related versionadded/versionchanged/deprecated directiv
          "previous release did: its docs for the same API or section, what the change's APIs and capability "
          "probe raised when run on it, and the workaround it documents; regenerate with `python3 dev.py before`.")
 ADAPTER = re.compile(r"^\.\. function:: (sync_to_async|async_to_sync)\(")
+VIEW_DECORATORS = "async-view-decorators"   # the capability whose directives each name one view decorator
 SNIPPET = 400  # characters of the previous release's text kept: enough to say what it did
 
 
@@ -129,6 +131,41 @@ def attribute_probe(dotted: str) -> str:
             "    _obj = getattr(_obj, _name)\n")
 
 
+DECORATOR_MODULES = ("django.views.decorators.csrf", "django.views.decorators.http", "django.views.decorators.cache",
+                     "django.views.decorators.vary", "django.views.decorators.gzip", "django.views.decorators.common",
+                     "django.views.decorators.clickjacking")
+# the arguments a decorator factory needs before it takes the view
+DECORATOR_ARGS = {"require_http_methods": '(["GET"])', "cache_control": "(max_age=60)",
+                  "vary_on_headers": '("Accept-Language")', "last_modified": "(lambda request: None)",
+                  "etag": "(lambda request: None)", "condition": "()"}
+
+
+def decorator_of(item, target: dict) -> str | None:
+    """The view decorator a directive is about: the function it sits under, or the first it names."""
+    named = target["names"] or re.findall(r"``@(\w+)``", item.text)
+    return named[0] if named else None
+
+
+def decorator_probe(name: str) -> str:
+    """Probe code: an async view wrapped in the decorator `name`, requested through Django's test client, as a
+    reader's project would serve it."""
+    return ("import importlib\n"
+            "from django.http import HttpResponse\n"
+            "from django.test import Client\n"
+            "from django.urls import clear_url_caches, path\n"
+            f"for _module in {DECORATOR_MODULES!r}:\n"
+            "    _module = importlib.import_module(_module)\n"
+            f"    if hasattr(_module, {name!r}):\n"
+            f"        decorator = getattr(_module, {name!r}){DECORATOR_ARGS.get(name, '')}\n"
+            "        break\n"
+            "async def async_view(request):\n"
+            "    return HttpResponse(b'ok')\n"
+            f"probe_urls.urlpatterns.append(path('decorated-{name}/', decorator(async_view)))\n"
+            "clear_url_caches()\n"
+            f"response = Client().{'post' if name == 'require_POST' else 'get'}('/decorated-{name}/')\n"
+            "assert response.status_code == 200, response.status_code\n")
+
+
 def apis_of(item: coverage.Item, capability: str | None, target: dict, index: dict) -> list[dict]:
     """The a-prefixed APIs the directive names that are new in its release: those that fit its place best
     (a function under `.. function::`, a method of the class it documents, its capability's), defined
@@ -181,6 +218,9 @@ def collect(releases: list[Release] | None = None) -> dict:
                     wanted[f"api:{_owner(api)}.{api['sync_twin']}"] = attribute_probe(f"{_owner(api)}.{api['sync_twin']}")
             if capability in probes:
                 wanted[f"capability:{capability}"] = probes[capability]
+            decorator = decorator_of(item, target) if capability == VIEW_DECORATORS else None
+            if decorator:
+                wanted[f"decorator:{decorator}"] = decorator_probe(decorator)
             planned.append((item, capability, apis, target))
         payload = json.dumps({"probes": [{"id": k, "code": v} for k, v in sorted(wanted.items())]})
         ran = cached_run(before, RUNNER, (), payload, CACHE / "async-before" / f"{before.version}.json",
@@ -202,7 +242,12 @@ def _record(item, capability, apis, target, before: Release, old: dict, ran: dic
     # up: the capability's probe shows what the previous release did instead
     looked = [a for a in apis if f"'{a['member']}'" in (ran[f"api:{a['name']}"]["error"] or "")]
     raised = [{"what": a["short"], "by": "lookup", "error": ran[f"api:{a['name']}"]["error"]} for a in looked]
-    if not looked and f"capability:{capability}" in ran:
+    decorator = decorator_of(item, target) if capability == VIEW_DECORATORS else None
+    decorated = f"decorator:{decorator}"
+    if decorated in ran:   # the decorator itself, on an async view, served by the test client
+        raised.append({"what": f"@{decorator} on an async view", "by": "request",
+                       "error": _stable(ran[decorated]["error"])})
+    elif not looked and f"capability:{capability}" in ran:
         raised.append({"what": f"probe {capability}", "by": "probe", "error": _stable(ran[f"capability:{capability}"]["error"])})
     calls = sorted({_twin_call(a) for a in apis if a["sync_twin"] and (
         ran.get(f"api:{_owner(a)}.{a['sync_twin']}", {}).get("ok") or (docs and docs["about"] == f"{a['sync_twin']}()"))})

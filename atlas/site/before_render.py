@@ -95,8 +95,8 @@ def release_section(version: str, page_dir: str = "versions") -> list[str]:
                 + (f" Workaround on {before['release']}: {works[0]}." if works else ""), ""]
         for record in items:
             was = record["before"]["docs"]
-            said = (f" The {record['before']['release']} docs of {_code(_plain(was['about']))} "
-                    f"([{was['file']}:{was['line']}]({_docs_link(record['before'])})): "
+            said = (f" Its docs of {_code(_plain(was['about']))} "
+                    f"([Django {record['before']['release']} docs, {was['file']}:{was['line']}]({_docs_link(record['before'])})): "
                     f"“{prose(_escape(_clip(_plain(was['text']))))}”") if was else \
                 f" The {record['before']['release']} docs have no text for it."
             out.append(f"- {prose(_escape(_plain(record['text'])))} ({record['file']}:{record['line']}) "

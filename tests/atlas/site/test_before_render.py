@@ -8,7 +8,13 @@ def test_a_release_page_says_what_the_release_before_it_did():
     section = page[page.index("## Before this release"):page.index("## Use cases it unlocks")]
     assert 'data-before="4.0"' in section            # "My Django" marks it for a reader on 4.0 or older
     assert "has no attribute 'aget'" in section and "Django 4.0.10 raised" in section
-    assert "The 4.0 docs of <code>get()</code>" in section and "sync_to_async()" in section
+    assert "Its docs of <code>get()</code> ([Django 4.0 docs, " in section and "sync_to_async()" in section
+
+
+def test_a_view_decorator_before_5_0_shows_the_error_a_request_gets():
+    page = versions_render.render_release_page("5.0")
+    section = page[page.index("## Before this release"):page.index("## Use cases it unlocks")]
+    assert "It returned an unawaited coroutine instead" in section   # @csrf_exempt on 4.2, served by the test client
 
 
 def test_a_release_with_no_async_directive_says_so():
