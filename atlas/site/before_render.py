@@ -28,9 +28,12 @@ def _code(text: str) -> str:
 
 def raised_text(before: dict) -> str:
     """What the previous release did when the new thing was used, as found by running it there."""
-    errors = list(dict.fromkeys(e["error"] for e in before["raised"] if e["error"]))
+    seen = [e for e in before["raised"] if e["error"]]
+    errors = list(dict.fromkeys(e["error"] for e in seen if e["by"] != "probe"))
     if errors:
         return f"Django {before['django']} raised " + " and ".join(_code(e) for e in errors[:2])
+    if seen:
+        return f"on Django {before['django']} the capability's probe failed with {_code(seen[0]['error'])}"
     if before["raised"]:
         return f"the capability's probe ran without an error on Django {before['django']}"
     return f"nothing was run on Django {before['django']}"
@@ -77,7 +80,8 @@ def release_section(version: str, page_dir: str = "versions") -> list[str]:
                 "docs, so there is no earlier behaviour to show here.", ""]
         return out
     previous = records[0]["before"]
-    out += [f"{len(records)} places in the Django {version} docs mark an async change. For each, what "
+    out += [f"{len(records)} place{'s' if len(records) > 1 else ''} in the Django {version} docs mark"
+            f"{'' if len(records) > 1 else 's'} an async change. For each, what "
             f"Django {previous['release']} did: its own docs for the same API or section, what the new API or "
             f"the capability's probe raised when run on Django {previous['django']}, and the workaround its "
             "docs offered. A reader still on that release (or an older one) has the behaviour below.", ""]
