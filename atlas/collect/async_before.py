@@ -31,7 +31,6 @@ ABOUT = ("For each async-related versionadded/versionchanged/deprecated directiv
          "previous release did: its docs for the same API or section, what the change's APIs and capability "
          "probe raised when run on it, and the workaround it documents; regenerate with `python3 dev.py before`.")
 ADAPTER = re.compile(r"^\.\. function:: (sync_to_async|async_to_sync)\(")
-VIEW_DECORATORS = "async-view-decorators"   # the capability whose directives each name one view decorator
 SNIPPET = 400  # characters of the previous release's text kept: enough to say what it did
 
 
@@ -141,9 +140,43 @@ DECORATOR_ARGS = {"require_http_methods": '(["GET"])', "cache_control": "(max_ag
 
 
 def decorator_of(item, target: dict) -> str | None:
-    """The view decorator a directive is about: the function it sits under, or the first it names."""
-    named = target["names"] or re.findall(r"``@(\w+)``", item.text)
+    """The view decorator a directive is about: the function it sits under, the first it names, or the one
+    its section is about ("The login_required decorator")."""
+    named = target["names"] or re.findall(r"``@(\w+)``", item.text) or \
+        re.findall(r"^The (\w+) decorator$", target["section"])
     return named[0] if named else None
+
+
+AUTH_DECORATOR_ARGS = {"user_passes_test": "(lambda user: True)", "permission_required": '("auth.view_group")'}
+
+
+def auth_decorator_probe(name: str) -> str:
+    """Probe code: an async view wrapped in an auth decorator, called for a signed-in user with every
+    permission, its result checked the way Django's handler checks a view's (BaseHandler.check_response)."""
+    return ("import asyncio\n"
+            "from asgiref.sync import iscoroutinefunction\n"
+            "from django.contrib.auth import decorators\n"
+            "from django.core.handlers.base import BaseHandler\n"
+            "from django.http import HttpResponse\n"
+            "from django.test import RequestFactory\n"
+            "class SignedIn:\n"
+            "    is_authenticated = is_active = True\n"
+            "    def has_perm(self, perm, obj=None):\n"
+            "        return True\n"
+            "    def has_perms(self, perms, obj=None):\n"
+            "        return True\n"
+            "    async def ahas_perms(self, perms, obj=None):\n"
+            "        return True\n"
+            "async def async_view(request):\n"
+            "    return HttpResponse(b'ok')\n"
+            f"view = getattr(decorators, {name!r}){AUTH_DECORATOR_ARGS.get(name, '')}(async_view)\n"
+            "request = RequestFactory().get('/')\n"
+            "request.user = SignedIn()\n"
+            "async def auser():\n"
+            "    return request.user\n"
+            "request.auser = auser   # what AuthenticationMiddleware sets from 5.0 on\n"
+            "response = run(view(request)) if iscoroutinefunction(view) else view(request)\n"
+            "BaseHandler().check_response(response, view)\n")
 
 
 def decorator_probe(name: str) -> str:
@@ -164,6 +197,10 @@ def decorator_probe(name: str) -> str:
             "clear_url_caches()\n"
             f"response = Client().{'post' if name == 'require_POST' else 'get'}('/decorated-{name}/')\n"
             "assert response.status_code == 200, response.status_code\n")
+
+
+# capabilities whose directives each name one view decorator: how to try that decorator on an async view
+DECORATOR_PROBES = {"async-view-decorators": decorator_probe, "async-auth-decorators": auth_decorator_probe}
 
 
 def apis_of(item: coverage.Item, capability: str | None, target: dict, index: dict) -> list[dict]:
@@ -218,9 +255,9 @@ def collect(releases: list[Release] | None = None) -> dict:
                     wanted[f"api:{_owner(api)}.{api['sync_twin']}"] = attribute_probe(f"{_owner(api)}.{api['sync_twin']}")
             if capability in probes:
                 wanted[f"capability:{capability}"] = probes[capability]
-            decorator = decorator_of(item, target) if capability == VIEW_DECORATORS else None
+            decorator = decorator_of(item, target) if capability in DECORATOR_PROBES else None
             if decorator:
-                wanted[f"decorator:{decorator}"] = decorator_probe(decorator)
+                wanted[f"decorator:{decorator}"] = DECORATOR_PROBES[capability](decorator)
             planned.append((item, capability, apis, target))
         payload = json.dumps({"probes": [{"id": k, "code": v} for k, v in sorted(wanted.items())]})
         ran = cached_run(before, RUNNER, (), payload, CACHE / "async-before" / f"{before.version}.json",
@@ -242,7 +279,7 @@ def _record(item, capability, apis, target, before: Release, old: dict, ran: dic
     # up: the capability's probe shows what the previous release did instead
     looked = [a for a in apis if f"'{a['member']}'" in (ran[f"api:{a['name']}"]["error"] or "")]
     raised = [{"what": a["short"], "by": "lookup", "error": ran[f"api:{a['name']}"]["error"]} for a in looked]
-    decorator = decorator_of(item, target) if capability == VIEW_DECORATORS else None
+    decorator = decorator_of(item, target) if capability in DECORATOR_PROBES else None
     decorated = f"decorator:{decorator}"
     if decorated in ran:   # the decorator itself, on an async view, served by the test client
         raised.append({"what": f"@{decorator} on an async view", "by": "request",

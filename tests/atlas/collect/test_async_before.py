@@ -79,3 +79,30 @@ def test_every_directive_has_its_before():
 def test_the_committed_file_matches_a_fresh_collection():
     fresh = before.collect()
     assert fresh == before.load(), "docs/data/async_before.json is stale: run `python3 dev.py before`"
+
+
+@pytest.mark.matrix  # runs probes in release environments: the full suite, not `dev.py check`
+def test_a_decorator_probe_passes_on_the_release_that_brings_the_change():
+    """The error recorded for the release before is the decorator's, not the probe's: on the directive's own
+    release the same probe passes."""
+    import json
+
+    from atlas.collect.environments import cached_run
+    from atlas.core.paths import CACHE
+    from atlas.data.versions_data import releases_by_version
+
+    releases = releases_by_version()
+    by_release: dict[str, dict[str, str]] = {}
+    for record in before.load()["directives"]:
+        for raised in record["before"]["raised"]:
+            if raised["by"] == "request":
+                name = raised["what"].split()[0].lstrip("@")
+                probe = before.DECORATOR_PROBES[record["capability"]](name)
+                by_release.setdefault(record["release"], {})[name] = probe
+    assert by_release.keys() == {"5.0", "5.1"}, by_release.keys()
+    for version, probes in by_release.items():
+        payload = json.dumps({"probes": [{"id": n, "code": c} for n, c in sorted(probes.items())]})
+        results = cached_run(releases[version], before.RUNNER, (), payload, CACHE / "unused", what="decorator probes",
+                             timeout=300, use_cache=False)["results"]
+        failed = {n: r["error"] for n, r in results.items() if not r["ok"]}
+        assert not failed, f"on Django {version}: {failed}"
