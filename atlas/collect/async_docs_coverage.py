@@ -1,11 +1,12 @@
 """Django's own words about async, covered by the atlas.
 
 From each release's sdist (newest patch):
-* every ``.. versionadded:: X.Y`` / ``.. versionchanged:: X.Y`` directive of that release, anywhere in its
-  docs, and every paragraph or bullet of its release notes (docs/releases/X.Y.txt) that concerns async
-  (atlas/collect/about_async.py, the definition the upstream report's drafts use too) must map to a capability of docs/data/capabilities.yml or to an exclusion with a
-  reason;
-* every warning and note of docs/topics/async.txt must be answered by a page of the site (page#anchor).
+* every ``.. versionadded:: X.Y`` / ``.. versionchanged:: X.Y`` / ``.. deprecated:: X.Y`` directive of that
+  release, anywhere in its docs, and every paragraph or bullet of its release notes (docs/releases/X.Y.txt) that concerns async
+  (atlas/collect/about_async.py, the definition the upstream report's drafts use too) must map to a
+  capability of docs/data/capabilities.yml or to an exclusion with a reason;
+* every warning and note of docs/topics/async.txt must be answered by a page of the site (page#anchor);
+* every paragraph of the newest release's async guides must be mapped to a page (atlas/collect/async_guide_map.py).
 
 An item maps to a capability by itself when it names an a-prefixed API of the index (that API's
 capability) or when it sits in a capability's source section; docs/data/async_docs_coverage.yml holds the
@@ -26,7 +27,7 @@ from atlas.data import async_api
 from atlas.data.versions_data import Release, load_capabilities, load_releases
 
 RULES_FILE = DATA / "async_docs_coverage.yml"
-DIRECTIVE = re.compile(r"^(?P<indent>\s*)\.\. (?P<kind>versionadded|versionchanged)::\s*(?P<version>\d+\.\d+)\s*$")
+DIRECTIVE = re.compile(r"^(?P<indent>\s*)\.\. (?P<kind>versionadded|versionchanged|deprecated)::\s*(?P<version>\d+\.\d+)\s*$")
 ADMONITION = re.compile(r"^(?P<indent>\s*)\.\. (?P<kind>warning|note|admonition)::\s*(?P<title>.*)$")
 
 
@@ -35,7 +36,7 @@ class Item:
     release: str
     file: str
     line: int
-    kind: str  # versionadded, versionchanged, release-note
+    kind: str  # versionadded, versionchanged, deprecated, release-note
     section: str
     text: str
 

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from atlas.collect import async_api, async_docs_coverage, async_unsafe, upstream
+from atlas.collect import async_api, async_docs_coverage, async_guide_map, async_unsafe, upstream
 from atlas.core.datafile import Project, in_file_order, problem
 from atlas.core.errors import DataError
 from atlas.core.paths import ROOT
@@ -95,6 +95,7 @@ CHECKS: list[Callable[[Project], list[str]]] = [
     upstream.check,
     async_api.check,
     async_docs_coverage.check,
+    async_guide_map.problems,
     use_case_levels.check,
     applies.check,
     search_questions.check,

@@ -8,6 +8,7 @@ import posixpath
 
 from atlas.data import async_api
 from atlas.data.versions_data import load_capabilities, load_releases, use_cases
+from atlas.site import before_render
 from atlas.site.md_text import prose
 
 EXECUTION = {
@@ -69,6 +70,9 @@ def _entry(api: dict, caps: dict, page_dir: str, aliases: dict) -> list[str]:
     facts.append(flavour_text(api))
     if api["sync_twin"]:
         facts.append(f"sync twin `{api['sync_twin']}()`")
+    before = before_render.api_fact(api)
+    if before:
+        facts.append(before)
     cap = caps.get(api["capability"])
     if cap:
         facts.append(f"capability [{html.escape(cap.name)}]({_rel('versions/matrix.md', page_dir)}#{cap.id})")

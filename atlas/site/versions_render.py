@@ -105,7 +105,7 @@ def _support_cell(release: Release) -> str:
 
 
 def render_release_page(version: str) -> str:
-    from atlas.site import async_api_render
+    from atlas.site import async_api_render, before_render
 
     releases = _releases()
     if version not in releases:
@@ -160,6 +160,7 @@ def render_release_page(version: str) -> str:
         for c in removed:
             out.append(f"- {_capability_link(c, here)}")
     out += [""] + async_api_render.render_added_in(version, here)
+    out += before_render.release_section(version, here)
     out += ["## Use cases it unlocks", ""]
     # unlocked: the use case's level rises here (atlas/data/use_case_levels.py); helped: it gains a building block
     from atlas.data import use_case_levels

@@ -222,3 +222,20 @@ def test_a_reader_on_an_ended_release_is_told_what_it_means(reader, site_server)
     assert f"from {ended[-1]}" in notice.locator("a").inner_text()
     pick(reader, living[-1])
     assert reader.locator(".atlas-support-notice").count() == 0
+
+
+def test_a_release_page_tells_a_reader_on_the_release_before_what_they_have(reader, site_server):
+    """Issue 31, item 3: "Before this release" (docs/data/async_before.json) is marked for a reader on the
+    release before the change or an older one, and not for a reader who has the change."""
+    import json
+
+    records = [r for r in json.loads((DOCS / "data" / "async_before.json").read_text())["directives"]
+               if r["release"] == "4.1"]
+    groups = len({r["capability"] for r in records})
+    open_page(reader, site_server, "versions/4.1/")
+    pick(reader, "4.0")
+    mine = reader.locator("#before-this-release ~ .atlas-before.atlas-before--mine")
+    assert mine.count() == groups
+    assert mine.first.locator(".atlas-before-note").inner_text().startswith("Your Django 4.0 works this way")
+    pick(reader, "4.1")
+    assert reader.locator(".atlas-before--mine").count() == 0

@@ -13,6 +13,7 @@
  *     opens at the reader's release;
  *   - elements with data-since (and data-until) say whether the reader can use them (the API index), and so
  *     do headings ending in "(X.Y+)" (a part of a page that needs a later release than the rest);
+ *   - elements with data-before (what a release did before a change) say so to a reader on that release;
  * Material's instant navigation swaps pages without a reload: everything runs on each document$ emission.
  */
 (function () {
@@ -191,6 +192,20 @@
     });
   }
 
+  /* What a release did before a change (data-before: the release before it): a reader on that release or an
+   * older one is told this is what they have. */
+  function before(mine) {
+    document.querySelectorAll("[data-before]").forEach(function (item) {
+      item.classList.remove("atlas-before--mine");
+      var old = item.querySelector(".atlas-before-note");
+      if (old) old.remove();
+      if (!mine || key(mine) > key(item.getAttribute("data-before"))) return;
+      item.classList.add("atlas-before--mine");
+      item.insertBefore(el("span", { "class": "atlas-before-note" }, "Your Django " + mine + " works this way: "),
+        item.firstChild);
+    });
+  }
+
   /* The use-cases index and the home page's situations: each use case's level and needs for the reader's release (data-uc-levels holds an
    * entry where the answer changes; it holds until the next one). */
   function useCaseTable(mine) {
@@ -354,6 +369,7 @@
     supportNotice(mine, list[list.length - 1]);
     tabs(mine);
     since(mine);
+    before(mine);
     parts(mine);
     useCaseTable(mine);
     matrix(mine);
