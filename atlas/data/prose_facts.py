@@ -33,7 +33,7 @@ from atlas.core.datafile import Project
 from atlas.data import lab_figures
 
 FOLDERS = ("faq", "concepts", "use-cases", "learn")  # reader pages whose unmarked facts fail the check
-MARKER = re.compile(r"<!-- fact: (?P<before>before )?(?P<kind>since|changed|api|level|releases|stack|code)(?: (?P<args>[^<>]*?))? -->")
+MARKER = re.compile(r"<!-- fact: (?P<before>before )?(?P<kind>since|changed|api|level|releases|stack|code|newest)(?: (?P<args>[^<>]*?))? -->")
 RENDERED = re.compile(r"\[\[(?P<kind>since|added):(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)\]\]")
 VERSION = r"\d+\.\d+(?:\.\d+)?"
 STATED = re.compile(rf"(?P<low>{VERSION})(?P<plus>\+)?(?:\s*(?:–|-|to|and)\s*(?P<high>{VERSION}))?[*_)\]\s]*$")
@@ -42,11 +42,12 @@ NEAR = 8  # a marker must start within this many characters after the value it c
 # Unmarked release facts: "since 4.1", "from Django 4.0", "before 5.0", "(4.1+)", "Django 3.0 added", "Django 5.0 does not"
 RELEASE_FACT = re.compile(
     rf"(?:\b(?:[Ss]ince|[Ff]rom|[Bb]efore|[Uu]ntil|added in|arrived in|came in) \[?(?:Django )?(?P<a>{VERSION})\b(?!\.\d|\s*[–-]\s*\d)"
-    rf"|(?<![\w.])(?P<b>{VERSION})\+"
+    rf"|(?<![\w.])(?P<b>{VERSION})\+|\((?P<d>{VERSION})\)"
     rf"|\bDjango (?P<c>{VERSION})(?:'s)? (?:does|did|do|doesn't|does not|did not|cannot|can't|added|adds|made|makes)\b)")
 OTHER_PROJECT = re.compile(r"(?:Python|asgiref|Channels|channels-redis|uvicorn|psycopg|PEP|granian|daphne|httpx|"
                            r"Celery|gunicorn|Hypercorn|pytest|Sybil|MkDocs|Material|Redis|PostgreSQL)\b|\bv\s*$")
 CODE = re.compile(r"`[^`]*`")
+STACK = re.compile(r"(?P<n>\d+)<!-- stack: (?P<what>\w+) -->")  # checked by atlas/site/stack_render.py
 LINK_TARGET = re.compile(r"\]\([^)\s]*\)$")  # "[Django 4.2](../versions/4.2.md)": the release is in the link text
 # Headings, content-tab labels and admonition titles hold no marker (it would show in the title); the body
 # under them states the fact, marked.
@@ -63,6 +64,7 @@ class Fact:
     how: str        # "rendered", "marker" or "pattern"
     low: float = 0.0   # figures: the quoted value's interval (rounding included)
     high: float = 0.0
+    stored: tuple[float, float] | None = None  # figures: the stored min..max the quote may come from
 
 
 class Data:
@@ -80,6 +82,8 @@ class Data:
         self.members: dict[str, set[str]] = {}
         for api in apis:  # `aget()` in prose: the releases every API of that member name arrived in
             self.members.setdefault(api["member"], set()).add(api["since"])
+        runs_file = project.file("lab-runs")
+        self.runs = lab_figures.stored(runs_file) if runs_file.exists() else {}
         stack_file = project.file("stack")
         self.stack = [r["version"] for r in json.loads(stack_file.read_text(encoding="utf-8"))["releases"]] \
             if stack_file.exists() else []
@@ -114,6 +118,8 @@ class Data:
         if kind == "releases":
             return ("releases the atlas covers", f"{self.releases[0]}–{self.releases[-1]}",
                     "docs/data/releases.yml")
+        if kind == "newest":
+            return "newest release", self.releases[-1], "docs/data/releases.yml"
         if kind == "stack":
             return ("releases the stack collection measured", f"{self.stack[0]}–{self.stack[-1]}",
                     "docs/data/stack.json: releases")
@@ -128,11 +134,22 @@ class Data:
 
 
 def pages(docs: Path) -> list[Path]:
-    """Every hand-written Markdown page (generated ones carry the generation note)."""
+    """Every hand-written Markdown page (generated ones carry the generation note) and notebook."""
     from atlas.site.generate import GENERATED_NOTE
 
-    return [p for p in sorted(docs.rglob("*.md")) if "data" not in p.relative_to(docs).parts[:1]
-            and GENERATED_NOTE not in p.read_text(encoding="utf-8")]
+    return [p for p in sorted([*docs.rglob("*.md"), *docs.rglob("*.ipynb")])
+            if "data" not in p.relative_to(docs).parts[:1] and ".ipynb_checkpoints" not in p.parts
+            and (p.suffix == ".ipynb" or GENERATED_NOTE not in p.read_text(encoding="utf-8"))]
+
+
+def page_texts(page: Path, shown: str) -> list[tuple[str, str]]:
+    """(where, Markdown) of a page, or of each markdown cell of a notebook ("file cell N", as the lab's check
+    names them)."""
+    if page.suffix != ".ipynb":
+        return [(shown, page.read_text(encoding="utf-8"))]
+    cells = json.loads(page.read_text(encoding="utf-8"))["cells"]
+    return [(f"{shown} cell {index}", "".join(cell["source"])) for index, cell in enumerate(cells)
+            if cell["cell_type"] == "markdown"]
 
 
 def prose_lines(text: str):
@@ -220,9 +237,21 @@ def line_facts(where: str, line: str, code_blanked: str, data: Data, code: str =
         value, rounding = lab_figures._number(quoted["low"])
         scale = 1000 if quoted["k"] else 1
         path = figure["path"] + (f" {figure['op']}{figure['factor']}" if figure["op"] else "")
-        facts.append(Fact(where, f"lab figure {figure['benchmark']} {path}", quoted[0].strip(), "",
+        try:  # a stored spread (min..max, an interval) may be quoted by its median in one place, its min in another
+            low, high = lab_figures.lookup(data.runs, figure["benchmark"], figure["path"])
+            if figure["op"]:
+                factor = float(figure["factor"])
+                low, high = (low * factor, high * factor) if figure["op"] == "*" else (low / factor, high / factor)
+            stored = (low, high)
+        except (KeyError, IndexError, ValueError, TypeError):
+            stored = None  # pointing at nothing: lab_figures.check says so
+        facts.append(Fact(where, f"lab figure {figure['benchmark']} {path}", quoted[0].strip(),
+                          f"{stored[0]:g}–{stored[1]:g}" if stored else "",
                           f"docs/data/lab-runs.json {figure['benchmark']} {figure['path']}", "marker",
-                          (value - rounding) * scale, (value + rounding) * scale))
+                          (value - rounding) * scale, (value + rounding) * scale, stored))
+    for quoted in STACK.finditer(line):
+        facts.append(Fact(where, f"stack figure {quoted['what']}", quoted["n"], "",
+                          "docs/data/stack.json (atlas/site/stack_render.py)", "marker"))
     facts += pattern_facts(where, code_blanked, line, data)
     return facts, problems
 
@@ -238,7 +267,7 @@ def unmarked(code_blanked: str, line: str, releases: list[str]) -> list[re.Match
     """The release facts on a line with no marker after them."""
     found = []
     for match in RELEASE_FACT.finditer(code_blanked):
-        group = next(g for g in ("a", "b", "c") if match[g])
+        group = next(g for g in ("a", "b", "c", "d") if match[g])
         version = match[group]
         if ".".join(version.split(".")[:2]) not in releases or version.count(".") > 1:
             continue  # not a Django feature release (Python 3.12, asgiref 3.3, a patch such as 3.2.25)
@@ -259,7 +288,7 @@ def pattern_facts(where: str, code_blanked: str, line: str, data: Data) -> list[
     if len(hits) != 1:
         return facts  # several releases on one line: which API goes with which is not clear
     hit = hits[0]
-    version = next(hit[g] for g in ("a", "b", "c") if hit[g])
+    version = next(hit[g] for g in ("a", "b", "c", "d") if hit[g])
     for name in re.findall(r"`(a[a-z_0-9]+)\(\)`", line):
         releases = data.members.get(name)
         if releases and len(releases) == 1:
@@ -274,27 +303,28 @@ def collect(project: Project, data: Data | None = None) -> tuple[list[Fact], lis
     facts, problems, loose = [], [], {}
     if not data.releases:  # releases.yml cannot be read: its own check says why, once
         return facts, problems, loose
+    runs = data.runs
     for page in pages(project.docs):
         shown = project.shown(page)
         in_scope = page.relative_to(project.docs).parts[0] in FOLDERS
-        text = page.read_text(encoding="utf-8")
-        code = re.search(r'^django:\s*"?(?P<low>\d+\.\d+)', text.split("\n---", 1)[0], re.MULTILINE)
-        for number, blanked, line in prose_lines(text):
-            where = f"{shown}:{number}"
-            found, wrong = line_facts(where, line, blanked, data, code["low"] if code else "")
-            facts += found
-            problems += wrong
-            if in_scope:
-                loose.setdefault(shown, [])
-                loose[shown] += [_unmarked_problem(where, hit, line, data) for hit in
-                                 unmarked(blanked, line, data.releases)]
-                if str(page.relative_to(project.docs)) not in lab_figures.PAGES:
-                    loose[shown] += lab_figures.check_line(where, line, lab_figures.stored(project.file("lab-runs")))
+        for name, text in page_texts(page, shown):
+            code = re.search(r'^django:\s*"?(?P<low>\d+\.\d+)', text.split("\n---", 1)[0], re.MULTILINE)
+            for number, blanked, line in prose_lines(text):
+                where = f"{name}:{number}"
+                found, wrong = line_facts(where, line, blanked, data, code["low"] if code else "")
+                facts += found
+                problems += wrong
+                if in_scope and page.suffix == ".md":
+                    loose.setdefault(shown, [])
+                    loose[shown] += [_unmarked_problem(where, hit, line, data) for hit in
+                                     unmarked(blanked, line, data.releases)]
+                    if str(page.relative_to(project.docs)) not in lab_figures.PAGES:
+                        loose[shown] += lab_figures.check_line(where, line, runs)
     return facts, problems, loose
 
 
 def _unmarked_problem(where: str, hit: re.Match, line: str, data: Data) -> str:
-    version = next(hit[g] for g in ("a", "b", "c") if hit[g])
+    version = next(hit[g] for g in ("a", "b", "c", "d") if hit[g])
     hint = ""
     for name in re.findall(r"`(a[a-z_0-9]+)\(\)`", line):
         caps = sorted((c for c in data.caps.values() if any(name in api for api in c.apis)),
@@ -311,6 +341,8 @@ def check(project: Project) -> list[str]:
     """Marked facts against the data, and unmarked release facts and figures on the reader pages."""
     facts, problems, loose = collect(project)
     for fact in facts:
+        if fact.subject.startswith(("lab figure", "stack figure")):
+            continue  # checked against the stored runs by lab_figures, against stack.json by stack_render
         if fact.how == "marker" and fact.data and fact.stated != fact.data \
                 and not (fact.subject.startswith("first release") and fact.data.startswith(fact.stated + ".")):
             problems.append(f"{fact.where}: states {fact.stated} as the {fact.subject}; {fact.settled_by} says "
@@ -321,7 +353,11 @@ def check(project: Project) -> list[str]:
 def _differ(a: Fact, b: Fact) -> bool:
     if a.subject.startswith("lab figure"):
         slack = lab_figures.SLACK * max(abs(a.high), abs(b.high))
-        return a.high + slack < b.low or b.high + slack < a.low
+        apart = a.high + slack < b.low or b.high + slack < a.low
+        if apart and a.stored:  # two quotes of one stored spread (its median, its min) agree when both lie in it
+            low, high = a.stored[0] * (1 - lab_figures.SLACK), a.stored[1] * (1 + lab_figures.SLACK)
+            return not all(low <= f.high and f.low <= high for f in (a, b))
+        return apart
     return a.stated != b.stated
 
 
@@ -353,7 +389,7 @@ def counts(project: Project | None = None) -> dict[str, dict[str, int]]:
     facts, _, loose = collect(project)
     found: dict[str, dict[str, int]] = {}
     for fact in facts:
-        page = fact.where.rsplit(":", 1)[0]
+        page = fact.where.rsplit(":", 1)[0].split(" cell ")[0]
         row = found.setdefault(page, {"rendered": 0, "marker": 0, "pattern": 0, "unmarked": 0})
         row[fact.how] += 1
     for page, problems in loose.items():
@@ -364,7 +400,8 @@ def counts(project: Project | None = None) -> dict[str, dict[str, int]]:
 def main() -> int:
     """`python -m atlas.data.prose_facts`: per page, the facts it states from data."""
     for page, row in counts().items():
-        print(f"{page}: {row['rendered']} rendered, {row['marker']} marked, {row['unmarked']} unmarked")
+        if sum(row.values()):
+            print(f"{page}: {row['rendered']} rendered, {row['marker']} marked, {row['unmarked']} unmarked")
     return 0
 
 

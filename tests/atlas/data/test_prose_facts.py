@@ -123,3 +123,18 @@ def test_ranges_of_the_atlas_and_of_a_page_code(project):
         'django: "4.2+"', 'django: "4.1+"').replace("3.0 to 6.1", "3.0 to 5.2"))
     found = prose_facts.check(Project(project))
     assert [line.split(" states ")[0] for line in found] == [f"{ok}:6:", f"{ok}:7:"]
+
+
+def test_notebook_cells_join_and_one_spread_quoted_by_median_and_min_agrees(project):
+    import json
+
+    marker = "<!-- lab: cpu_bound speed_up.process pool (2 workers) -->"
+    notebook = project / "docs" / "lab" / "x.ipynb"
+    notebook.parent.mkdir(parents=True)
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": [f"A median of 1.71×{marker}, as little as 0.99×{marker}."]}]
+    notebook.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    assert prose_facts.check_contradictions(Project(project)) == []
+    page(project, "faq/a.md", f"Processes gave 3.5×{marker} here.")
+    found = prose_facts.check_contradictions(Project(project))
+    assert len(found) == 1 and found[0].startswith("docs/faq/a.md:6: states 3.5×")
+    assert "docs/lab/x.ipynb cell 0:1 states 1.71×" in found[0]
