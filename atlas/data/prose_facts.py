@@ -33,7 +33,7 @@ from atlas.core.datafile import Project
 from atlas.data import lab_figures
 
 FOLDERS = ("faq", "concepts", "use-cases", "learn")  # reader pages whose unmarked facts fail the check
-MARKER = re.compile(r"<!-- fact: (?P<before>before )?(?P<kind>since|changed|api|level|releases|stack|code|newest)(?: (?P<args>[^<>]*?))? -->")
+MARKER = re.compile(r"<!-- fact: (?P<before>before )?(?P<kind>since|changed|api|level|support|releases|stack|code|newest)(?: (?P<args>[^<>]*?))? -->")
 RENDERED = re.compile(r"\[\[(?P<kind>since|added):(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)\]\]")
 VERSION = r"\d+\.\d+(?:\.\d+)?"
 STATED = re.compile(rf"(?P<low>{VERSION})(?P<plus>\+)?(?:\s*(?:–|-|to|and)\s*(?P<high>{VERSION}))?[*_)\]\s]*$")
@@ -110,6 +110,9 @@ class Data:
         if kind == "api":
             api = self.apis[args[0]]
             return f"first release of {api['name']}", api["since"], f"docs/data/async_api.json {api['name']}: since"
+        if kind == "support":
+            cap = self.caps[args[0]]
+            return f"support of {cap.id}", cap.support or "full", f"docs/data/capabilities.yml {cap.id}: support"
         if kind == "level":
             use_case, release = args[0], args[1]
             cell = self.level_table[use_case][release]
@@ -203,6 +206,13 @@ def line_facts(where: str, line: str, code_blanked: str, data: Data, code: str =
                             "and release")
             continue
         before = line[:marker.start()]
+        if kind == "support":
+            said = re.search(r"\b(full|partial)\W*$", before)
+            if said is None:
+                problems.append(f"{where}: {shown} follows no support level — put it right after full or partial")
+                continue
+            facts.append(Fact(where, subject, said[1], value, source, "marker"))
+            continue
         if kind == "level":
             level = _level_stated(before, data)
             if level is None:

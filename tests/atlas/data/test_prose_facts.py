@@ -102,8 +102,14 @@ def test_unmarked_facts_next_to_an_api_name_join_the_contradiction_check(project
 
 
 def test_levels_markers_and_markers_naming_nothing(project):
-    page(project, "use-cases/a.md", "A chat is *with a package*<!-- fact: level real-time-chat 3.0 --> on 3.0.")
+    page(project, "use-cases/a.md", "A chat is *with a package*<!-- fact: level real-time-chat 3.0 --> on 3.0.",
+         "The async ORM is partial<!-- fact: support queryset-async-methods -->.")
     assert prose_facts.check(Project(project)) == []
+    full = page(project, "use-cases/c.md", "The async ORM is full<!-- fact: support queryset-async-methods -->.")
+    found = prose_facts.check_contradictions(Project(project))
+    assert len(found) == 1 and found[0].startswith("docs/use-cases/a.md:7: states partial as the support of")
+    assert f"{full}:6 states full" in found[0]
+    (project / full).unlink()
     bad = page(project, "use-cases/b.md", "A chat is *Django alone*<!-- fact: level real-time-chat 6.1 --> on 6.1.",
                "Since 9.9<!-- fact: since no-such-capability --> it works.",
                "It works<!-- fact: since async-views --> well.")
