@@ -19,7 +19,8 @@ The value before a marker is a release ("4.1"), an open range ("4.1+", the first
 `check` fails on a marked value the data contradicts and on an unmarked "since/from/before X.Y", "X.Y+",
 "Django X.Y does/did not/added …" or measured-looking figure on the reader pages of FOLDERS.
 `check_contradictions` groups every fact of every hand-written page (marked, rendered, or found by pattern
-next to an API name) by what it states and fails where two places say different things.
+next to an API name) by what it states and fails where two places say different things; an FAQ entry's
+"Applies to:" range joins the group of the release its short answer states.
 """
 from __future__ import annotations
 
@@ -330,7 +331,32 @@ def collect(project: Project, data: Data | None = None) -> tuple[list[Fact], lis
                                      unmarked(blanked, line, data.releases)]
                     if str(page.relative_to(project.docs)) not in lab_figures.PAGES:
                         loose[shown] += lab_figures.check_line(where, line, runs)
+            if page.relative_to(project.docs).as_posix() == "faq/index.md":
+                facts += applies_facts(text, shown, facts)
     return facts, problems, loose
+
+
+def applies_facts(text: str, shown: str, facts: list[Fact]) -> list[Fact]:
+    """An FAQ entry's "Applies to: Django X.Y–…" as a fact: when its short answer states a marked release
+    ("Yes, since 5.0<!-- fact: since … -->"), the range must start there (a reader on 4.2 is told otherwise)."""
+    from atlas.data import faq
+
+    marked: dict[str, Fact] = {}
+    for fact in facts:  # the first release fact of each line
+        if fact.how == "marker" and fact.subject.startswith(("first release of", "release of the change")) \
+                and not fact.subject.endswith("before it"):
+            marked.setdefault(fact.where, fact)
+    found = []
+    for entry in faq.entries(text):
+        lines = [(n, line) for n, line in entry.body if line.strip()]
+        answer = [marked[f"{shown}:{n}"] for n, _ in lines[:2] if f"{shown}:{n}" in marked]
+        applies = next(((n, line) for n, line in entry.body if line.startswith("Applies to: Django ")), None)
+        low = re.match(rf"Applies to: Django (?P<low>{VERSION})", applies[1]) if applies else None
+        if answer and low:
+            first = answer[0]
+            found.append(Fact(f"{shown}:{applies[0]}", first.subject, low["low"], first.data, first.settled_by,
+                              "range"))
+    return found
 
 
 def _unmarked_problem(where: str, hit: re.Match, line: str, data: Data) -> str:
@@ -400,10 +426,10 @@ def counts(project: Project | None = None) -> dict[str, dict[str, int]]:
     found: dict[str, dict[str, int]] = {}
     for fact in facts:
         page = fact.where.rsplit(":", 1)[0].split(" cell ")[0]
-        row = found.setdefault(page, {"rendered": 0, "marker": 0, "pattern": 0, "unmarked": 0})
+        row = found.setdefault(page, {"rendered": 0, "marker": 0, "range": 0, "pattern": 0, "unmarked": 0})
         row[fact.how] += 1
     for page, problems in loose.items():
-        found.setdefault(page, {"rendered": 0, "marker": 0, "pattern": 0, "unmarked": 0})["unmarked"] = len(problems)
+        found.setdefault(page, {"rendered": 0, "marker": 0, "range": 0, "pattern": 0, "unmarked": 0})["unmarked"] = len(problems)
     return dict(sorted(found.items()))
 
 
@@ -411,7 +437,8 @@ def main() -> int:
     """`python -m atlas.data.prose_facts`: per page, the facts it states from data."""
     for page, row in counts().items():
         if sum(row.values()):
-            print(f"{page}: {row['rendered']} rendered, {row['marker']} marked, {row['unmarked']} unmarked")
+            print(f"{page}: {row['rendered']} rendered, {row['marker']} marked, {row['range']} FAQ ranges checked "
+                  f"against their answers, {row['unmarked']} unmarked")
     return 0
 
 

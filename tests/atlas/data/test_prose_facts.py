@@ -144,3 +144,15 @@ def test_notebook_cells_join_and_one_spread_quoted_by_median_and_min_agrees(proj
     found = prose_facts.check_contradictions(Project(project))
     assert len(found) == 1 and found[0].startswith("docs/faq/a.md:6: states 3.5×")
     assert "docs/lab/x.ipynb cell 0:1 states 1.71×" in found[0]
+
+
+def test_a_planted_range_an_faq_entry_applying_before_its_answer_says(project):
+    entry = ["## Can I stop work when the client disconnects? { #client-disconnect }", "",
+             "Yes, under ASGI since Django 5.0<!-- fact: since client-disconnect -->: the view is cancelled.", "",
+             "Applies to: Django 5.0–6.1 (ASGI)", "", "Sources: [notes](django:5.0/releases/5.0/)."]
+    faq = page(project, "faq/index.md", *entry)
+    assert prose_facts.check_contradictions(Project(project)) == []
+    page(project, "faq/index.md", *[line.replace("5.0–6.1", "4.2–6.1") for line in entry])
+    assert prose_facts.check_contradictions(Project(project)) == [
+        f"{faq}:8: states 5.0 as the first release of client-disconnect, {faq}:10 states 4.2 — "
+        "docs/data/capabilities.yml client-disconnect: added says 5.0: make both say what it says"]
