@@ -34,7 +34,7 @@ from atlas.core.datafile import Project
 from atlas.data import lab_figures
 
 FOLDERS = ("faq", "concepts", "use-cases", "learn")  # reader pages whose unmarked facts fail the check
-MARKER = re.compile(r"<!-- fact: (?P<before>before )?(?P<kind>since|changed|api|level|support|releases|stack|code|newest)(?: (?P<args>[^<>]*?))? -->")
+MARKER = re.compile(r"<!-- fact: (?P<before>before )?(?P<kind>since|changed|api|middleware|level|support|releases|stack|code|newest)(?: (?P<args>[^<>]*?))? -->")
 RENDERED = re.compile(r"\[\[(?P<kind>since|added):(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)\]\]")
 VERSION = r"\d+\.\d+(?:\.\d+)?"
 STATED = re.compile(rf"(?P<low>{VERSION})(?P<plus>\+)?(?:\s*(?:–|-|to|and)\s*(?P<high>{VERSION}))?[*_)\]\s]*$")
@@ -42,7 +42,7 @@ RANGE_TAIL = re.compile(rf"\s*(?:–|-|to|and)\s*{VERSION}")
 NEAR = 8  # a marker must start within this many characters after the value it checks
 # Unmarked release facts: "since 4.1", "from Django 4.0", "before 5.0", "(4.1+)", "Django 3.0 added", "Django 5.0 does not"
 RELEASE_FACT = re.compile(
-    rf"(?:\b(?:[Ss]ince|[Ff]rom|[Bb]efore|[Uu]ntil|added in|arrived in|came in) \[?(?:Django )?(?P<a>{VERSION})\b(?!\.\d|\s*[–-]\s*\d)"
+    rf"(?:\b(?:[Ss]ince|[Ff]rom|[Bb]efore|[Uu]ntil|[Ii]n) \[?(?:Django )?(?P<a>{VERSION})\b(?!\.\d|\s*[–-]\s*\d)"
     rf"|(?<![\w.])(?P<b>{VERSION})\+|\((?P<d>{VERSION})\)"
     rf"|\bDjango (?P<c>{VERSION})(?:'s)? (?:does|did|do|doesn't|does not|did not|cannot|can't|added|adds|made|makes)\b)")
 OTHER_PROJECT = re.compile(r"(?:Python|asgiref|Channels|channels-redis|uvicorn|psycopg|PEP|granian|daphne|httpx|"
@@ -86,8 +86,12 @@ class Data:
         runs_file = project.file("lab-runs")
         self.runs = lab_figures.stored(runs_file) if runs_file.exists() else {}
         stack_file = project.file("stack")
-        self.stack = [r["version"] for r in json.loads(stack_file.read_text(encoding="utf-8"))["releases"]] \
-            if stack_file.exists() else []
+        stack = json.loads(stack_file.read_text(encoding="utf-8"))["releases"] if stack_file.exists() else []
+        self.stack = [r["version"] for r in stack]
+        self.middleware: dict[str, str] = {}  # middleware class -> the first release the stack collection found it in
+        for release in stack:
+            for entry in release.get("middleware", []):
+                self.middleware.setdefault(entry["path"], release["version"])
         try:
             levels = use_case_levels.load(project.file("use_case_levels"))
             self.levels = levels
@@ -114,6 +118,9 @@ class Data:
         if kind == "support":
             cap = self.caps[args[0]]
             return f"support of {cap.id}", cap.support or "full", f"docs/data/capabilities.yml {cap.id}: support"
+        if kind == "middleware":
+            return (f"first release of {args[0]}", self.middleware[args[0]],
+                    f"docs/data/stack.json (the first release whose middleware holds {args[0]})")
         if kind == "level":
             use_case, release = args[0], args[1]
             cell = self.level_table[use_case][release]
@@ -274,8 +281,10 @@ def _settled(line: str, end: int) -> bool:
     return bool(re.match(rf"[+*_)\]\s]{{0,{NEAR}}}<!-- (?:fact|lab|stack): ", rest))
 
 
-def unmarked(code_blanked: str, line: str, releases: list[str]) -> list[re.Match]:
-    """The release facts on a line with no marker after them."""
+def unmarked(code_blanked: str, line: str, releases: list[str], carry: str = "") -> list[re.Match]:
+    """The release facts on a line with no marker after them. `carry`: the word that ended the line before
+    ("since", "from Django"), when the release opens this one."""
+    code_blanked, line = carry + code_blanked, carry + line
     found = []
     for match in RELEASE_FACT.finditer(code_blanked):
         group = next(g for g in ("a", "b", "c", "d") if match[g])
@@ -289,6 +298,15 @@ def unmarked(code_blanked: str, line: str, releases: list[str]) -> list[re.Match
         if not _settled(line, tail.end() if tail else end) and not TITLE.match(line):
             found.append(match)
     return found
+
+
+CARRY = re.compile(r"(?:\b(?:[Ss]ince|[Ff]rom|[Bb]efore|[Uu]ntil|[Ii]n)(?: Django)?|\bDjango)\s*$")
+
+
+def carried(previous: str) -> str:
+    """The keyword a line ends with that makes the next line's opening release a fact."""
+    found = CARRY.search(previous)
+    return found[0].strip() + " " if found else ""
 
 
 def pattern_facts(where: str, code_blanked: str, line: str, data: Data) -> list[Fact]:
@@ -320,15 +338,17 @@ def collect(project: Project, data: Data | None = None) -> tuple[list[Fact], lis
         in_scope = page.relative_to(project.docs).parts[0] in FOLDERS
         for name, text in page_texts(page, shown):
             code = re.search(r'^django:\s*"?(?P<low>\d+\.\d+)', text.split("\n---", 1)[0], re.MULTILINE)
+            previous = ""
             for number, blanked, line in prose_lines(text):
                 where = f"{name}:{number}"
                 found, wrong = line_facts(where, line, blanked, data, code["low"] if code else "")
                 facts += found
                 problems += wrong
+                carry, previous = carried(previous), blanked  # "since" at the end of one line, 3.1 on the next
                 if in_scope and page.suffix == ".md":
                     loose.setdefault(shown, [])
                     loose[shown] += [_unmarked_problem(where, hit, line, data) for hit in
-                                     unmarked(blanked, line, data.releases)]
+                                     unmarked(blanked, line, data.releases, carry)]
                     if str(page.relative_to(project.docs)) not in lab_figures.PAGES:
                         loose[shown] += lab_figures.check_line(where, line, runs)
             if page.relative_to(project.docs).as_posix() == "faq/index.md":

@@ -156,3 +156,24 @@ def test_a_planted_range_an_faq_entry_applying_before_its_answer_says(project):
     assert prose_facts.check_contradictions(Project(project)) == [
         f"{faq}:8: states 5.0 as the first release of client-disconnect, {faq}:10 states 4.2 — "
         "docs/data/capabilities.yml client-disconnect: added says 5.0: make both say what it says"]
+
+
+def test_a_release_after_a_line_break_or_after_in_is_still_found(project):
+    faq = page(project, "faq/a.md", "Django has served ASGI since", "[Django 3.0](../versions/3.0.md), and views",
+               "followed in 3.1, in the release notes.", "",
+               "Served since", "[Django 3.0](../versions/3.0.md)<!-- fact: since asgi-handler --> here.")
+    found = prose_facts.check(Project(project))
+    assert [line.split(" states a release")[0] for line in found] == [
+        f"{faq}:7: 'since [Django 3.0'", f"{faq}:8: 'in 3.1'"]
+
+
+def test_a_middleware_class_first_release_comes_from_the_stack_collection(project):
+    marker = "<!-- fact: middleware django.contrib.auth.middleware.LoginRequiredMiddleware -->"
+    page(project, "concepts/a.md", f"`LoginRequiredMiddleware` exists from 5.1{marker}.")
+    assert prose_facts.check(Project(project)) == []
+    wrong = page(project, "concepts/b.md", f"`LoginRequiredMiddleware` exists from 5.0{marker}.")
+    assert prose_facts.check(Project(project)) == [
+        f"{wrong}:6: states 5.0 as the first release of django.contrib.auth.middleware.LoginRequiredMiddleware; "
+        "docs/data/stack.json (the first release whose middleware holds "
+        "django.contrib.auth.middleware.LoginRequiredMiddleware) says 5.1 — write 5.1, or correct the data from the "
+        "release's sdist"]
