@@ -56,6 +56,7 @@ def entries(markdown: str) -> list[Entry]:
 
 
 def _plain(text: str) -> str:
+    text = re.sub(r"<!--.*?-->", "", text)  # fact and figure markers: the reader does not see them
     return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
 
 

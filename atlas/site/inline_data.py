@@ -1,7 +1,8 @@
 """Facts written once in docs/data and put into hand-written pages by the build.
 
 * ``[[since:CAPABILITY-ID]]`` becomes the release a capability arrived in, with a ``+``: the patch release
-  when it came in one (``DJANGO_ALLOW_ASYNC_UNSAFE``: ``3.0.1+``), else the feature release (``3.1+``).
+  when it came in one (``DJANGO_ALLOW_ASYNC_UNSAFE``: ``3.0.1+``), else the feature release (``3.1+``);
+* ``[[added:CAPABILITY-ID]]`` becomes the same release without the ``+`` ("since Django [[added:async-views]]").
 
 `expand(markdown, page)` is called by the MkDocs hook on every page; an unknown id fails the build with
 the page, the line and the fix.
@@ -13,7 +14,7 @@ import re
 from atlas.core.errors import DataError
 from atlas.data.versions_data import load_capabilities
 
-SINCE = re.compile(r"\[\[since:([a-z0-9]+(?:-[a-z0-9]+)*)\]\]")
+SINCE = re.compile(r"\[\[(since|added):([a-z0-9]+(?:-[a-z0-9]+)*)\]\]")
 
 
 def since(capability) -> str:
@@ -21,16 +22,16 @@ def since(capability) -> str:
 
 
 def expand(markdown: str, page: str = "") -> str:
-    if "[[since:" not in markdown:
+    if "[[since:" not in markdown and "[[added:" not in markdown:
         return markdown
     caps = {c.id: c for c in load_capabilities()}
 
     def replace(match: re.Match) -> str:
-        cid = match.group(1)
+        kind, cid = match.group(1), match.group(2)
         if cid not in caps:
             line = markdown[:match.start()].count("\n") + 1
             raise DataError(f"{page}:{line}: {match.group(0)} names no capability of docs/data/capabilities.yml "
                             f"— use one of its ids, e.g. [[since:allow-async-unsafe]]")
-        return since(caps[cid])
+        return since(caps[cid]) if kind == "since" else since(caps[cid])[:-1]
 
     return SINCE.sub(replace, markdown)

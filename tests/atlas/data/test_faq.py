@@ -97,3 +97,8 @@ def test_a_duplicate_anchor_and_every_other_problem_are_reported_together():
     found = problems(text)
     assert [line.split(": ")[1] for line in found] == ["stream.anchor", "stream.applies_to"], found
     assert found[0].startswith("docs/faq/index.md:16: stream.anchor: 'stream' is already used on line 7")
+
+
+def test_fact_markers_do_not_count_towards_the_short_answer():
+    marked = "4.2" + "<!-- fact: since streaming-async-iterators -->" * 8  # invisible to the reader
+    assert problems(GOOD.replace("from Django 4.2 an async view", f"from Django {marked} an async view")) == []
