@@ -245,7 +245,7 @@ def _formatted(value: float, place: Decimal, commas: bool) -> str:
 
 def fix(docs: Path = DOCS, runs_path: Path = RUNS) -> list[str]:
     """Rewrite, in place, every marked figure in docs/ that no longer matches the stored runs; returns the
-    files changed. `python -m atlas.data.lab_figures --fix` after storing new runs, then reread each change."""
+    files changed. `python3 dev.py labfigures --fix` after storing new runs, then reread each change."""
     runs, changed = stored(runs_path), []
     for path in sorted(docs.rglob("*.md")) + sorted(docs.rglob("*.ipynb")):
         if "generated" in path.relative_to(docs).parts:
@@ -268,9 +268,19 @@ def fix(docs: Path = DOCS, runs_path: Path = RUNS) -> list[str]:
     return changed
 
 
-if __name__ == "__main__":
-    import sys
+def main(argv: list[str] | None = None) -> int:
+    """`python3 dev.py labfigures`: print the problems; with --fix, first rewrite the figures that changed."""
+    import argparse
 
-    if sys.argv[1:] != ["--fix"]:
-        sys.exit("usage: python -m atlas.data.lab_figures --fix   (rewrite quoted figures from docs/data/lab-runs.json)")
-    print("\n".join(f"rewritten: {name} (reread it)" for name in fix()) or "every quoted figure matches")
+    parser = argparse.ArgumentParser(prog="python3 dev.py labfigures", description=main.__doc__)
+    parser.add_argument("--fix", action="store_true", help="rewrite quoted figures from docs/data/lab-runs.json")
+    args = parser.parse_args(argv)
+    if args.fix:
+        print("\n".join(f"rewritten: {name} (reread it)" for name in fix()) or "no figure to rewrite")
+    problems = check(Project())
+    print("\n".join(problems) or "every quoted lab figure matches its stored run")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -181,3 +181,12 @@ def test_the_fixer_rewrites_only_figures_that_changed(tmp_path):
     assert page.read_text() == ("about 45 times<!-- lab: threads_vs_tasks summary.thread_total_over_task --> less, "
                                 "and 77 KiB<!-- lab: request_cost summary.django.total_kib_per_request -->\n")
     assert lab_figures.fix(docs, runs_file) == []
+
+
+def test_the_lab_page_states_the_overload_thresholds_the_code_uses():
+    text = (DOCS / "lab" / "index.md").read_text()
+    paragraph = text[text.index("**When a run counts as overloaded.**"):]
+    paragraph = paragraph[:paragraph.index("\n\n")]
+    stated = re.findall(r"(\d+(?:\.\d+)?) %<!-- not measured -->", paragraph)
+    assert stated == [f"{limit:g}" for limit in (provenance.PRESSURE_LIMIT_PCT, provenance.BURST_LIMIT_PCT,
+                                                  provenance.OTHERS_LIMIT_PCT, provenance.STEAL_LIMIT_PCT)]
