@@ -115,4 +115,3 @@ def describe_images(html: str, path: Path) -> str:
             f"cell that draws it (Jupyter: Property inspector > Cell metadata)"
         )
     return html
-
