@@ -201,6 +201,8 @@ COMMANDS: dict[str, Command] = {
     "upstream": Command("report what moved on PyPI and upstream since the data was checked",
                         module("atlas.collect.upstream")),
     "lab": Command("run the lab's benchmarks (see docs/lab)", module("snippets.lab")),
+    "labfigures": Command("check the lab figures quoted in prose; --fix rewrites them from docs/data/lab-runs.json",
+                          module("atlas.data.lab_figures")),
     "csp": Command("put the Content-Security-Policy on every page of a built site (SITE_DIR)",
                    module("atlas.site.csp")),
     "bench": Command("benchmarks that print figures: suite and check times, site, fan-out, search, stack and ecosystem collection",

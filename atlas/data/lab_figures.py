@@ -3,45 +3,58 @@
 A page or notebook markdown cell quotes a measured figure and says where it comes from with a marker right
 after it:
 
-    an idle thread costs about 15 KiB<!-- lab: threads_vs_tasks summary.threads.rss_kib_per_unit -->
+    an idle thread costs about 16 KiB<!-- lab: threads_vs_tasks summary.threads.rss_kib_per_unit -->
 
 The marker names a benchmark and a dotted path into its stored run (`rows[way=threads]` selects the rows
-whose way is "threads", and a later part takes that field of each); the value there is a number, a list,
-a {median, min, max} spread or a median with its {low, high} interval. The figure (a number, or a range "a–b", optionally with a k suffix for
-thousands) must lie within the stored min..max, widened by the rounding of the quoted figure and 5 % for
-"about". A trailing `/1024` or `*1000` in the marker converts the stored unit to the quoted one.
-`check()` also fails on a measured-looking figure (KiB, MiB, req/s, hand-overs, ×) with no marker in the
-files that quote the lab.
+whose way is "threads", and a later part takes that field of each). A trailing `/1024` or `*1000` converts
+the stored unit to the quoted one. The rules:
+
+- **Precision**: the stored value, rounded half up to the places the quoted figure is written with, must be
+  the quoted figure (45.4 may be quoted 45 or 45.4, not 47); trailing zeros of a whole number are not
+  places (348,000 is rounded to thousands). And the quoted figure must be within 10 % of the stored value,
+  so a figure too coarse to carry it fails: 0.06 s is not "0.1 s" (write 60 ms). "About" adds no slack.
+- **Which value**: a single figure is checked against a single stored value, or the median of a spread
+  ({median, min, max}) or of an interval ({median, low, high}); a range "a–b" against the lowest and highest
+  (min/max, low/high, or of a list).
+- **Flagged runs**: a timing (ms, µs, s, ×, %, per second) from a run flagged overloaded is not quoted.
+- **Coverage**: every figure with a unit that looks measured (ms, µs, s, MiB, KiB, %, ×, req/s, hand-overs,
+  "times less/more/as") needs a marker, on every line of the lab's own pages (docs/lab/) and, on every other
+  page and notebook, in each paragraph or table row that quotes the lab (carries a marker or links into
+  docs/lab/). A figure there that is a setting or a documented default, not a measurement, says so with
+  `<!-- not measured -->` right after it.
 """
 from __future__ import annotations
 
 import json
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from atlas.core.datafile import Project
 from atlas.core.paths import DOCS
 
 RUNS = DOCS / "data" / "lab-runs.json"
-PAGES = ["lab/index.md", "faq/index.md", "faq/glossary.md", "concepts/threads-tasks-and-the-gil.md",
-         "concepts/what-async-is-not.md", "use-cases/long-polling.md"]
-NOTEBOOKS = ["lab/threads-vs-tasks.ipynb", "lab/sync-vs-async-under-load.ipynb", "lab/fan-out.ipynb",
-             "lab/cpu-bound.ipynb"]
 SELECT = re.compile(r"(?P<key>\w+)\[(?P<field>\w+)=(?P<value>[^\]]+)\]")
 MARKER = re.compile(r"<!-- lab: (?P<benchmark>\w+) (?P<path>[\w. ()=\[\]-]+?)(?: (?P<op>[*/])(?P<factor>[\d.]+))? -->")
+NOT_MEASURED = "<!-- not measured -->"
 NUMBER = r"\d[\d,]*(?:\.\d+)?"
 FIGURE = re.compile(rf"(?P<low>{NUMBER})(?:\s*[–-]\s*(?P<high>{NUMBER}))?\s*(?P<k>k)?[^\d<]{{0,24}}$")
-# Looks measured: a number with one of these units. Setup values (8 MB stacks, 100 ms upstreams) use others.
-MEASURED = re.compile(rf"{NUMBER}\s*(?:k\b|k/s)?\s*(?:KiB|req(?:uests)?/s|hand-overs|×|times (?:less|more|as))")
-SLACK = 0.05
+UNIT = r"(?:ms|µs|s|MiB|KiB|%|×|req(?:uests)?/s|hand-overs|times (?:less|more|as))"
+MEASURED = re.compile(rf"(?<![\w.]){NUMBER}\s*(?:k\b|k/s)?\s*{UNIT}(?![\w])")
+# a timing: its unit right after the figure, or right after the marker ("348,000<!-- ... --> times a second")
+TIMING = re.compile(r"^\s*(?:k\s*)?(?:ms|µs|s|×|%|req(?:uests)?/s|(?:times|requests) a second)(?![\w])")
+LAB_LINK = re.compile(r"\]\((?:\.\./)*lab/")
+CLOSE = 30  # a marker this close after a figure belongs to it
+RELATIVE = 0.10
 
 
 def stored(path: Path = RUNS) -> dict:
     return json.loads(Path(path).read_text())["runs"]
 
 
-def lookup(runs: dict, benchmark: str, path: str) -> tuple[float, float]:
-    """The stored min and max at benchmark + dotted path (KeyError naming what is missing)."""
+def lookup(runs: dict, benchmark: str, path: str):
+    """The stored value at benchmark + dotted path (KeyError naming what is missing): a number, a list of
+    numbers, or a dict with a median and min/max or low/high."""
     value = runs[benchmark]
     for part in re.split(r"\.(?![^\[]*\])", path):  # dots inside [...] belong to the selected value
         if selected := SELECT.fullmatch(part):  # rows[way=thread pool]: the rows whose way is "thread pool"
@@ -52,38 +65,94 @@ def lookup(runs: dict, benchmark: str, path: str) -> tuple[float, float]:
             value = [row[part] for row in value]
         else:
             value = value[int(part)] if isinstance(value, list) else value[part]
-    if isinstance(value, dict):  # a spread (min, max) or a median with its interval (low, high)
-        if "min" in value or "low" in value:
-            return float(value.get("min", value.get("low"))), float(value.get("max", value.get("high")))
+    return value
+
+
+def bounds(value, is_range: bool) -> tuple[float, float] | str:
+    """(value for a single figure or the range's low end, its high end), or why the figure cannot be checked."""
+    if isinstance(value, dict):
+        if is_range:
+            if "min" in value or "low" in value:
+                return float(value.get("min", value.get("low"))), float(value.get("max", value.get("high")))
+            return "the stored value is one median, not a spread — quote one figure"
         return float(value["median"]), float(value["median"])
     if isinstance(value, list):
-        return float(min(value)), float(max(value))
+        numbers = [float(v["median"] if isinstance(v, dict) else v) for v in value]
+        if is_range or len(set(numbers)) == 1:
+            return min(numbers), max(numbers)
+        return "the stored value is a list — quote its range a–b, or point the marker at one of them"
+    if is_range:
+        return "the stored value is one number, not a spread — quote one figure"
     return float(value), float(value)
 
 
-def _number(text: str) -> tuple[float, float]:
-    """The value and half its last digit's place (the rounding of the quoted figure)."""
-    text = text.replace(",", "")
-    decimals = len(text.split(".")[1]) if "." in text else 0
-    return float(text), 0.5 * 10 ** -decimals
+def _places(text: str) -> Decimal:
+    """The place the quoted figure is written to: 45.4 -> 0.1, 45 -> 1, 348,000 -> 1000."""
+    number = Decimal(text.replace(",", ""))
+    if "." in text or number == 0:
+        return Decimal(1).scaleb(number.as_tuple().exponent)
+    digits = str(int(number))
+    return Decimal(1).scaleb(len(digits) - len(digits.rstrip("0")))
 
 
-def texts(docs: Path = DOCS) -> list[tuple[str, int, str]]:
-    """(file, line number, line) of every page line and notebook markdown line that may quote the lab."""
-    found = []
-    for name in PAGES:
-        found += [(f"docs/{name}", number, line)
-                  for number, line in enumerate((docs / name).read_text().splitlines(), 1)]
-    for name in NOTEBOOKS:
-        cells = json.loads((docs / name).read_text())["cells"]
-        for index, cell in enumerate(cells):
-            if cell["cell_type"] == "markdown":
-                found += [(f"docs/{name} cell {index}", number, line)
-                          for number, line in enumerate("".join(cell["source"]).splitlines(), 1)]
+def mismatch(text: str, thousands: bool, value: float) -> str:
+    """Why the quoted figure does not carry the stored value ("" when it does)."""
+    quoted = Decimal(text.replace(",", ""))
+    place = _places(text)
+    if thousands:
+        quoted, place = quoted * 1000, place * 1000
+    rounded = Decimal(repr(value)).quantize(place, rounding=ROUND_HALF_UP) if place < 1 else \
+        (Decimal(repr(value)) / place).quantize(Decimal(1), rounding=ROUND_HALF_UP) * place
+    if rounded != quoted:
+        return f"the stored {value:g} written to that precision is {rounded:,f}"
+    if value and abs(float(quoted) - value) > RELATIVE * abs(value):
+        return (f"{text} is too coarse for the stored {value:g} (more than {RELATIVE:.0%} off): write it with more "
+                "digits or in a smaller unit")
+    return ""
+
+
+def pages(docs: Path = DOCS) -> list[tuple[str, str]]:
+    """(name, markdown) of every page and of every notebook markdown cell ("docs/lab/x.ipynb cell 3")."""
+    found = [(path.relative_to(docs.parent).as_posix(), path.read_text(encoding="utf-8"))
+             for path in sorted(docs.rglob("*.md")) if "generated" not in path.relative_to(docs).parts]
+    for path in sorted(docs.rglob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        found += [(f"{path.relative_to(docs.parent).as_posix()} cell {index}", "".join(cell["source"]))
+                  for index, cell in enumerate(cells) if cell["cell_type"] == "markdown"]
     return found
 
 
-def check_line(where: str, line: str, runs: dict) -> list[str]:
+def blocks(text: str):
+    """Paragraphs and table rows of a page as lists of (line number, line)."""
+    block: list = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("|"):
+            if block:
+                yield block
+            block = [(number, line)] if line.strip() else []
+            if block:
+                yield block
+                block = []
+        else:
+            block.append((number, line))
+    if block:
+        yield block
+
+
+def texts(docs: Path = DOCS) -> list[tuple[str, int, str, bool]]:
+    """(file, line number, line, coverage) of every line that quotes the lab: coverage says whether every
+    measured-looking figure on the line must carry a marker (the lab's pages, and paragraphs quoting it)."""
+    found = []
+    for name, text in pages(docs):
+        own = name.startswith("docs/lab/")
+        for block in blocks(text):
+            joined = "\n".join(line for _, line in block)
+            if own or "<!-- lab:" in joined or LAB_LINK.search(joined):
+                found += [(name, number, line, True) for number, line in block]
+    return found
+
+
+def check_line(where: str, line: str, runs: dict, coverage: bool = True) -> list[str]:
     problems = []
     for marker in MARKER.finditer(line):
         name = f"<!-- lab: {marker['benchmark']} {marker['path']} -->"
@@ -92,34 +161,126 @@ def check_line(where: str, line: str, runs: dict) -> list[str]:
             problems.append(f"{where}: {name} follows no figure — put it right after the number it checks")
             continue
         try:
-            low, high = lookup(runs, marker["benchmark"], marker["path"])
-        except (KeyError, IndexError, ValueError) as error:
+            value = lookup(runs, marker["benchmark"], marker["path"])
+        except (KeyError, IndexError, ValueError, TypeError) as error:
             problems.append(f"{where}: {name} points at nothing in {RUNS.name} ({error!r}) — fix the path "
                             f"or store the run with python3 dev.py lab {marker['benchmark']} --full --store")
             continue
+        found = bounds(value, bool(figure["high"]))
+        if isinstance(found, str):
+            problems.append(f"{where}: {name}: {found}")
+            continue
         if marker["op"]:
             factor = float(marker["factor"])
-            low, high = (low * factor, high * factor) if marker["op"] == "*" else (low / factor, high / factor)
-        scale = 1000 if figure["k"] else 1
-        for text in filter(None, (figure["low"], figure["high"])):
-            value, rounding = _number(text)
-            value, rounding = value * scale, rounding * scale
-            if not (low * (1 - SLACK) - rounding <= value <= high * (1 + SLACK) + rounding):
-                problems.append(f"{where}: quoted {text}{figure['k'] or ''} is outside the stored "
-                                f"{low:g}–{high:g} of {marker['benchmark']} {marker['path']} — quote the stored "
-                                f"figure, or rerun and store the benchmark")
-    marked_at = [marker.start() for marker in MARKER.finditer(line)]
-    for found in MEASURED.finditer(line):
-        if not any(0 <= start - found.end() <= 30 for start in marked_at):
-            problems.append(f"{where}: measured-looking figure {found[0]!r} has no <!-- lab: ... --> marker "
-                            f"right after it — add one pointing at the stored run, or reword")
+            found = tuple(v * factor if marker["op"] == "*" else v / factor for v in found)
+        for text, value in zip(filter(None, (figure["low"], figure["high"])), found):
+            if why := mismatch(text, bool(figure["k"]), value):
+                problems.append(f"{where}: quoted {text}{figure['k'] or ''} does not match {marker['benchmark']} "
+                                f"{marker['path']}: {why} — quote the stored figure, or rerun and store the benchmark")
+        unit_after = line[max(0, marker.start() - 60):marker.start()][figure.end("low") if not figure["high"]
+                                                                      else figure.end("high"):]
+        if runs[marker["benchmark"]]["provenance"]["overloaded"] and (
+                TIMING.match(unit_after) or TIMING.match(line[marker.end():])):
+            problems.append(f"{where}: {name} quotes a timing of a run flagged overloaded (unreliable) — rerun "
+                            f"python3 dev.py lab {marker['benchmark']} --full --store on a quiet machine, or drop it")
+    if coverage:
+        marked_at = [marker.start() for marker in MARKER.finditer(line)]
+        marked_at += [match.start() for match in re.finditer(re.escape(NOT_MEASURED), line)]
+        marked_at += [match.start() for match in re.finditer("<!-- stack: ", line)]
+        for found in MEASURED.finditer(line):
+            if not any(0 <= start - found.end() <= CLOSE for start in marked_at) and not _inside_marker(line, found):
+                problems.append(f"{where}: measured-looking figure {found[0]!r} has no <!-- lab: ... --> marker "
+                                f"right after it — add one pointing at the stored run, mark a setting "
+                                f"{NOT_MEASURED}, or reword")
     return problems
+
+
+def _inside_marker(line: str, found: re.Match) -> bool:
+    return any(marker.start() < found.start() < marker.end() for marker in re.finditer(r"<!--.*?-->", line))
 
 
 def check(project: Project) -> list[str]:
     """Problems with figures quoted in prose, each as `file:line: what is wrong — how to fix`."""
     runs = stored(project.file("lab-runs"))
     problems = []
-    for where, number, line in texts(project.docs):
-        problems += check_line(f"{where}:{number}", line, runs)
+    for where, number, line, coverage in texts(project.docs):
+        problems += check_line(f"{where}:{number}", line, runs, coverage)
     return problems
+
+
+def rewritten(line: str, runs: dict) -> str:
+    """The line with every marked figure that does not match rewritten from the stored run, at the precision
+    it was written with (one more decimal where that is too coarse). Words around it are not touched:
+    reread the sentence, since a claim may no longer follow from the new figure."""
+    for marker in reversed(list(MARKER.finditer(line))):
+        start = max(0, marker.start() - 60)
+        figure = FIGURE.search(line[start:marker.start()])
+        try:
+            found = bounds(lookup(runs, marker["benchmark"], marker["path"]), bool(figure and figure["high"]))
+        except (KeyError, IndexError, ValueError, TypeError):
+            continue
+        if not figure or isinstance(found, str):
+            continue
+        if marker["op"]:
+            factor = float(marker["factor"])
+            found = tuple(v * factor if marker["op"] == "*" else v / factor for v in found)
+        for group, value in reversed(list(zip(("low", "high"), found))):
+            text = figure[group]
+            if text is None or not mismatch(text, bool(figure["k"]), value):
+                continue
+            scale = 1000 if figure["k"] else 1
+            place = _places(text)
+            while mismatch(new := _formatted(value / scale, place, "," in text), bool(figure["k"]), value) and place > Decimal("1e-4"):
+                place /= 10
+            line = line[:start + figure.start(group)] + new + line[start + figure.end(group):]
+    return line
+
+
+def _formatted(value: float, place: Decimal, commas: bool) -> str:
+    decimals = max(0, -place.as_tuple().exponent) if place < 1 else 0
+    number = Decimal(repr(value)).quantize(place, rounding=ROUND_HALF_UP) if place < 1 else \
+        (Decimal(repr(value)) / place).quantize(Decimal(1), rounding=ROUND_HALF_UP) * place
+    return f"{number:,.{decimals}f}" if commas else f"{number:.{decimals}f}"
+
+
+def fix(docs: Path = DOCS, runs_path: Path = RUNS) -> list[str]:
+    """Rewrite, in place, every marked figure in docs/ that no longer matches the stored runs; returns the
+    files changed. `python3 dev.py labfigures --fix` after storing new runs, then reread each change."""
+    runs, changed = stored(runs_path), []
+    for path in sorted(docs.rglob("*.md")) + sorted(docs.rglob("*.ipynb")):
+        if "generated" in path.relative_to(docs).parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        if "<!-- lab:" not in text:
+            continue
+        if path.suffix == ".ipynb":
+            notebook = json.loads(text)
+            for cell in notebook["cells"]:
+                if cell["cell_type"] == "markdown":
+                    source = "".join(cell["source"])
+                    cell["source"] = [rewritten(line, runs) for line in source.splitlines(keepends=True)]
+            new = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
+        else:
+            new = "".join(rewritten(line, runs) for line in text.splitlines(keepends=True))
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+            changed.append(path.relative_to(docs.parent).as_posix())
+    return changed
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python3 dev.py labfigures`: print the problems; with --fix, first rewrite the figures that changed."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python3 dev.py labfigures", description=main.__doc__)
+    parser.add_argument("--fix", action="store_true", help="rewrite quoted figures from docs/data/lab-runs.json")
+    args = parser.parse_args(argv)
+    if args.fix:
+        print("\n".join(f"rewritten: {name} (reread it)" for name in fix()) or "no figure to rewrite")
+    problems = check(Project())
+    print("\n".join(problems) or "every quoted lab figure matches its stored run")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -17,7 +17,19 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from . import cpu_bound, cpu_in_view, fan_out, load, load_ceiling, micro, request_cost, runs, switches, threads_vs_tasks  # noqa: E402
+from . import (  # noqa: E402
+    cpu_bound,
+    cpu_in_view,
+    fan_out,
+    load,
+    load_ceiling,
+    micro,
+    provenance,
+    request_cost,
+    runs,
+    switches,
+    threads_vs_tasks,
+)
 
 BENCHMARKS = {"request_cost": request_cost, "threads_vs_tasks": threads_vs_tasks, "switches": switches, "load": load,
               "load_ceiling": load_ceiling,
@@ -54,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.store and not args.full:
         parser.error("--store keeps full-size runs only: add --full")
+    if args.store and (why := runs.refusal(provenance.git_sha())):
+        parser.error(f"--store refused before running: {why}")
     args.out.mkdir(parents=True, exist_ok=True)
     for name in BENCHMARKS if args.name == "all" else [args.name]:
         run_one(name, args.full, args.out, args.store)

@@ -18,6 +18,7 @@ import threading
 import httpx
 
 from . import load, procs, provenance
+from .histogram import Histogram
 
 WAYS = ["no burn", "inline", "to_thread", "process pool"]
 PATHS = {"inline": "/burn/inline/", "to_thread": "/burn/to_thread/", "process pool": "/burn/process/"}
@@ -50,10 +51,10 @@ def one_way(base: str, way: str, sizes: dict, client_cpu: int) -> dict:
         if thread:
             thread.join(timeout=60)
     lag = httpx.get(f"{base}/lag/", timeout=30).json()
-    raw = json.loads(out.stdout)
-    latencies = raw["latencies_ms"]
-    return {"way": way, "io_p50_ms": load.percentile(latencies, 0.5), "io_p99_ms": load.percentile(latencies, 0.99),
-            "io_requests": raw["completed"], "io_errors": raw["errors"], "loop_lag_p99_ms": lag["p99_ms"],
+    raw = json.loads(out.stdout.splitlines()[-1])  # after the loadgen's "window start" / "window end" lines
+    latencies = Histogram.from_json(raw["histogram"])
+    return {"way": way, "io_p50_ms": round(latencies.percentile(0.5), 1), "io_p99_ms": round(latencies.percentile(0.99), 1),
+            "io_requests": raw["completed"], "io_errors": raw["failures"] + raw["timeouts"], "loop_lag_p99_ms": lag["p99_ms"],
             "loop_lag_max_ms": lag["max_ms"], "burns": len(done)}
 
 

@@ -1,13 +1,20 @@
 """Sync vs async Django under OPEN-LOOP load: the same I/O-bound view (it calls an upstream that answers
 after 100 ms) served by gunicorn sync workers, gunicorn gthread workers (8, 32 and 64 threads), uvicorn
-workers under gunicorn (async view) and granian (async view), each with 2 worker processes, on loopback.
+workers under gunicorn (async view) and granian (async view), each with 2 worker processes, on loopback,
+behind startproject's default middleware; uvicorn and gthread 64 also with no middleware and with the
+async-native variant of the default stack (snippets/stack/settings_inline.py), so each figure names its stack.
 
 Requests arrive at fixed rates (snippets.lab.loadgen), latency counted from when each was due. The
-server's processes and threads are pinned to the first CPU, the load generator, the upstream and this
-process to the last, so the server has one core of its own and the client's CPU use is measured, not
-guessed. Each rate is a step with a warm-up; each step is repeated (servers restarted, order kept) and
-reported as the median over repeats with the lowest and highest repeat. A server is not pushed past the
-first rate it could not keep up with (completed < 90 % of the rate, more than 1 % errors, or p99 > 1 s).
+server's processes and threads are pinned to the first CPU; the load generator, the upstream and this
+process (the samplers) get a CPU each where the machine has them, and share the last one where it does not
+(the run records which: provenance "cores_shared"). Each rate is a step with a warm-up; each step is
+repeated (servers restarted, their order shuffled anew each repeat) and its latencies are merged over the
+repeats into one histogram (snippets.lab.histogram): p50, p99 and, from 1,000 samples, p99.9, with the
+sample count. Failures and timeouts are counted, not dropped; throughput counts the answers that arrived
+inside the measured window (not the drain after it), and the server's CPU is read over that window only
+(not the warm-up). A server is not pushed past the first rate it could not keep up with (answered < 90 %
+of the rate, more than 1 % failed or timed out, or p99 > 1 s). The headline per server is the highest
+offered load it served with p99 within P99_TARGET_MS and under 1 % failures and timeouts.
 """
 from __future__ import annotations
 
@@ -15,6 +22,7 @@ import contextlib
 import json
 import math
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -25,27 +33,38 @@ import time
 import psutil
 
 from . import procs, provenance, upstream
+from .histogram import Histogram
 
 WORKERS = 2
 UPSTREAM_MS = 100
-# Past these a step measures the queue, not the server: fewer than 90 % answered, over 1 % errors, or a p99 ten
-# times the view's own 100 ms wait.
+# Past these a step measures the queue, not the server: fewer than 90 % answered, over 1 % failures and
+# timeouts, or a p99 ten times the view's own 100 ms wait.
 SATURATED = {"completed_share": 0.9, "error_share": 0.01, "p99_ms": 1000}
+# The headline: the highest offered load served with p99 within twice the upstream's wait (the view's own
+# 100 ms plus at most as much again of queueing and work) and under 1 % failures and timeouts.
+P99_TARGET_MS = 200
+STACKS = {"default": "startproject's 7 middleware",
+          "none": "no middleware",
+          "async-native": "startproject's, its 3 header-only middleware run inline (snippets/stack/settings_inline.py)"}
+VARIANT_NAMES = {"none": "no middleware", "async-native": "async-native stack"}
+SEED = 2026  # the server order of repeat r is random.Random(SEED + r).shuffle: recorded, reproducible
 
 SIZES = {
     False: {"rates": [40], "duration_s": 1.5, "warmup_s": 0.5, "repeats": 1, "threads": [8],
-            "timeout_s": 10.0},
-    True: {"rates": [50, 100, 200, 400], "duration_s": 4.0, "warmup_s": 0.5, "repeats": 5, "threads": [8, 32, 64],
-           "timeout_s": 10.0},
+            "timeout_s": 10.0, "variants": {"uvicorn (async view)": ["none"]}},
+    True: {"rates": [50, 100, 200, 400], "duration_s": 4.0, "warmup_s": 0.5, "repeats": 3, "threads": [8, 32, 64],
+           "timeout_s": 10.0, "variants": {"gunicorn gthread 64": ["none", "async-native"],
+                                           "uvicorn (async view)": ["none", "async-native"]}},
 }
 
 
-def servers(port: int, threads: list[int] = (8,)) -> dict[str, dict]:
-    """The servers compared: the command line and the view each one serves."""
+def servers(port: int, threads: list[int] = (8,), variants: dict | None = None) -> dict[str, dict]:
+    """The servers compared: the command line, the view each one serves and its middleware stack (default:
+    startproject's); `variants` adds {server name: [other stacks]}, named "NAME, STACK"."""
     bind = f"{procs.HOST}:{port}"
     gunicorn = procs.python_module("gunicorn", "--bind", bind, "--workers", str(WORKERS), "--backlog", "2048",
                                    "--timeout", "120", "--log-level", "warning")
-    return {
+    base = {
         "gunicorn sync": {"argv": gunicorn + ["--worker-class", "sync", "snippets.lab.load_server:wsgi"],
                           "path": "/sync/", "concurrent_requests": WORKERS},
         **{f"gunicorn gthread {count}": {"argv": gunicorn + ["--worker-class", "gthread", "--threads", str(count),
@@ -62,6 +81,11 @@ def servers(port: int, threads: list[int] = (8,)) -> dict[str, dict]:
                                                              "snippets.lab.load_server:asgi"),
                                  "path": "/async/", "concurrent_requests": None},
     }
+    chosen = {name: {**server, "stack": "default"} for name, server in base.items()}
+    for name, stacks in (variants or {}).items():
+        if name in base:
+            chosen.update({f"{name}, {VARIANT_NAMES[stack]}": {**base[name], "stack": stack} for stack in stacks})
+    return chosen
 
 
 class MemorySampler(threading.Thread):
@@ -121,6 +145,29 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, math.ceil(fraction * len(ordered)) - 1))] if ordered else float("nan")
 
 
+def cpu_over_window(argv: list[str], pid: int, limit_s: float) -> tuple[dict, float]:
+    """Run the load generator; read the server's CPU time when it prints `window start` and `window end`.
+    Returns its JSON result and the server's CPU seconds inside the measured window."""
+    marks: dict[str, float] = {}
+    raw = None
+    with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=procs.ROOT,
+                          env=procs.child_env()) as process:
+        watchdog = threading.Timer(limit_s, process.kill)
+        watchdog.start()
+        try:
+            for line in process.stdout:
+                if line.startswith("window "):
+                    marks[line.split()[1]] = tree_cpu_s(pid)
+                elif line.strip():
+                    raw = json.loads(line)
+            stderr = process.stderr.read()
+        finally:
+            watchdog.cancel()
+    if process.returncode or raw is None or set(marks) != {"start", "end"}:
+        raise RuntimeError(f"load generator failed (exit {process.returncode}): {stderr[-2000:]}")
+    return raw, marks["end"] - marks["start"]
+
+
 def median_interval(values: list[float]) -> dict:
     """Median over repeats with a distribution-free confidence interval: the order statistics x(k) and
     x(n+1-k) that cover the true median with probability >= 90 % (for n = 5: the lowest and highest,
@@ -142,33 +189,29 @@ def one_step(url: str, pid: int, rate: float, sizes: dict, client_cpu: int) -> d
     sampler = MemorySampler(pid)
     sampler.sample()
     sampler.start()
-    cpu_before = tree_cpu_s(pid)
+    argv = procs.python_module("snippets.lab.loadgen", url, "--rate", str(rate), "--duration", str(sizes["duration_s"]),
+                               "--warmup", str(sizes["warmup_s"]), "--timeout", str(sizes["timeout_s"]),
+                               "--cpu", str(client_cpu))
     try:
-        out = subprocess.run(procs.python_module("snippets.lab.loadgen", url, "--rate", str(rate), "--duration",
-                                                 str(sizes["duration_s"]), "--warmup", str(sizes["warmup_s"]),
-                                                 "--timeout", str(sizes["timeout_s"]), "--cpu", str(client_cpu)),
-                             capture_output=True, text=True, cwd=procs.ROOT, env=procs.child_env(), check=True,
-                             timeout=sizes["duration_s"] + sizes["warmup_s"] + sizes["timeout_s"] + 60)
+        raw, server_cpu = cpu_over_window(argv, pid, sizes["duration_s"] + sizes["warmup_s"] + sizes["timeout_s"] + 60)
     finally:
         sampler.stop.set()
         sampler.join(timeout=5)
-    server_cpu = tree_cpu_s(pid) - cpu_before
-    raw = json.loads(out.stdout)
-    latencies, completed = raw.pop("latencies_ms"), raw["completed"]
+    histogram = Histogram.from_json(raw["histogram"])
     shares = sorted(raw.pop("workers").values(), reverse=True)
-    return {**raw, "p50_ms": percentile(latencies, 0.5), "p90_ms": percentile(latencies, 0.9),
-            "p99_ms": percentile(latencies, 0.99), "max_ms": max(latencies, default=float("nan")),
-            "throughput_rps": completed / sizes["duration_s"],
-            # the server also served the warm-up's requests: CPU per request is an upper bound
-            "server_cpu_ms_per_request": round(1000 * server_cpu / max(1, completed), 3),
-            "client_cpu_ms_per_request": round(1000 * raw["client_cpu_s"] / max(1, completed), 3),
+    answered = max(1, raw["completed_in_window"])
+    return {**raw, **histogram.summary(),
+            "throughput_rps": round(raw["completed_in_window"] / sizes["duration_s"], 1),
+            "server_cpu_ms_per_request": round(1000 * server_cpu / answered, 3),
+            "client_cpu_ms_per_request": round(1000 * raw["client_cpu_s"] / answered, 3),
             "busiest_worker_share": round(shares[0] / max(1, sum(shares)), 3) if shares else None,
             "server_rss_mib": sampler.peak_rss / 2**20, "server_pss_mib": sampler.peak_pss / 2**20}
 
 
 def saturated(step: dict) -> bool:
     return (step["completed"] < SATURATED["completed_share"] * step["sent"]
-            or step["errors"] > SATURATED["error_share"] * step["sent"] or not step["p99_ms"] <= SATURATED["p99_ms"])
+            or step["failures"] + step["timeouts"] > SATURATED["error_share"] * step["sent"]
+            or not step.get("p99_ms", math.inf) <= SATURATED["p99_ms"])
 
 
 def available(name: str) -> bool:
@@ -178,19 +221,19 @@ def available(name: str) -> bool:
 
 
 def run_server(name: str, server: dict, port: int, upstream_url: str, rates: list[float], sizes: dict,
-               cpus: tuple[int, int]) -> list[dict]:
+               cpus: dict[str, int]) -> list[dict]:
     """One server, started fresh, through the rising rates until it saturates; one step per rate."""
-    with procs.started(server["argv"], port, env={"LAB_UPSTREAM": upstream_url,
+    with procs.started(server["argv"], port, env={"LAB_UPSTREAM": upstream_url, "LAB_STACK": server["stack"],
                                                   "DJANGO_SETTINGS_MODULE": "snippets.lab.load_settings"}) as process:
         url = f"http://{procs.HOST}:{port}{server['path']}"
         import httpx
 
         for _ in range(4 * WORKERS):  # every worker imports what the view needs and opens its upstream client
             httpx.get(url, timeout=30).raise_for_status()
-        pin(process.pid, cpus[0])
+        pin(process.pid, cpus["server"])
         steps = []
         for rate in rates:
-            steps.append({"rate": rate, **one_step(url, process.pid, rate, sizes, cpus[1])})
+            steps.append({"rate": rate, **one_step(url, process.pid, rate, sizes, cpus["client"])})
             if saturated(steps[-1]):
                 steps[-1]["saturated"] = True
                 break
@@ -199,15 +242,18 @@ def run_server(name: str, server: dict, port: int, upstream_url: str, rates: lis
 
 
 def summarise(repeats: list[list[dict]]) -> list[dict]:
-    """Per rate: median and interval over the repeats that reached it."""
+    """Per rate: the latencies of every repeat that reached it merged into one histogram; failures and
+    timeouts summed; throughput, CPU and memory as the median and interval over the repeats."""
     rows = []
     for rate in sorted({step["rate"] for steps in repeats for step in steps}):
         steps = [step for steps in repeats for step in steps if step["rate"] == rate]
-        row = {"rate": rate, "repeats": len(steps), "requests_per_repeat": round(statistics.median(s["completed"] for s in steps)),
+        merged = Histogram.merged(Histogram.from_json(step["histogram"]) for step in steps)
+        row = {"rate": rate, "repeats": len(steps), "sent": sum(step["sent"] for step in steps),
                "saturated": any(step.get("saturated") for step in steps),
-               "errors": sum(step["errors"] for step in steps)}
-        for key in ("throughput_rps", "p50_ms", "p90_ms", "p99_ms", "server_cpu_ms_per_request",
-                    "client_cpu_ms_per_request", "busiest_worker_share", "send_lag_ms_p99", "server_pss_mib"):
+               "failures": sum(step["failures"] for step in steps), "timeouts": sum(step["timeouts"] for step in steps),
+               **merged.summary(), "histogram": merged.to_json()}
+        for key in ("throughput_rps", "server_cpu_ms_per_request", "client_cpu_ms_per_request",
+                    "busiest_worker_share", "send_lag_ms_p99", "server_pss_mib"):
             values = [step[key] for step in steps if step.get(key) is not None and step[key] == step[key]]
             if values:
                 row[key] = median_interval(values)
@@ -215,65 +261,114 @@ def summarise(repeats: list[list[dict]]) -> list[dict]:
     return rows
 
 
+def headline(rows: list[dict]) -> dict | None:
+    """The highest offered load served with p99 within P99_TARGET_MS and at most 1 % failed or timed out
+    (None: not even the lowest rate)."""
+    good = [row for row in rows if not row["saturated"] and row.get("p99_ms", math.inf) <= P99_TARGET_MS
+            and row["failures"] + row["timeouts"] <= SATURATED["error_share"] * row["sent"]]
+    if not good:
+        return None
+    best = max(good, key=lambda row: row["rate"])
+    return {"rate": best["rate"], "throughput_rps": best["throughput_rps"]["median"], "p99_ms": best["p99_ms"],
+            "n": best["n"], "below_next_rate": best is not rows[-1]}
+
+
 def run(full: bool = False, sizes: dict | None = None, only: list[str] | None = None, log=print) -> dict:
     sizes = sizes or SIZES[full]
-    cpu_list = sorted(os.sched_getaffinity(0))
-    cpus = (cpu_list[0], cpu_list[-1])  # server, client (the same CPU on a one-core machine)
+    cpus, shared = provenance.layout(["server", "client", "upstream", "sampler"])
     own = os.sched_getaffinity(0)
-    chosen = {name: server for name, server in servers(0, sizes["threads"]).items() if not only or name in only}
+    chosen = {name: server for name, server in servers(0, sizes["threads"], sizes.get("variants")).items()
+              if not only or name in only}
     skipped = {name: "not installed" for name in chosen if not available(name)}
     repeats: dict[str, list[list[dict]]] = {name: [] for name in chosen if name not in skipped}
-    os.sched_setaffinity(0, {cpus[1]})
+    orders = []
+    os.sched_setaffinity(0, {cpus["sampler"]})
     try:
         with provenance.recorded("full" if full else "ci", sizes["repeats"]) as prov, \
-                upstream.running(UPSTREAM_MS, cpu=cpus[1]) as upstream_url:
+                upstream.running(UPSTREAM_MS, cpu=cpus["upstream"]) as upstream_url:
+            prov.cores_note = shared
             for repeat in range(sizes["repeats"]):
                 port = procs.free_port()
-                for name, server in servers(port, sizes["threads"]).items():
-                    if name not in repeats or name in skipped:
+                order = [name for name in servers(port, sizes["threads"], sizes.get("variants")) if name in repeats]
+                random.Random(SEED + repeat).shuffle(order)
+                orders.append(order)
+                current = servers(port, sizes["threads"], sizes.get("variants"))
+                for name in order:
+                    if name in skipped:
                         continue
                     # later repeats go as far as the first one did
-                    rates = [step["rate"] for step in repeats[name][0]] if repeat else sizes["rates"]
+                    rates = [step["rate"] for step in repeats[name][0]] if repeats[name] else sizes["rates"]
                     try:
-                        repeats[name].append(run_server(name, server, port, upstream_url, rates, sizes, cpus))
+                        repeats[name].append(run_server(name, current[name], port, upstream_url, rates, sizes, cpus))
                     except RuntimeError as error:  # a server that does not start is reported, not fatal
                         skipped[name] = str(error)[:500]
                         continue
                     last = repeats[name][-1][-1]
-                    log(f"repeat {repeat + 1} {name:22} up to {last['rate']:>4} req/s: p99 {last['p99_ms']:7.0f} ms"
+                    log(f"repeat {repeat + 1} {name:40} up to {last['rate']:>4} req/s: p99 {last.get('p99_ms', math.nan):7.0f} ms"
                         f"{' (saturated)' if last.get('saturated') else ''}")
     finally:
         os.sched_setaffinity(0, own)
-    results = {name: {"argv": " ".join(server["argv"][1:]).replace(sys.executable, "python").replace(":0 ", ":PORT "),
-                      "concurrent_requests": server["concurrent_requests"], "rows": summarise(repeats[name])}
-               for name, server in chosen.items() if repeats.get(name)}
+    results = {}
+    for name, server in chosen.items():
+        if repeats.get(name):
+            rows = summarise(repeats[name])
+            results[name] = {"argv": " ".join(server["argv"][1:]).replace(sys.executable, "python").replace(":0 ", ":PORT "),
+                             "stack": server["stack"], "concurrent_requests": server["concurrent_requests"],
+                             "rows": rows, "at_p99_target": headline(rows)}
     return {"benchmark": "load", "provenance": prov.result(), "upstream_ms": UPSTREAM_MS, "workers": WORKERS,
             "wait": "a call (httpx) to a local upstream server that sleeps 100 ms",
-            "pinning": {"server_cpu": cpus[0], "client_and_upstream_cpu": cpus[1]},
+            "stacks": STACKS, "p99_target_ms": P99_TARGET_MS, "order": {"seed": SEED, "repeats": orders},
+            "pinning": {**cpus, "shared": shared},
             "saturated_when": SATURATED, "sizes": sizes, "servers": results,
             "skipped": {name: why for name, why in skipped.items() if name not in results}}
 
 
-def _cell(stat: dict | None, digits: int = 0) -> str:
-    if not stat:
+def _value(stat) -> float | None:
+    """A figure of a row: a number, or the median of a {median, low, high} (runs stored before histograms)."""
+    return stat["median"] if isinstance(stat, dict) else stat
+
+
+def _cell(stat, digits: int = 0) -> str:
+    if stat is None or stat == {}:
         return "-"
+    if not isinstance(stat, dict):
+        return f"{stat:.{digits}f}"
     text = f"{stat['median']:.{digits}f}"
     return text + (f" ({stat['low']:.{digits}f}-{stat['high']:.{digits}f})" if "low" in stat else "")
 
 
 def table(result: dict) -> str:
-    lines = [provenance.caption(result["provenance"]),
-             "median over repeats (lowest-highest repeat); latency from when each request was due",
-             f"{'server':22} {'rate':>5} {'n':>2} {'req/rep':>7} {'p50 ms':>18} {'p99 ms':>20} "
-             f"{'server CPU ms/req':>18} {'client ms/req':>13} {'busiest worker':>14} {'errors':>6}"]
+    prov = result["provenance"]
+    lines = [provenance.caption(prov)]
+    if prov["overloaded"]:
+        lines.append("UNRELIABLE TIMINGS: " + "; ".join(prov.get("overloaded_because") or ["the machine was busy"]))
+    if "p99_target_ms" not in result:  # stored before latencies were merged into histograms
+        lines += ["median over repeats (lowest-highest repeat); latency from when each request was due; no middleware",
+                  f"{'server':22} {'rate':>5} {'n':>2} {'req/rep':>7} {'p50 ms':>18} {'p99 ms':>20} "
+                  f"{'server CPU ms/req':>18} {'errors':>6}"]
+        for name, server in result["servers"].items():
+            for row in server["rows"]:
+                lines.append(f"{name:22} {row['rate']:>5g} {row['repeats']:>2} {row['requests_per_repeat']:>7} "
+                             f"{_cell(row.get('p50_ms')):>18} {_cell(row.get('p99_ms')):>20} "
+                             f"{_cell(row.get('server_cpu_ms_per_request'), 2):>18} {row['errors']:>6}"
+                             f"{'  saturated' if row['saturated'] else ''}")
+        return "\n".join(lines)
+    lines += ["latency from when each request was due, merged over the repeats (n samples; p99.9 from 1,000); "
+              "throughput and CPU: median (lowest-highest repeat), inside the measured window",
+              f"{'server':44} {'stack':12} {'rate':>5} {'n':>6} {'req/s':>17} {'p50':>6} {'p99':>7} {'p99.9':>7} "
+              f"{'CPU ms/req':>17} {'fail':>4} {'t/o':>4}"]
     for name, server in result["servers"].items():
         for row in server["rows"]:
-            lines.append(f"{name:22} {row['rate']:>5g} {row['repeats']:>2} {row['requests_per_repeat']:>7} "
-                         f"{_cell(row.get('p50_ms')):>18} "
-                         f"{_cell(row.get('p99_ms')):>20} {_cell(row.get('server_cpu_ms_per_request'), 2):>18} "
-                         f"{_cell(row.get('client_cpu_ms_per_request'), 2):>13} "
-                         f"{_cell(row.get('busiest_worker_share'), 2):>14} {row['errors']:>6}"
-                         f"{'  saturated' if row['saturated'] else ''}")
+            lines.append(f"{name:44} {server['stack']:12} {row['rate']:>5g} {row['n']:>6} "
+                         f"{_cell(row.get('throughput_rps')):>17} {_cell(row.get('p50_ms')):>6} "
+                         f"{_cell(row.get('p99_ms')):>7} {_cell(row.get('p99_9_ms')):>7} "
+                         f"{_cell(row.get('server_cpu_ms_per_request'), 2):>17} {row['failures']:>4} "
+                         f"{row['timeouts']:>4}{'  saturated' if row['saturated'] else ''}")
+    lines.append(f"headline: highest offered load with p99 <= {result['p99_target_ms']} ms and <= 1 % failed or timed out")
+    for name, server in result["servers"].items():
+        best = server["at_p99_target"]
+        lines.append(f"  {name:44} {server['stack']:12} " + (
+            f"{best['rate']:g} req/s (p99 {best['p99_ms']:g} ms, n {best['n']})" if best else "below the lowest rate"))
     for name, why in result["skipped"].items():
         lines.append(f"{name}: not measured ({why.splitlines()[0] if why else ''})")
     return "\n".join(lines)
@@ -283,30 +378,34 @@ def plot(result: dict):
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(2, 2, figsize=(11, 7.5))
-    panels = [("busiest_worker_share", "share of requests", "Busiest of the 2 workers", False),
-              ("p50_ms", "ms (log)", "Median latency (p50), from due time", True),
+    tail = "p99_9_ms" if "p99_target_ms" in result else "p99_ms"
+    panels = [("throughput_rps" if "p99_target_ms" in result else "busiest_worker_share",
+               "answers per second", "Throughput inside the window", False),
               ("p99_ms", "ms (log)", "Tail latency (p99), from due time", True),
+              (tail, "ms (log)", "p99.9 (where 1,000 samples or more)" if tail == "p99_9_ms" else "p99", True),
               ("server_cpu_ms_per_request", "ms of server CPU", "Server CPU per request", False)]
-    markers = "os^Dvx<>"
+    markers = "os^Dvx<>P*hX"
+    flagged = result["provenance"]["overloaded"]
     for axis, (key, unit, title, log_scale) in zip(axes.flat, panels):
         for (name, server), marker in zip(result["servers"].items(), markers):
-            rows = [row for row in server["rows"] if key in row]
-            medians = [row[key]["median"] for row in rows]
-            errors = [[m - row[key].get("low", m) for m, row in zip(medians, rows)],
-                      [row[key].get("high", m) - m for m, row in zip(medians, rows)]]
-            axis.errorbar([row["rate"] for row in rows], medians, yerr=errors, marker=marker, capsize=3, label=name)
+            rows = [row for row in server["rows"] if row.get(key) is not None]
+            medians = [_value(row[key]) for row in rows]
+            spreads = [row[key] if isinstance(row[key], dict) else {} for row in rows]
+            errors = [[m - s.get("low", m) for m, s in zip(medians, spreads)],
+                      [s.get("high", m) - m for m, s in zip(medians, spreads)]]
+            axis.errorbar([row["rate"] for row in rows], medians, yerr=errors, marker=marker, capsize=3,
+                          label=f"{name} [{server.get('stack', 'none')}]", linestyle=":" if flagged else "-")
         if log_scale:
             axis.set_yscale("log")
             axis.axhline(result["upstream_ms"], color="grey", linewidth=0.8, linestyle="-.")
-        axis.set_title(title, fontsize=10)
+        axis.set_title(title + (" - UNRELIABLE (run overloaded)" if flagged else ""), fontsize=10)
         axis.set_xlabel("offered load, requests per second")
         axis.set_ylabel(unit)
         axis.grid(True, which="both", alpha=0.3)
-    axes.flat[0].legend(fontsize=7)
+    axes.flat[0].legend(fontsize=6)
     sizes = result["sizes"]
     fig.suptitle(f"Open-loop load: one view waiting on a {result['upstream_ms']} ms upstream, {result['workers']} workers "
                  f"per server pinned to one CPU; {sizes['duration_s']:g} s steps after {sizes['warmup_s']:g} s warm-up, "
-                 f"median and lowest-highest of {sizes['repeats']} repeats\n{provenance.caption(result['provenance'])}",
-                 fontsize=8)
+                 f"{sizes['repeats']} repeats\n{provenance.caption(result['provenance'])}", fontsize=8)
     fig.tight_layout()
     return fig

@@ -6,10 +6,13 @@ charged for every request that should have gone out meanwhile (no coordinated om
 
 One asyncio process with plain HTTP/1.1 over asyncio streams (cheaper per request than an HTTP library,
 so the client stays far from its limit): an idle keep-alive connection is reused, otherwise a new one is
-opened. Warm-up requests are sent at the same rate but not counted. Prints one JSON object: sent,
-completed, errors, every latency in ms (exact percentiles need no histogram at these counts), how late
-the client itself dispatched requests (the proof it kept up), its CPU time, and the answering worker's pid
-for each request (each worker's share).
+opened. Warm-up requests are sent at the same rate but not counted. It prints `window start` when the
+first counted request is due and `window end` when the last one is (the caller measures the server's CPU
+between the two: no warm-up, no drain), then one JSON object: sent, completed, the latencies in ms as a
+histogram (snippets.lab.histogram), failures (an error answer or a broken connection) and timeouts counted
+apart and never dropped silently, the throughput of answers that arrived inside the window (the drain
+after it does not count), how late the client itself dispatched requests (the proof it kept up), its CPU
+time, and the answering worker's pid for each request (each worker's share).
 """
 from __future__ import annotations
 
@@ -20,8 +23,11 @@ import json
 import os
 import re
 import resource
+import sys
 import time
 from urllib.parse import urlsplit
+
+from .histogram import Histogram
 
 PID = re.compile(rb'"pid": (\d+)')
 
@@ -60,46 +66,58 @@ class Client:
 
 async def generate(url: str, rate: float, duration: float, warmup: float, timeout: float) -> dict:
     client = Client(url)
-    latencies, lags, workers = [], [], collections.Counter()
-    errors: collections.Counter = collections.Counter()
+    histogram, lags, workers = Histogram(), [], collections.Counter()
+    failures: collections.Counter = collections.Counter()
+    timeouts = 0
     total = int(rate * (warmup + duration))
     first_counted = int(rate * warmup)
     started = time.perf_counter() + 0.05
+    window = (started + first_counted / rate, started + total / rate)
+    in_window = 0
     cpu_before = None
 
     async def one(index: int, due: float) -> None:
+        nonlocal timeouts, in_window
         try:
             body = await asyncio.wait_for(client.get(), timeout)
-        except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError) as error:
-            if index >= first_counted:
-                errors[type(error).__name__] += 1
+        except asyncio.TimeoutError:
+            timeouts += index >= first_counted
             return
+        except (OSError, asyncio.IncompleteReadError, ValueError) as error:
+            if index >= first_counted:
+                failures[type(error).__name__] += 1
+            return
+        now = time.perf_counter()
+        in_window += window[0] <= now <= window[1]  # any answer that arrived in the window, warm-up's too
         if index >= first_counted:
-            latencies.append((time.perf_counter() - due) * 1000)
+            histogram.add((now - due) * 1000)
             if found := PID.search(body):
                 workers[found[1].decode()] += 1
 
     tasks = []
     for index in range(total):
         due = started + index / rate
-        if index == first_counted:
-            cpu_before = time.process_time()
         delay = due - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
+        if index == first_counted:
+            cpu_before = time.process_time()
+            print("window start", flush=True)
         if index >= first_counted:
             lags.append((time.perf_counter() - due) * 1000)
         tasks.append(asyncio.create_task(one(index, due)))
+    await asyncio.sleep(max(0.0, window[1] - time.perf_counter()))
+    print("window end", flush=True)
     _, pending = await asyncio.wait(tasks, timeout=timeout + 5)
-    for task in pending:  # bounded: whatever is still running is cancelled and counted
+    for task in pending:  # bounded: whatever is still running is cancelled and counted as timed out
         task.cancel()
-        errors["unfinished"] += 1
+        timeouts += 1
     client_cpu = time.process_time() - cpu_before
     for _, writer in client.idle:
         writer.close()
     return {"rate": rate, "duration_s": duration, "warmup_s": warmup, "sent": total - first_counted,
-            "completed": len(latencies), "errors": sum(errors.values()), "error_kinds": dict(errors),
-            "latencies_ms": [round(value, 2) for value in latencies],
+            "completed": histogram.n, "completed_in_window": in_window, "failures": sum(failures.values()),
+            "failure_kinds": dict(failures), "timeouts": timeouts, "histogram": histogram.to_json(),
             "send_lag_ms_p99": round(sorted(lags)[int(0.99 * (len(lags) - 1))], 2) if lags else None,
             "client_cpu_s": round(client_cpu, 3), "workers": dict(workers)}
 
@@ -117,7 +135,8 @@ def main() -> None:
         os.sched_setaffinity(0, {args.cpu})
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    print(json.dumps(asyncio.run(generate(args.url, args.rate, args.duration, args.warmup, args.timeout))))
+    result = asyncio.run(generate(args.url, args.rate, args.duration, args.warmup, args.timeout))
+    sys.stdout.write(json.dumps(result) + "\n")
 
 
 if __name__ == "__main__":

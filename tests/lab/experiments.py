@@ -72,15 +72,21 @@ def cpu_in_an_async_view_every_way_serves_the_io_requests_and_burns(result: dict
 
 
 def open_loop_load_saturates_sync_workers_and_every_request_waits_upstream(result: dict) -> None:
-    """gunicorn (snippets.lab.load_server:wsgi) and uvicorn workers (snippets.lab.load_server:asgi) on loopback."""
+    """gunicorn (snippets.lab.load_server:wsgi) and uvicorn workers (snippets.lab.load_server:asgi) on loopback,
+    behind startproject's stack and, for uvicorn, none."""
     assert result["servers"] and not result["skipped"], result["skipped"]
     for name, server in result["servers"].items():
         row = server["rows"][0]
-        assert row["requests_per_repeat"] > 0 and row["p50_ms"]["median"] >= load.UPSTREAM_MS, name  # all waited
+        assert row["n"] > 0 and row["p50_ms"] >= load.UPSTREAM_MS, name  # every answer waited on the upstream
+        assert row["n"] + row["failures"] + row["timeouts"] == row["sent"], name  # none dropped silently
         assert row["busiest_worker_share"]["median"] <= 1 and row["server_cpu_ms_per_request"]["median"] > 0, name
+        assert server["stack"] == ("none" if name.endswith("no middleware") else "default"), name
     # 2 sync workers answer at most 20 requests/s (2 per 100 ms): 40 a second queue up, whatever the machine
     assert result["servers"]["gunicorn sync"]["rows"][0]["saturated"]
-    assert result["pinning"]["server_cpu"] != result["pinning"]["client_and_upstream_cpu"] or len(load.os.sched_getaffinity(0)) == 1
+    assert result["servers"]["gunicorn sync"]["at_p99_target"] is None
+    pinning = result["pinning"]
+    assert pinning["server"] != pinning["client"] or len(load.os.sched_getaffinity(0)) == 1
+    assert bool(pinning["shared"]) == (len(load.os.sched_getaffinity(0)) < 4)
     assert load.plot(result).axes
 
 

@@ -20,6 +20,8 @@ def test_notebook_page_renders_outputs_and_loads_nothing_external(built_site, na
     for plot in plots:
         assert (built_site.site / "lab" / name / plot).read_bytes().startswith(b"\x89PNG")
     assert "base64," not in html, "a plot is still inlined"
+    # a text output scrolls sideways instead of wrapping (atlas.css): its scrolling box must take keyboard focus
+    assert all('tabindex="0"' in tag for tag in re.findall(r'<div class="jp-RenderedText[^>]*>', html))
     assert "Applies to <strong>Django" in html
     external = [tag for tag in EXTERNAL.findall(html) if 'rel="canonical"' not in tag]
     assert external == [], external

@@ -3,21 +3,16 @@
 number everywhere, and says what it was measured on."""
 from __future__ import annotations
 
-import json
 import re
 
 from atlas.core.paths import DOCS
-from atlas.data.lab_figures import NOTEBOOKS, PAGES, stored
+from atlas.data.lab_figures import pages, stored
 
 QUOTE = re.compile(r"(\d+(?:\.\d+)?) KiB<!-- lab: request_cost summary\.django\.(\w+) -->")
 
 
 def texts():
-    for name in PAGES:
-        yield name, (DOCS / name).read_text(encoding="utf-8")
-    for name in NOTEBOOKS:
-        cells = json.loads((DOCS / name).read_text(encoding="utf-8"))["cells"]
-        yield name, "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    yield from pages(DOCS)
 
 
 def test_every_quote_of_a_waiting_request_is_the_stored_median():

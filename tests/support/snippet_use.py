@@ -37,7 +37,8 @@ HARNESS = {
     "lab/load_settings.py": "the minimal settings of the load benchmark's servers",
     "lab/load_views.py": "the views the load benchmark's servers answer with",
     "lab/loadgen.py": "the load generator the load benchmark runs",
-    "lab/provenance.py": "records where, when and under what load a lab run was taken",
+    "lab/histogram.py": "the latency histograms the load generator fills and the load benchmark merges",
+    "lab/provenance.py": "records where, when and how busy the machine was during a lab run",
     "lab/cpu_in_view_app.py": "the site the CPU-in-a-view measurement serves under uvicorn",
     "lab/request_cost_app.py": "the ASGI apps the request-cost measurement holds requests open in",
 }
