@@ -6,7 +6,7 @@ import pytest
 
 from atlas.core.datafile import Project
 from atlas.core.paths import ROOT
-from atlas.data import prose_facts, validation
+from atlas.data import lab_figures, prose_facts, validation
 
 THREAD = "changed asgi-handler ThreadSensitiveContext"
 
@@ -78,7 +78,8 @@ def test_a_planted_figure_contradiction(project):
     assert len(found) == 1 and f"{a}:6: states 76 KiB" in found[0] and f"{b}:6 states 150 KiB" in found[0]
     assert same not in found[0] and "lab-runs.json request_cost" in found[0]
     # the quoted figure is checked against the stored run on every reader page, not only the lab's list
-    assert any(line.startswith(f"{b}:6: quoted 150 is outside") for line in prose_facts.check(Project(project)))
+    assert any(line.startswith(f"{b}:6: quoted 150 does not match")
+               for line in lab_figures.check(Project(project)) + prose_facts.check(Project(project)))
 
 
 def test_unmarked_facts_on_reader_pages_fail_with_the_place_and_the_fix(project):
