@@ -56,16 +56,17 @@ def spellings(api: dict, aliases: dict) -> list[str]:
 
 
 def _entry(api: dict, caps: dict, page_dir: str, aliases: dict) -> list[str]:
-    facts = [f"since [{api['since']}]({_rel(f'versions/{api['since']}.md', page_dir)})"]
-    if api["until"]:
-        facts.append(f"until [{api['until']}]({_rel(f'versions/{api['until']}.md', page_dir)})")
+    since, until = api["since"], api["until"]
+    facts = [f"since [{since}]({_rel(f'versions/{since}.md', page_dir)})"]
+    if until:
+        facts.append(f"until [{until}]({_rel(f'versions/{until}.md', page_dir)})")
     facts.append(f'<span class="atlas-api__run atlas-api__run--{api["execution"]}" '
                  f'title="{html.escape(EXECUTION_HELP[api["execution"]])}">{EXECUTION[api["execution"]]}</span>'
                  f" ({prose(html.escape(api['evidence']))})")
     for change in api["execution_changes"]:
         facts.append(f"{EXECUTION[change['execution']]} from {change['release']}")
     if api.get("blocking"):
-        facts.append(f'<span class="atlas-api__blocks">blocks the event loop</span>: '
+        facts.append('<span class="atlas-api__blocks">blocks the event loop</span>: '
                      + ", ".join(prose(html.escape(b)) for b in api["blocking"]))
     facts.append(flavour_text(api))
     if api["sync_twin"]:

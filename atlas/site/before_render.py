@@ -4,8 +4,8 @@ Django" (my-django.js) tells a reader on that release or an older one that this 
 from __future__ import annotations
 
 import html
-import re
 import posixpath
+import re
 from functools import lru_cache
 
 from atlas.collect import rst

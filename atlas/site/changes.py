@@ -20,10 +20,9 @@ from xml.etree import ElementTree as ET
 
 import yaml
 
-from atlas.core.paths import ROOT
-from atlas.data import versions_data
 from atlas.core import datafile
-from atlas.data import corrections
+from atlas.core.paths import ROOT
+from atlas.data import corrections, versions_data
 from atlas.site.md_text import prose
 
 FILES = ("docs/data/releases.yml", "docs/data/capabilities.yml", "docs/data/roadmap.yml", "docs/data/resources.yml")

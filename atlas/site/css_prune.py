@@ -33,7 +33,7 @@ class Block:
     """``prelude { body }``: a style rule (children empty) or an at-rule holding nested blocks."""
     prelude: str
     body: str = ""
-    children: list["Block"] = field(default_factory=list)
+    children: list[Block] = field(default_factory=list)
     nested: bool = False
 
 

@@ -21,9 +21,9 @@ from sybil import Sybil
 from sybil.evaluators.doctest import DocTestEvaluator
 from sybil.evaluators.python import pad
 from sybil.parsers.abstract.doctest import DocTestStringParser
+from sybil.parsers.abstract.lexers import LexerCollection
 from sybil.parsers.markdown import ClearNamespaceParser, SkipParser
 from sybil.parsers.markdown.lexers import DirectiveInHTMLCommentLexer, FencedCodeBlockLexer
-from sybil.parsers.abstract.lexers import LexerCollection
 
 PYTHON_LANGUAGES = {"python", "py", "pycon"}
 INCLUDE = re.compile(r"^\s*-{2}8<-{2}", re.MULTILINE)

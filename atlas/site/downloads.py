@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import copy
 import json
-import tomllib
 
-from atlas.data import async_api
 from atlas.core import datafile
 from atlas.core.paths import DATA, DOCS, ROOT
-from atlas.site.download_envelope import DJANGO_RELEASES, RELEASE, SCHEMA_DRAFT, atlas_version, envelope
+from atlas.data import async_api
 from atlas.data.versions_data import load_capabilities, load_releases
+from atlas.site.download_envelope import DJANGO_RELEASES, RELEASE, SCHEMA_DRAFT, envelope
 
 # --------------------------------------------------------------------------------------------------
 # The async API index

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from html import escape
 import io
 import json
 import posixpath
 import re
 import struct
+from html import escape
 from pathlib import Path
 
 from atlas.core import derived

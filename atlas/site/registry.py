@@ -11,11 +11,10 @@ import re
 from typing import Callable
 
 
-
 def generated_pages() -> dict[str, str]:
     """Pages made entirely from data: {path under docs/: Markdown with front matter}."""
-    from atlas.site import changes, versions_render
     from atlas.data import versions_data
+    from atlas.site import changes, versions_render
 
     pages = {
         f"versions/{release.version}.md": versions_render.render_release_page(release.version)
@@ -35,10 +34,20 @@ def generated_files(pages: dict[str, str]) -> dict[str, str | bytes]:
 
 def placeholders() -> dict[str, Callable[[], str]]:
     """Name -> function returning the Markdown of generated/NAME.md (links relative to the including page)."""
-    from atlas.site import (async_api_render, error_index_render, lab_runs_render, link_status_render, resources_render,
-                            situations, stack_render, use_case_index, versions_render)
     from atlas.collect import async_unsafe
-    from atlas.site import ecosystem_render, ecosystem_use_cases
+    from atlas.site import (
+        async_api_render,
+        ecosystem_render,
+        ecosystem_use_cases,
+        error_index_render,
+        lab_runs_render,
+        link_status_render,
+        resources_render,
+        situations,
+        stack_render,
+        use_case_index,
+        versions_render,
+    )
 
     return {
         "async-api-index": async_api_render.render_index,

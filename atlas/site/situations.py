@@ -24,8 +24,9 @@ def stack_cost(link) -> str:
 
 
 def render(page_dir: str = ".") -> str:
-    from .use_case_index import how_span, level_span
     from atlas.data.versions_data import load_releases, use_cases
+
+    from .use_case_index import how_span, level_span
 
     def link(text: str, target: str) -> str:
         return f"[{text}]({posixpath.relpath(target, page_dir)})"

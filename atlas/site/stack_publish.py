@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 import json
 
-from atlas.data import stack as stack_data
 from atlas.core.paths import DATA
+from atlas.data import stack as stack_data
 from atlas.site.download_envelope import DJANGO_RELEASES, envelope
 
 

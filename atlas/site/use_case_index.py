@@ -13,7 +13,6 @@ import posixpath
 from atlas.site.md_text import attribute
 
 
-
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 

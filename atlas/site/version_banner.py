@@ -4,9 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from atlas.core.django_range import DjangoRange
-from atlas.data.page_matrix_results import tested_label
 from atlas.data.applies import applies_to, use_case_levels_attr
 from atlas.data.frontmatter import LOCK, locked_django
+from atlas.data.page_matrix_results import tested_label
 
 
 def tested_with_label(page: str | None = None, lock: Path = LOCK) -> str:

@@ -17,8 +17,6 @@ import json
 import posixpath
 
 from atlas.data import support
-from atlas.site.md_text import attribute, link_capabilities, prose
-
 from atlas.data.versions_data import (
     Capability,
     Release,
@@ -30,6 +28,7 @@ from atlas.data.versions_data import (
     requirements,
     use_cases,
 )
+from atlas.site.md_text import attribute, link_capabilities, prose
 
 YES = "✓ yes"  # a text glyph: emoji fonts are not on every machine
 PARTIAL = "◐ partial"
@@ -332,7 +331,7 @@ def render_usecase_matrix(page_dir: str = "versions") -> str:
         cells = [_matrix_cell(use_case_levels.CELL_CLASS[row[v].level], False, _esc(levels.label(row[v].level))) for v in releases]
         out.append(f"| {_use_case_link(uc, page_dir)} | " + " | ".join(cells) + " |")
     out += ["", "</div>", "", "### How each use case is built, and what it relies on", ""]
-    for uc, row in table.items():
+    for uc in table:
         ways = []
         for way in levels.ways[uc]:
             wanted = [r for r in needs if r != "none" and (r in way.needs or any(

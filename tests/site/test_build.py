@@ -3,9 +3,8 @@ import re
 
 import pytest
 
-from atlas.data import frontmatter
-from atlas.site import version_banner
 from atlas.core.paths import ROOT
+from atlas.site import version_banner
 from tests.support.sitebuild import build, copy_project
 
 pytestmark = pytest.mark.build

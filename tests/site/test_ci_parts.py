@@ -30,7 +30,7 @@ def job_commands() -> dict[str, list[list[str]]]:
             for value in values:
                 env = {k: str(v).replace("${{ matrix.release }}", str(value)) for k, v in (step.get("env") or {}).items()}
                 line = match[0].replace("${{ matrix.release }}", str(value))
-                line = re.sub(r'"?\$(\w+)"?', lambda m: env.get(m[1], m[0]), line)
+                line = re.sub(r'"?\$(\w+)"?', lambda m, env=env: env.get(m[1], m[0]), line)
                 found.setdefault(name, []).append(shlex.split(line))
     return found
 

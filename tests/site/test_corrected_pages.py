@@ -15,7 +15,7 @@ from atlas.data.versions_data import load_capabilities
 pytestmark = pytest.mark.build
 
 DUNDER_WORDS = ("call", "acall", "aiter", "anext", "aenter", "aexit", "init", "iter", "next", "enter", "exit")
-BOLD_DUNDER = re.compile(r"<strong>(%s)</strong>" % "|".join(DUNDER_WORDS))
+BOLD_DUNDER = re.compile(r"<strong>(" + "|".join(DUNDER_WORDS) + ")</strong>")
 
 
 def pages(site: Path):

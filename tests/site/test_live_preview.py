@@ -11,8 +11,8 @@ import httpx
 import pytest
 from mkdocs.livereload import LiveReloadServer
 
-from atlas.site import csp
 from atlas.core.paths import CACHE, ROOT
+from atlas.site import csp
 from tests.support.servers import running_server
 from tests.support.sitebuild import copy_project
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from atlas.data import frontmatter
-from atlas.core.paths import DOCS
 from atlas.bench.site_browser import site_pages, site_url
+from atlas.core.paths import DOCS
+from atlas.data import frontmatter
 
 pytestmark = pytest.mark.build
 

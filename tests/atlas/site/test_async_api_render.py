@@ -5,12 +5,12 @@ import re
 import jsonschema
 import pytest
 
-from atlas.data import async_api
-from atlas.site import async_api_render, downloads, generate, registry
 from atlas.core.paths import DOCS, ROOT
+from atlas.data import async_api
 from atlas.data.versions_data import load_releases
-from atlas.site.versions_render import render_release_page
+from atlas.site import async_api_render, download_envelope, downloads, generate, registry
 from atlas.site.md_text import prose
+from atlas.site.versions_render import render_release_page
 
 
 def index():
@@ -91,7 +91,7 @@ def test_downloads_match_their_schemas_and_name_version_and_releases(published):
                   for e in jsonschema.Draft202012Validator(schema).iter_errors(data)]
         assert not errors, (name, errors[:10])
         assert data["$schema"] == f"{name}.schema.json"
-        assert data["atlas_version"] == downloads.atlas_version()
+        assert data["atlas_version"] == download_envelope.atlas_version()
         assert [r["version"] for r in data["django_releases"]] == [r.version for r in load_releases()]
         assert [r["django"] for r in data["django_releases"]] == [r.newest_patch for r in load_releases()]
 

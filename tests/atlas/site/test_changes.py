@@ -12,8 +12,8 @@ import feedparser
 import pytest
 import yaml
 
-from atlas.site import changes, registry
 from atlas.core.paths import ROOT
+from atlas.site import changes, registry
 
 
 def git(repo: Path, *args: str, when: str = "2026-11-20T10:00:00+00:00") -> None:

@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from atlas.site import inline_data
 from atlas.core.errors import DataError
 from atlas.core.paths import DOCS
 from atlas.data.versions_data import load_capabilities
+from atlas.site import inline_data
 
 
 def test_since_gives_the_patch_release_when_there_is_one():

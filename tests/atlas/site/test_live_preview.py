@@ -2,8 +2,8 @@
 (atlas/site/live_preview.py; tests/site/test_live_preview.py runs the real server)."""
 from watchdog.events import FileCreatedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent
 
-from atlas.site import generate, live_preview
 from atlas.core.paths import DATA, DOCS
+from atlas.site import generate, live_preview
 
 
 class Emitter:

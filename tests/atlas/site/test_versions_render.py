@@ -4,8 +4,8 @@ import re
 import pytest
 import yaml
 
-from atlas.site import versions_render as render
 from atlas.data.versions_data import feature_releases, load_capabilities, load_roadmap, use_cases
+from atlas.site import versions_render as render
 
 RELEASES = feature_releases()
 
