@@ -94,8 +94,10 @@ def test_a_quiet_run_is_not_flagged():
 
 
 def test_a_run_made_busy_by_other_processes_is_flagged():
-    """Twice as many busy loops as cores; read before they are reaped, their CPU is not this process's own."""
-    skip_unless_quiet()
+    """Twice as many busy loops as cores; read before they are reaped, their CPU is not this process's own.
+    Runs on a busy machine too: the loops only add to what is there, and the run must be flagged either way."""
+    if provenance.cpu_pressure() is None:
+        pytest.skip(f"{provenance.PRESSURE} is missing: this kernel does not report CPU pressure")
     import subprocess
     import sys
     import time
