@@ -9,19 +9,10 @@ middleware stack named by the LAB_STACK environment variable:
 The views make no query, and a GET without cookies saves no session: the database is never opened."""
 import os
 
-from snippets.stack import settings_inline
+from snippets.stack import settings_inline, startproject
 
-STARTPROJECT_APPS = ["django.contrib.admin", "django.contrib.auth", "django.contrib.contenttypes",
-                     "django.contrib.sessions", "django.contrib.messages", "django.contrib.staticfiles"]
-STARTPROJECT_MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-]
+STARTPROJECT_APPS = startproject.INSTALLED_APPS
+STARTPROJECT_MIDDLEWARE = startproject.MIDDLEWARE
 STACK = os.environ.get("LAB_STACK", "default")
 MIDDLEWARES = {"default": STARTPROJECT_MIDDLEWARE, "none": [], "async-native": settings_inline.MIDDLEWARE}
 if STACK not in MIDDLEWARES:

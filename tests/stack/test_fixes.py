@@ -16,19 +16,12 @@ import pytest
 
 from atlas.core.paths import ROOT
 from atlas.site import stack_render
+from snippets.stack import startproject
 from tests.support import snippet_use
 from tests.support.startproject import VIEWS
 
 RELEASE = "{}.{}".format(*django.VERSION[:2])
-DEFAULT = [
-    "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-]
+DEFAULT = startproject.MIDDLEWARE  # read from the installed Django's own template
 
 RUN = textwrap.dedent('''
     import json, os, sys

@@ -41,6 +41,7 @@ HARNESS = {
     "lab/provenance.py": "records where, when and how busy the machine was during a lab run",
     "lab/cpu_in_view_app.py": "the site the CPU-in-a-view measurement serves under uvicorn",
     "lab/request_cost_app.py": "the ASGI apps the request-cost measurement holds requests open in",
+    "stack/startproject.py": "startproject's MIDDLEWARE and INSTALLED_APPS read from Django's template, for the lab and tests",
 }
 
 
