@@ -1,6 +1,6 @@
 """A Django site served with the middleware a reader runs: `LAB_STACK=default` (the default) gives it
 `startproject`'s MIDDLEWARE and the apps it needs, `LAB_STACK=none` no middleware. The default stack is read
-from docs/data/stack.json (collected from each release's own startproject), for the Django that runs.
+by snippets.lab.startproject_stack for the Django that runs.
 
     gunicorn snippets.lab.stack_site:wsgi      uvicorn snippets.lab.stack_site:asgi
 
@@ -9,32 +9,21 @@ from docs/data/stack.json (collected from each release's own startproject), for 
 /events/ is a server-sent-events stream that sends one event, then waits.
 """
 import asyncio
-import json
 import os
 import threading
 import time
-from pathlib import Path
 
 import django
 from django.conf import settings
 
-STACK_DATA = Path(__file__).resolve().parents[2] / "docs" / "data" / "stack.json"
-
-
-def default_stack(version: tuple = django.VERSION[:2]) -> list[str]:
-    """startproject's MIDDLEWARE for this Django feature release (or the newest collected)."""
-    releases = json.loads(STACK_DATA.read_text())["releases"]
-    wanted = "{}.{}".format(*version)
-    chosen = next((release for release in releases if release["version"] == wanted), releases[-1])
-    return chosen["default_stack"]
-
+from snippets.lab.startproject_stack import default_stack
 
 STACK = os.environ.get("LAB_STACK", "default")
 if STACK not in ("default", "none"):
     raise SystemExit(f"LAB_STACK={STACK!r}: use 'default' (startproject's middleware) or 'none'")
 APPS = ["django.contrib.auth", "django.contrib.contenttypes", "django.contrib.sessions", "django.contrib.messages"]
 settings.configure(DEBUG=False, SECRET_KEY="lab-only-not-secret", ALLOWED_HOSTS=["127.0.0.1", "localhost"],
-                   ROOT_URLCONF=__name__, MIDDLEWARE=default_stack() if STACK == "default" else [],
+                   ROOT_URLCONF=__name__, MIDDLEWARE=default_stack(django.VERSION[:2]) if STACK == "default" else [],
                    INSTALLED_APPS=APPS if STACK == "default" else [],
                    # the stack's middleware touch no table unless a view reads the session or the user
                    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
