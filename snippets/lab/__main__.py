@@ -23,9 +23,9 @@ BENCHMARKS = {"request_cost": request_cost, "threads_vs_tasks": threads_vs_tasks
               "load_ceiling": load_ceiling,
               "fan_out": fan_out, "cpu_bound": cpu_bound, "cpu_in_view": cpu_in_view,
               "micro": micro}
-from . import causes, held_connections, load_shapes, waiting_memory  # noqa: E402  (load shapes, causes split, PostgreSQL, waiting connections)
+from . import causes, db_load, held_connections, load_shapes, waiting_memory  # noqa: E402  (load shapes, causes split, PostgreSQL, waiting connections)
 
-BENCHMARKS.update({"load_shapes": load_shapes, "causes": causes, "waiting_memory": waiting_memory, "held_connections": held_connections})
+BENCHMARKS.update({"load_shapes": load_shapes, "causes": causes, "db_load": db_load, "waiting_memory": waiting_memory, "held_connections": held_connections})
 
 
 def run_one(name: str, full: bool, out: Path, store: bool = False) -> dict:
