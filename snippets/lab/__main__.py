@@ -1,7 +1,7 @@
 """Run the lab's benchmarks: `python -m snippets.lab NAME [--full] [--out DIR]` (or `python3 dev.py lab ...`).
 
 NAME is request_cost, threads_vs_tasks, switches, load, load_ceiling, fan_out, cpu_bound, cpu_in_view,
-micro or all. Without --full each runs at the small size the tests use (seconds); with --full at the size the lab pages report (minutes).
+micro, load_shapes, causes, db_load, waiting_memory, held_connections or all. Without --full each runs at the small size the tests use (seconds); with --full at the size the lab pages report (minutes).
 Results go to DIR (default lab-output/, git-ignored) as NAME.json and NAME.png; --full --store also
 writes the run into docs/data/lab-runs.json, the data the lab pages and notebooks show.
 """

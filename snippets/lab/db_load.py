@@ -122,7 +122,8 @@ def run(full: bool = False, sizes: dict | None = None, configs: list[tuple[str, 
     import os
 
     sizes = sizes or SIZES[full]
-    configs = configs or [(name, mode) for mode in MODES for name in SERVERS]
+    configs = [tuple(config) for config in configs or sizes.get("configs") or
+               [(name, mode) for mode in MODES for name in SERVERS]]
     own = os.sched_getaffinity(0)
     cpu_list = sorted(own)
     cpus = (cpu_list[0], cpu_list[-1])

@@ -30,7 +30,7 @@ SCENARIOS = {
 }
 SERVERS = ["gunicorn gthread 32", "uvicorn (async view)"]
 SIZES = {False: {"rates": [20], "duration_s": 1.0, "warmup_s": 0.3, "timeout_s": 10.0},
-         True: {"rates": [50, 100, 200, 400], "duration_s": 4.0, "warmup_s": 0.5, "timeout_s": 10.0}}
+         True: {"rates": [50, 100, 200, 400], "duration_s": 3.0, "warmup_s": 0.5, "timeout_s": 10.0}}
 
 
 def step(url: str, pid: int, shape: str, rate: float, sizes: dict, client_cpu: int) -> dict:
@@ -55,7 +55,7 @@ def broken(row: dict, p99_limit: float) -> bool:
 
 def run(full: bool = False, sizes: dict | None = None, scenarios: list[str] | None = None) -> dict:
     sizes = sizes or SIZES[full]
-    chosen = {name: SCENARIOS[name] for name in scenarios or SCENARIOS}
+    chosen = {name: SCENARIOS[name] for name in scenarios or sizes.get("scenarios") or SCENARIOS}
     cpu_list = sorted(os.sched_getaffinity(0))
     cpus = (cpu_list[0], cpu_list[-1])
     own = os.sched_getaffinity(0)

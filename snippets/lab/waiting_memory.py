@@ -17,7 +17,7 @@ from . import holding, provenance
 SERVERS = ["uvicorn, async view", "gunicorn gthread, sync view"]
 STACKS = ["default", "none"]
 SIZES = {False: {"counts": [50], "repeats": 1},
-         True: {"counts": [300, 1000], "repeats": 3}}
+         True: {"counts": [1000], "repeats": 3}}
 FIGURES = ("threads_per_request", "rss_kib_per_request", "kernel_kib_per_request", "total_kib_per_request")
 
 

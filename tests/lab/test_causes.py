@@ -1,32 +1,11 @@
-"""snippets.lab.causes and snippets.lab.stack_site at a tiny size: each cause of an async request's extra CPU
-measured on its own (the figures are the lab command's; here, that each one is measured and what it counts)."""
+"""snippets.lab.causes: what its thread-hop and async_to_sync cases do (the whole experiment runs in its
+notebook, docs/lab/where-the-cpu-goes.ipynb, and is checked in tests/lab/more_experiments.py)."""
 import asyncio
 import threading
 
 import pytest
 
 from snippets.lab import causes
-
-pytestmark = pytest.mark.server  # the interface rows start gunicorn and uvicorn
-
-
-def test_every_cause_is_measured_in_process_and_on_real_servers():
-    result = causes.run(sizes={"loops": 10, "repeats": 2, "requests": 20})
-    print("\n" + causes.table(result))
-    cases = [(row["cause"], row["case"]) for row in result["rows"]]
-    assert cases == [
-        ("http client", "httpx.Client.get"), ("http client", "httpx.AsyncClient.get"),
-        ("thread hops", "1 hop in a per-request context"), ("thread hops", "2 hops in a per-request context"),
-        ("thread hops", "15 hops in a per-request context"), ("thread hops", "1 hop on the warm executor"),
-        ("thread hops", "15 hops on the warm executor"), ("async_to_sync", "no loop running"),
-        ("async_to_sync", "from a thread of a running loop"),
-        *(("interface", name) for name in causes.SERVED)]
-    for row in result["rows"]:
-        stat = row.get("cpu_us") or row["server_cpu_us"]
-        assert stat["n"] == 2 and 0 <= stat["min"] <= stat["median"] <= stat["max"], row
-    # every served request cost its server some CPU (20 requests: at least one 10 ms clock tick over both repeats)
-    assert all(row["server_cpu_us"]["max"] > 0 for row in result["rows"] if row["cause"] == "interface")
-    assert causes.plot(result).axes
 
 
 def test_a_per_request_context_starts_a_thread_per_request_and_the_warm_executor_does_not():

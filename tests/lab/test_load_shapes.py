@@ -1,5 +1,6 @@
-"""snippets.lab.load_shapes, snippets.lab.shaped_loadgen and snippets.lab.shaped_upstream: the arrival
-schedules and upstream profiles are what they say, and a small run goes through real servers."""
+"""snippets.lab.shaped_loadgen and snippets.lab.shaped_upstream: the arrival schedules and upstream profiles
+are what they say (load_shapes itself runs in its notebook, docs/lab/load-shapes.ipynb, and is checked in
+tests/lab/more_experiments.py)."""
 import statistics
 
 import pytest
@@ -47,21 +48,3 @@ def test_a_step_breaks_on_unanswered_requests_errors_or_its_p99_limit():
     assert load_shapes.broken({**fine, "p99_ms": 1100}, 1000)
     assert load_shapes.broken({**fine, "completed": 89}, 1000)
     assert load_shapes.broken({**fine, "errors": 2}, 1000)
-
-
-@pytest.mark.server
-def test_bursty_load_and_a_slowing_upstream_on_real_servers():
-    scenarios = ["bursty arrivals, 100 ms upstream", "constant arrivals, upstream slows to 1-2 s"]
-    result = load_shapes.run(sizes={**load_shapes.SIZES[False], "rates": [20]}, scenarios=scenarios)
-    print("\n" + load_shapes.table(result))
-    assert list(result["scenarios"]) == scenarios
-    for name, scenario in result["scenarios"].items():
-        assert set(scenario["servers"]) == set(load_shapes.SERVERS), name
-        for server, found in scenario["servers"].items():
-            row = found["rows"][0]
-            assert row["sent"] == 20 and row["completed"] > 0, (name, server)
-            assert row["p50_ms"] >= 100, (name, server)  # every request waited on the upstream
-    # the upstream slowed half-way through the step: the slowest requests waited at least its 1 s
-    for found in result["scenarios"][scenarios[1]]["servers"].values():
-        assert found["rows"][0]["max_ms"] >= 1000
-    assert load_shapes.plot(result).axes
