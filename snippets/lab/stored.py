@@ -14,7 +14,7 @@ def show(module, name: str | None = None) -> dict | None:
     if result is None:
         print(f"No full-size run of {name} is stored yet. On a quiet machine, from the repository root:\n"
               f"    python3 dev.py lab {name} --full --store\n"
-              f"then rerun this notebook (python3 dev.py notebooks). The run below is at CI size.")
+              f"and run this notebook again. The run below is at CI size.")
         return None
     print(module.table(result))
     module.plot(result)
