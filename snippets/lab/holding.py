@@ -87,6 +87,15 @@ def worker_pid(master: int) -> int:
     return children[0].pid
 
 
+def held_now(port: int) -> int:
+    """Requests the server says are held, or -1 while it is too busy to answer within the poll's timeout
+    (starting thousands of threads at once, it can be)."""
+    try:
+        return request_cost.holding(port)
+    except OSError:
+        return -1
+
+
 def fds(pid: int) -> int:
     return len(os.listdir(f"/proc/{pid}/fd"))
 
@@ -138,8 +147,7 @@ def hold(name: str, count: int, stack: str = "default", nofile: int | None = Non
             if nofile:  # a probe of the limit: count what the worker accepted once that stops growing
                 settled(lambda: fds(worker), count + before["fds"], timeout)
             else:
-                request_cost.wait_until(lambda: request_cost.holding(port) >= count, timeout=timeout,
-                                        what=f"{count} held requests")
+                request_cost.wait_until(lambda: held_now(port) >= count, timeout=timeout, what=f"{count} held requests")
                 held = count
             after = snapshot(worker)
         finally:

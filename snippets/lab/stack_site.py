@@ -84,7 +84,7 @@ async def events(request):
     return StreamingHttpResponse(stream(), content_type="text/event-stream")
 
 
-def waiting(request):
+async def waiting(request):  # async: no thread of its own while thousands of requests hold theirs
     return JsonResponse({"holding": holding, "pid": os.getpid()})
 
 
