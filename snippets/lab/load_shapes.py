@@ -30,7 +30,8 @@ SCENARIOS = {
 }
 SERVERS = ["gunicorn gthread 32", "uvicorn (async view)"]
 SIZES = {False: {"rates": [20], "duration_s": 1.0, "warmup_s": 0.3, "timeout_s": 10.0},
-         True: {"rates": [50, 100, 200, 400], "duration_s": 3.0, "warmup_s": 0.5, "timeout_s": 10.0}}
+         # steps of about √2 from 100, so a breaking point is found within a factor of 1.4 (about four minutes)
+         True: {"rates": [50, 100, 140, 200, 280, 400], "duration_s": 3.0, "warmup_s": 0.5, "timeout_s": 10.0}}
 
 
 def step(url: str, pid: int, shape: str, rate: float, sizes: dict, client_cpu: int) -> dict:
