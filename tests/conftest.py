@@ -52,6 +52,20 @@ def redis_server():
         yield server
 
 
+@pytest.fixture(scope="session")
+def postgresql_server():
+    """A throwaway PostgreSQL cluster for the whole session (snippets/lab/pg.py: initdb in a temporary
+    directory, run as `nobody` under root, since PostgreSQL refuses root)."""
+    from snippets.lab import pg
+    from tests.support.tools import INSTALL_HINT, missing_in_ci_or_skip
+
+    if pg.bin_dir() is None:
+        missing_in_ci_or_skip("PostgreSQL is not installed; " + INSTALL_HINT.format(package="postgresql"))
+    markers.require_marker("server", "starts PostgreSQL")
+    with pg.cluster(max_connections=60) as server:
+        yield server
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item):
     """Remember the running test: helpers that start servers, Chromium or a build check its marker

@@ -1,7 +1,7 @@
 """Run the lab's benchmarks: `python -m snippets.lab NAME [--full] [--out DIR]` (or `python3 dev.py lab ...`).
 
 NAME is request_cost, threads_vs_tasks, switches, load, load_ceiling, fan_out, cpu_bound, cpu_in_view,
-micro or all. Without --full each runs at the small size the tests use (seconds); with --full at the size the lab pages report (minutes).
+micro, load_shapes, causes, db_load, waiting_memory, held_connections or all. Without --full each runs at the small size the tests use (seconds); with --full at the size the lab pages report (minutes).
 Results go to DIR (default lab-output/, git-ignored) as NAME.json and NAME.png; --full --store also
 writes the run into docs/data/lab-runs.json, the data the lab pages and notebooks show.
 """
@@ -35,6 +35,9 @@ BENCHMARKS = {"request_cost": request_cost, "threads_vs_tasks": threads_vs_tasks
               "load_ceiling": load_ceiling,
               "fan_out": fan_out, "cpu_bound": cpu_bound, "cpu_in_view": cpu_in_view,
               "micro": micro}
+from . import causes, db_load, held_connections, load_shapes, waiting_memory  # noqa: E402  (load shapes, causes split, PostgreSQL, waiting connections)
+
+BENCHMARKS.update({"load_shapes": load_shapes, "causes": causes, "db_load": db_load, "waiting_memory": waiting_memory, "held_connections": held_connections})
 
 
 def run_one(name: str, full: bool, out: Path, store: bool = False) -> dict:

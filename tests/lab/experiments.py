@@ -2,7 +2,7 @@
 (tests/lab/test_notebooks.py): every experiment runs once per suite, in the notebook that shows it, at the
 smoke size of tests/lab/smoke.py, and its result is checked here."""
 from snippets.lab import cpu_bound, cpu_in_view, fan_out, load, request_cost, switches, threads_vs_tasks
-from tests.lab import smoke
+from tests.lab import more_experiments, smoke
 
 
 def threads_cost_stack_address_space_but_little_resident_memory(result: dict) -> None:
@@ -100,3 +100,4 @@ CHECKS = {
     cpu_in_view: cpu_in_an_async_view_every_way_serves_the_io_requests_and_burns,
     load: open_loop_load_saturates_sync_workers_and_every_request_waits_upstream,
 }
+CHECKS.update(more_experiments.CHECKS)  # load shapes, causes, PostgreSQL, waiting connections

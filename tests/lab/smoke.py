@@ -4,6 +4,7 @@ measures something, where CI size costs more, and records every result for tests
 from pathlib import Path
 
 from snippets.lab import cpu_bound, cpu_in_view, fan_out, request_cost, switches, threads_vs_tasks
+from tests.lab import more_experiments
 
 # where the smoke size costs less than the CI size (load runs at CI size: it is as small); fan_out waits
 # 100 ms, not CI size's 50, three times: its check wants concurrent waits under 4 waits in a row, and under the
@@ -16,6 +17,8 @@ SIZES = {
     cpu_in_view: {**cpu_in_view.SIZES[False], "duration_s": 1.0, "burn_n": 200_000},
     threads_vs_tasks: {"threads": [20], "tasks": [2_000], "repeats": 1},
 }
+
+SIZES.update(more_experiments.SMOKE_SIZES)
 
 
 def recorded_as(module) -> str:
