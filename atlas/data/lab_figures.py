@@ -35,7 +35,7 @@ from atlas.core.paths import DOCS
 
 RUNS = DOCS / "data" / "lab-runs.json"
 SELECT = re.compile(r"(?P<key>\w+)\[(?P<field>\w+)=(?P<value>[^\]]+)\]")
-MARKER = re.compile(r"<!-- lab: (?P<benchmark>\w+) (?P<path>[\w. ()=\[\]-]+?)(?: (?P<op>[*/])(?P<factor>[\d.]+))? -->")
+MARKER = re.compile(r"<!-- lab: (?P<benchmark>\w+) (?P<path>[\w. (),=\[\]-]+?)(?: (?P<op>[*/])(?P<factor>[\d.]+))? -->")
 NOT_MEASURED = "<!-- not measured -->"
 NUMBER = r"\d[\d,]*(?:\.\d+)?"
 FIGURE = re.compile(rf"(?P<low>{NUMBER})(?:\s*[–-]\s*(?P<high>{NUMBER}))?\s*(?P<k>k)?[^\d<]{{0,24}}$")
