@@ -84,7 +84,6 @@ def test_changing_a_quoted_figure_fails_the_check(where, number, line):
         ("a 3 s stall", "has no <!-- lab: ... --> marker"),
         ("2.5 MiB in all", "has no <!-- lab: ... --> marker"),
         ("6 % of a core", "has no <!-- lab: ... --> marker"),
-        ("it took 4.0 µs<!-- lab: micro rows.0.mean_us -->", "quotes a timing of a run flagged overloaded"),
         ("about 1,000 per request<!-- lab: fan_out rows[way=sequential].seconds -->", "quote its range a–b"),
     ],
 )
@@ -92,6 +91,18 @@ def test_bad_quotes_are_reported_with_file_line_and_fix(line, expected):
     problems = lab_figures.check_line("docs/x.md:3", line, STORED)
     assert problems and all(problem.startswith("docs/x.md:3: ") for problem in problems)
     assert expected in problems[0] and " — " in problems[0]
+
+
+def test_a_timing_of_a_run_flagged_overloaded_is_refused():
+    """The stored figure itself, quoted right: refused only because its run is flagged."""
+    import copy
+
+    flagged = copy.deepcopy(STORED)
+    flagged["micro"]["provenance"]["overloaded"] = True
+    line = f"it took {STORED['micro']['rows'][0]['mean_us']:.1f} µs<!-- lab: micro rows.0.mean_us -->"
+    assert lab_figures.check_line("docs/x.md:3", line, STORED) == []
+    problems = lab_figures.check_line("docs/x.md:3", line, flagged)
+    assert len(problems) == 1 and "quotes a timing of a run flagged overloaded" in problems[0]
 
 
 def test_units_and_thousands_are_converted():

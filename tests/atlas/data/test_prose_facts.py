@@ -138,13 +138,16 @@ def test_notebook_cells_join_and_one_spread_quoted_by_median_and_min_agrees(proj
     marker = "<!-- lab: cpu_bound speed_up.process pool (2 workers) -->"
     notebook = project / "docs" / "lab" / "x.ipynb"
     notebook.parent.mkdir(parents=True)
-    cells = [{"cell_type": "markdown", "metadata": {}, "source": [f"A median of 1.71×{marker}, as little as 0.99×{marker}."]}]
+    spread = lab_figures.lookup(lab_figures.stored(project / "docs" / "data" / "lab-runs.json"), "cpu_bound",
+                                "speed_up.process pool (2 workers)")
+    median, least = f"{spread['median']:.2f}", f"{spread['min']:.2f}"
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": [f"A median of {median}×{marker}, as little as {least}×{marker}."]}]
     notebook.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
     assert prose_facts.check_contradictions(Project(project)) == []
     page(project, "faq/a.md", f"Processes gave 3.5×{marker} here.")
     found = prose_facts.check_contradictions(Project(project))
     assert len(found) == 1 and found[0].startswith("docs/faq/a.md:6: states 3.5×")
-    assert "docs/lab/x.ipynb cell 0:1 states 1.71×" in found[0]
+    assert f"docs/lab/x.ipynb cell 0:1 states {median}×" in found[0]
 
 
 def test_a_planted_range_an_faq_entry_applying_before_its_answer_says(project):
