@@ -34,7 +34,7 @@ from atlas.core.datafile import Project
 from atlas.data import lab_figures
 
 FOLDERS = ("faq", "concepts", "use-cases", "learn")  # reader pages whose unmarked facts fail the check
-MARKER = re.compile(r"<!-- fact: (?P<before>before )?(?P<kind>since|changed|api|middleware|level|support|releases|stack|code|newest)(?: (?P<args>[^<>]*?))? -->")
+MARKER = re.compile(r"<!-- fact: (?P<before>before )?(?P<kind>since|changed|api|middleware|level|support|releases|stack|code|newest|release)(?: (?P<args>[^<>]*?))? -->")
 RENDERED = re.compile(r"\[\[(?P<kind>since|added):(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)\]\]")
 VERSION = r"\d+\.\d+(?:\.\d+)?"
 STATED = re.compile(rf"(?P<low>{VERSION})(?P<plus>\+)?(?:\s*(?:–|-|to|and)\s*(?P<high>{VERSION}))?[*_)\]\s]*$")
@@ -131,6 +131,8 @@ class Data:
                     "docs/data/releases.yml")
         if kind == "newest":
             return "newest release", self.releases[-1], "docs/data/releases.yml"
+        if kind == "release":  # a release named for what was read in it: true after newer ones arrive
+            return "a release the atlas covers", "", "docs/data/releases.yml"
         if kind == "stack":
             return ("releases the stack collection measured", f"{self.stack[0]}–{self.stack[-1]}",
                     "docs/data/stack.json: releases")
@@ -231,6 +233,11 @@ def line_facts(where: str, line: str, code_blanked: str, data: Data, code: str =
         found = _stated(before)
         if not found:
             problems.append(f"{where}: {shown} follows no release — put it right after the release it checks")
+            continue
+        if kind == "release":
+            stated = found["low"]
+            facts.append(Fact(where, f"release {stated} is covered", stated,
+                              stated if stated in data.releases else "(not in releases.yml)", source, "marker"))
             continue
         if kind in ("releases", "stack"):
             stated = f"{found['low']}–{found['high']}" if found["high"] else found["low"] + ("+" if found["plus"] else "")

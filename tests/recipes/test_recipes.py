@@ -116,7 +116,7 @@ def page_body(project: Path) -> None:
 
 
 USE_CASE_PAGE = f"""
-    Echo what the client says, from an async view; possible since [Django 3.1](../versions/3.1.md).
+    Echo what the client says, from an async view; possible since [Django 3.1](../versions/3.1.md)<!-- fact: since async-views -->.
 
     ## The code
 

@@ -181,3 +181,13 @@ def test_a_middleware_class_first_release_comes_from_the_stack_collection(projec
         "docs/data/stack.json (the first release whose middleware holds "
         "django.contrib.auth.middleware.LoginRequiredMiddleware) says 5.1 — write 5.1, or correct the data from the "
         "release's sdist"]
+
+
+def test_a_release_named_for_what_was_read_in_it_must_be_a_covered_release(project):
+    """`<!-- fact: release -->` stays true when newer releases arrive (what 6.1's code does is still what it
+    does), and catches a release that does not exist."""
+    good = page(project, "use-cases/a.md", "The handler, read in 6.1<!-- fact: release -->, buffers it.")
+    assert prose_facts.check(Project(project)) == []
+    page(project, "use-cases/b.md", "The handler, read in 6.3<!-- fact: release -->, buffers it.")
+    found = prose_facts.check(Project(project))
+    assert len(found) == 1 and found[0].startswith("docs/use-cases/b.md:6:") and good not in found[0]

@@ -31,3 +31,17 @@ def test_every_faq_paragraph_naming_the_escape_hatch_says_since_when():
     assert paragraphs
     for paragraph in paragraphs:
         assert "[[since:allow-async-unsafe]]" in paragraph, paragraph[:200]
+
+
+def test_the_covered_releases_follow_the_release_list():
+    """A page naming the releases the atlas covers renders them, so adding a release cannot leave it behind."""
+    from atlas.data.versions_data import load_releases
+
+    versions = [r.version for r in load_releases()]
+    assert inline_data.expand("from [[releases]]:", "p.md") == f"from {versions[0]} to {versions[-1]}:"
+
+
+def test_the_newest_release_is_rendered():
+    from atlas.data.versions_data import load_releases
+
+    assert inline_data.expand("Today ([[newest]]):", "p.md") == f"Today ({load_releases()[-1].version}):"
