@@ -43,7 +43,6 @@ HARNESS = {
     "lab/request_cost_app.py": "the ASGI apps the request-cost measurement holds requests open in",
     "stack/startproject.py": "startproject's MIDDLEWARE and INSTALLED_APPS read from Django's template, for the lab and tests",
     "lab/stack_site.py": "the site with startproject's middleware the causes and waiting-request runs serve",
-    "lab/startproject_stack.py": "reads startproject's MIDDLEWARE from docs/data/stack.json for the lab's sites",
     "lab/holding.py": "holds requests open on a server and reads what they cost, for two lab experiments",
     "lab/shaped_loadgen.py": "the load generator with Poisson and bursty arrivals the load-shape run uses",
     "lab/shaped_upstream.py": "the heavy-tailed and slowing upstream the load-shape run calls",
