@@ -38,6 +38,7 @@ HARNESS = {
     "lab/load_views.py": "the views the load benchmark's servers answer with",
     "lab/loadgen.py": "the load generator the load benchmark runs, whose sending the shaped one reuses",
     "lab/histogram.py": "the latency histograms the load generator fills and the load benchmark merges",
+    "lab/tables.py": "the text tables and error bars the lab's results are shown with",
     "lab/provenance.py": "records where, when and how busy the machine was during a lab run",
     "lab/cpu_in_view_app.py": "the site the CPU-in-a-view measurement serves under uvicorn",
     "lab/request_cost_app.py": "the ASGI apps the request-cost measurement holds requests open in",
