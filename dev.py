@@ -179,6 +179,8 @@ COMMANDS: dict[str, Command] = {
                           module("atlas.collect.page_matrix")),
     "api": Command("collect the async API index from every release (docs/data/async_api.json)",
                    module("atlas.collect.async_api")),
+    "unsafe": Command("collect what async_unsafe guards in every release's sdist (docs/data/async_unsafe.json)",
+                      module("atlas.collect.async_unsafe")),
     "before": Command("collect what the previous release did for each async change (docs/data/async_before.json)",
                       module("atlas.collect.async_before")),
     "guide": Command("list the async-guide paragraphs the newest release adds or changes, and the unmapped ones",

@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from atlas.bench import site_browser
+from atlas.bench import npm_install, site_browser
 from atlas.bench.built_site import site_to_measure
 from atlas.core.paths import CACHE
 
@@ -31,19 +31,8 @@ TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo"
 
 
 def install() -> Path:
-    binary = CACHE / "node_modules" / ".bin" / "lighthouse"
-    lock = HERE / "package-lock.json"
-    stamp = CACHE / "package-lock.json"
-    if binary.exists() and stamp.exists() and stamp.read_bytes() == lock.read_bytes():
-        return binary
-    npm = shutil.which("npm")
-    if not npm:
-        sys.exit("dev.py lighthouse: npm is needed (Debian: apt-get install npm)")
-    CACHE.mkdir(parents=True, exist_ok=True)
-    for name in ("package.json", "package-lock.json"):
-        shutil.copy2(HERE / name, CACHE / name)
-    subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--prefix", str(CACHE)], check=True, timeout=600)
-    return binary
+    return npm_install.installed(HERE, CACHE, "node_modules/.bin/lighthouse", lambda: shutil.which("npm") or sys.exit(
+        "dev.py lighthouse: npm is needed (Debian: apt-get install npm)"))
 
 
 def score(binary: Path, url: str) -> dict:

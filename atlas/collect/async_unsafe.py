@@ -1,8 +1,8 @@
 """What `django.utils.asyncio.async_unsafe` guards in each release, collected from the release sdists
 (docs/data/async_unsafe.json), and the sentence the FAQ shows (generated/async-unsafe.md).
 
-    python -m atlas.collect.async_unsafe          # read every release's sdist, rewrite the data file
-    python -m atlas.collect.async_unsafe --check  # compare only
+    python3 dev.py unsafe          # read every release's sdist, rewrite the data file
+    python3 dev.py unsafe --check  # compare only
 
 Each sdist's django/ package (tests excluded) is parsed with ast; a function or method whose decorators
 include `async_unsafe` (bare or called) is listed as path:Class.method.
@@ -108,7 +108,7 @@ def check(project) -> list[str]:
         return []
     have = {r["version"]: r["django"] for r in load(file)["releases"]}
     return [f"docs/data/async_unsafe.json:1: releases: {r.version} was collected from Django {have[r.version]}, "
-            f"releases.yml says {r.newest_patch} — run python -m atlas.collect.async_unsafe"
+            f"releases.yml says {r.newest_patch} — run `python3 dev.py unsafe`"
             for r in load_releases(project.file("releases")) if r.version in have and have[r.version] != r.newest_patch]
 
 

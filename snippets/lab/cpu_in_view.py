@@ -17,7 +17,7 @@ import threading
 
 import httpx
 
-from . import load, procs, provenance
+from . import load, procs, provenance, tables
 from .histogram import Histogram
 
 WAYS = ["no burn", "inline", "to_thread", "process pool"]
@@ -93,14 +93,11 @@ def table(result: dict) -> str:
     sizes = result["sizes"]
     lines = [provenance.caption(result["provenance"]),
              f"/io/ at {sizes['rate']} req/s while one /burn/ (~{sizes['burn_n']:,} iterations) runs at all times; "
-             "median over repeats (lowest-highest)",
-             f"{'way':14} {'n':>2} {'io req/rep':>10} {'io p50 ms':>16} {'io p99 ms':>18} {'loop lag p99 ms':>18} "
-             f"{'burns':>12}"]
-    for row in result["rows"]:
-        lines.append(f"{row['way']:14} {row['repeats']:>2} {row['io_requests_per_repeat']:>10} "
-                     f"{load._cell(row['io_p50_ms']):>16} {load._cell(row['io_p99_ms']):>18} "
-                     f"{load._cell(row['loop_lag_p99_ms'], 1):>18} {load._cell(row['burns']):>12}")
-    return "\n".join(lines)
+             "median over repeats (lowest-highest)"]
+    columns = [("way", "way", "14"), ("n", "repeats", ">2"), ("io req/rep", "io_requests_per_repeat", ">10"),
+               ("io p50 ms", tables.figure("io_p50_ms"), ">16"), ("io p99 ms", tables.figure("io_p99_ms"), ">18"),
+               ("loop lag p99 ms", tables.figure("loop_lag_p99_ms", 1), ">18"), ("burns", tables.figure("burns"), ">12")]
+    return "\n".join(lines + tables.lines(columns, result["rows"]))
 
 
 def plot(result: dict):
@@ -111,9 +108,7 @@ def plot(result: dict):
     x = range(len(rows))
     for offset, key, label, hatch in ((-0.2, "io_p99_ms", "/io/ p99 (ms, from due time)", "//"),
                                       (0.2, "loop_lag_p99_ms", "event-loop lag p99 (ms)", "..")):
-        medians = [row[key]["median"] for row in rows]
-        errors = [[m - row[key].get("low", m) for m, row in zip(medians, rows)],
-                  [row[key].get("high", m) - m for m, row in zip(medians, rows)]]
+        medians, errors = tables.error_bars([row[key] for row in rows])
         bars = axis.bar([i + offset for i in x], medians, width=0.4, yerr=errors, capsize=3, hatch=hatch,
                         edgecolor="black", label=label)
         axis.bar_label(bars, fmt="{:.0f}", fontsize=7, padding=4)

@@ -14,7 +14,7 @@ import contextlib
 import statistics
 import threading
 
-from . import load, load_shapes, pg, procs, provenance
+from . import load, load_shapes, pg, procs, provenance, tables
 
 SERVERS = {
     "gunicorn gthread 16, sync ORM": (["--worker-class", "gthread", "--threads", "16"], "wsgi", "/sync/"),
@@ -153,15 +153,12 @@ def run(full: bool = False, sizes: dict | None = None, configs: list[tuple[str, 
 def table(result: dict) -> str:
     lines = [provenance.caption(result["provenance"]),
              f"PostgreSQL {result['postgresql']}, max_connections {result['max_connections']}; "
-             "connections: client backends to the site's database (pg_stat_activity)",
-             f"{'server':32} {'mode':10} {'rate':>5} {'done':>5} {'errors':>6} {'p50 ms':>7} {'p99 ms':>7} "
-             f"{'conns max':>9} {'after':>5} {'CPU ms/req':>10}"]
-    for row in result["rows"]:
-        lines.append(f"{row['server']:32} {row['mode']:10} {row['rate']:>5g} {row['completed']:>5} {row['errors']:>6} "
-                     f"{row['p50_ms']:>7.0f} {row['p99_ms']:>7.0f} {row['connections_during']['max']:>9} "
-                     f"{row['connections_after']:>5} {row['server_cpu_ms_per_request']:>10.2f}"
-                     f"{'  broken' if row.get('broken') else ''}")
-    return "\n".join(lines)
+             "connections: client backends to the site's database (pg_stat_activity)"]
+    columns = [("server", "server", "32"), ("mode", "mode", "10"), ("rate", "rate", ">5g"), ("done", "completed", ">5"),
+               ("errors", "errors", ">6"), ("p50 ms", "p50_ms", ">7.0f"), ("p99 ms", "p99_ms", ">7.0f"),
+               ("conns max", lambda row: row["connections_during"]["max"], ">9"), ("after", "connections_after", ">5"),
+               ("CPU ms/req", "server_cpu_ms_per_request", ">10.2f")]
+    return "\n".join(lines + tables.lines(columns, result["rows"], flag="broken"))
 
 
 def plot(result: dict):

@@ -32,7 +32,7 @@ import time
 
 import psutil
 
-from . import procs, provenance, upstream
+from . import procs, provenance, tables, upstream
 from .histogram import Histogram
 
 WORKERS = 2
@@ -323,47 +323,28 @@ def run(full: bool = False, sizes: dict | None = None, only: list[str] | None = 
             "skipped": {name: why for name, why in skipped.items() if name not in results}}
 
 
-def _value(stat) -> float | None:
-    """A figure of a row: a number, or the median of a {median, low, high} (runs stored before histograms)."""
-    return stat["median"] if isinstance(stat, dict) else stat
-
-
-def _cell(stat, digits: int = 0) -> str:
-    if stat is None or stat == {}:
-        return "-"
-    if not isinstance(stat, dict):
-        return f"{stat:.{digits}f}"
-    text = f"{stat['median']:.{digits}f}"
-    return text + (f" ({stat['low']:.{digits}f}-{stat['high']:.{digits}f})" if "low" in stat else "")
-
-
 def table(result: dict) -> str:
     prov = result["provenance"]
     lines = [provenance.caption(prov)]
     if prov["overloaded"]:
         lines.append("UNRELIABLE TIMINGS: " + "; ".join(prov.get("overloaded_because") or ["the machine was busy"]))
+    rows = [{**row, "server": name, "stack": server.get("stack")}
+            for name, server in result["servers"].items() for row in server["rows"]]
     if "p99_target_ms" not in result:  # stored before latencies were merged into histograms
-        lines += ["median over repeats (lowest-highest repeat); latency from when each request was due; no middleware",
-                  f"{'server':22} {'rate':>5} {'n':>2} {'req/rep':>7} {'p50 ms':>18} {'p99 ms':>20} "
-                  f"{'server CPU ms/req':>18} {'errors':>6}"]
-        for name, server in result["servers"].items():
-            for row in server["rows"]:
-                lines.append(f"{name:22} {row['rate']:>5g} {row['repeats']:>2} {row['requests_per_repeat']:>7} "
-                             f"{_cell(row.get('p50_ms')):>18} {_cell(row.get('p99_ms')):>20} "
-                             f"{_cell(row.get('server_cpu_ms_per_request'), 2):>18} {row['errors']:>6}"
-                             f"{'  saturated' if row['saturated'] else ''}")
-        return "\n".join(lines)
-    lines += ["latency from when each request was due, merged over the repeats (n samples; p99.9 from 1,000); "
-              "throughput and CPU: median (lowest-highest repeat), inside the measured window",
-              f"{'server':44} {'stack':12} {'rate':>5} {'n':>6} {'req/s':>17} {'p50':>6} {'p99':>7} {'p99.9':>7} "
-              f"{'CPU ms/req':>17} {'fail':>4} {'t/o':>4}"]
-    for name, server in result["servers"].items():
-        for row in server["rows"]:
-            lines.append(f"{name:44} {server['stack']:12} {row['rate']:>5g} {row['n']:>6} "
-                         f"{_cell(row.get('throughput_rps')):>17} {_cell(row.get('p50_ms')):>6} "
-                         f"{_cell(row.get('p99_ms')):>7} {_cell(row.get('p99_9_ms')):>7} "
-                         f"{_cell(row.get('server_cpu_ms_per_request'), 2):>17} {row['failures']:>4} "
-                         f"{row['timeouts']:>4}{'  saturated' if row['saturated'] else ''}")
+        lines.append("median over repeats (lowest-highest repeat); latency from when each request was due; no middleware")
+        columns = [("server", "server", "22"), ("rate", "rate", ">5g"), ("n", "repeats", ">2"),
+                   ("req/rep", "requests_per_repeat", ">7"), ("p50 ms", tables.figure("p50_ms"), ">18"),
+                   ("p99 ms", tables.figure("p99_ms"), ">20"),
+                   ("server CPU ms/req", tables.figure("server_cpu_ms_per_request", 2), ">18"), ("errors", "errors", ">6")]
+        return "\n".join(lines + tables.lines(columns, rows, flag="saturated"))
+    lines.append("latency from when each request was due, merged over the repeats (n samples; p99.9 from 1,000); "
+                 "throughput and CPU: median (lowest-highest repeat), inside the measured window")
+    columns = [("server", "server", "44"), ("stack", "stack", "12"), ("rate", "rate", ">5g"), ("n", "n", ">6"),
+               ("req/s", tables.figure("throughput_rps"), ">17"), ("p50", tables.figure("p50_ms"), ">6"),
+               ("p99", tables.figure("p99_ms"), ">7"), ("p99.9", tables.figure("p99_9_ms"), ">7"),
+               ("CPU ms/req", tables.figure("server_cpu_ms_per_request", 2), ">17"), ("fail", "failures", ">4"),
+               ("t/o", "timeouts", ">4")]
+    lines += tables.lines(columns, rows, flag="saturated")
     lines.append(f"headline: highest offered load with p99 <= {result['p99_target_ms']} ms and <= 1 % failed or timed out")
     for name, server in result["servers"].items():
         best = server["at_p99_target"]
@@ -389,10 +370,7 @@ def plot(result: dict):
     for axis, (key, unit, title, log_scale) in zip(axes.flat, panels):
         for (name, server), marker in zip(result["servers"].items(), markers):
             rows = [row for row in server["rows"] if row.get(key) is not None]
-            medians = [_value(row[key]) for row in rows]
-            spreads = [row[key] if isinstance(row[key], dict) else {} for row in rows]
-            errors = [[m - s.get("low", m) for m, s in zip(medians, spreads)],
-                      [s.get("high", m) - m for m, s in zip(medians, spreads)]]
+            medians, errors = tables.error_bars([row[key] for row in rows])
             axis.errorbar([row["rate"] for row in rows], medians, yerr=errors, marker=marker, capsize=3,
                           label=f"{name} [{server.get('stack', 'none')}]", linestyle=":" if flagged else "-")
         if log_scale:

@@ -42,7 +42,7 @@ def step(url: str, pid: int, shape: str, rate: float, sizes: dict, client_cpu: i
                          capture_output=True, text=True, cwd=procs.ROOT, env=procs.child_env(), check=True,
                          timeout=sizes["duration_s"] + sizes["warmup_s"] + sizes["timeout_s"] + 60)
     server_cpu = load.tree_cpu_s(pid) - cpu_before
-    raw = json.loads(out.stdout)
+    raw = json.loads(out.stdout.splitlines()[-1])  # after the window marks
     latencies = raw.pop("latencies_ms")
     return {**raw, "p50_ms": load.percentile(latencies, 0.5), "p99_ms": load.percentile(latencies, 0.99),
             "max_ms": max(latencies, default=None),

@@ -13,6 +13,8 @@ histogram (snippets.lab.histogram), failures (an error answer or a broken connec
 apart and never dropped silently, the throughput of answers that arrived inside the window (the drain
 after it does not count), how late the client itself dispatched requests (the proof it kept up), its CPU
 time, and the answering worker's pid for each request (each worker's share).
+
+`send` takes any schedule of due times: snippets.lab.shaped_loadgen gives it Poisson and bursty ones.
 """
 from __future__ import annotations
 
@@ -64,17 +66,17 @@ class Client:
         return body
 
 
-async def generate(url: str, rate: float, duration: float, warmup: float, timeout: float) -> dict:
+async def send(url: str, offsets: list[float], first_counted: int, timeout: float, window_end: float) -> dict:
+    """One request due at each offset (seconds from the start); the first `first_counted` warm up and are not
+    counted. Prints `window start` when the first counted one is due and `window end` at `window_end`."""
     client = Client(url)
-    histogram, lags, workers = Histogram(), [], collections.Counter()
+    latencies, lags, workers = [], [], collections.Counter()
     failures: collections.Counter = collections.Counter()
-    timeouts = 0
-    total = int(rate * (warmup + duration))
-    first_counted = int(rate * warmup)
+    timeouts = unfinished = in_window = 0
     started = time.perf_counter() + 0.05
-    window = (started + first_counted / rate, started + total / rate)
-    in_window = 0
-    cpu_before = None
+    window = (started + (offsets[first_counted] if first_counted < len(offsets) else window_end),
+              started + window_end)
+    cpu_before = time.process_time()
 
     async def one(index: int, due: float) -> None:
         nonlocal timeouts, in_window
@@ -90,15 +92,14 @@ async def generate(url: str, rate: float, duration: float, warmup: float, timeou
         now = time.perf_counter()
         in_window += window[0] <= now <= window[1]  # any answer that arrived in the window, warm-up's too
         if index >= first_counted:
-            histogram.add((now - due) * 1000)
+            latencies.append((now - due) * 1000)
             if found := PID.search(body):
                 workers[found[1].decode()] += 1
 
     tasks = []
-    for index in range(total):
-        due = started + index / rate
-        delay = due - time.perf_counter()
-        if delay > 0:
+    for index, offset in enumerate(offsets):
+        due = started + offset
+        if (delay := due - time.perf_counter()) > 0:
             await asyncio.sleep(delay)
         if index == first_counted:
             cpu_before = time.process_time()
@@ -108,33 +109,57 @@ async def generate(url: str, rate: float, duration: float, warmup: float, timeou
         tasks.append(asyncio.create_task(one(index, due)))
     await asyncio.sleep(max(0.0, window[1] - time.perf_counter()))
     print("window end", flush=True)
-    _, pending = await asyncio.wait(tasks, timeout=timeout + 5)
-    for task in pending:  # bounded: whatever is still running is cancelled and counted as timed out
-        task.cancel()
-        timeouts += 1
+    if tasks:
+        _, pending = await asyncio.wait(tasks, timeout=timeout + 5)
+        for task in pending:  # bounded: whatever is still running is cancelled and counted apart
+            task.cancel()
+        unfinished = len(pending)
     client_cpu = time.process_time() - cpu_before
     for _, writer in client.idle:
         writer.close()
-    return {"rate": rate, "duration_s": duration, "warmup_s": warmup, "sent": total - first_counted,
-            "completed": histogram.n, "completed_in_window": in_window, "failures": sum(failures.values()),
-            "failure_kinds": dict(failures), "timeouts": timeouts, "histogram": histogram.to_json(),
+    return {"sent": len(offsets) - first_counted, "latencies_ms": latencies, "failures": failures,
+            "timeouts": timeouts, "unfinished": unfinished, "completed_in_window": in_window, "workers": workers,
             "send_lag_ms_p99": round(sorted(lags)[int(0.99 * (len(lags) - 1))], 2) if lags else None,
-            "client_cpu_s": round(client_cpu, 3), "workers": dict(workers)}
+            "client_cpu_s": round(client_cpu, 3)}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+async def generate(url: str, rate: float, duration: float, warmup: float, timeout: float) -> dict:
+    total = int(rate * (warmup + duration))
+    sent = await send(url, [index / rate for index in range(total)], int(rate * warmup), timeout, total / rate)
+    histogram = Histogram()
+    for latency in sent["latencies_ms"]:
+        histogram.add(latency)
+    return {"rate": rate, "duration_s": duration, "warmup_s": warmup, "sent": sent["sent"],
+            "completed": histogram.n, "completed_in_window": sent["completed_in_window"],
+            "failures": sum(sent["failures"].values()), "failure_kinds": dict(sent["failures"]),
+            "timeouts": sent["timeouts"] + sent["unfinished"], "histogram": histogram.to_json(),
+            "send_lag_ms_p99": sent["send_lag_ms_p99"], "client_cpu_s": sent["client_cpu_s"],
+            "workers": dict(sent["workers"])}
+
+
+def options(description: str) -> argparse.ArgumentParser:
+    """The command line of this generator and of snippets.lab.shaped_loadgen, which adds --shape."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("url")
-    parser.add_argument("--rate", type=float, required=True, help="requests per second")
+    parser.add_argument("--rate", type=float, required=True, help="requests per second (on average)")
     parser.add_argument("--duration", type=float, default=5, help="measured seconds")
     parser.add_argument("--warmup", type=float, default=1, help="seconds sent first and not counted")
     parser.add_argument("--timeout", type=float, default=10)
     parser.add_argument("--cpu", type=int, help="pin this process to one CPU")
-    args = parser.parse_args()
+    return parser
+
+
+def prepare(args: argparse.Namespace) -> None:
+    """Pin this process to --cpu and let it open as many connections as the system allows."""
     if args.cpu is not None:
         os.sched_setaffinity(0, {args.cpu})
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def main() -> None:
+    args = options(__doc__).parse_args()
+    prepare(args)
     result = asyncio.run(generate(args.url, args.rate, args.duration, args.warmup, args.timeout))
     sys.stdout.write(json.dumps(result) + "\n")
 

@@ -14,7 +14,7 @@ import socket
 import statistics
 import time
 
-from . import procs, provenance
+from . import procs, provenance, tables
 
 APPS = {"django": "snippets.lab.request_cost_app:django_app", "bare ASGI": "snippets.lab.request_cost_app:bare_app"}
 SIZES = {
@@ -127,14 +127,12 @@ def run(full: bool = False, sizes: dict | None = None) -> dict:
 
 
 def table(result: dict) -> str:
-    lines = [provenance.caption(result["provenance"]),
-             f"{'app':10} {'waiting':>7} {'threads':>13} {'threads/req':>11} {'RSS KiB/req':>11} "
-             f"{'kernel KiB/req':>14} (stack+page tables+slab)"]
-    for row in result["rows"]:
-        lines.append(f"{row['app']:10} {row['count']:>7} {row['threads_before']:>5} -> {row['threads_while']:<5} "
-                     f"{row['threads_per_request']:>11.2f} {row['rss_kib_per_request']:>11.1f} "
-                     f"{row['kernel_kib_per_request']:>14.1f}")
-    return "\n".join(lines)
+    columns = [("app", "app", "10"), ("waiting", "count", ">7"),
+               ("threads", lambda row: f"{row['threads_before']:>5} -> {row['threads_while']:<5}", ">13"),
+               ("threads/req", "threads_per_request", ">11.2f"), ("RSS KiB/req", "rss_kib_per_request", ">11.1f"),
+               ("kernel KiB/req", "kernel_kib_per_request", ">14.1f")]
+    heading, *rows = tables.lines(columns, result["rows"])
+    return "\n".join([provenance.caption(result["provenance"]), heading + " (stack+page tables+slab)", *rows])
 
 
 def plot(result: dict):

@@ -1,4 +1,5 @@
-"""A slow upstream whose latency has a shape: constant, heavy-tailed, or slowing down mid-run.
+"""A slow upstream whose latency has a shape: constant, heavy-tailed, or slowing down mid-run (served by
+snippets.lab.upstream's `listen`).
 
     python -m snippets.lab.shaped_upstream --port 8081
 
@@ -10,15 +11,12 @@ profile's delay. Profiles (milliseconds, seconds):
 """
 from __future__ import annotations
 
-import argparse
 import asyncio
-import contextlib
-import os
 import random
 import time
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
-from . import procs
+from . import upstream
 
 CAP_S = 10.0
 
@@ -51,43 +49,23 @@ class Profile:
 async def serve(port: int) -> None:
     profile = Profile()
 
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def answer(target) -> tuple[bytes, bytes]:
         nonlocal profile
-        try:
-            while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                line = head.split(b"\r\n", 1)[0].decode("latin-1")
-                target = urlsplit(line.split(" ")[1] if " " in line else "/")
-                status, body = b"200 OK", b'{"ok": true}'
-                if target.path == "/configure":
-                    try:
-                        profile = Profile(parse_qs(target.query).get("profile", [""])[0])
-                    except ValueError as error:
-                        status, body = b"400 Bad Request", str(error).encode()
-                else:
-                    await asyncio.sleep(profile.delay_s())
-                writer.write(b"HTTP/1.1 %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
-                             % (status, len(body), body))
-                await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
-            pass
-        finally:
-            writer.close()
-            with contextlib.suppress(Exception):
-                await writer.wait_closed()
+        if target.path == "/configure":
+            try:
+                profile = Profile(parse_qs(target.query).get("profile", [""])[0])
+            except ValueError as error:
+                return b"400 Bad Request", str(error).encode()
+        else:
+            await asyncio.sleep(profile.delay_s())
+        return b"200 OK", b'{"ok": true}'
 
-    server = await asyncio.start_server(handle, procs.HOST, port, backlog=4096)
-    async with server:
-        await server.serve_forever()
+    await upstream.listen(port, answer)
 
 
-@contextlib.contextmanager
 def running(cpu: int | None = None):
-    """An upstream in its own process; yields its base URL (configure it with `configure`)."""
-    port = procs.free_port()
-    with procs.started(procs.python_module("snippets.lab.shaped_upstream", "--port", str(port),
-                                           *(["--cpu", str(cpu)] if cpu is not None else [])), port):
-        yield f"http://{procs.HOST}:{port}/"
+    """Context manager: an upstream in its own process; yields its base URL (configure it with `configure`)."""
+    return upstream.in_process("snippets.lab.shaped_upstream", cpu=cpu)
 
 
 def configure(url: str, profile: str) -> None:
@@ -97,14 +75,8 @@ def configure(url: str, profile: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--cpu", type=int, help="pin this process to one CPU")
-    args = parser.parse_args()
-    if args.cpu is not None:
-        os.sched_setaffinity(0, {args.cpu})
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(args.port))
+    args = upstream.options(__doc__).parse_args()
+    upstream.run(args.cpu, serve(args.port))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """A Django site served with the middleware a reader runs: `LAB_STACK=default` (the default) gives it
 `startproject`'s MIDDLEWARE and the apps it needs, `LAB_STACK=none` no middleware. The default stack is read
-by snippets.lab.startproject_stack for the Django that runs.
+from the running Django's own project template (snippets.stack.startproject).
 
     gunicorn snippets.lab.stack_site:wsgi      uvicorn snippets.lab.stack_site:asgi
 
@@ -13,17 +13,16 @@ import os
 import threading
 import time
 
-import django
 from django.conf import settings
 
-from snippets.lab.startproject_stack import default_stack
+from snippets.stack import startproject
 
 STACK = os.environ.get("LAB_STACK", "default")
 if STACK not in ("default", "none"):
     raise SystemExit(f"LAB_STACK={STACK!r}: use 'default' (startproject's middleware) or 'none'")
 APPS = ["django.contrib.auth", "django.contrib.contenttypes", "django.contrib.sessions", "django.contrib.messages"]
 settings.configure(DEBUG=False, SECRET_KEY="lab-only-not-secret", ALLOWED_HOSTS=["127.0.0.1", "localhost"],
-                   ROOT_URLCONF=__name__, MIDDLEWARE=default_stack(django.VERSION[:2]) if STACK == "default" else [],
+                   ROOT_URLCONF=__name__, MIDDLEWARE=startproject.MIDDLEWARE if STACK == "default" else [],
                    INSTALLED_APPS=APPS if STACK == "default" else [],
                    # the stack's middleware touch no table unless a view reads the session or the user
                    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}

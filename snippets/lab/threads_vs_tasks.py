@@ -19,12 +19,12 @@ import threading
 import time
 
 from . import procs, provenance
+from .request_cost import KERNEL, meminfo
 
 SIZES = {
     False: {"threads": [25, 200], "tasks": [1_000, 20_000], "repeats": 1},
     True: {"threads": [250, 500, 1000], "tasks": [1_000, 10_000, 100_000], "repeats": 3},
 }
-KERNEL = ("KernelStack", "PageTables", "SUnreclaim")
 
 
 def read_status() -> dict[str, int]:
@@ -35,12 +35,7 @@ def read_status() -> dict[str, int]:
             if line.startswith(("VmRSS:", "VmSize:")):
                 key, value = line.split(":")
                 found[key] = int(value.split()[0])
-    with open("/proc/meminfo", encoding="utf-8") as handle:
-        for line in handle:
-            key, _, value = line.partition(":")
-            if key in KERNEL:
-                found[key] = int(value.split()[0])
-    return found
+    return {**found, **meminfo()}
 
 
 def stack_limits() -> dict:

@@ -3,15 +3,12 @@ and axe-core installed from the npm registry (tests/browser/package-lock.json) i
 from __future__ import annotations
 
 import fcntl
-import os
-import shutil
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from atlas.bench import site_browser
+from atlas.bench import npm_install, site_browser
 from atlas.core.paths import CACHE
 from tests.support.markers import require_marker
 from tests.support.tools import missing_in_ci_or_skip, require_tool
@@ -99,19 +96,4 @@ def axe_script() -> Path:
 
 
 def _install_axe() -> Path:
-    script = AXE_CACHE / "node_modules" / "axe-core" / "axe.min.js"
-    lock = HERE / "package-lock.json"
-    stamp = AXE_CACHE / "package-lock.json"
-    if script.exists() and stamp.exists() and stamp.read_bytes() == lock.read_bytes():
-        return script
-    npm = require_tool("npm")
-    AXE_CACHE.mkdir(parents=True, exist_ok=True)
-    for name in ("package.json", "package-lock.json"):
-        shutil.copy2(HERE / name, AXE_CACHE / name)
-    env = dict(os.environ, npm_config_update_notifier="false", npm_config_fund="false",
-               npm_config_audit="false")
-    result = subprocess.run([npm, "ci", "--prefix", str(AXE_CACHE)], capture_output=True, text=True,
-                            timeout=300, env=env)
-    assert result.returncode == 0, f"npm ci failed:\n{result.stdout}\n{result.stderr}"
-    assert script.exists(), f"npm ci did not install {script}"
-    return script
+    return npm_install.installed(HERE, AXE_CACHE, "node_modules/axe-core/axe.min.js", lambda: require_tool("npm"))

@@ -8,16 +8,13 @@ middleware. The other tests check the committed file itself.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 
 import pytest
 
 from atlas.collect import ecosystem
 from atlas.collect.ecosystem_config import CONFIG
-from atlas.collect.environments import FOREIGN_ENV, venv_python
 from atlas.core.paths import ROOT
-from tests.support.startproject import VIEWS
 
 PLAIN_COUNT = ROOT / "tests" / "stack" / "plain_count.py"
 
@@ -77,31 +74,21 @@ def _settings_tail(apps, middleware, settings) -> str:
 
 @pytest.mark.matrix
 @pytest.mark.parametrize("name", ["django-cors-headers", "django-csp", "django-silk"])
-def test_a_plain_count_through_async_client_agrees_with_the_collected_middleware(name, tmp_path):
+def test_a_plain_count_through_async_client_agrees_with_the_collected_middleware(name, package_project):
     """startproject in the package's environment, MIDDLEWARE set to what the probe measured (its
     prerequisites and the middleware), AsyncClient requests counted by tests/stack/plain_count.py."""
     row = by_name()[name]
-    release = ecosystem.newest_release()
-    python = venv_python(ecosystem.package_env(release, name, row["version"]))
-    project = tmp_path / "project"
-    project.mkdir()
-    subprocess.run([str(python), "-m", "django", "startproject", "mysite", str(project)], check=True, capture_output=True)
-    (project / "mysite" / "views.py").write_text(VIEWS, encoding="utf-8")
-    urls = project / "mysite" / "urls.py"
-    urls.write_text(urls.read_text(encoding="utf-8").replace(
-        "urlpatterns = [", "from mysite import views\n\nurlpatterns = [\n    path('hello/', views.hello),", 1))
+    project = package_project(name, row["version"])
     config = CONFIG[name]
-    env = {k: v for k, v in os.environ.items() if k not in FOREIGN_ENV}  # not the suite's own Django settings
     for m in [m for m in row["middleware"] if m["configured"]]:
-        settings = project / "mysite" / "settings.py"
+        settings = project.path / "mysite" / "settings.py"
         base = settings.read_text(encoding="utf-8").split("\n# -- atlas\n")[0]
         settings.write_text(base + "\n# -- atlas\n" + _settings_tail(
             [a for a in config.get("installed_apps", []) if a != "django.contrib.staticfiles"],
             m["prerequisites"] + [m["path"]], config.get("settings", {})), encoding="utf-8")
-        subprocess.run([str(python), "manage.py", "migrate", "-v0", "--skip-checks"], cwd=project, check=True, capture_output=True, env=env)
-        done = subprocess.run([str(python), str(PLAIN_COUNT)], cwd=project, capture_output=True, text=True, timeout=300, env=env)
-        assert done.returncode == 0, done.stderr[-3000:]
-        assert json.loads(done.stdout.strip().splitlines()[-1]) == m["with_prerequisites"], m["path"]
+        subprocess.run([str(project.python), "manage.py", "migrate", "-v0", "--skip-checks"], cwd=project.path, check=True,
+                       capture_output=True, env=project.env)
+        assert project.run(str(PLAIN_COUNT)) == m["with_prerequisites"], m["path"]
 
 
 def test_the_build_check_says_when_the_collected_file_does_not_follow_the_ranking(tmp_path):

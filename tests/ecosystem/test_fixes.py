@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
 import textwrap
 
 import pytest
@@ -13,7 +11,6 @@ from django.test import RequestFactory, override_settings
 
 from atlas.collect import ecosystem
 from atlas.collect.ecosystem_config import ASYNC_NOTES
-from atlas.collect.environments import FOREIGN_ENV, venv_python
 from atlas.core.paths import ROOT
 from snippets.ecosystem.csp_header import DEFAULT_POLICY, ContentSecurityPolicyMiddleware
 from tests.stack.test_fixes import count
@@ -73,30 +70,18 @@ COUNT = textwrap.dedent('''
 
 
 @pytest.mark.matrix
-def test_servestatic_answers_a_static_file_without_django_and_passes_other_requests_through(tmp_path):
+def test_servestatic_answers_a_static_file_without_django_and_passes_other_requests_through(package_project, tmp_path):
     """snippets/ecosystem/servestatic_asgi.py in a startproject project (newest Django and servestatic,
     installed as the ecosystem collector installs a package): a file under STATIC_URL is answered with no
     sync_to_async or async_to_sync at all; a view's request makes the hops of Django alone."""
-    release = ecosystem.newest_release()
-    python = venv_python(ecosystem.package_env(release, "servestatic", SERVESTATIC))
-    project = tmp_path / "project"
-    project.mkdir()
-    subprocess.run([str(python), "-m", "django", "startproject", "mysite", str(project)], check=True, capture_output=True)
-    (project / "mysite" / "views.py").write_text(VIEWS, encoding="utf-8")
-    urls = project / "mysite" / "urls.py"
-    urls.write_text(urls.read_text(encoding="utf-8").replace(
-        "urlpatterns = [", "from mysite import views\n\nurlpatterns = [\n    path('hello/', views.hello),", 1))
+    project = package_project("servestatic", SERVESTATIC)
     static = tmp_path / "static"
     static.mkdir()
     (static / "app.css").write_text("body { color: black }\n", encoding="utf-8")
-    settings = project / "mysite" / "settings.py"
+    settings = project.path / "mysite" / "settings.py"
     settings.write_text(settings.read_text(encoding="utf-8") + f"\nSTATIC_ROOT = {str(static)!r}\nALLOWED_HOSTS = ['localhost']\n")
-    env = {k: v for k, v in os.environ.items() if k not in FOREIGN_ENV}
-    env["PYTHONPATH"] = f"{project}{os.pathsep}{ROOT}"
-    done = subprocess.run([str(python), "-c", COUNT], cwd=project, capture_output=True, text=True, timeout=300, env=env)
-    assert done.returncode == 0, done.stderr[-3000:]
+    result = project.run("-c", COUNT)
     snippet_use.record_run_elsewhere(ROOT / "snippets" / "ecosystem" / "servestatic_asgi.py")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["static"] == {"status": 200, "hops": 0}
     assert result["view"]["status"] == 200
     assert result["view"] == result["django_alone"]
@@ -131,29 +116,18 @@ def denied(request):
 
 
 @pytest.mark.matrix
-def test_a_ratelimited_view_answers_429_through_handler403_without_the_middleware(tmp_path):
+def test_a_ratelimited_view_answers_429_through_handler403_without_the_middleware(package_project):
     """snippets/ecosystem/ratelimit_handler.py as handler403, RatelimitMiddleware left out, in a startproject
     project beside django-ratelimit (the release the ecosystem data collects): the third request within a
     minute answers 429, another PermissionDenied stays a 403."""
-    release = ecosystem.newest_release()
     version = next(p["version"] for p in json.loads(ecosystem.DATA_FILE.read_text(encoding="utf-8"))["packages"]
                    if p["name"] == "django-ratelimit")
-    python = venv_python(ecosystem.package_env(release, "django-ratelimit", version))
-    project = tmp_path / "project"
-    project.mkdir()
-    subprocess.run([str(python), "-m", "django", "startproject", "mysite", str(project)], check=True, capture_output=True)
-    (project / "mysite" / "views.py").write_text(VIEWS + RATELIMIT_VIEWS, encoding="utf-8")
-    urls = project / "mysite" / "urls.py"
-    urls.write_text(urls.read_text(encoding="utf-8").replace(
-        "urlpatterns = [", "from mysite import views\n\nhandler403 = 'snippets.ecosystem.ratelimit_handler.forbidden'\n"
-        "urlpatterns = [\n    path('hello/', views.hello),\n    path('limited/', views.limited),\n"
-        "    path('denied/', views.denied),", 1))
-    settings = project / "mysite" / "settings.py"
+    project = package_project("django-ratelimit", version, views=VIEWS + RATELIMIT_VIEWS,
+                              routes="\n    path('limited/', views.limited),\n    path('denied/', views.denied),")
+    urls = project.path / "mysite" / "urls.py"
+    urls.write_text(urls.read_text(encoding="utf-8") + "\nhandler403 = 'snippets.ecosystem.ratelimit_handler.forbidden'\n")
+    settings = project.path / "mysite" / "settings.py"
     settings.write_text(settings.read_text(encoding="utf-8") + "\nALLOWED_HOSTS = ['localhost']\n")
-    env = {k: v for k, v in os.environ.items() if k not in FOREIGN_ENV}
-    env["PYTHONPATH"] = f"{project}{os.pathsep}{ROOT}"
-    done = subprocess.run([str(python), "-c", RATELIMIT], cwd=project, capture_output=True, text=True, timeout=300, env=env)
-    assert done.returncode == 0, done.stderr[-3000:]
+    result = project.run("-c", RATELIMIT)
     snippet_use.record_run_elsewhere(ROOT / "snippets" / "ecosystem" / "ratelimit_handler.py")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result == {"statuses": [200, 200, 429], "denied": 403}

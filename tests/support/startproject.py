@@ -15,17 +15,22 @@ async def hello(request):
 '''
 
 
-def startproject(release, where: Path) -> tuple[Path, Path]:
-    """(project directory, the release's python) for a fresh startproject project named mysite."""
-    venv = ensure_venv(release)
-    python = venv_python(venv)
+def new_project(python: Path, where: Path, views: str = VIEWS, routes: str = "") -> Path:
+    """A fresh startproject project named mysite in `where`, made by `python`'s Django: `views` as its
+    mysite/views.py, /hello/ routed to views.hello, then `routes` (more entries of urlpatterns)."""
     where.mkdir(parents=True, exist_ok=True)
     subprocess.run([str(python), "-m", "django", "startproject", "mysite", str(where)], check=True,
                    capture_output=True)
-    (where / "mysite" / "views.py").write_text(VIEWS, encoding="utf-8")
+    (where / "mysite" / "views.py").write_text(views, encoding="utf-8")
     urls = where / "mysite" / "urls.py"
     text = urls.read_text(encoding="utf-8")
     assert "urlpatterns = [" in text, text
     urls.write_text(text.replace("urlpatterns = [", "from mysite import views\n\nurlpatterns = [\n"
-                                 "    path('hello/', views.hello),", 1), encoding="utf-8")
-    return where, python
+                                 "    path('hello/', views.hello)," + routes, 1), encoding="utf-8")
+    return where
+
+
+def startproject(release, where: Path) -> tuple[Path, Path]:
+    """(project directory, the release's python) for a fresh startproject project named mysite."""
+    python = venv_python(ensure_venv(release))
+    return new_project(python, where), python

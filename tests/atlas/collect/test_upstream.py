@@ -182,11 +182,20 @@ def test_notes_status_unchanged_changed_and_unreachable():
     assert "git clone https://github.com/django/django" in lines[1]
 
 
-def test_report_with_a_new_patch_and_a_moved_package(tmp_path):
+REPORT_DATA = ("releases.yml", "capabilities.yml", "roadmap.yml", "upstream.yml")  # what every report reads
+
+
+def copied_data(tmp_path, *names: str):
+    """tmp_path/data holding copies of these files of docs/data."""
     data = tmp_path / "data"
     data.mkdir()
-    for name in ("releases.yml", "capabilities.yml", "roadmap.yml", "upstream.yml"):
+    for name in names:
         shutil.copy(DATA / name, data / name)
+    return data
+
+
+def test_report_with_a_new_patch_and_a_moved_package(tmp_path):
+    data = copied_data(tmp_path, *REPORT_DATA)
     projects = recorded()
     projects["django"] = with_versions(projects["django"], "6.1.4")
     projects["channels"] = with_versions(projects["channels"], "4.4.0")
@@ -207,10 +216,7 @@ def test_report_with_a_new_patch_and_a_moved_package(tmp_path):
 
 
 def test_report_lists_what_is_older_than_the_thresholds(tmp_path):
-    data = tmp_path / "data"
-    data.mkdir()
-    for name in ("releases.yml", "capabilities.yml", "roadmap.yml", "upstream.yml"):
-        shutil.copy(DATA / name, data / name)
+    data = copied_data(tmp_path, *REPORT_DATA)
     (data / "link_status.json").write_text(json.dumps({"checked": "2026-11-27", "checker": "lychee", "links": {
         "https://gone.example.net/": {"status": "broken", "code": 404, "redirects_to": None, "detail": "",
                                      "checked": "2026-11-27", "last_ok": None, "where": ["x"]}}}))
@@ -227,10 +233,7 @@ def test_report_lists_what_is_older_than_the_thresholds(tmp_path):
 
 
 def test_report_is_quiet_when_nothing_moved(tmp_path):
-    data = tmp_path / "data"
-    data.mkdir()
-    for name in ("releases.yml", "capabilities.yml", "roadmap.yml", "upstream.yml", "page_matrix.json", "errors.yml"):
-        shutil.copy(DATA / name, data / name)
+    data = copied_data(tmp_path, *REPORT_DATA, "page_matrix.json", "errors.yml")
     from atlas.collect import linkcheck
 
     fine = {"status": "ok", "code": 200, "redirects_to": None, "detail": "", "checked": "2026-11-23",
@@ -279,9 +282,7 @@ def test_notes_are_compared_with_a_prerelease_sdist_when_there_is_one(monkeypatc
 
 def test_update_patches_rewrites_only_newest_patch_when_the_probes_agree(tmp_path):
     from atlas.collect.matrix import Outcome, ReleaseReport
-    data = tmp_path / "data"
-    data.mkdir()
-    shutil.copy(DATA / "releases.yml", data / "releases.yml")
+    data = copied_data(tmp_path, "releases.yml")
     before = (data / "releases.yml").read_text()
     seen = []
 
@@ -315,10 +316,7 @@ def test_update_patches_rewrites_only_newest_patch_when_the_probes_agree(tmp_pat
 
 def test_report_lists_a_new_release_to_collect(tmp_path):
     """A release just added to releases.yml passes the checks; the report says what to collect for it."""
-    data = tmp_path / "data"
-    data.mkdir()
-    for name in ("releases.yml", "capabilities.yml", "roadmap.yml", "upstream.yml", "page_matrix.json", "errors.yml"):
-        shutil.copy(DATA / name, data / name)
+    data = copied_data(tmp_path, *REPORT_DATA, "page_matrix.json", "errors.yml")
     with (data / "releases.yml").open("a") as releases:
         releases.write('- version: "9.9"\n  newest_patch: "9.9"\n')
     with fake_index(recorded()) as url:
