@@ -9,10 +9,12 @@
 Every question goes through the search worker the built site's pages name (the site's own, which Material's
 search box talks to: docs/assets/javascripts/search-worker.js), run under Node on
 the built index (atlas/bench/material_search.js), and its results are read as the search box lists them.
-Per part — the tuned part, the held-aside third (never used to tune: only its figures are printed unless
-asked), and all — it prints top-1 and top-3 (the share of questions answered by the first result, by one
-of the first three) and the mean reciprocal rank (1/rank of the first right result, 0 if none); then the
-tuned part's failures (not in the first three) with what came first; the index's size, raw and gzip as a
+Per part — the tuned part, the spent part (held aside by a batch whose held-aside part was read while
+tuning: tuning data now, reported apart so its history shows), the held-aside part (never used to tune:
+only its figures are printed unless asked), and all — it prints top-1 and top-3 (the share of questions
+answered by the first result, by one of the first three) and the mean reciprocal rank (1/rank of the first
+right result, 0 if none); then the failures of the tuning data (tuned and spent: not in the first three)
+with what came first; the index's size, raw and gzip as a
 static host sends it; and the worker's median time per query in Node (not a browser's: the machine's
 load shows in it); with --chromium, also the time from the last keystroke to the results drawn in the
 real search box in headless Chromium with the CPU slowed 4× (atlas/bench/chromium_timing.py). Asserts
@@ -78,16 +80,24 @@ def format_failure(s: Scored) -> str:
 
 def report(scored: list[Scored], site: Path, run: material_search.Run, show_held_aside: bool = False,
            chromium_ms: list[float] | None = None) -> str:
-    parts = {"tuned": [s for s in scored if not s.question.held_aside],
-             "held aside": [s for s in scored if s.question.held_aside],
+    parts = {"tuned": [s for s in scored if s.question.part == "tuned"],
+             "spent": [s for s in scored if s.question.part == "spent"],
+             "held aside": [s for s in scored if s.question.part == "held aside"],
              "all": scored}
     lines = [f"Search: {len(scored)} questions of docs/data/search_questions.yml through the site's search worker",
              "", f"  {'part':12} {'questions':>9} {'top-1':>7} {'top-3':>7} {'MRR':>6}"]
     for name, part in parts.items():
+        if name == "spent" and not part:
+            continue
         f = figures(part)
         lines.append(f"  {name:12} {f.count:9} {f.top1:7.1%} {f.top3:7.1%} {f.mrr:6.3f}")
     lines.append("")
-    shown = [("tuned", parts["tuned"])] + ([("held aside", parts["held aside"])] if show_held_aside else [])
+    if parts["spent"]:
+        lines.append(f"(spent: the {len(parts['spent'])} held-aside questions of batches marked spent in the file; their "
+                     "held-aside part was read while tuning, so they are tuning data now, not evidence)")
+        lines.append("")
+    shown = [("tuned", parts["tuned"])] + ([("spent", parts["spent"])] if parts["spent"] else []) + \
+        ([("held aside", parts["held aside"])] if show_held_aside else [])
     for name, part in shown:
         failures = [s for s in part if s.rank is None or s.rank > TOP]
         lines.append(f"Failures of the {name} part ({len(failures)}: the right answer is not among the first {TOP}):")

@@ -7,6 +7,8 @@ the search box, and where the site answers it.
 * `first_right(locations, answers)` gives the rank (from 1) of the first result that answers it;
 * `held_aside(batches, count)` chooses the held-aside third: never used to tune the search, reported
   apart (the tuned part's figures are no evidence, as tuning fits them);
+* `spent_positions(batches, count)`: the held-aside questions of batches marked `spent` (read while tuning,
+  so no longer evidence: reported as spent, and part of the tuning data);
 * `check(project)` holds the rules the schema cannot say (found by atlas/data/validation.py by its name).
 
 The held-aside rule. The file's `split.batches` cover the questions in file order, each batch the next
@@ -15,7 +17,11 @@ The held-aside rule. The file's `split.batches` cover the questions in file orde
 questions carries `held_aside: true`, which `check` compares with a fresh shuffle. The first batch's seed
 (32, the issue's number) was fixed before any question of the set had been run through the search.
 Questions added later go at the end, as a new batch with a new seed, so the questions already held
-aside stay so and none moves from the tuned part into the held-aside one.
+aside stay so and none moves from the tuned part into the held-aside one. A batch whose held-aside part
+has been read while tuning says `spent:` (and why): its questions keep their marks, so the split stays
+reproducible, but they count as tuning data from then on. The first batch is spent; the second (seed
+3202) was committed alone, before any tuning after it (tests/search/test_split_history.py checks that in
+git for every batch that is not spent).
 
 The benchmark that runs the set through the site's search is atlas/bench/search_quality.py.
 """
@@ -39,12 +45,21 @@ class Question:
     answers: tuple[str, ...]
     kind: str
     held_aside: bool = False
+    spent: bool = False         # held aside by a batch marked spent: read while tuning, now tuning data
+
+    @property
+    def part(self) -> str:
+        """'held aside' (evidence), 'spent' (held aside once, read since) or 'tuned'."""
+        return ("spent" if self.spent else "held aside") if self.held_aside else "tuned"
 
 
 def load(project: Project | None = None) -> list[Question]:
     document = (project or Project()).document(STEM)
-    entries = document.data.get("questions", []) if document and isinstance(document.data, dict) else []
-    return [Question(e["q"], tuple(e["answers"]), e["kind"], e.get("held_aside", False)) for e in entries]
+    data = document.data if document and isinstance(document.data, dict) else {}
+    entries = data.get("questions", [])
+    spent = spent_positions((data.get("split") or {}).get("batches", []), len(entries))
+    return [Question(e["q"], tuple(e["answers"]), e["kind"], e.get("held_aside", False), i in spent)
+            for i, e in enumerate(entries)]
 
 
 def held_aside(batches: list[dict], count: int) -> set[int]:
@@ -58,6 +73,23 @@ def held_aside(batches: list[dict], count: int) -> set[int]:
         chosen |= {start + p for p in positions[:size // 3]}
         start += size
     return chosen
+
+
+def batch_ranges(batches: list[dict], count: int) -> list[range]:
+    """The positions (from 0, in file order) each batch covers."""
+    ranges, start = [], 0
+    for batch in batches:
+        size = max(0, min(batch["questions"], count - start))
+        ranges.append(range(start, start + size))
+        start += size
+    return ranges
+
+
+def spent_positions(batches: list[dict], count: int) -> set[int]:
+    """The held-aside positions of the batches marked spent."""
+    chosen = held_aside(batches, count)
+    return {i for batch, span in zip(batches, batch_ranges(batches, count)) if batch.get("spent") for i in span
+            if i in chosen}
 
 
 def page_of(location: str) -> str:

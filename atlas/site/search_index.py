@@ -10,7 +10,8 @@ indexed on the phone. Here, at build time, in plain Python:
 * each document's title (without the heading's ¶), headings, tags, words and the reader words of
   docs/data/search_vocabulary.yml become weighted terms, in postings (term -> documents and weights);
 * an async API name also indexes its sync twin ("atouch" -> "touch", from docs/data/async_api.json), and a
-  dotted or underscored name both whole and by its parts;
+  dotted or underscored name both whole and by its parts; an API entry's title weighs its member
+  ("alogout") as a title and the class or module that holds it less ("owner");
 * each document keeps only what a result shows: its title and its first sentence, with the release
   it applies from ("Since 4.1": an API's release, or the section's or page's "Applies to" line).
 
@@ -31,12 +32,14 @@ from atlas.data import async_api
 
 VOCABULARY = DATA / "search_vocabulary.yml"
 API_PAGE = "versions/async-api/"
-# How much a word counts where it stands (tuned on the question set's tuned part)
-WEIGHTS = {"title": 12.0, "keywords": 8.0, "page": 2.0, "tags": 2.0, "text": 1.0}
+# How much a word counts where it stands (tuned on the question set's tuning data: tuned and spent parts)
+WEIGHTS = {"title": 12.0, "keywords": 8.0, "owner": 4.0, "page": 2.0, "tags": 6.0, "text": 1.0}
 TITLE_WORDS, TITLE_DAMPING = 2, 0.5     # a title of more words than 2 weighs each (2 / words) ** 0.5
 GENERIC, GENERIC_TITLE = 3, 0.3     # a section title on 3 pages or more weighs 0.3, its page's title as much
 BOOST = 0.1                  # a page's front-matter search boost of 2 multiplies its score by 1.1
 REFERENCE_TITLES, REFERENCES = {"Sources"}, 0.4   # a list of sources repeats every title it cites: x 0.4
+MODULE_FUNCTION = 1.01       # a tie "alogout": django.contrib.auth.alogout, a function readers call, over a
+                             # class's method of the same name (ClientMixin.alogout), which needs its class
 TEASER = 170                 # characters of a result's text
 TOKEN = re.compile(r"\d+(?:\.\d+)+|[a-z0-9]+")
 NAME = re.compile(r"[a-z][a-z0-9]*(?:[._][a-z0-9]+)+")    # django.tasks, sync_to_async: also kept whole
@@ -135,6 +138,16 @@ def build(material: dict, vocabulary: dict, apis: list[dict] = ()) -> dict:
                 out.append(stem(parts[word]))
         return out
 
+    def api_title(name: str) -> tuple[list[str], list[str]]:
+        """An API entry's title as (its member's terms and the whole name, its owner's terms): in
+        "django.contrib.auth.alogout" or "ClientMixin.alogout" the entry is about alogout; the class or
+        module that holds it only tells the entries apart."""
+        owner_name, dot, member = name.rpartition(".")
+        if not dot or "(" in name or " " in name:
+            return expand(name), []
+        whole = [stem(w) for w in NAME.findall(name.lower())]
+        return expand(member) + whole, expand(owner_name)
+
     stop = {stem(w) for w in vocabulary.get("stop_words", [])}
     shared = Counter(plain(d["title"]) for d in docs)
     postings: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
@@ -144,7 +157,8 @@ def build(material: dict, vocabulary: dict, apis: list[dict] = ()) -> dict:
         title = plain(doc["title"])
         location = doc["location"]
         page = pages.get(location.split("#", 1)[0])
-        fields = {"title": expand(title), "keywords": expand(" ".join(keywords.get(location, []))),
+        title_terms, owner = api_title(title) if location.startswith(API_PAGE + "#api-") else (expand(title), [])
+        fields = {"title": title_terms, "owner": owner, "keywords": expand(" ".join(keywords.get(location, []))),
                   "page": expand(plain(page["title"])) if page and page is not doc else [],
                   "tags": expand(" ".join(doc.get("tags", []))), "text": expand(body)}
         length = 0.0
@@ -162,7 +176,8 @@ def build(material: dict, vocabulary: dict, apis: list[dict] = ()) -> dict:
         release = api_since.get(location) or since(location, body, page_since)
         if release:
             entry["since"] = release
-        rank = (1 + BOOST * (doc.get("boost", 1) - 1)) * (REFERENCES if title in REFERENCE_TITLES else 1)
+        rank = (1 + BOOST * (doc.get("boost", 1) - 1)) * (REFERENCES if title in REFERENCE_TITLES else 1) \
+            * (MODULE_FUNCTION if location.startswith(API_PAGE + "#api-django-") else 1)
         if rank != 1:
             entry["rank"] = round(rank, 2)
         out_docs.append(entry)

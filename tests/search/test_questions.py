@@ -61,6 +61,26 @@ def test_the_held_aside_third_is_the_seeded_shuffle_of_the_committed_split():
     assert search_questions.held_aside([{"seed": 32, "questions": 190}], 190) == expected
 
 
+def test_the_second_batch_holds_its_own_third_aside_and_the_first_one_is_spent():
+    """Seed 3202 over the 92 questions of the second batch, recomputed from the seed alone; the first batch's
+    held-aside third was read while tuning, so it is marked spent and reported as such."""
+    import random
+
+    positions = list(range(92))
+    random.Random(3202).shuffle(positions)
+    assert {i for i, q in enumerate(QUESTIONS) if q.part == "held aside"} == {190 + p for p in positions[:30]}
+    first = search_questions.held_aside([{"seed": 32, "questions": 190}], 190)
+    assert {i for i, q in enumerate(QUESTIONS) if q.part == "spent"} == first
+
+
+def test_only_the_held_aside_questions_of_a_spent_batch_are_spent():
+    batches = [{"seed": 1, "questions": 6, "spent": "read"}, {"seed": 2, "questions": 6}]
+    chosen = search_questions.held_aside(batches, 12)
+    assert search_questions.spent_positions(batches, 12) == {i for i in chosen if i < 6}
+    assert search_questions.spent_positions([{"seed": 1, "questions": 6}], 6) == set()
+    assert search_questions.batch_ranges(batches, 9) == [range(0, 6), range(6, 9)]
+
+
 def test_a_later_batch_keeps_the_first_batch_split():
     first = search_questions.held_aside([{"seed": 32, "questions": 190}], 190)
     both = search_questions.held_aside([{"seed": 32, "questions": 190}, {"seed": 7, "questions": 30}], 220)

@@ -50,6 +50,24 @@ def test_the_report_lists_the_held_aside_failures_only_when_asked(tmp_path):
     assert "Query time in Chromium, CPU slowed 4x (last keystroke to results drawn): median 25 ms" in timed
 
 
+def test_a_spent_part_is_reported_apart_and_its_failures_listed_with_the_tuning_data(tmp_path):
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "search_index.json").write_text(json.dumps({"docs": [{"location": ""}]}))
+    questions = QUESTIONS + [Question("e", ("faq/#e",), "faq", held_aside=True, spent=True)]
+    answers = ANSWERS + [answer("e", "faq/", "faq/#e")]
+    assert [q.part for q in questions] == ["tuned", "tuned", "held aside", "held aside", "spent"]
+    text = search_quality.report(search_quality.score(questions, answers), tmp_path, Run(5.0, answers))
+    assert "  spent                1    0.0%  100.0%  0.500" in text
+    assert "  held aside           2    0.0%    0.0%  0.125" in text
+    assert "(spent: the 1 held-aside questions of batches marked spent" in text
+    assert "Failures of the spent part (0:" in text and "wants faq/#d" not in text
+    failing = answers[:-1] + [answer("e", "x/")]
+    text = search_quality.report(search_quality.score(questions, failing), tmp_path, Run(5.0, failing))
+    assert "wants faq/#e (no right answer at all)" in text
+    plain = search_quality.report(search_quality.score(QUESTIONS, ANSWERS), tmp_path, Run(5.0, ANSWERS))
+    assert "spent" not in plain
+
+
 @pytest.mark.build
 def test_the_worker_answers_every_question_with_places_the_index_has(built_site):
     require_tool("node", "nodejs")

@@ -6,14 +6,17 @@
 //
 // Ranking: BM25 over the weighted terms; each query word is a "concept" matched by its own term, a
 // longer word it begins ("touch" -> "touchable"), or the site words the vocabulary gives it ("hang" ->
-// deadlock); the site's stop words ("async", "django") are dropped unless nothing else is left; a
-// document matching fewer of the concepts loses score. Results come per page, best first, as Material
-// draws them: the best part of each page first.
+// deadlock; a site phrase such as "server-sent events" counts fully only with all its words); the site's
+// stop words ("async", "django") are dropped unless nothing else is left or they make a vocabulary phrase
+// ("what can"); a document matching fewer of the concepts loses score, less so when the rest of its page
+// has them; the parts of a name ("post", "save" of post_save) add score but only the name counts as a
+// concept. Results come per page, best first, as Material draws them: the best part of each page first.
 "use strict";
 
 // The twin of atlas/site/search_index.py's tokens() and stem(): keep them the same.
 const TOKEN = /\d+(?:\.\d+)+|[a-z0-9]+/g;
 const NAME = /[a-z][a-z0-9]*(?:[._][a-z0-9]+)+/g;
+const WHOLE_NAME = /^[a-z][a-z0-9]*(?:[._][a-z0-9]+)+$/;
 
 function stem(word) {
   if (word.length <= 3 || !/^[a-z]+$/.test(word)) return word;
@@ -33,11 +36,12 @@ function words(text) {
   return [...(text.match(TOKEN) || []), ...names, ...parts];
 }
 
-const K1 = 1.2, B = 0.75;
+const K1 = 3, B = 0.75;
 const PREFIX = 0.5;          // a longer word the query word begins
 const PREFIX_FROM = 4;       // letters a word needs before it also finds longer words
 const STOP = 0.1;            // a stop word counts this much, and not towards the coverage below
 const SYNONYM = 0.7;         // a site word the vocabulary gives a reader's word
+const PAGE_SHARE = 0.5;      // a concept only elsewhere on the document's page counts this much to its coverage
 const COVERAGE = 2;          // score x (concepts matched / concepts) ** COVERAGE
 const PER_PAGE = 6;          // parts of a page listed (the box folds all but the best under "N more")
 const GROUPS = 20;           // pages listed
@@ -49,8 +53,9 @@ function setup(config, docs) {
   const terms = Object.keys(atlas.postings).sort();
   const total = atlas.lengths.reduce((a, b) => a + b, 0);
   const synonyms = atlas.query.synonyms.map(entry => ({
-    words: entry.words.map(phrase => words(phrase).map(stem)),
-    means: entry.means.flatMap(phrase => words(phrase).map(stem)),
+    // a name ("post_save") is one word of the query, as words() keeps it whole
+    words: entry.words.map(phrase => (WHOLE_NAME.test(phrase) ? [phrase] : words(phrase)).map(stem)),
+    means: entry.means.map(phrase => words(phrase).map(stem)),
   }));
   index = {
     docs, terms, synonyms,
@@ -89,23 +94,40 @@ function contains(sequence, phrase) {
 function concepts(query) {
   const raw = words(query);
   const stemmed = raw.map(stem);
-  const allStop = stemmed.every(word => index.stop.has(word));
-  const list = stemmed.map((word, i) => ({ word: raw[i], stem: word, stop: !allStop && index.stop.has(word),
-                                           terms: expansions(word) }));
-  for (const concept of list) if (concept.stop) for (const term of concept.terms.keys()) concept.terms.set(term, STOP);
-  const byPosition = new Map(list.map((concept, position) => [position, concept]));
+  // the parts of a name the query holds ("post" and "save" of post_save) add to the score, but only the
+  // whole name counts towards coverage
+  const parts = new Set((query.toLowerCase().match(NAME) || []).flatMap(name => name.split(/[._]/)).map(stem));
+  const list = stemmed.map((word, i) => ({ word: raw[i], stem: word, stop: index.stop.has(word), terms: expansions(word),
+                                           part: parts.has(word) && !WHOLE_NAME.test(raw[i]) }));
+  const meanings = [];
   for (const entry of index.synonyms)
     for (const phrase of entry.words) {
       const span = contains(stemmed, phrase);
       if (!span) continue;
-      for (let p = span[0]; p < span[1]; p++) {
-        const concept = byPosition.get(p);
-        if (!concept || concept.stop) continue;
-        for (const term of entry.means)
-          if (index.postings[term] && !(concept.terms.get(term) >= SYNONYM)) concept.terms.set(term, SYNONYM);
+      let targets = list.slice(span[0], span[1]).filter(concept => !concept.stop);
+      // a phrase of stop words only ("what can", "good for") still means something: its first word carries
+      // the phrase's meaning, though not its own
+      if (!targets.length && phrase.length > 1) {
+        targets = [list[span[0]]];
+        targets[0].stop = false;
+        targets[0].lifted = true;
+      }
+      meanings.push([targets, entry.means]);
+    }
+  if (list.every(concept => concept.stop)) for (const concept of list) concept.stop = false;   // "async" alone
+  for (const concept of list)
+    if (concept.stop || concept.lifted) for (const term of concept.terms.keys()) concept.terms.set(term, STOP);
+  for (const concept of list) concept.phrases = [];
+  for (const [targets, means] of meanings)
+    for (const concept of targets) {
+      if (concept.stop) continue;
+      for (const phrase of means) {
+        const known = phrase.filter(term => index.postings[term] && !index.stop.has(term));
+        if (known.length > 1) concept.phrases.push(known);      // "long polling": both words, not either
+        else if (known.length === 1 && !(concept.terms.get(known[0]) >= SYNONYM)) concept.terms.set(known[0], SYNONYM);
       }
     }
-  return list.filter(concept => concept.terms.size);
+  return list.filter(concept => concept.terms.size || concept.phrases.length);
 }
 
 function search(query) {
@@ -116,27 +138,56 @@ function search(query) {
     const df = index.postings[term].length / 2;
     return Math.log(1 + (count - df + 0.5) / (df + 0.5));
   };
+  const bm25 = (weight, idf, tf, doc) =>
+    weight * idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * index.lengths[doc] / index.average));
   list.forEach((concept, c) => {
+    // a site phrase the vocabulary gives ("server-sent events"): the mean of its words' scores, so a
+    // document needs all of them to count fully, and "server" alone counts a third
+    for (const phrase of concept.phrases) {
+      const sums = new Map();
+      for (const term of phrase) {
+        const postings = index.postings[term], idf = idfOf(term);
+        for (let i = 0; i < postings.length; i += 2)
+          sums.set(postings[i], (sums.get(postings[i]) || 0) + bm25(SYNONYM, idf, postings[i + 1], postings[i]) / phrase.length);
+      }
+      for (const [doc, value] of sums) {
+        let row = scores.get(doc);
+        if (!row) scores.set(doc, row = new Float64Array(list.length));
+        if (value > row[c]) row[c] = value;
+      }
+    }
     const own = index.postings[concept.stem] ? idfOf(concept.stem) : Infinity;
     for (const [term, weight] of concept.terms) {
       const postings = index.postings[term];
       // a longer word the query word begins is rarer, not more relevant: it weighs as the word typed
       const idf = term.startsWith(concept.stem) && term !== concept.stem ? Math.min(idfOf(term), own) : idfOf(term);
       for (let i = 0; i < postings.length; i += 2) {
-        const doc = postings[i], tf = postings[i + 1];
-        const norm = K1 * (1 - B + B * index.lengths[doc] / index.average);
-        const value = weight * idf * tf * (K1 + 1) / (tf + norm);
+        const doc = postings[i];
+        const value = bm25(weight, idf, postings[i + 1], doc);
         let row = scores.get(doc);
         if (!row) scores.set(doc, row = new Float64Array(list.length));
         if (value > row[c]) row[c] = value;
       }
     }
   });
-  const needed = list.filter(concept => !concept.stop).length || 1;
+  let counted = list.map(concept => !concept.stop && !concept.part);
+  if (!counted.some(Boolean)) counted = list.map(concept => !concept.stop);    // a name the index lacks: its parts
+  const needed = counted.filter(Boolean).length || 1;
+  // a word the section lacks but another part of its page has counts in part: the reader lands on the page
+  const onPage = new Map();
+  for (const [doc, row] of scores) {
+    const page = index.docs[doc].location.split("#")[0];
+    const seen = onPage.get(page) || onPage.set(page, new Uint8Array(list.length)).get(page);
+    row.forEach((value, c) => { if (value > 0) seen[c] = 1; });
+  }
   const ranked = [];
   for (const [doc, row] of scores) {
+    const seen = onPage.get(index.docs[doc].location.split("#")[0]);
     let sum = 0, matched = 0;
-    row.forEach((value, c) => { sum += value; if (value > 0 && !list[c].stop) matched++; });
+    row.forEach((value, c) => {
+      sum += value;
+      if (counted[c]) matched += value > 0 ? 1 : seen[c] * PAGE_SHARE;
+    });
     ranked.push([doc, sum * (matched / needed) ** COVERAGE * (index.docs[doc].rank || 1)]);
   }
   ranked.sort((a, b) => b[1] - a[1]);

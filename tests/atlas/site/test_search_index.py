@@ -114,3 +114,43 @@ def test_every_vocabulary_keyword_place_is_in_the_built_index(built_site):
     missing = [place for entry in vocabulary.get("keywords", []) for place in entry["at"] if place not in locations]
     assert not missing, f"docs/data/search_vocabulary.yml keywords at places the site does not have: {missing}"
     assert "atlas" in index["config"] and len(index["docs"]) == len(index["config"]["atlas"]["lengths"])
+
+
+def test_an_api_entry_is_about_its_member_and_a_module_s_function_wins_a_tie():
+    site = material(("versions/async-api/#api-clientmixin-alogout", "ClientMixin.alogout", "<p>Log out.</p>"),
+                    ("versions/async-api/#api-django-contrib-auth-alogout", "django.contrib.auth.alogout", "<p>Log out.</p>"))
+    built = search_index.build(site, VOCABULARY, [])
+    postings = built["config"]["atlas"]["postings"]
+    assert postings["alogout"][1] == postings["alogout"][3]         # the same weight for the member
+    assert dict(zip(postings["contrib"][::2], postings["contrib"][1::2])) == {1: search_index.WEIGHTS["owner"]}
+    assert [doc.get("rank", 1) for doc in built["docs"]] == [1, search_index.MODULE_FUNCTION]
+
+
+def test_the_worker_reads_phrases_names_and_pages_as_a_reader_means_them():
+    vocabulary = {"stop_words": ["async", "django", "what", "can", "do", "does", "in", "the", "a", "on"],
+                  "synonyms": [{"words": ["notifications"], "means": ["server-sent events"]},
+                               {"words": ["what can"], "means": ["use cases"]},
+                               {"words": ["post_save"], "means": ["signals"]}]}
+    site = material(
+        ("sse/", "Server-sent events", "<p>Events sent by the server.</p>"),
+        ("servers/", "Servers", "<p>Which server to run, and its settings.</p>"),
+        ("cases/", "Use cases", "<p>What async buys.</p>"),
+        ("faq/", "FAQ", "<p>Questions.</p>"),
+        ("faq/#sleep", "What happens if I call time.sleep?", "<p>Django blocks.</p>"),
+        ("signals/", "Signals", "<p>Receivers run after a model is saved.</p>"),
+        ("posts/", "Save a post", "<p>Editing a post and saving it.</p>"),
+        ("browser/", "Browser", "<p>The browser.</p>"),
+        ("guide/", "A guide", "<p>Streaming responses.</p>"),
+        ("guide/#browser", "What the browser does on a reconnect", "<p>The EventSource object reconnects.</p>"),
+    )
+    built = search_index.build(site, vocabulary, [])
+    queries = ["notifications", "what can async django do", "post_save receiver", "streaming in the browser"]
+    out = run_worker(f"handlers[0]({{data: {{type: 0, data: {json.dumps(built)}}}}});\n"
+                     f"for (const q of {json.dumps(queries)}) handlers[0]({{data: {{type: 2, data: q}}}});\n"
+                     "process.stdout.write(JSON.stringify(posted));")
+    _, *answers = json.loads(out)
+    pages = [[group[0]["location"].split("#")[0] for group in a["data"]["items"]] for a in answers]
+    assert pages[0][0] == "sse/"        # "server-sent events" needs all its words: "server" alone is not it
+    assert pages[1][0] == "cases/"      # a phrase of stop words still means something
+    assert pages[2][0] == "signals/"    # post_save is one word: its parts "post" and "save" are not the question
+    assert pages[3][0] == "guide/"      # "browser" in one section, "streaming" in another: the page has both
