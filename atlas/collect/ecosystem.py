@@ -210,13 +210,21 @@ def collect_row(entry: dict, release) -> dict:
     return row
 
 
-def collect() -> dict:
+def ranked() -> list[dict]:
+    """The packages to collect, in the ranking's order (docs/data/ecosystem_ranking.json)."""
+    return json.loads(RANKING_FILE.read_text(encoding="utf-8"))["packages"]
+
+
+def heading() -> dict:
+    """What the file says around its packages: the ranking's source and the release measured on."""
     ranking = json.loads(RANKING_FILE.read_text(encoding="utf-8"))
-    release = newest_release()
-    packages = [collect_package(p, release) for p in ranking["packages"]]
     return {"$schema": "schemas/ecosystem.schema.json",
-            "ranking": {k: ranking["source"][k] for k in ("name", "month")},
-            "django": release.version, "packages": packages}
+            "ranking": {k: ranking["source"][k] for k in ("name", "month")}, "django": newest_release().version}
+
+
+def collect() -> dict:
+    release = newest_release()
+    return {**heading(), "packages": [collect_package(p, release) for p in ranked()]}
 
 
 def dump(data: dict) -> str:
