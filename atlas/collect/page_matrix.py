@@ -156,6 +156,20 @@ def run_release(version: str, pages: list[PageCode], compat: Compat) -> dict:
 
 
 JOBS = int(os.environ.get("ATLAS_PAGE_MATRIX_JOBS", "2"))
+# The suite runs a release's pages in shares of at most this many, each its own pytest session, so the
+# parallel workers share out the releases that most pages claim (their tests wait on servers more than they compute).
+PAGES_PER_SHARE = 6
+
+
+def shares(size: int = PAGES_PER_SHARE) -> list[tuple[str, int, int]]:
+    """(release, share, of) for every release of the plan: its pages split into `of` shares of at most `size`."""
+    return [(version, share, of) for version, pages in plan().items()
+            for of in [-(-len(pages) // size)] for share in range(1, of + 1)]
+
+
+def pages_of_share(version: str, share: int, of: int) -> list[PageCode]:
+    """The pages of one share: every `of`-th page of the release's plan, from the `share`-th on."""
+    return plan(only=[version])[version][share - 1::of]
 
 
 def run(pages: list[PageCode] | None = None, only: list[str] | None = None, jobs: int = JOBS) -> dict:
