@@ -62,6 +62,9 @@ MEASURED = re.compile(rf"(?<![\w.]){NUMBER}\s*(?:k\b|k/s)?\s*{UNIT}(?![\w])")
 TIMING = re.compile(r"^\s*(?:k\s*)?(?:ms|µs|s|×|%|req(?:uests)?/s|(?:times|requests) a second)(?![\w])")
 LAB_LINK = re.compile(r"\]\((?:\.\./)*lab/")
 CLOSE = 30  # a marker this close after a figure belongs to it
+# Headings, content-tab labels and admonition titles hold no marker (it would show in the title); the text under
+# them states the figure, marked.
+TITLE = re.compile(r"^\s*(?:#{1,6} |=== |[!?]{3}\+? )")
 RELATIVE = 0.10
 QUOTE_SLACK = 0.05  # two quotes of one stored figure, each written to its own precision, agree within this share
 FIXES = ("quote a stored figure with <!-- lab: RUN KEY --> or <!-- fact: measured GROUP KEY --> "
@@ -215,9 +218,9 @@ def check_line(where: str, line: str, runs: dict, coverage: bool = True, *, meas
             found = tuple(v * factor if marker["op"] == "*" else v / factor for v in found)
         for text, value in zip(filter(None, (figure["low"], figure["high"])), found):
             if why := mismatch(text, bool(figure["k"]), value):
-                problems.append(f"{where}: quoted {text}{figure['k'] or ''} does not match {store} "
-                                f"{marker['benchmark']} {marker['path']}: {why} — quote the stored figure, or "
-                                f"rerun and store it ({rerun})")
+                problems.append(f"{where}: quoted {text}{figure['k'] or ''} does not match {marker['benchmark']} "
+                                f"{marker['path']}: {why} — quote the stored figure (docs/data/{store}), or rerun "
+                                f"and store it ({rerun})")
         unit_after = line[max(0, marker.start() - 60):marker.start()][figure.end("low") if not figure["high"]
                                                                       else figure.end("high"):]
         if data[marker["source"]][marker["benchmark"]]["provenance"].get("overloaded") and (
@@ -225,7 +228,7 @@ def check_line(where: str, line: str, runs: dict, coverage: bool = True, *, meas
             problems.append(f"{where}: {name} quotes a timing of a run flagged overloaded (unreliable) — rerun "
                             f"{rerun} on a quiet machine, or drop it")
     problems += [f"{where}: {why}" for why in _marked_problems(line, root)]
-    if coverage:
+    if coverage and not TITLE.match(line):
         marked_at = [marker.start() for marker in COVERS.finditer(line)]
         for found in MEASURED.finditer(line):
             if not any(0 <= start - found.end() <= CLOSE for start in marked_at) and not _inside_marker(line, found):

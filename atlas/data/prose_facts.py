@@ -54,7 +54,7 @@ STACK = re.compile(r"(?P<n>\d+)<!-- stack: (?P<what>\w+) -->")  # checked by atl
 LINK_TARGET = re.compile(r"\]\([^)\s]*\)$")  # "[Django 4.2](../versions/4.2.md)": the release is in the link text
 # Headings, content-tab labels and admonition titles hold no marker (it would show in the title); the body
 # under them states the fact, marked.
-TITLE = re.compile(r"^\s*(?:#{1,6} |=== |[!?]{3}\+? )")
+TITLE = lab_figures.TITLE
 
 
 @dataclass(frozen=True)
@@ -345,7 +345,7 @@ def collect(project: Project, data: Data | None = None) -> tuple[list[Fact], lis
                     loose.setdefault(shown, [])
                     loose[shown] += [_unmarked_problem(where, hit, line, data) for hit in
                                      unmarked(blanked, line, data.releases, carry)]
-                    if where not in quoting_lab and not TITLE.match(line):  # titles: the body states it, marked
+                    if where not in quoting_lab:  # every figure with a unit: stored, a setting, sourced or an example
                         loose[shown] += lab_figures.check_line(where, line, data.figures["lab:"],
                                                                measured=data.figures["fact: measured"],
                                                                root=project.root)
@@ -457,7 +457,7 @@ def unmarked_figures(project: Project | None = None) -> dict[str, list[str]]:
         shown = project.shown(page)
         found[shown] = [problem for number, _blanked, line in prose_lines(page.read_text(encoding="utf-8"))
                         for problem in lab_figures.check_line(f"{shown}:{number}", line, {}, root=project.root)
-                        if " has no marker right after it" in problem and not TITLE.match(line)]
+                        if " has no marker right after it" in problem]
     return found
 
 
