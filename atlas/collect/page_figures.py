@@ -81,8 +81,10 @@ def main(argv: list[str] | None = None) -> int:
         if not found:
             raise SystemExit(f"{name}: its tests recorded nothing — do they call record({name!r}, ...)?")
         if args.store:
-            if prov["git_sha"].endswith("+dirty"):
-                raise SystemExit("the measuring code has uncommitted changes: commit, then store")
+            tests_changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "tests"],
+                                           cwd=ROOT, capture_output=True, text=True).stdout.strip()
+            if prov["git_sha"].endswith("+dirty") or tests_changed:
+                raise SystemExit("the measuring code (snippets/, tests/) has uncommitted changes: commit, then store")
             data["figures"][name] = {"page": group["page"], "tests": group["tests"], "provenance": prov, **found}
             DATA.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
             print(f"stored {name} in {DATA.relative_to(ROOT)}; python3 dev.py labfigures names the quotes "
