@@ -24,7 +24,7 @@ the stored unit to the quoted one. The rules:
   into docs/lab/). A figure that is not a stored measurement says what it is instead:
   `<!-- fact: setting FILE NAME -->` (a value of the page's own code: FILE's line naming NAME holds it, in
   the quoted unit, or converted between s/ms/µs or to bytes), `<!-- fact: source URL -->` (an outside
-  default or figure, with where it is documented), `<!-- fact: example WHY -->` (an illustration or a sum of
+  default or figure, with the https:// address or the django:X.Y/path where it is documented), `<!-- fact: example WHY -->` (an illustration or a sum of
   other figures, with a reason of at least three words); `<!-- not measured -->` is the lab's older word for
   a setting of its own runs.
 
@@ -50,7 +50,7 @@ MARKER = re.compile(r"<!-- lab: (?P<benchmark>\w+) (?P<path>[\w. (),=\[\]-]+?)(?
 QUOTE = re.compile(r"<!-- (?P<source>lab:|fact: measured) (?P<benchmark>\w+) (?P<path>[\w. (),=\[\]-]+?)"
                    r"(?: (?P<op>[*/])(?P<factor>[\d.]+))? -->")
 SETTING = re.compile(r"<!-- fact: setting (?P<file>\S+) (?P<name>[^<>]+?) -->")
-SOURCE = re.compile(r"<!-- fact: source (?P<url>https://\S+) -->")
+SOURCE = re.compile(r"<!-- fact: source (?P<url>(?:https://|django:)\S+) -->")  # django:X.Y/path: Django's docs
 EXAMPLE = re.compile(r"<!-- fact: example (?P<why>[^<>]+?) -->")
 NOT_MEASURED = "<!-- not measured -->"
 COVERS = re.compile(rf"<!-- (?:lab:|fact: (?:measured|setting|source|example)|stack:)|{re.escape(NOT_MEASURED)}")
@@ -245,7 +245,7 @@ def _marked_problems(line: str, root: Path) -> list[str]:
     problems = []
     for marker in SETTING.finditer(line):
         figure = FIGURE.search(line[max(0, marker.start() - 60):marker.start()])
-        path = root / marker["file"]
+        path = root / marker["file"] if (root / marker["file"]).is_file() else ROOT / marker["file"]
         if not figure:
             problems.append(f"{marker[0]} follows no figure — put it right after the number it checks")
             continue
@@ -264,7 +264,8 @@ def _marked_problems(line: str, root: Path) -> list[str]:
                             "code sets, or point the marker at the line that sets it")
     for marker in re.finditer(r"<!-- fact: source (?P<url>[^<>]*?) -->", line):
         if not SOURCE.fullmatch(marker[0]):
-            problems.append(f"{marker[0]}: a source is an https:// address where the figure is documented")
+            problems.append(f"{marker[0]}: a source is an https:// address where the figure is documented, or "
+                            "django:X.Y/path for Django's docs")
     for marker in EXAMPLE.finditer(line):
         if len(marker["why"].split()) < 3:
             problems.append(f"{marker[0]}: say in at least three words why the figure is an illustration")
@@ -322,15 +323,17 @@ def check(project: Project) -> list[str]:
     return problems
 
 
-def rewritten(line: str, runs: dict) -> str:
-    """The line with every marked figure that does not match rewritten from the stored run, at the precision
-    it was written with (one more decimal where that is too coarse). Words around it are not touched:
-    reread the sentence, since a claim may no longer follow from the new figure."""
-    for marker in reversed(list(MARKER.finditer(line))):
+def rewritten(line: str, runs: dict, measured: dict | None = None) -> str:
+    """The line with every marked figure that does not match rewritten from the stored run (or page figure),
+    at the precision it was written with (one more decimal where that is too coarse). Words around it are
+    not touched: reread the sentence, since a claim may no longer follow from the new figure."""
+    data = {"lab:": runs, "fact: measured": measured or {}}
+    for marker in reversed(list(QUOTE.finditer(line))):
         start = max(0, marker.start() - 60)
         figure = FIGURE.search(line[start:marker.start()])
         try:
-            found = bounds(lookup(runs, marker["benchmark"], marker["path"]), bool(figure and figure["high"]))
+            found = bounds(lookup(data[marker["source"]], marker["benchmark"], marker["path"]),
+                           bool(figure and figure["high"]))
         except (KeyError, IndexError, ValueError, TypeError):
             continue
         if not figure or isinstance(found, str):
@@ -357,25 +360,26 @@ def _formatted(value: float, place: Decimal, commas: bool) -> str:
     return f"{number:,.{decimals}f}" if commas else f"{number:.{decimals}f}"
 
 
-def fix(docs: Path = DOCS, runs_path: Path = RUNS) -> list[str]:
-    """Rewrite, in place, every marked figure in docs/ that no longer matches the stored runs; returns the
-    files changed. `python3 dev.py labfigures --fix` after storing new runs, then reread each change."""
+def fix(docs: Path = DOCS, runs_path: Path = RUNS, figures_path: Path = PAGE_FIGURES) -> list[str]:
+    """Rewrite, in place, every marked figure in docs/ that no longer matches the stored runs and page figures;
+    returns the files changed. `python3 dev.py labfigures --fix` after storing, then reread each change."""
     runs, changed = stored(runs_path), []
+    measured = stored(figures_path) if Path(figures_path).exists() else {}
     for path in sorted(docs.rglob("*.md")) + sorted(docs.rglob("*.ipynb")):
         if "generated" in path.relative_to(docs).parts:
             continue
         text = path.read_text(encoding="utf-8")
-        if "<!-- lab:" not in text:
+        if "<!-- lab:" not in text and "<!-- fact: measured" not in text:
             continue
         if path.suffix == ".ipynb":
             notebook = json.loads(text)
             for cell in notebook["cells"]:
                 if cell["cell_type"] == "markdown":
                     source = "".join(cell["source"])
-                    cell["source"] = [rewritten(line, runs) for line in source.splitlines(keepends=True)]
+                    cell["source"] = [rewritten(line, runs, measured) for line in source.splitlines(keepends=True)]
             new = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
         else:
-            new = "".join(rewritten(line, runs) for line in text.splitlines(keepends=True))
+            new = "".join(rewritten(line, runs, measured) for line in text.splitlines(keepends=True))
         if new != text:
             path.write_text(new, encoding="utf-8")
             changed.append(path.relative_to(docs.parent).as_posix())
@@ -387,7 +391,7 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(prog="python3 dev.py labfigures", description=main.__doc__)
-    parser.add_argument("--fix", action="store_true", help="rewrite quoted figures from docs/data/lab-runs.json")
+    parser.add_argument("--fix", action="store_true", help="rewrite quoted figures from docs/data/lab-runs.json and page_figures.json")
     args = parser.parse_args(argv)
     if args.fix:
         print("\n".join(f"rewritten: {name} (reread it)" for name in fix()) or "no figure to rewrite")

@@ -469,9 +469,13 @@ def main() -> int:
     for page, row in counts(project).items():
         if sum(row.values()):
             releases = [p for p in loose.get(page, []) if " has no marker right after it" not in p]
+            text = (project.root / page).read_text(encoding="utf-8")
+            settings, sources, examples = (len(kind.findall(text)) for kind in
+                                           (lab_figures.SETTING, lab_figures.SOURCE, lab_figures.EXAMPLE))
             print(f"{page}: {row['rendered']} rendered, {row['marker']} marked, {row['range']} FAQ ranges checked "
-                  f"against their answers; unmarked: {len(releases)} releases, {len(figures.get(page, []))} figures "
-                  "with a unit")
+                  f"against their answers; figures that are no data: {settings} settings checked against their "
+                  f"code, {sources} sourced, {examples} examples; unmarked: {len(releases)} releases, "
+                  f"{len(figures.get(page, []))} figures with a unit")
     return 0
 
 

@@ -151,3 +151,11 @@ def test_recording_writes_only_when_asked_and_runs_merge_into_spreads(tmp_path, 
     assert collector.merged(lines, 3) == {"uploads": {
         "gunicorn": {"first_wait": {"median": 2.3, "min": 2.1, "max": 2.5, "n": 3}},
         "uvicorn": {"quick_ms": {"first": {"median": 89.0, "min": 89.0, "max": 89.0, "n": 1}}}}}
+
+
+def test_the_fixer_rewrites_a_measured_figure_that_changed(project):
+    target = project / "docs" / "use-cases" / "up.md"
+    page(project, "use-cases/up.md", f"It waited 3.1 s{MEASURED}, 2.3 s{MEASURED} before.")
+    assert lab_figures.fix(project / "docs", ROOT / "docs" / "data" / "lab-runs.json",
+                           project / "docs" / "data" / "page_figures.json") == ["docs/use-cases/up.md"]
+    assert f"It waited 2.3 s{MEASURED}, 2.3 s{MEASURED} before." in target.read_text()
