@@ -205,6 +205,8 @@ COMMANDS: dict[str, Command] = {
     "lab": Command("run the lab's benchmarks (see docs/lab)", module("snippets.lab")),
     "labfigures": Command("check the lab figures quoted in prose; --fix rewrites them from docs/data/lab-runs.json",
                           module("atlas.data.lab_figures")),
+    "pagefigures": Command("run the page tests that measure what their pages quote; --store writes docs/data/page_figures.json",
+                           module("atlas.collect.page_figures")),
     "csp": Command("put the Content-Security-Policy on every page of a built site (SITE_DIR)",
                    module("atlas.site.csp")),
     "bench": Command("benchmarks that print figures: suite and check times, site, fan-out, search, stack and ecosystem collection",

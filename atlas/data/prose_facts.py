@@ -17,7 +17,8 @@ The value before a marker is a release ("4.1"), an open range ("4.1+", the first
 ("3.1–3.2": with `before`, its end must be the release before the one the data names).
 
 `check` fails on a marked value the data contradicts and on an unmarked "since/from/before X.Y", "X.Y+",
-"Django X.Y does/did not/added …" or measured-looking figure on the reader pages of FOLDERS.
+"Django X.Y does/did not/added …", "Django X.Y's" or figure with a unit on the reader pages of FOLDERS (the
+figure rules, and the markers that settle a figure, are atlas/data/lab_figures.py's).
 `check_contradictions` groups every fact of every hand-written page (marked, rendered, or found by pattern
 next to an API name) by what it states and fails where two places say different things; an FAQ entry's
 "Applies to:" range joins the group of the release its short answer states.
@@ -37,14 +38,15 @@ FOLDERS = ("faq", "concepts", "use-cases", "learn")  # reader pages whose unmark
 MARKER = re.compile(r"<!-- fact: (?P<before>before )?(?P<kind>since|changed|api|middleware|level|support|releases|stack|code|newest|release)(?: (?P<args>[^<>]*?))? -->")
 RENDERED = re.compile(r"\[\[(?P<kind>since|added):(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)\]\]")
 VERSION = r"\d+\.\d+(?:\.\d+)?"
-STATED = re.compile(rf"(?P<low>{VERSION})(?P<plus>\+)?(?:\s*(?:–|-|to|and)\s*(?P<high>{VERSION}))?[*_)\]\s]*$")
+STATED = re.compile(rf"(?P<low>{VERSION})(?P<plus>\+)?(?:\s*(?:–|-|to|and)\s*(?P<high>{VERSION}))?(?:'s)?[*_)\]\s]*$")
 RANGE_TAIL = re.compile(rf"\s*(?:–|-|to|and)\s*{VERSION}")
 NEAR = 8  # a marker must start within this many characters after the value it checks
-# Unmarked release facts: "since 4.1", "from Django 4.0", "before 5.0", "(4.1+)", "Django 3.0 added", "Django 5.0 does not"
+# Unmarked release facts: "since 4.1", "from Django 4.0", "before 5.0", "(4.1+)", "Django 3.0 added", "Django 5.0 does
+# not", "Django 6.1's ASGI handler" (a possessive says the release has it: true since when? mark which)
 RELEASE_FACT = re.compile(
     rf"(?:\b(?:[Ss]ince|[Ff]rom|[Bb]efore|[Uu]ntil|[Ii]n) \[?(?:Django )?(?P<a>{VERSION})\b(?!\.\d|\s*[–-]\s*\d)"
     rf"|(?<![\w.])(?P<b>{VERSION})\+|\((?P<d>{VERSION})\)"
-    rf"|\bDjango (?P<c>{VERSION})(?:'s)? (?:does|did|do|doesn't|does not|did not|cannot|can't|added|adds|made|makes)\b)")
+    rf"|\bDjango (?P<c>{VERSION})(?:'s\b| (?:does|did|do|doesn't|does not|did not|cannot|can't|added|adds|made|makes)\b))")
 OTHER_PROJECT = re.compile(r"(?:Python|asgiref|Channels|channels-redis|uvicorn|psycopg|PEP|granian|daphne|httpx|"
                            r"Celery|gunicorn|Hypercorn|pytest|Sybil|MkDocs|Material|Redis|PostgreSQL)\b|\bv\s*$")
 CODE = re.compile(r"`[^`]*`")
@@ -52,7 +54,7 @@ STACK = re.compile(r"(?P<n>\d+)<!-- stack: (?P<what>\w+) -->")  # checked by atl
 LINK_TARGET = re.compile(r"\]\([^)\s]*\)$")  # "[Django 4.2](../versions/4.2.md)": the release is in the link text
 # Headings, content-tab labels and admonition titles hold no marker (it would show in the title); the body
 # under them states the fact, marked.
-TITLE = re.compile(r"^\s*(?:#{1,6} |=== |[!?]{3}\+? )")
+TITLE = lab_figures.TITLE
 
 
 @dataclass(frozen=True)
@@ -83,8 +85,8 @@ class Data:
         self.members: dict[str, set[str]] = {}
         for api in apis:  # `aget()` in prose: the releases every API of that member name arrived in
             self.members.setdefault(api["member"], set()).add(api["since"])
-        runs_file = project.file("lab-runs")
-        self.runs = lab_figures.stored(runs_file) if runs_file.exists() else {}
+        self.figures = lab_figures.stores(project) if project.file("lab-runs").exists() else \
+            {"lab:": {}, "fact: measured": {}}
         stack_file = project.file("stack")
         stack = json.loads(stack_file.read_text(encoding="utf-8"))["releases"] if stack_file.exists() else []
         self.stack = [r["version"] for r in stack]
@@ -255,27 +257,11 @@ def line_facts(where: str, line: str, code_blanked: str, data: Data, code: str =
             value = cap.added_patch or cap.added
             facts.append(Fact(where, f"first release of {cap.id}", value, value,
                               f"docs/data/capabilities.yml {cap.id}: added", "rendered"))
-    for figure in lab_figures.MARKER.finditer(line):
-        quoted = lab_figures.FIGURE.search(line[max(0, figure.start() - 60):figure.start()])
-        if not quoted:
-            continue
-        value, rounding = float(quoted["low"].replace(",", "")), float(lab_figures._places(quoted["low"])) / 2
-        scale = 1000 if quoted["k"] else 1
-        path = figure["path"] + (f" {figure['op']}{figure['factor']}" if figure["op"] else "")
-        try:  # a stored spread (min..max, an interval) may be quoted by its median in one place, its min in another
-            value_stored = lab_figures.lookup(data.runs, figure["benchmark"], figure["path"])
-            spread = lab_figures.bounds(value_stored, True)  # its min..max where it has one
-            low, high = lab_figures.bounds(value_stored, False) if isinstance(spread, str) else spread
-            if figure["op"]:
-                factor = float(figure["factor"])
-                low, high = (low * factor, high * factor) if figure["op"] == "*" else (low / factor, high / factor)
-            stored = (low, high)
-        except (KeyError, IndexError, ValueError, TypeError):
-            stored = None  # pointing at nothing: lab_figures.check says so
-        facts.append(Fact(where, f"lab figure {figure['benchmark']} {path}", quoted[0].strip(),
-                          f"{stored[0]:g}–{stored[1]:g}" if stored else "",
-                          f"docs/data/lab-runs.json {figure['benchmark']} {figure['path']}", "marker",
-                          (value - rounding) * scale, (value + rounding) * scale, stored))
+    for marker, stated, interval, stored, source in lab_figures.quoted(line, data.figures):
+        path = marker["path"] + (f" {marker['op']}{marker['factor']}" if marker["op"] else "")
+        kind = "lab figure" if marker["source"] == "lab:" else "measured figure"
+        facts.append(Fact(where, f"{kind} {marker['benchmark']} {path}", stated,
+                          f"{stored[0]:g}–{stored[1]:g}" if stored else "", source, "marker", *interval, stored))
     for quoted in STACK.finditer(line):
         facts.append(Fact(where, f"stack figure {quoted['what']}", quoted["n"], "",
                           "docs/data/stack.json (atlas/site/stack_render.py)", "marker"))
@@ -287,7 +273,7 @@ def _settled(line: str, end: int) -> bool:
     """Whether a marker or rendered value follows the value ending at `end`."""
     rest = line[end:end + NEAR + 80]
     rest = re.sub(r"^\]\([^)\s]*\)", "", rest)  # after a link whose text is the release
-    return bool(re.match(rf"[+*_)\]\s]{{0,{NEAR}}}<!-- (?:fact|lab|stack): ", rest))
+    return bool(re.match(rf"(?:'s)?[+*_)\]\s]{{0,{NEAR}}}<!-- (?:fact|lab|stack): ", rest))
 
 
 def unmarked(code_blanked: str, line: str, releases: list[str], carry: str = "") -> list[re.Match]:
@@ -341,7 +327,6 @@ def collect(project: Project, data: Data | None = None) -> tuple[list[Fact], lis
     facts, problems, loose = [], [], {}
     if not data.releases:  # releases.yml cannot be read: its own check says why, once
         return facts, problems, loose
-    runs = data.runs
     # lines the lab's own check reads already (its pages, paragraphs quoting it): not reported twice
     quoting_lab = {f"{name}:{number}" for name, number, _line, _coverage in lab_figures.texts(project.docs)}
     for page in pages(project.docs):
@@ -360,9 +345,10 @@ def collect(project: Project, data: Data | None = None) -> tuple[list[Fact], lis
                     loose.setdefault(shown, [])
                     loose[shown] += [_unmarked_problem(where, hit, line, data) for hit in
                                      unmarked(blanked, line, data.releases, carry)]
-                    if where not in quoting_lab:
-                        loose[shown] += [p for p in lab_figures.check_line(where, line, runs)
-                                         if not (m := UNMARKED_FIGURE.search(p)) or LAB_UNITS.fullmatch(m[1])]
+                    if where not in quoting_lab:  # every figure with a unit: stored, a setting, sourced or an example
+                        loose[shown] += lab_figures.check_line(where, line, data.figures["lab:"],
+                                                               measured=data.figures["fact: measured"],
+                                                               root=project.root)
             if page.relative_to(project.docs).as_posix() == "faq/index.md":
                 facts += applies_facts(text, shown, facts)
     return facts, problems, loose
@@ -409,8 +395,8 @@ def check(project: Project) -> list[str]:
     """Marked facts against the data, and unmarked release facts and figures on the reader pages."""
     facts, problems, loose = collect(project)
     for fact in facts:
-        if fact.subject.startswith(("lab figure", "stack figure")):
-            continue  # checked against the stored runs by lab_figures, against stack.json by stack_render
+        if fact.subject.startswith(("lab figure", "measured figure", "stack figure")):
+            continue  # checked against the stored figures by lab_figures, against stack.json by stack_render
         if fact.how == "marker" and fact.data and fact.stated != fact.data \
                 and not (fact.subject.startswith("first release") and fact.data.startswith(fact.stated + ".")):
             problems.append(f"{fact.where}: states {fact.stated} as the {fact.subject}; {fact.settled_by} says "
@@ -418,25 +404,9 @@ def check(project: Project) -> list[str]:
     return problems + [p for page in loose.values() for p in page]
 
 
-# On reader pages outside the lab's paragraphs, a figure in the lab's own units (KiB, ×, requests a second,
-# hand-overs) must carry a marker; timings in s/ms there are mostly the page's own tests' settings and results,
-# which no data file holds yet.
-LAB_UNITS = re.compile(rf"{lab_figures.NUMBER}\s*(?:k\b|k/s)?\s*(?:KiB|req(?:uests)?/s|hand-overs|×|times (?:less|more|as))")
-UNMARKED_FIGURE = re.compile(r"measured-looking figure '([^']+)'")
-
-
-# two quotes of one lab figure, each written to its own precision, still agree within this share
-QUOTE_SLACK = 0.05
-
-
 def _differ(a: Fact, b: Fact) -> bool:
-    if a.subject.startswith("lab figure"):
-        slack = QUOTE_SLACK * max(abs(a.high), abs(b.high))
-        apart = a.high + slack < b.low or b.high + slack < a.low
-        if apart and a.stored:  # two quotes of one stored spread (its median, its min) agree when both lie in it
-            low, high = a.stored[0] * (1 - QUOTE_SLACK), a.stored[1] * (1 + QUOTE_SLACK)
-            return not all(low <= f.high and f.low <= high for f in (a, b))
-        return apart
+    if a.subject.startswith(("lab figure", "measured figure")):
+        return not lab_figures.agree((a.low, a.high), (b.low, b.high), a.stored)
     return a.stated != b.stated
 
 
@@ -476,12 +446,36 @@ def counts(project: Project | None = None) -> dict[str, dict[str, int]]:
     return dict(sorted(found.items()))
 
 
+def unmarked_figures(project: Project | None = None) -> dict[str, list[str]]:
+    """Per reader page, every figure with a unit that has no marker (lab_figures' coverage rule), wherever on
+    the page it stands: the list a change of the rule starts from."""
+    project = project or Project()
+    found: dict[str, list[str]] = {}
+    for page in pages(project.docs):
+        if page.relative_to(project.docs).parts[0] not in FOLDERS or page.suffix != ".md":
+            continue
+        shown = project.shown(page)
+        found[shown] = [problem for number, _blanked, line in prose_lines(page.read_text(encoding="utf-8"))
+                        for problem in lab_figures.check_line(f"{shown}:{number}", line, {}, root=project.root)
+                        if " has no marker right after it" in problem]
+    return found
+
+
 def main() -> int:
-    """`python -m atlas.data.prose_facts`: per page, the facts it states from data."""
-    for page, row in counts().items():
+    """`python -m atlas.data.prose_facts`: per page, the facts it states from data, and what is still unmarked."""
+    project = Project()
+    figures = unmarked_figures(project)
+    _, _, loose = collect(project)
+    for page, row in counts(project).items():
         if sum(row.values()):
+            releases = [p for p in loose.get(page, []) if " has no marker right after it" not in p]
+            text = (project.root / page).read_text(encoding="utf-8")
+            settings, sources, examples = (len(kind.findall(text)) for kind in
+                                           (lab_figures.SETTING, lab_figures.SOURCE, lab_figures.EXAMPLE))
             print(f"{page}: {row['rendered']} rendered, {row['marker']} marked, {row['range']} FAQ ranges checked "
-                  f"against their answers, {row['unmarked']} unmarked")
+                  f"against their answers; figures that are no data: {settings} settings checked against their "
+                  f"code, {sources} sourced, {examples} examples; unmarked: {len(releases)} releases, "
+                  f"{len(figures.get(page, []))} figures with a unit")
     return 0
 
 

@@ -9,6 +9,7 @@ from celery import Celery
 
 from snippets.background_work import celery_app, celery_tasks, celery_views
 from tests.background_work.helpers import demo_env, running_process
+from tests.support.figures import record
 from tests.support.servers import python_tool, running_server
 
 
@@ -42,5 +43,6 @@ def test_real_celery_worker_runs_the_task(redis_server):
                 raise
             log = process.log.read_text()
         print(f"\ncelery worker: result read back {time.perf_counter() - t0:.2f} s after the worker started")
+        record("background_work", "celery_result", time.perf_counter() - t0)
     assert value == {"words": 4, "longest": "celery"}
     assert "celery_word_report" in log

@@ -12,6 +12,7 @@ from django.tasks import TaskResultStatus, task_backends
 from snippets.background_work import task_settings, views
 from snippets.background_work.tasks import word_report
 from tests.background_work.helpers import demo_env, migrate, running_process, wait_until
+from tests.support.figures import record
 from tests.support.servers import python_tool, running_server
 
 
@@ -75,6 +76,7 @@ def test_real_db_worker_runs_the_task(tmp_path):
             body = wait_until(finished, timeout=30, what="task finished by db_worker")
             log = process.log.read_text()
         print(f"\ndb_worker: enqueued task finished {time.perf_counter() - t0:.2f} s after the worker started")
+        record("background_work", "db_worker_done", time.perf_counter() - t0)
     assert body["status"] == TaskResultStatus.SUCCESSFUL, log
     assert body["return_value"] == {"words": 5, "longest": "worker"}
 

@@ -10,6 +10,7 @@ import pytest
 
 from snippets.background_work import fire_and_forget
 from tests.background_work.helpers import wait_until
+from tests.support.figures import record
 from tests.support.servers import python_tool, running_server
 
 UVICORN = python_tool("uvicorn") + ["snippets.demo.asgi:application", "--port", "{port}", "--log-level", "info"]
@@ -45,5 +46,6 @@ def test_graceful_shutdown_does_not_wait_for_the_task(tmp_path):
         stopped_after = time.perf_counter() - t0
         log = server.output()
     print(f"\nuvicorn stopped {stopped_after:.2f} s after SIGTERM; the task needed {DELAY} s more")
+    record("background_work", "uvicorn_stop", stopped_after)
     assert "Finished server process" in log, log  # a clean, graceful exit, not a crash
     assert not outbox.exists(), "the receipt was sent after all"  # and the process that held the task is gone

@@ -11,6 +11,7 @@ import websockets
 
 from atlas.core.paths import ROOT
 from snippets.deploying import streaming_view
+from tests.support.figures import record
 from tests.support.servers import free_port, python_tool, running_server
 from tests.support.tools import require_tool
 
@@ -79,6 +80,8 @@ def test_sse_through_nginx(tmp_path, buffering):
             # 4 events, 0.5 s apart: the last one is produced 1.5 s after the first, at the earliest.
             first, total, events = first_event_and_total(proxy.url + "/deploying/ticks/?count=4&interval=0.5")
     print(f"\nnginx proxy_buffering {buffering}: first event after {first:.2f} s, stream ended after {total:.2f} s")
+    record("deploying", f"nginx_buffering_{buffering}.first_event", first)
+    record("deploying", f"nginx_buffering_{buffering}.stream_over", total)
     assert events == [f"tick {n}" for n in range(4)]
     if buffering == "off":
         assert first < 1.5, "the first event waited for the end of the stream"

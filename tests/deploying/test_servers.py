@@ -1,5 +1,6 @@
 """The demo project under every server the deploying page lists: each is started on a free loopback
 port and must answer the async view /hello/. Startup-to-answer times are printed (not asserted)."""
+import re
 import sys
 import time
 
@@ -7,6 +8,7 @@ import httpx
 import pytest
 
 from snippets.deploying import gunicorn_conf
+from tests.support.figures import record
 from tests.support.servers import python_tool, running_server
 
 ASGI = "snippets.demo.asgi:application"
@@ -47,6 +49,7 @@ def test_server_answers_the_async_view(name):
     assert response.status_code == 200, log
     assert response.text == "hello from an async view"
     print(f"\n{name}: first answer {elapsed:.2f} s after start")
+    record("deploying", f"first_answer.{re.sub(r'[^a-z]+', '_', name.lower()).strip('_')}", elapsed)
 
 
 def test_gunicorn_conf_names_the_uvicorn_worker():

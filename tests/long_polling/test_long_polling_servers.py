@@ -14,6 +14,7 @@ import httpx
 import psutil
 import pytest
 
+from tests.support.figures import record
 from tests.support.servers import python_tool, running_server
 from tests.support.waiting import async_wait_until, established, until_idle
 
@@ -69,6 +70,8 @@ async def test_200_waiters_pending_together_park_threads_but_burn_no_cpu(server)
           f"{idle_threads} idle -> {waiting_threads} while waiting, CPU {cpu_quiet * 1000:.0f} ms in a quiet "
           f"second, RSS +{(rss_waiting - rss_idle) / WAITERS / 1024:.0f} KiB per waiting request; all connected "
           f"in {published_at - started:.2f} s, all answered {answered - published_at:.3f} s after the publish")
+    record("long_polling", "cpu_quiet_ms", cpu_quiet * 1000)
+    record("long_polling", "answered_after_publish", answered - published_at)
     assert open_connections >= WAITERS  # all 200 were waiting at the same time
     # At most one (parked) helper thread per in-flight request: nothing is multiplied, nothing is pooled.
     assert waiting_threads <= idle_threads + WAITERS + 5

@@ -3,6 +3,7 @@
 Every aggregate view calls /self-call/stock/ on its own server with a 2 s timeout (SELF_CALL_TIMEOUT),
 so a deadlock shows up as a 504 after ~2 s instead of a hang; the test client's own timeout is 15 s.
 """
+import re
 import sys
 import time
 
@@ -10,6 +11,7 @@ import httpx
 import pytest
 
 from snippets.self_call import inventory, views
+from tests.support.figures import record
 from tests.support.servers import running_server
 
 pytestmark = pytest.mark.server
@@ -80,6 +82,7 @@ def test_self_call(servers, server, path, expected):
     response = httpx.get(f"{base}/self-call/{path}/", timeout=15)
     elapsed = time.perf_counter() - started
     TIMINGS.append(f"{server:36} /self-call/{path + '/':16} {response.status_code}  {elapsed:.2f} s")
+    record("self_call", f"{re.sub(r'[^a-z0-9]+', '_', server.lower()).strip('_')}.{path.replace('-', '_')}", elapsed)
     assert response.status_code == expected, response.text
     if expected == 504:
         assert "timed out after 2 s" in response.json()["error"]

@@ -10,6 +10,7 @@ import pytest
 from django.urls import resolve
 
 from snippets.streaming_upstream import urls, views
+from tests.support.figures import record
 from tests.support.servers import free_port, python_tool, running_server
 from tests.support.waiting import wait_until
 
@@ -74,6 +75,8 @@ def test_tokens_arrive_before_the_upstream_has_finished(upstream, upstream_log):
     assert received == [f"tok{n}" for n in range(TOKENS)]
     assert upstream_done_at_first is False  # the first token came while the upstream was still working
     assert log_lines(upstream_log)[-1] == "finished"
+    record("streaming_upstream", "first_token", first_at)
+    record("streaming_upstream", "all_tokens", total)
     print(f"\nfirst token after {first_at:.3f} s, all {TOKENS} after {total:.3f} s "
           f"(upstream: {TOKENS} tokens 0.2 s apart)")
 

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from snippets.uploads import views
+from tests.support.figures import record
 from tests.support.servers import running_server
 from tests.support.waiting import established, wait_until
 
@@ -119,6 +120,10 @@ async def test_slow_upload_does_not_block_other_requests_under_uvicorn(uvicorn_s
     response, finished = await race_slow_upload_against_quick_requests(uvicorn_server.url)
     print(f"\nuvicorn, 1 worker: slow upload done at {finished['upload']:.2f} s; three quick GETs done at "
           f"{finished['quick']:.2f} s (each {', '.join(f'{t * 1000:.0f} ms' for t in finished['quick_latencies'])})")
+    record("uploads", "uvicorn.upload_done", finished["upload"])
+    record("uploads", "uvicorn.quick_done", finished["quick"])
+    for place, latency in zip(("first", "second", "third"), finished["quick_latencies"]):
+        record("uploads", f"uvicorn.quick_ms.{place}", latency * 1000)
     assert response.status_code == 201, response.text
     assert response.json()["size"] == 20_000
     assert finished["quick"] < finished["upload"]  # served while the upload was still arriving
@@ -130,6 +135,9 @@ async def test_slow_upload_holds_the_only_sync_worker_under_gunicorn():
         response, finished = await race_slow_upload_against_quick_requests(server.url)
     print(f"\ngunicorn, 1 sync worker: slow upload done at {finished['upload']:.2f} s; three quick GETs done at "
           f"{finished['quick']:.2f} s (first waited {finished['quick_latencies'][0]:.2f} s)")
+    record("uploads", "gunicorn.upload_done", finished["upload"])
+    record("uploads", "gunicorn.first_wait", finished["quick_latencies"][0])
+    record("uploads", "gunicorn.quick_done", finished["quick"])
     assert response.status_code == 201, response.text
     assert finished["quick"] > finished["upload"]  # the worker was busy reading the upload
 

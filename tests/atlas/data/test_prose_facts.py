@@ -90,7 +90,7 @@ def test_unmarked_facts_on_reader_pages_fail_with_the_place_and_the_fix(project)
     found = prose_facts.check(Project(project))
     assert found[0].startswith(f"{faq}:6: 'since 4.1' states a release with no marker — put <!-- fact: since")
     assert "<!-- fact: since queryset-async-methods -->?" in found[0]
-    assert found[1].startswith(f"{faq}:10: measured-looking figure '76 KiB' has no <!-- lab: ... --> marker")
+    assert found[1].startswith(f"{faq}:10: figure '76 KiB' has no marker right after it — quote a stored figure")
     assert len(found) == 2
 
 
