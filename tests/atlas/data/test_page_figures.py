@@ -20,7 +20,8 @@ def project(tmp_path):
     shutil.copytree(ROOT / "docs" / "data", tmp_path / "docs" / "data")
     data = {"about": "test", "figures": {"uploads": {
         "page": "docs/use-cases/up.md", "tests": ["tests/test_up.py::test_it"],
-        "provenance": {"transcribed": "made up for this test, no run behind it"},
+        "provenance": {"machine": {}, "git_sha": "0000000", "n": 3, "date": "2026-01-01 00:00 UTC",
+                       "overloaded": False, "overloaded_because": []},
         "gunicorn": {"first_wait": {"median": 2.34, "min": 2.1, "max": 2.6, "n": 3}}}}}
     (tmp_path / "docs" / "data" / "page_figures.json").write_text(json.dumps(data))
     (tmp_path / "snippets").mkdir()
