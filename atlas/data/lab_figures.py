@@ -249,6 +249,8 @@ def _marked_problems(line: str, root: Path) -> list[str]:
         if not figure:
             problems.append(f"{marker[0]} follows no figure — put it right after the number it checks")
             continue
+        if not path.is_file() and not (root / Path(marker["file"]).parts[0]).is_dir():
+            continue  # a copy of the site's sources without that folder (a scratch build has no tests/)
         if not path.is_file():
             problems.append(f"{marker[0]}: no file {marker['file']} — name the file (from the repository's root) "
                             "whose code sets the value")
