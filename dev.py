@@ -35,9 +35,6 @@ FAST = "not server and not browser and not matrix and not recipe and not scratch
 # (a page's code blocks share a namespace, so they stay on one worker: docs/conftest.py)
 WORKERS = min(8, 2 * (os.cpu_count() or 1))
 PARALLEL = ["-n", str(WORKERS)]
-# The whole suite keeps one more: the browser tests take a worker to themselves and it stops after them
-# (docs/conftest.py); measured on 2 cores, the three others were busy 663-684 s while it was busy 265 s.
-SUITE_PARALLEL = ["-n", str(WORKERS + 1)]
 
 
 def version_of(python: str) -> tuple[int, int] | None:
@@ -161,7 +158,7 @@ def check(python: str, rest: list[str]) -> int:
 def test(python: str, rest: list[str]) -> int:
     chosen = any(arg.startswith(("-n", "--numprocesses", "--pdb", "-p")) for arg in rest)
     # the whole suite also checks that every snippet a page shows ran (tests/support/snippet_use.py)
-    return run([python, "-m", "pytest", *([] if chosen else SUITE_PARALLEL), *(rest or ["--snippet-use"])])
+    return run([python, "-m", "pytest", *([] if chosen else PARALLEL), *(rest or ["--snippet-use"])])
 
 
 COMMANDS: dict[str, Command] = {
