@@ -40,3 +40,20 @@ def test_a_missing_field_is_named(tmp_path):
     file.write_text("[1, 2]")
     with pytest.raises(DataError, match=r"stack\.json:1: holds a list, not a mapping of fields"):
         read_json(file, COMMAND, fields=("releases",))
+
+
+def test_a_remembered_schema_pass_never_hides_a_change(tmp_path, monkeypatch):
+    """schema_problems keeps passes only, keyed by the data and the schema: any edit validates afresh."""
+    import datetime
+
+    from atlas.core.datafile import Document, schema_problems
+
+    monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path))
+    schema = {"type": "object", "properties": {"when": {"type": "string"}, "n": {"type": "integer"}}}
+    good = Document(tmp_path / "x.yml", "x.yml", {"when": "2026-12-07", "n": 1})
+    assert schema_problems(good, schema) == [] and len(list((tmp_path / "derived" / "schema-passes").iterdir())) == 1
+    assert schema_problems(good, schema) == []
+    assert schema_problems(Document(good.path, good.shown, {"when": "2026-12-07", "n": "1"}), schema)
+    # YAML reads an unquoted date as a date: the same text, another type, another key
+    assert schema_problems(Document(good.path, good.shown, {"when": datetime.date(2026, 12, 7), "n": 1}), schema)
+    assert schema_problems(good, {**schema, "required": ["other"]})
