@@ -4,6 +4,7 @@
     python3 dev.py bench search                        # builds the site (--strict) into a temp folder
     python3 dev.py bench search --site DIR             # an already built site
     python3 dev.py bench search --show-held-aside      # also list the held-aside part's failures
+    python3 dev.py bench search --hide-held-aside      # while tuning: no held-aside figure at all
     python3 dev.py bench search --chromium             # also time every query in Chromium, CPU slowed 4x
 
 Every question goes through the search worker the built site's pages name (the site's own, which Material's
@@ -11,7 +12,8 @@ search box talks to: docs/assets/javascripts/search-worker.js), run under Node o
 the built index (atlas/bench/material_search.js), and its results are read as the search box lists them.
 Per part — the tuned part, the spent part (held aside by a batch whose held-aside part was read while
 tuning: tuning data now, reported apart so its history shows), the held-aside part (never used to tune:
-only its figures are printed unless asked), and all — it prints top-1 and top-3 (the share of questions
+only its figures are printed unless asked; with --hide-held-aside, used while tuning, not even those, nor
+the "all" row they are part of), and all — it prints top-1 and top-3 (the share of questions
 answered by the first result, by one of the first three) and the mean reciprocal rank (1/rank of the first
 right result, 0 if none); then the failures of the tuning data (tuned and spent: not in the first three)
 with what came first; the index's size, raw and gzip as a
@@ -79,11 +81,13 @@ def format_failure(s: Scored) -> str:
 
 
 def report(scored: list[Scored], site: Path, run: material_search.Run, show_held_aside: bool = False,
-           chromium_ms: list[float] | None = None) -> str:
+           chromium_ms: list[float] | None = None, hide_held_aside: bool = False) -> str:
     parts = {"tuned": [s for s in scored if s.question.part == "tuned"],
              "spent": [s for s in scored if s.question.part == "spent"],
              "held aside": [s for s in scored if s.question.part == "held aside"],
              "all": scored}
+    if hide_held_aside:         # while tuning: the "all" row would give the held-aside figures away too
+        del parts["held aside"], parts["all"]
     lines = [f"Search: {len(scored)} questions of docs/data/search_questions.yml through the site's search worker",
              "", f"  {'part':12} {'questions':>9} {'top-1':>7} {'top-3':>7} {'MRR':>6}"]
     for name, part in parts.items():
@@ -103,7 +107,12 @@ def report(scored: list[Scored], site: Path, run: material_search.Run, show_held
         lines.append(f"Failures of the {name} part ({len(failures)}: the right answer is not among the first {TOP}):")
         lines.extend(format_failure(s) for s in failures)
         lines.append("")
-    if not show_held_aside:
+    if hide_held_aside:
+        lines.append(f"(the held-aside part, {sum(s.question.part == 'held aside' for s in scored)} questions, is hidden: "
+                     "neither its figures nor its failures are shown while tuning; run without --hide-held-aside "
+                     "once the tuning is committed)")
+        lines.append("")
+    elif not show_held_aside:
         lines.append("(the held-aside part's failures are not listed: it is never used to tune; --show-held-aside lists them)")
         lines.append("")
     raw, packed, docs = index_size(site)
@@ -128,7 +137,10 @@ def node_version() -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, help="a built site folder (default: build one with --strict)")
-    parser.add_argument("--show-held-aside", action="store_true", help="also list the held-aside part's failures")
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument("--show-held-aside", action="store_true", help="also list the held-aside part's failures")
+    shown.add_argument("--hide-held-aside", action="store_true",
+                       help="while tuning: print no figure of the held-aside part (nor of all questions)")
     parser.add_argument("--chromium", action="store_true", help="also time every query in Chromium, CPU slowed 4x")
     args = parser.parse_args(argv)
     if material_search.node() is None:
@@ -139,7 +151,7 @@ def main(argv=None) -> int:
     with site_to_measure(args.site) as site:
         run = material_search.search(site, [q.text for q in questions])
         chromium_ms = chromium_timing.query_times(site, [q.text for q in questions]) if args.chromium else None
-        print(report(score(questions, run.answers), site, run, args.show_held_aside, chromium_ms))
+        print(report(score(questions, run.answers), site, run, args.show_held_aside, chromium_ms, args.hide_held_aside))
     return 0
 
 

@@ -9,6 +9,11 @@ indexed on the phone. Here, at build time, in plain Python:
 
 * each document's title (without the heading's ¶), headings, tags, words and the reader words of
   docs/data/search_vocabulary.yml become weighted terms, in postings (term -> documents and weights);
+* an error's whole message and the exception it is raised as (docs/data/errors.yml) index its entry of
+  the error index, whose heading holds only the message's first part and whose quote of it is a code
+  block (left out of Material's index): readers paste the whole message, or its second sentence;
+* a section whose id its author chose (`{ #blocking-call }`, not the slug of its title) also indexes the
+  id's words: a FAQ entry's, an error's or a roadmap item's id names its topic in a word or two;
 * an async API name also indexes its sync twin ("atouch" -> "touch", from docs/data/async_api.json), and a
   dotted or underscored name both whole and by its parts; an API entry's title weighs its member
   ("alogout") as a title and the class or module that holds it less ("owner");
@@ -29,11 +34,13 @@ from pathlib import Path
 from atlas.core import datafile
 from atlas.core.paths import DATA
 from atlas.data import async_api
+from atlas.data.error_index import load_errors
 
 VOCABULARY = DATA / "search_vocabulary.yml"
 API_PAGE = "versions/async-api/"
+ERRORS_PAGE = "faq/errors/"
 # How much a word counts where it stands (tuned on the question set's tuning data: tuned and spent parts)
-WEIGHTS = {"title": 12.0, "keywords": 8.0, "owner": 4.0, "page": 2.0, "tags": 6.0, "text": 1.0}
+WEIGHTS = {"title": 12.0, "keywords": 8.0, "owner": 4.0, "page": 2.0, "tags": 6.0, "text": 1.0, "message": 2.0, "anchor": 1.0}
 TITLE_WORDS, TITLE_DAMPING = 2, 0.5     # a title of more words than 2 weighs each (2 / words) ** 0.5
 GENERIC, GENERIC_TITLE = 3, 0.3     # a section title on 3 pages or more weighs 0.3, its page's title as much
 BOOST = 0.1                  # a page's front-matter search boost of 2 multiplies its score by 1.1
@@ -102,6 +109,20 @@ def teaser(html_text: str) -> str:
     return body[:cut if cut > 0 else TEASER] + " …"
 
 
+def slug(title: str) -> str:
+    """The id Python-Markdown's toc gives a heading: lower case, words joined by hyphens."""
+    return re.sub(r"[-\s]+", "-", re.sub(r"[^\w\s-]", "", title.lower())).strip("-")
+
+
+def chosen_id(location: str, title: str) -> str:
+    """A section's id when its author chose it (it is not its title's slug), else "". The API index's
+    ids are made from the names its titles already hold."""
+    anchor = location.partition("#")[2]
+    if not anchor or location.startswith(API_PAGE) or anchor == slug(title):
+        return ""
+    return anchor
+
+
 def since(location: str, text: str, page_since: dict[str, str]) -> str | None:
     found = APPLIES.search(text)
     if found:
@@ -117,9 +138,10 @@ def api_facts(apis: list[dict]) -> tuple[dict[str, str], dict[str, str]]:
     return twins, since
 
 
-def build(material: dict, vocabulary: dict, apis: list[dict] = ()) -> dict:
+def build(material: dict, vocabulary: dict, apis: list[dict] = (), errors: list[dict] = ()) -> dict:
     """The site's index: {"config" (with "atlas": postings, lengths, query words), "docs" (location,
-    title, text, since, rank: the factor its score is multiplied by)}."""
+    title, text, since, rank: the factor its score is multiplied by)}. `errors`: the error index's
+    entries ({"id", "message", "raised_as"}), whose messages index their sections."""
     docs = material["docs"]
     pages = {d["location"]: d for d in docs if "#" not in d["location"]}
     page_since = {loc: found[1] for loc, d in pages.items() if (found := APPLIES.search(plain(d["text"])))}
@@ -128,6 +150,7 @@ def build(material: dict, vocabulary: dict, apis: list[dict] = ()) -> dict:
         for location in entry["at"]:
             keywords[location] += entry["words"]
     bodies = [plain(d["text"]) for d in docs]
+    messages = {f"{ERRORS_PAGE}#{e['id']}": f"{e['raised_as']} {e['message']}" for e in errors}
     parts, api_since = api_facts(list(apis))
 
     def expand(text: str) -> list[str]:
@@ -160,7 +183,9 @@ def build(material: dict, vocabulary: dict, apis: list[dict] = ()) -> dict:
         title_terms, owner = api_title(title) if location.startswith(API_PAGE + "#api-") else (expand(title), [])
         fields = {"title": title_terms, "owner": owner, "keywords": expand(" ".join(keywords.get(location, []))),
                   "page": expand(plain(page["title"])) if page and page is not doc else [],
-                  "tags": expand(" ".join(doc.get("tags", []))), "text": expand(body)}
+                  "tags": expand(" ".join(doc.get("tags", []))), "text": expand(body),
+                  "message": expand(messages.get(location, "")),
+                  "anchor": expand(chosen_id(location, title).replace("-", " "))}
         length = 0.0
         # a word of a short title says more than one of a long title: "QuerySet.aget" over "aget_user"
         said = [t for t in fields["title"] if t not in stop] or fields["title"]
@@ -198,6 +223,7 @@ def rewrite(site: Path, vocabulary_path: Path = VOCABULARY) -> None:
     material = json.loads(path.read_text(encoding="utf-8"))
     if "atlas" in material["config"]:
         return                  # already rewritten (a serve rebuild that kept the file)
-    built = build(material, load_vocabulary(vocabulary_path), async_api.load_index()["apis"])
+    errors = [{"id": e.id, "message": e.message, "raised_as": e.raised_as} for e in load_errors()]
+    built = build(material, load_vocabulary(vocabulary_path), async_api.load_index()["apis"], errors)
     path.write_text(json.dumps(built, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 

@@ -50,6 +50,21 @@ def test_the_report_lists_the_held_aside_failures_only_when_asked(tmp_path):
     assert "Query time in Chromium, CPU slowed 4x (last keystroke to results drawn): median 25 ms" in timed
 
 
+def test_hiding_the_held_aside_part_prints_none_of_its_figures_nor_the_all_row_that_holds_them(tmp_path):
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "search_index.json").write_text(json.dumps({"docs": [{"location": ""}] * 3}))
+    run = Run(5.0, ANSWERS)
+    scored = search_quality.score(QUESTIONS, ANSWERS)
+    hidden = search_quality.report(scored, tmp_path, run, hide_held_aside=True)
+    assert "  tuned                2   50.0%  100.0%  0.667" in hidden
+    assert "  held aside " not in hidden and "  all " not in hidden
+    assert "wants faq/#c" not in hidden and "wants faq/#d" not in hidden
+    assert "(the held-aside part, 2 questions, is hidden" in hidden
+    assert "  all                  4" in search_quality.report(scored, tmp_path, run)
+    with pytest.raises(SystemExit):
+        search_quality.main(["--show-held-aside", "--hide-held-aside"])
+
+
 def test_a_spent_part_is_reported_apart_and_its_failures_listed_with_the_tuning_data(tmp_path):
     (tmp_path / "search").mkdir()
     (tmp_path / "search" / "search_index.json").write_text(json.dumps({"docs": [{"location": ""}]}))

@@ -10,7 +10,8 @@
 // stop words ("async", "django") are dropped unless nothing else is left or they make a vocabulary phrase
 // ("what can"); a document matching fewer of the concepts loses score, less so when the rest of its page
 // has them; the parts of a name ("post", "save" of post_save) add score but only the name counts as a
-// concept. Results come per page, best first, as Material draws them: the best part of each page first.
+// concept. Results come per page, best first, as Material draws them: the best part of each page first,
+// and of sections that tie only the first shown (the others fold under "N more on this page").
 "use strict";
 
 // The twin of atlas/site/search_index.py's tokens() and stem(): keep them the same.
@@ -45,6 +46,7 @@ const PAGE_SHARE = 0.5;      // a concept only elsewhere on the document's page 
 const COVERAGE = 2;          // score x (concepts matched / concepts) ** COVERAGE
 const PER_PAGE = 6;          // parts of a page listed (the box folds all but the best under "N more")
 const GROUPS = 20;           // pages listed
+const TIE = 1 - 1e-6;        // a section tying the one above it on its page scores this much of it
 
 let index = null;
 
@@ -53,9 +55,9 @@ function setup(config, docs) {
   const terms = Object.keys(atlas.postings).sort();
   const total = atlas.lengths.reduce((a, b) => a + b, 0);
   const synonyms = atlas.query.synonyms.map(entry => ({
-    // a name ("post_save") is one word of the query, as words() keeps it whole
+    // a name ("post_save", "abulk_create") is one word, of the query or of the site, as words() keeps it whole
     words: entry.words.map(phrase => (WHOLE_NAME.test(phrase) ? [phrase] : words(phrase)).map(stem)),
-    means: entry.means.map(phrase => words(phrase).map(stem)),
+    means: entry.means.map(phrase => (WHOLE_NAME.test(phrase) ? [phrase] : words(phrase)).map(stem)),
   }));
   index = {
     docs, terms, synonyms,
@@ -221,7 +223,11 @@ function groups(ranked, list) {
       pages.set(page, []);
     }
     const items = pages.get(page);
-    if (items.length < PER_PAGE) items.push(item(doc, score, mark, terms));
+    // sections of one page that tie (the API index's file.SessionStore.acreate, .adelete, …: the query
+    // matched only what they share) are not told apart by it: the box shows the first and folds the rest
+    // under "N more on this page", as it folds any lower one, instead of filling the list with them
+    const previous = items.length ? items[items.length - 1].score : Infinity;
+    if (items.length < PER_PAGE) items.push(item(doc, Math.min(score, previous * TIE), mark, terms));
   }
   const byLocation = new Map(index.docs.map(doc => [doc.location, doc]));
   return [...pages].map(([page, items]) => {

@@ -154,3 +154,72 @@ def test_the_worker_reads_phrases_names_and_pages_as_a_reader_means_them():
     assert pages[1][0] == "cases/"      # a phrase of stop words still means something
     assert pages[2][0] == "signals/"    # post_save is one word: its parts "post" and "save" are not the question
     assert pages[3][0] == "guide/"      # "browser" in one section, "streaming" in another: the page has both
+
+
+def test_a_pasted_error_message_finds_its_entry_though_the_heading_holds_only_its_first_part():
+    """The error index's heading holds the message's first sentence and its quote is a code block, which
+    Material leaves out: a reader who pastes the second sentence, or the exception's name, still lands on
+    the entry, because the index takes the whole message from docs/data/errors.yml."""
+    site = material(
+        ("faq/errors/", "Error messages", "<p>Paste the message.</p>"),
+        ("faq/errors/#e1", "The view didn't return an HttpResponse object", "<p>A decorator for sync views.</p>"),
+        ("faq/#views", "How do I write a view?", "<p>Add a view and await what it needs; your view returns.</p>"),
+    )
+    errors = [{"id": "e1", "raised_as": "ValueError", "message": "The view x.y didn't return an "
+               "HttpResponse object. It returned an unawaited coroutine instead. You may need to add an 'await' "
+               "into your view."}]
+    queries = ["You may need to add an 'await' into your view.", "ValueError unawaited coroutine"]
+    script = "for (const q of {}) handlers[0]({{data: {{type: 2, data: q}}}});\nprocess.stdout.write(JSON.stringify(posted));"
+
+    def first(built):
+        out = run_worker(f"handlers[0]({{data: {{type: 0, data: {json.dumps(built)}}}}});\n" + script.format(json.dumps(queries)))
+        _, *answers = json.loads(out)
+        return [a["data"]["items"][0][0]["location"] if a["data"]["items"] else None for a in answers]
+
+    assert first(search_index.build(site, VOCABULARY, [], errors)) == ["faq/errors/#e1"] * 2
+    assert first(search_index.build(site, VOCABULARY, [])) == ["faq/#views", None]     # without the rule
+
+
+def test_an_id_its_author_chose_indexes_its_words_and_a_title_s_slug_adds_nothing(monkeypatch):
+    site = material(("faq/", "FAQ", "<p>Questions.</p>"),
+                    ("faq/#blocking-call", "What happens if I call time.sleep()?", "<p>The loop stops.</p>"),
+                    ("dash/", "Dashboards", "<p>Panels.</p>"),
+                    ("dash/#the-blocks-of-a-dashboard", "The blocks of a dashboard", "<p>Each one calls an API.</p>"))
+    assert search_index.chosen_id("faq/#blocking-call", "What happens if I call time.sleep()?") == "blocking-call"
+    assert search_index.chosen_id("dash/#the-blocks-of-a-dashboard", "The blocks of a dashboard") == ""
+    assert search_index.chosen_id("versions/async-api/#api-queryset-aget", "QuerySet.aget") == ""
+
+    def first(built):
+        out = run_worker(f"handlers[0]({{data: {{type: 0, data: {json.dumps(built)}}}}});\n"
+                         "handlers[0]({data: {type: 2, data: 'blocking call'}});\nprocess.stdout.write(JSON.stringify(posted));")
+        return json.loads(out)[1]["data"]["items"][0][0]["location"]
+
+    assert first(search_index.build(site, VOCABULARY, [])) == "faq/#blocking-call"
+    monkeypatch.setitem(search_index.WEIGHTS, "anchor", 0.0)
+    assert first(search_index.build(site, VOCABULARY, [])) == "dash/#the-blocks-of-a-dashboard"   # without the rule
+
+
+def test_sections_of_a_page_that_tie_show_as_one_and_the_rest_fold_under_more_on_this_page():
+    site = material(("api/", "API index", "<p>All of them.</p>"),
+                    ("api/#file-acreate", "file.SessionStore.acreate", "<p>Create.</p>"),
+                    ("api/#file-adelete", "file.SessionStore.adelete", "<p>Delete.</p>"),
+                    ("uploads/", "Uploads", "<p>A file sent by a form.</p>"))
+    built = search_index.build(site, VOCABULARY, [])
+    out = run_worker(f"handlers[0]({{data: {{type: 0, data: {json.dumps(built)}}}}});\n"
+                     "handlers[0]({data: {type: 2, data: 'file'}});\nprocess.stdout.write(JSON.stringify(posted));")
+    api = next(group for group in json.loads(out)[1]["data"]["items"] if group[0]["location"].startswith("api/"))
+    sections = [doc for doc in api if "#" in doc["location"]]
+    assert len(sections) == 2 and sections[1]["score"] < sections[0]["score"]    # Material shows only the first
+    assert sections[1]["score"] == pytest.approx(sections[0]["score"])
+
+
+def test_a_name_the_vocabulary_gives_is_one_term_of_the_site_as_of_the_query():
+    vocabulary = {"stop_words": ["from"], "synonyms": [{"words": ["bulk insert"], "means": ["abulk_create"]}]}
+    site = material(("api/#abulk-create", "QuerySet.abulk_create", "<p>Create many rows.</p>"),
+                    ("learn/", "Create rows", "<p>Create and insert.</p>"))
+    built = search_index.build(site, vocabulary, [])
+    out = run_worker(f"handlers[0]({{data: {{type: 0, data: {json.dumps(built)}}}}});\n"
+                     "process.stdout.write(JSON.stringify(concepts('bulk insert').map(c => [c.word, "
+                     "Object.fromEntries(c.terms), c.phrases])));")
+    for word, terms, phrases in json.loads(out):
+        assert terms.get("abulk_create") == pytest.approx(0.7) and phrases == [], (word, terms, phrases)
