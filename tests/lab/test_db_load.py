@@ -17,7 +17,7 @@ def test_the_cluster_runs_unprivileged_and_answers(postgresql_server):
         assert connection.execute("SHOW max_connections").fetchone() == ("60",)
         assert connection.execute("SELECT 1 FROM pg_sleep(0.01)").fetchone() == (1,)
         backend = connection.execute("SELECT pg_backend_pid()").fetchone()[0]
-    owner = psutil.Process(backend).username()
+        owner = psutil.Process(backend).username()  # while connected: the backend exits with its connection
     assert owner == (pg.USER if os.geteuid() == 0 else psutil.Process().username())
 
 
