@@ -158,7 +158,7 @@ def check(python: str, rest: list[str]) -> int:
 def test(python: str, rest: list[str]) -> int:
     chosen = any(arg.startswith(("-n", "--numprocesses", "--pdb", "-p")) for arg in rest)
     # the whole suite also checks that every snippet a page shows ran (tests/support/snippet_use.py)
-    return run([python, "-m", "pytest", *([] if chosen else PARALLEL), *(rest or ["--snippet-use"])])
+    return run([python, "-m", "pytest", *([] if chosen else PARALLEL), *(rest or ["--whole-run"])])
 
 
 COMMANDS: dict[str, Command] = {

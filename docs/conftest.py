@@ -41,8 +41,9 @@ def pytest_xdist_make_scheduler(config, log):
     Why one worker for Chromium: a browser test keeps both cores of this machine busy by itself (the
     renderer, the browser and the driver are separate processes), so the browser tests take as long on one
     worker as on four (measured: 142 s either way) and cost a fifth more CPU on four. That worker takes them
-    first and nothing after: Playwright's sync API keeps an event loop running, which would break a later
-    test that starts its own (tests/conftest.py). Every other unit goes out slowest first (slowest_first)."""
+    first, then other tests: Chromium is a package fixture (tests/browser/conftest.py), so it closes, with
+    the event loop Playwright's sync API keeps running, before the worker's next test starts its own.
+    Every other unit goes out slowest first (slowest_first)."""
     if config.getvalue("dist") != "load":
         return None  # a scheduling the run asked for (--dist ...)
     from xdist.scheduler import LoadScopeScheduling
@@ -68,13 +69,6 @@ def pytest_xdist_make_scheduler(config, log):
                 # several workers: the browser tests go first, to the first worker; one worker: last
                 self.workqueue.move_to_end(BROWSER_TESTS, last=len(self.nodes) < 2)
             super()._assign_work_unit(node)
-
-        def _reschedule(self, node) -> None:
-            if len(self.nodes) > 1 and BROWSER_TESTS in self.assigned_work.get(node, {}):
-                if not self.workqueue:
-                    node.shutdown()
-                return  # the browser worker takes nothing after the browser tests
-            super()._reschedule(node)
 
     return PagesTogether(config, log)
 

@@ -104,9 +104,9 @@ def pytest_collection_modifyitems(config, items):
 
 def order_browser_tests_last(items):
     """Run the browser tests last. Playwright's sync API keeps an event loop running in the main thread
-    while its browser is open (a session fixture), and code that starts its own loop (asyncio.run,
-    async_to_sync, pytest-asyncio) cannot run under it. (With parallel workers, docs/conftest.py gives
-    every test in tests/browser/ to one worker, which runs nothing else.)"""
+    while its browser is open (a package fixture: it closes after the last of them), and code that starts
+    its own loop (asyncio.run, async_to_sync, pytest-asyncio) cannot run under it. (With parallel workers,
+    docs/conftest.py gives every test in tests/browser/ to one worker, which runs them first.)"""
     browser_dir = Path(__file__).parent / "browser"
     uses_browser = [item for item in items if Path(str(item.path)).is_relative_to(browser_dir)]
     elsewhere = [item.nodeid for item in items
@@ -121,16 +121,25 @@ def order_browser_tests_last(items):
 
 def pytest_addoption(parser):
     parts.add_options(parser)
-    parser.addoption("--snippet-use", action="store_true",
-                     help="record which snippets the tests run (coverage) and fail the run if a snippet a page "
-                          "shows never ran; `python3 dev.py test` without arguments turns it on")
+    parser.addoption("--whole-run", action="store_true",
+                     help="the run is the whole suite (or CI's suite part): also check what needs every test's "
+                          "outcome, and fail the run on a problem: every snippet a page shows ran (coverage, "
+                          "tests/support/snippet_use.py) and every page claiming the newest release passed here "
+                          "(tests/support/newest_pages.py); `python3 dev.py test` without arguments turns it on")
 
 
 def pytest_configure(config):
     timings.register(config)   # each test's time and worker: `dev.py bench suite`, the scheduler's order
     parts.register(config)     # every collected test, for the check that CI's jobs run them all
-    if not config.getoption("snippet_use"):
+    if not config.getoption("whole_run"):
         return
+    if not os.environ.get("PYTEST_XDIST_WORKER"):     # the controller sees every worker's reports
+        # imported here, not at the top: it reads data files with packages that an older release's
+        # page-matrix environment lacks
+        from tests.support import newest_pages
+
+        config.atlas_newest_pages = newest_pages.NewestPages()
+        config.pluginmanager.register(config.atlas_newest_pages, "atlas-newest-pages")
     if not os.environ.get("PYTEST_XDIST_WORKER"):     # the controller (or a single process) sets up
         data_dir = Path(tempfile.mkdtemp(prefix="atlas-snippet-use-"))
         snippet_use.write_config(data_dir)
@@ -147,8 +156,11 @@ def pytest_sessionfinish(session):
     if recorder is not None:
         recorder.stop()
         recorder.save()
-    if not config.getoption("snippet_use") or os.environ.get("PYTEST_XDIST_WORKER"):
+    if not config.getoption("whole_run") or os.environ.get("PYTEST_XDIST_WORKER"):
         return
+    from tests.support import newest_pages
+
+    newest_pages.report(config.atlas_newest_pages, session)
     data_dir = Path(os.environ[snippet_use.ENV_DIR])
     shown = sorted(snippet_use.shown_snippets())
     problems = snippet_use.unexercised(snippet_use.executed_lines(data_dir), shown)

@@ -92,10 +92,17 @@ def slowest(path: Path, count: int = 20) -> None:
     run = json.loads(path.read_text())
     print(f"    pytest: {run['wall']} s from start to finish; busy time per worker: "
           + ", ".join(f"{w} {s:.0f} s" for w, s in run["workers"].items()))
-    ranked = sorted(run["tests"].items(), key=lambda item: -item[1][0])[:count]
-    print(f"    the {len(ranked)} slowest tests (setup + call + teardown):")
-    for node, (seconds, worker) in ranked:
-        print(f"      {seconds:7.1f} s  {worker:5} {node}")
+    entries = {node: (entry + [None])[:3] for node, entry in run["tests"].items()}   # older runs: no CPU figure
+    ranked = sorted(entries.items(), key=lambda item: -item[1][0])[:count]
+    print(f"    the {len(ranked)} slowest tests (setup + call + teardown; CPU: the test's process and the children it waited for):")
+    for node, (seconds, worker, cpu) in ranked:
+        print(f"      {seconds:7.1f} s  {'' if cpu is None else f'{cpu:6.1f} CPU-s'}  {worker:5} {node}")
+    costly = sorted(((n, e) for n, e in entries.items() if e[2] is not None), key=lambda item: -item[1][2])[:count]
+    if costly:
+        print(f"    CPU-s over all tests: {sum(e[2] for _n, e in entries.items() if e[2] is not None):.0f}; "
+              f"the {len(costly)} costliest:")
+        for node, (seconds, worker, cpu) in costly:
+            print(f"      {cpu:6.1f} CPU-s  {seconds:7.1f} s  {worker:5} {node}")
 
 
 def fresh_clone(cold: bool) -> tuple[Path, dict[str, str]]:

@@ -138,21 +138,34 @@ def run_release(version: str, pages: list[PageCode], compat: Compat) -> dict:
         data = json.loads(report.read_text())
     tail = done.stdout.strip().splitlines()[-1:] or [""]
     result = {"django": data["django"], "python": data["python"], "setup_seconds": round(setup, 1),
-              "test_seconds": round(time.perf_counter() - started - setup, 1), "summary": tail[0], "pages": {}}
+              "test_seconds": round(time.perf_counter() - started - setup, 1), "summary": tail[0]}
+    return result | {"pages": page_results(data["tests"], pages, done.stdout)}
+
+
+def page_results(outcomes: dict[str, str], pages: list[PageCode], output: str = "") -> dict[str, dict]:
+    """{page: its result on one release} from every test's outcome there (the plugin's report);
+    a failing page keeps the end of the pytest output."""
     today = dt.date.today().isoformat()
+    results = {}
     for page in pages:
-        mine = {node: outcome for node, outcome in data["tests"].items() if page.page in owners(node, pages)}
+        mine = {node: outcome for node, outcome in outcomes.items() if page.page in owners(node, pages)}
         failed = sorted(n for n, o in mine.items() if o == "failed")
         skipped = sorted(n for n, o in mine.items() if o.startswith("skipped"))
         passed = sorted(n for n, o in mine.items() if o == "passed")
         later = sorted(n for n, o in mine.items() if o.startswith("not applicable"))
         status = "failed" if failed or not passed else ("incomplete" if skipped else "passed")
-        result["pages"][page.page] = {"status": status, "date": today, "passed": passed, "failed": failed,
-                                      "skipped": {n: mine[n][len("skipped: "):] for n in skipped},
-                                      "not_applicable": {n: mine[n][len("not applicable: "):] for n in later}}
-        if failed:
-            result["pages"][page.page]["output"] = done.stdout[-6000:]
-    return result
+        results[page.page] = {"status": status, "date": today, "passed": passed, "failed": failed,
+                              "skipped": {n: mine[n][len("skipped: "):] for n in skipped},
+                              "not_applicable": {n: mine[n][len("not applicable: "):] for n in later}}
+        if failed and output:
+            results[page.page]["output"] = output[-6000:]
+    return results
+
+
+def project_release(compat: Compat | None = None) -> str | None:
+    """The release the project's own .venv runs (compat.yml `project: true`): the suite's own run of the
+    pages' code is its result, so the suite does not run those pages again (tests/support/newest_pages.py)."""
+    return next((v for v, env in (compat or load_compat_unresolved()).releases.items() if env.project), None)
 
 
 JOBS = int(os.environ.get("ATLAS_PAGE_MATRIX_JOBS", "2"))
@@ -162,8 +175,10 @@ PAGES_PER_SHARE = 6
 
 
 def shares(size: int = PAGES_PER_SHARE) -> list[tuple[str, int, int]]:
-    """(release, share, of) for every release of the plan: its pages split into `of` shares of at most `size`."""
-    return [(version, share, of) for version, pages in plan().items()
+    """(release, share, of) for every release of the plan but the project's own: its pages split into `of`
+    shares of at most `size`."""
+    own = project_release()
+    return [(version, share, of) for version, pages in plan().items() if version != own
             for of in [-(-len(pages) // size)] for share in range(1, of + 1)]
 
 

@@ -38,7 +38,9 @@ def gzip_site_server(built_site):
         yield server
 
 
-@pytest.fixture(scope="session")
+# package scope: Chromium closes after the last browser test, and with it the event loop Playwright's sync
+# API keeps running, so the worker that ran them can take other tests (docs/conftest.py)
+@pytest.fixture(scope="package")
 def browser():
     require_tool("chromium")
     try:
@@ -73,7 +75,7 @@ def page(context):
     return context.new_page()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def shared_page(browser):
     """One page reused by the tests that only read (search queries): avoids reloading the index."""
     ctx = browser.new_context(viewport=site_browser.DESKTOP)

@@ -50,10 +50,10 @@ def python_tool(module: str) -> list[str]:
 def running_process(argv: list[str], env: dict | None = None, stop_signal: int = signal.SIGTERM,
                     stop_timeout: float = 10.0):
     """A background process (a server, a task worker), started by the project's one helper
-    (snippets/lab/procs.running), with the demo settings and, under --snippet-use, coverage."""
+    (snippets/lab/procs.running), with the demo settings and, under --whole-run, coverage."""
     require_marker("server", f"starts {' '.join(argv[:3])}")
     full_env = dict(os.environ, PYTHONPATH=str(ROOT), DJANGO_SETTINGS_MODULE="snippets.demo.settings")
-    if os.environ.get(snippet_use.ENV_DIR):   # the run records which snippets run (--snippet-use)
+    if os.environ.get(snippet_use.ENV_DIR):   # the run records which snippets run (--whole-run)
         full_env.update(snippet_use.subprocess_env(os.environ[snippet_use.ENV_DIR]))
     full_env.update(env or {})
     with procs.running(argv, full_env, stop_signal=stop_signal, stop_timeout=stop_timeout) as process:

@@ -1,5 +1,6 @@
-"""How long each test took and on which worker: what `python3 dev.py bench suite` prints (the slowest tests,
-each worker's busy time) and what the parallel scheduler orders by (docs/conftest.py: slowest first).
+"""How long each test took, its CPU time and on which worker: what `python3 dev.py bench suite` prints (the
+slowest tests, the costliest in CPU, each worker's busy time) and what the parallel scheduler orders by
+(docs/conftest.py: slowest first).
 
 Registered by tests/conftest.py; records in the controller (or the only process) and writes
 .cache/timings/last-run.json (this run) and .cache/timings/durations.json (every test's latest duration,
@@ -11,6 +12,8 @@ import json
 import os
 import time
 from pathlib import Path
+
+import pytest
 
 from atlas.core.paths import ROOT
 
@@ -26,27 +29,54 @@ def load_durations(path: Path = DURATIONS) -> dict[str, float]:
         return {}
 
 
+def cpu_seconds() -> float:
+    """This process's CPU time and that of the children it has waited for (servers a test stopped, the
+    subprocesses it ran); not Chromium's, which outlives the tests that use it."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+class CpuClock:
+    """Where the tests run (each worker, or the only process): a test's CPU time, from the start of its
+    setup to the end of its teardown, carried to the recorder in the teardown report."""
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item) -> None:
+        item.stash[CPU_AT_SETUP] = cpu_seconds()
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        report = yield
+        if call.when == "teardown" and CPU_AT_SETUP in item.stash:
+            report.user_properties.append(("cpu_seconds", round(cpu_seconds() - item.stash[CPU_AT_SETUP], 2)))
+        return report
+
+
+CPU_AT_SETUP = pytest.StashKey[float]()
+
+
 class Recorder:
     def __init__(self) -> None:
-        self.tests: dict[str, list] = {}   # node id -> [seconds (setup + call + teardown), worker]
+        self.tests: dict[str, list] = {}   # node id -> [seconds (setup + call + teardown), worker, CPU-s]
         self.started = time.time()
 
     def pytest_runtest_logreport(self, report) -> None:
         gateway = getattr(getattr(report, "node", None), "gateway", None)   # pytest-xdist's controller side
-        entry = self.tests.setdefault(report.nodeid, [0.0, gateway.id if gateway else "main"])
+        entry = self.tests.setdefault(report.nodeid, [0.0, gateway.id if gateway else "main", 0.0])
         entry[0] += report.duration
+        entry[2] += dict(report.user_properties).get("cpu_seconds", 0.0)
 
     def pytest_sessionfinish(self, session) -> None:
         if not self.tests:
             return
         workers: dict[str, float] = {}
-        for seconds, worker in self.tests.values():
+        for seconds, worker, _cpu in self.tests.values():
             workers[worker] = workers.get(worker, 0.0) + seconds
         FOLDER.mkdir(parents=True, exist_ok=True)
         last = {"wall": round(time.time() - self.started, 1), "workers": {w: round(s, 1) for w, s in sorted(workers.items())},
-                "tests": {n: [round(s, 2), w] for n, (s, w) in self.tests.items()}}
+                "tests": {n: [round(s, 2), w, round(c, 2)] for n, (s, w, c) in self.tests.items()}}
         write(LAST_RUN, last)
-        write(DURATIONS, load_durations() | {n: round(s, 2) for n, (s, _w) in self.tests.items()})
+        write(DURATIONS, load_durations() | {n: round(s, 2) for n, (s, _w, _c) in self.tests.items()})
 
 
 def write(path: Path, data: dict) -> None:
@@ -56,8 +86,12 @@ def write(path: Path, data: dict) -> None:
 
 
 def register(config) -> None:
-    if os.environ.get("PYTEST_XDIST_WORKER") or config.pluginmanager.has_plugin("atlas.in_release.page_matrix_plugin"):
-        return   # workers' reports reach the controller, which records; a page-matrix run is an older release's
+    if config.pluginmanager.has_plugin("atlas.in_release.page_matrix_plugin"):
+        return   # a page-matrix run: an older release's, inside a test that is timed itself
+    if config.getoption("dist", "no") == "no" or os.environ.get("PYTEST_XDIST_WORKER"):
+        config.pluginmanager.register(CpuClock(), "atlas-cpu-clock")
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return   # workers' reports reach the controller, which records
     config.pluginmanager.register(Recorder(), "atlas-timings")
 
 

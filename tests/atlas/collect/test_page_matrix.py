@@ -147,3 +147,28 @@ def test_every_page_runs_on_the_releases_it_claims(release, share, of):
 
     assert statuses(page_matrix_results.load_results()) == statuses(fresh), \
         f"docs/data/page_matrix.json is out of date on {release}: run `python3 dev.py pagematrix all {release}` and commit it"
+
+
+def test_the_newest_release_is_read_from_the_suite_s_own_run():
+    """The project's .venv runs the newest release, where the suite runs every page's code anyway: the matrix
+    leaves it out and the whole run checks it from its own outcomes (tests/support/newest_pages.py)."""
+    from tests.support.newest_pages import NewestPages
+
+    newest = page_matrix.project_release()
+    assert newest == RELEASES[-1]
+    assert newest not in {v for v, _, _ in page_matrix.shares()}
+    assert {v for v, _, _ in page_matrix.shares()} == set(page_matrix_results.plan()) - {newest}
+    recorded = page_matrix_results.load_results()["pages"]
+    passing = NewestPages()
+    passing.tests = {node: "passed" for by_release in recorded.values() for node in by_release.get(newest, {}).get("passed", [])}
+    assert passing.problems() == (newest, len(page_matrix_results.plan()[newest]), [])
+
+    failing = NewestPages()
+    failing.tests = dict(passing.tests, **{"tests/chat/test_consumer.py::test_two_clients_in_one_room": "failed"})
+    _, _, problems = failing.problems()
+    assert any(p.startswith("docs/use-cases/real-time-chat.md: claims") and f"failed on Django {newest}" in p
+               and "test_two_clients_in_one_room" in p for p in problems), problems
+    assert any("page_matrix.json is out of date" in p and "use-cases/real-time-chat.md" in p for p in problems)
+
+    _, _, nothing_ran = NewestPages().problems()   # a run that ran no page test proves nothing
+    assert all("no test ran" in p for p in nothing_ran[:-1]) and len(nothing_ran) == len(page_matrix_results.plan()[newest]) + 1
