@@ -61,18 +61,18 @@ def test_the_held_aside_third_is_the_seeded_shuffle_of_the_committed_split():
     assert search_questions.held_aside([{"seed": 32, "questions": 190}], 190) == expected
 
 
-def test_the_third_batch_holds_its_own_third_aside_and_the_first_two_are_spent():
-    """Seed 3303 over the 128 questions of the third batch, recomputed from the seed alone; the held-aside
-    parts of the first two batches were read (while tuning, or once after it), so they are marked spent."""
+def test_the_first_three_batches_are_spent():
+    """Seeds 32, 3202 and 3303 over the first three batches (190, 92 and 128 questions), recomputed from the
+    seeds alone; their held-aside parts were read (while tuning, or once after it), so they are marked spent."""
     import random
 
-    positions = list(range(128))
-    random.Random(3303).shuffle(positions)
-    assert {i for i, q in enumerate(QUESTIONS) if q.part == "held aside"} == {190 + 92 + p for p in positions[:42]}
-    second = list(range(92))
+    second, third = list(range(92)), list(range(128))
     random.Random(3202).shuffle(second)
+    random.Random(3303).shuffle(third)
     first = search_questions.held_aside([{"seed": 32, "questions": 190}], 190)
-    assert {i for i, q in enumerate(QUESTIONS) if q.part == "spent"} == first | {190 + p for p in second[:30]}
+    assert {i for i, q in enumerate(QUESTIONS) if q.part == "spent"} == (
+        first | {190 + p for p in second[:30]} | {190 + 92 + p for p in third[:42]})
+    assert all(q.part != "held aside" for q in QUESTIONS[:190 + 92 + 128])
 
 
 def test_only_the_held_aside_questions_of_a_spent_batch_are_spent():
