@@ -8,6 +8,7 @@ import re
 import shutil
 
 import pytest
+import yaml
 
 from atlas.core.datafile import Project
 from atlas.core.paths import DATA
@@ -56,23 +57,34 @@ def test_the_held_aside_third_is_the_seeded_shuffle_of_the_committed_split():
     random.Random(32).shuffle(positions)
     expected = set(positions[:63])
     marked = {i for i, q in enumerate(QUESTIONS) if q.held_aside}
-    assert len(marked) >= len(QUESTIONS) // 3 - 1
+    batches = yaml.safe_load(search_questions.FILE.read_text(encoding="utf-8"))["split"]["batches"]
+    assert len(marked) == sum(b["questions"] // 3 for b in batches) >= len(QUESTIONS) // 3 - len(batches)
     assert {i for i in marked if i < 190} == expected
     assert search_questions.held_aside([{"seed": 32, "questions": 190}], 190) == expected
 
 
-def test_the_third_batch_holds_its_own_third_aside_and_the_first_two_are_spent():
-    """Seed 3303 over the 128 questions of the third batch, recomputed from the seed alone; the held-aside
-    parts of the first two batches were read (while tuning, or once after it), so they are marked spent."""
+def test_the_first_three_batches_are_spent():
+    """Seeds 32, 3202 and 3303 over the first three batches (190, 92 and 128 questions), recomputed from the
+    seeds alone; their held-aside parts were read (while tuning, or once after it), so they are marked spent."""
     import random
 
-    positions = list(range(128))
-    random.Random(3303).shuffle(positions)
-    assert {i for i, q in enumerate(QUESTIONS) if q.part == "held aside"} == {190 + 92 + p for p in positions[:42]}
-    second = list(range(92))
+    second, third = list(range(92)), list(range(128))
     random.Random(3202).shuffle(second)
+    random.Random(3303).shuffle(third)
     first = search_questions.held_aside([{"seed": 32, "questions": 190}], 190)
-    assert {i for i, q in enumerate(QUESTIONS) if q.part == "spent"} == first | {190 + p for p in second[:30]}
+    assert {i for i, q in enumerate(QUESTIONS) if q.part == "spent"} == (
+        first | {190 + p for p in second[:30]} | {190 + 92 + p for p in third[:42]})
+    assert all(q.part != "held aside" for q in QUESTIONS[:190 + 92 + 128])
+
+
+def test_the_fourth_batch_holds_its_own_third_aside():
+    """Seed 3404 over the 137 questions of the fourth batch, recomputed from the seed alone: its 45 are the only
+    held-aside questions that are still evidence."""
+    import random
+
+    positions = list(range(137))
+    random.Random(3404).shuffle(positions)
+    assert {i for i, q in enumerate(QUESTIONS) if q.part == "held aside"} == {190 + 92 + 128 + p for p in positions[:45]}
 
 
 def test_only_the_held_aside_questions_of_a_spent_batch_are_spent():
