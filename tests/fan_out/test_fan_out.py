@@ -11,14 +11,17 @@ from tests.support.servers import python_tool, running_server
 
 pytestmark = pytest.mark.server
 TIMEOUT = 1.0
+# A fresh uvicorn's first request also builds the view's HTTP client: on a loaded machine (load 11 on
+# 2 cores) even the answering upstream missed a 1 s deadline. The hanging one still takes 5 s.
+SERVER_TIMEOUT = 3.0
 
 
-def check_partial(body):
+def check_partial(body, timeout=TIMEOUT):
     blocks = body["blocks"]
     assert list(blocks) == ["weather", "news", "stocks"]
     assert blocks["weather"]["ok"] is True and blocks["weather"]["data"]["path"] == "/ok"
     assert blocks["news"] == {"ok": False, "error": "upstream answered 500"}
-    assert blocks["stocks"] == {"ok": False, "error": f"timed out after {TIMEOUT:g} s"}
+    assert blocks["stocks"] == {"ok": False, "error": f"timed out after {timeout:g} s"}
 
 
 @pytest.fixture
@@ -48,13 +51,13 @@ def test_sync_views_answer_with_partial_data(fan_out_settings, client, path):
 
 def test_async_view_under_a_real_uvicorn(upstreams):
     env = {"DJANGO_SETTINGS_MODULE": "snippets.fan_out.server_settings",
-           "FAN_OUT_UPSTREAMS": json.dumps(upstreams), "FAN_OUT_TIMEOUT": str(TIMEOUT)}
+           "FAN_OUT_UPSTREAMS": json.dumps(upstreams), "FAN_OUT_TIMEOUT": str(SERVER_TIMEOUT)}
     command = python_tool("uvicorn") + ["snippets.demo.asgi:application", "--port", "{port}",
                                         "--log-level", "warning", "--lifespan", "off"]
     with running_server(command, env=env) as server:
         response = httpx.get(server.url + "/fan-out/async/", timeout=10)
     assert response.status_code == 200
-    check_partial(response.json())
+    check_partial(response.json(), SERVER_TIMEOUT)
 
 
 def test_an_unreachable_upstream_is_a_block_error_too(settings):
