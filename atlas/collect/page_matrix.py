@@ -112,10 +112,13 @@ def selection(page: PageCode) -> list[str]:
     return ([relative(page.path)] if page.has_blocks else []) + [relative(t) for t in page.tests]
 
 
-def owners(node_id: str, pages: list[PageCode]) -> list[str]:
-    """The pages a test node belongs to (a node id starts with a path pytest was given)."""
+def owners(node_id: str, pages: list[PageCode], selections: dict[str, list[str]] | None = None) -> list[str]:
+    """The pages a test node belongs to (a node id starts with a path pytest was given); `selections`:
+    each page's selection, worked out once for many nodes."""
     path = node_id.split("::", 1)[0]
-    return [p.page for p in pages if any(path == s or path.startswith(s.rstrip("/") + "/") for s in selection(p))]
+    selections = selections or {p.page: selection(p) for p in pages}
+    return [page for page, chosen in selections.items()
+            if any(path == s or path.startswith(s.rstrip("/") + "/") for s in chosen)]
 
 
 def run_release(version: str, pages: list[PageCode], compat: Compat) -> dict:
@@ -146,9 +149,14 @@ def page_results(outcomes: dict[str, str], pages: list[PageCode], output: str = 
     """{page: its result on one release} from every test's outcome there (the plugin's report);
     a failing page keeps the end of the pytest output."""
     today = dt.date.today().isoformat()
+    selections = {p.page: selection(p) for p in pages}
+    by_page: dict[str, dict[str, str]] = {p.page: {} for p in pages}
+    for node, outcome in outcomes.items():
+        for page in owners(node, pages, selections):
+            by_page[page][node] = outcome
     results = {}
     for page in pages:
-        mine = {node: outcome for node, outcome in outcomes.items() if page.page in owners(node, pages)}
+        mine = by_page[page.page]
         failed = sorted(n for n, o in mine.items() if o == "failed")
         skipped = sorted(n for n, o in mine.items() if o.startswith("skipped"))
         passed = sorted(n for n, o in mine.items() if o == "passed")
