@@ -9,6 +9,9 @@ indexed on the phone. Here, at build time, in plain Python:
 
 * each document's title (without the heading's ¶), headings, tags, words and the reader words of
   docs/data/search_vocabulary.yml become weighted terms, in postings (term -> documents and weights);
+* the ways readers ask for a section, written for every section in that file's `sections:` map (not
+  learnt from failed questions, so they reach words no question has shown yet), index it below its
+  title and above its text; a location the site does not have stops the build;
 * an error's whole message and the exception it is raised as (docs/data/errors.yml) index its entry of
   the error index, whose heading holds only the message's first part and whose quote of it is a code
   block (left out of Material's index): readers paste the whole message, or its second sentence;
@@ -32,7 +35,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from atlas.core import datafile
-from atlas.core.paths import DATA
+from atlas.core.errors import DataError
+from atlas.core.paths import DATA, relative
 from atlas.data import async_api
 from atlas.data.error_index import load_errors
 
@@ -40,7 +44,7 @@ VOCABULARY = DATA / "search_vocabulary.yml"
 API_PAGE = "versions/async-api/"
 ERRORS_PAGE = "faq/errors/"
 # How much a word counts where it stands (tuned on the question set's tuning data: tuned and spent parts)
-WEIGHTS = {"title": 12.0, "keywords": 8.0, "owner": 4.0, "page": 2.0, "tags": 6.0, "text": 1.0, "message": 2.0, "anchor": 1.0}
+WEIGHTS = {"title": 12.0, "keywords": 8.0, "asked": 4.0, "owner": 4.0, "page": 2.0, "tags": 6.0, "text": 1.0, "message": 2.0, "anchor": 1.0}
 TITLE_WORDS, TITLE_DAMPING = 2, 0.5     # a title of more words than 2 weighs each (2 / words) ** 0.5
 GENERIC, GENERIC_TITLE = 3, 0.3     # a section title on 3 pages or more weighs 0.3, its page's title as much
 BOOST = 0.1                  # a page's front-matter search boost of 2 multiplies its score by 1.1
@@ -149,6 +153,12 @@ def build(material: dict, vocabulary: dict, apis: list[dict] = (), errors: list[
     for entry in vocabulary.get("keywords", []):
         for location in entry["at"]:
             keywords[location] += entry["words"]
+    asked = vocabulary.get("sections", {})
+    unknown = [location for location in asked if location not in {d["location"] for d in docs}]
+    if unknown:
+        raise DataError(f"{relative(VOCABULARY)}: sections: no section of the site is at {unknown} — use a location "
+                        "as the search index names it (a page 'faq/', a section 'faq/#gil': its page's path, '#' "
+                        "and the heading's id), or remove the entry if the section is gone")
     bodies = [plain(d["text"]) for d in docs]
     messages = {f"{ERRORS_PAGE}#{e['id']}": f"{e['raised_as']} {e['message']}" for e in errors}
     parts, api_since = api_facts(list(apis))
@@ -182,6 +192,7 @@ def build(material: dict, vocabulary: dict, apis: list[dict] = (), errors: list[
         page = pages.get(location.split("#", 1)[0])
         title_terms, owner = api_title(title) if location.startswith(API_PAGE + "#api-") else (expand(title), [])
         fields = {"title": title_terms, "owner": owner, "keywords": expand(" ".join(keywords.get(location, []))),
+                  "asked": expand(" ".join(asked.get(location, []))),
                   "page": expand(plain(page["title"])) if page and page is not doc else [],
                   "tags": expand(" ".join(doc.get("tags", []))), "text": expand(body),
                   "message": expand(messages.get(location, "")),

@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from collections import Counter
 
 import pytest
 
+from atlas.core.errors import DataError
 from atlas.core.paths import DATA, DOCS
 from atlas.site import search_index
 from tests.support.tools import require_tool
@@ -114,6 +116,47 @@ def test_every_vocabulary_keyword_place_is_in_the_built_index(built_site):
     missing = [place for entry in vocabulary.get("keywords", []) for place in entry["at"] if place not in locations]
     assert not missing, f"docs/data/search_vocabulary.yml keywords at places the site does not have: {missing}"
     assert "atlas" in index["config"] and len(index["docs"]) == len(index["config"]["atlas"]["lengths"])
+
+
+def test_readers_words_for_a_section_index_it_and_find_it_where_its_own_text_does_not():
+    site = material(("lab/", "Lab", "<p>Benchmarks.</p>"),
+                    ("lab/#gil", "What the GIL limits", "<p>One thread runs Python code at a time.</p>"),
+                    ("lab/#tasks", "What a task costs", "<p>A task takes about 1 KiB; one core runs them.</p>"))
+    words = {**VOCABULARY, "sections": {"lab/#gil": ["one core", "multiple cores"]}}
+
+    def first(built, query):
+        out = run_worker(f"handlers[0]({{data: {{type: 0, data: {json.dumps(built)}}}}});\n"
+                         f"handlers[0]({{data: {{type: 2, data: {json.dumps(query)}}}}});\n"
+                         "process.stdout.write(JSON.stringify(posted));")
+        return json.loads(out)[1]["data"]["items"][0][0]["location"]
+
+    built = search_index.build(site, words, [])
+    postings = built["config"]["atlas"]["postings"]
+    assert dict(zip(postings["multipl"][::2], postings["multipl"][1::2])) == {1: search_index.WEIGHTS["asked"]}
+    assert first(built, "multiple cores") == "lab/#gil"
+    assert first(search_index.build(site, VOCABULARY, []), "multiple cores") == "lab/#tasks"  # without
+
+
+def test_readers_words_for_a_section_the_site_does_not_have_stop_the_build_with_the_fix():
+    words = {**VOCABULARY, "sections": {"faq/#orm": ["database"], "faq/#gone": ["stuck"]}}
+    with pytest.raises(DataError, match=r"search_vocabulary\.yml: sections: no section of the site is at \['faq/#gone'\]"
+                                        r" — use a location as the search index names it"):
+        search_index.build(SITE, words, APIS)
+
+
+@pytest.mark.build
+def test_every_section_a_reader_looks_for_has_readers_words(built_site):
+    """Each page and section of the reader pages has its readers' words in docs/data/search_vocabulary.yml
+    (`sections:`), but the API index's entries (their names are the words) and the sections whose title
+    recurs on three pages or more ("Sources", "How to run it": the page's words stand for them)."""
+    docs = json.loads((built_site.site / "search" / "search_index.json").read_text())["docs"]
+    shared = Counter(doc["title"] for doc in docs)
+    asked = search_index.load_vocabulary().get("sections", {})
+    missing = [doc["location"] for doc in docs if doc["location"] not in asked
+               and not doc["location"].startswith((search_index.API_PAGE + "#", "contributing/"))
+               and shared[doc["title"]] < search_index.GENERIC]
+    assert not missing, ("sections without readers' words in docs/data/search_vocabulary.yml (sections:): "
+                         f"{missing}; read each and write how readers ask for what it answers")
 
 
 def test_an_api_entry_is_about_its_member_and_a_module_s_function_wins_a_tie():
