@@ -44,7 +44,7 @@ VOCABULARY = DATA / "search_vocabulary.yml"
 API_PAGE = "versions/async-api/"
 ERRORS_PAGE = "faq/errors/"
 # How much a word counts where it stands (tuned on the question set's tuning data: tuned and spent parts)
-WEIGHTS = {"title": 12.0, "keywords": 8.0, "asked": 4.0, "owner": 4.0, "page": 2.0, "tags": 6.0, "text": 1.0, "message": 2.0, "anchor": 1.0}
+WEIGHTS = {"title": 12.0, "keywords": 8.0, "asked": 4.0, "held": 12.0, "owner": 4.0, "page": 2.0, "tags": 6.0, "text": 1.0, "message": 2.0, "anchor": 1.0}
 TITLE_WORDS, TITLE_DAMPING = 2, 0.5     # a title of more words than 2 weighs each (2 / words) ** 0.5
 GENERIC, GENERIC_TITLE = 3, 0.3     # a section title on 3 pages or more weighs 0.3, its page's title as much
 BOOST = 0.1                  # a page's front-matter search boost of 2 multiplies its score by 1.1
@@ -80,12 +80,14 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-cased words and version numbers ("4.1"); a dotted or underscored name also whole, after its
-    parts: "QuerySet.aget_or_create" gives queryset, aget, or, create, queryset.aget_or_create, aget_or_create."""
+    parts: "QuerySet.aget_or_create" gives queryset, aget, or, create, queryset.aget_or_create, aget_or_create;
+    a name of three dotted parts or more also its last two: "request.session.get" holds session.get."""
     text = text.lower()
     names = NAME.findall(text)
     # a dotted name's underscored parts whole too: Signal.asend_robust holds asend_robust
     return TOKEN.findall(text) + names + [part for name in names if "." in name
-                                          for part in name.split(".") if "_" in part]
+                                          for part in name.split(".") if "_" in part] \
+        + [".".join(name.split(".")[-2:]) for name in names if name.count(".") >= 2]
 
 
 def tokens(text: str) -> list[str]:
@@ -162,6 +164,7 @@ def build(material: dict, vocabulary: dict, apis: list[dict] = (), errors: list[
     bodies = [plain(d["text"]) for d in docs]
     messages = {f"{ERRORS_PAGE}#{e['id']}": f"{e['raised_as']} {e['message']}" for e in errors}
     parts, api_since = api_facts(list(apis))
+    holders = vocabulary.get("holders", {})
 
     def expand(text: str) -> list[str]:
         out = []
@@ -171,15 +174,20 @@ def build(material: dict, vocabulary: dict, apis: list[dict] = (), errors: list[
                 out.append(stem(parts[word]))
         return out
 
-    def api_title(name: str) -> tuple[list[str], list[str]]:
+    def api_title(name: str) -> tuple[list[str], list[str], list[str]]:
         """An API entry's title as (its member's terms and the whole name, its owner's terms): in
         "django.contrib.auth.alogout" or "ClientMixin.alogout" the entry is about alogout; the class or
         module that holds it only tells the entries apart."""
         owner_name, dot, member = name.rpartition(".")
         if not dot or "(" in name or " " in name:
-            return expand(name), []
+            return expand(name), [], []
         whole = [stem(w) for w in NAME.findall(name.lower())]
-        return expand(member) + whole, expand(owner_name)
+        # how readers write the call: the object they hold, then the name ("cache.get" for BaseCache.aget);
+        # and a long name's last two parts, as a query of it also gives them ("auth.alogout")
+        held = [f"{holder}.{name}" for holder in holders.get(owner_name.rpartition(".")[2], [])
+                for name in (member.lower(), parts.get(member.lower())) if name]
+        held += [".".join(w.split(".")[-2:]) for w in whole if w.count(".") >= 2]
+        return expand(member) + whole, expand(owner_name), held
 
     stop = {stem(w) for w in vocabulary.get("stop_words", [])}
     shared = Counter(plain(d["title"]) for d in docs)
@@ -190,9 +198,9 @@ def build(material: dict, vocabulary: dict, apis: list[dict] = (), errors: list[
         title = plain(doc["title"])
         location = doc["location"]
         page = pages.get(location.split("#", 1)[0])
-        title_terms, owner = api_title(title) if location.startswith(API_PAGE + "#api-") else (expand(title), [])
+        title_terms, owner, held = api_title(title) if location.startswith(API_PAGE + "#api-") else (expand(title), [], [])
         fields = {"title": title_terms, "owner": owner, "keywords": expand(" ".join(keywords.get(location, []))),
-                  "asked": expand(" ".join(asked.get(location, []))),
+                  "asked": expand(" ".join(asked.get(location, []))), "held": held,
                   "page": expand(plain(page["title"])) if page and page is not doc else [],
                   "tags": expand(" ".join(doc.get("tags", []))), "text": expand(body),
                   "message": expand(messages.get(location, "")),

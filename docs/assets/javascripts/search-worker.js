@@ -34,7 +34,8 @@ function words(text) {
   text = text.toLowerCase();
   const names = text.match(NAME) || [];
   const parts = names.filter(name => name.includes(".")).flatMap(name => name.split(".").filter(part => part.includes("_")));
-  return [...(text.match(TOKEN) || []), ...names, ...parts];
+  const tails = names.filter(name => name.split(".").length > 2).map(name => name.split(".").slice(-2).join("."));
+  return [...(text.match(TOKEN) || []), ...names, ...parts, ...tails];
 }
 
 const K1 = 3, B = 0.75;

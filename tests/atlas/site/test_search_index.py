@@ -159,6 +159,29 @@ def test_every_section_a_reader_looks_for_has_readers_words(built_site):
                          f"{missing}; read each and write how readers ask for what it answers")
 
 
+def test_an_api_entry_is_found_by_the_call_as_readers_write_it_on_the_object_they_hold():
+    site = material(("versions/async-api/", "Async API index", "<p>All of them.</p>"),
+                    ("versions/async-api/#api-basecache-aget", "BaseCache.aget", "<p>Fetch a key.</p>"),
+                    ("versions/async-api/#api-sessionbase-aget", "SessionBase.aget", "<p>Read a key.</p>"),
+                    ("faq/#cache", "Is the cache async?", "<p>Since 4.0 the cache has a-methods; the session since 5.1.</p>"))
+    apis = [{"member": "aget", "sync_twin": "get", "anchor": "api-basecache-aget", "since": "4.0"},
+            {"member": "aget", "sync_twin": "get", "anchor": "api-sessionbase-aget", "since": "5.1"}]
+    words = {**VOCABULARY, "stop_words": ["async", "django", "get"],
+             "holders": {"BaseCache": ["cache"], "SessionBase": ["session"]}}
+    assert search_index.words("request.session.get")[-2:] == ["request.session.get", "session.get"]
+
+    def first(built, query):
+        out = run_worker(f"handlers[0]({{data: {{type: 0, data: {json.dumps(built)}}}}});\n"
+                         f"handlers[0]({{data: {{type: 2, data: {json.dumps(query)}}}}});\n"
+                         "process.stdout.write(JSON.stringify(posted));")
+        return json.loads(out)[1]["data"]["items"][0][0]["location"]
+
+    built = search_index.build(site, words, apis)
+    assert first(built, "cache.get") == "versions/async-api/#api-basecache-aget"
+    assert first(built, "request.session.get()") == "versions/async-api/#api-sessionbase-aget"
+    assert first(search_index.build(site, VOCABULARY, apis), "cache.get") == "faq/#cache"        # without holders
+
+
 def test_an_api_entry_is_about_its_member_and_a_module_s_function_wins_a_tie():
     site = material(("versions/async-api/#api-clientmixin-alogout", "ClientMixin.alogout", "<p>Log out.</p>"),
                     ("versions/async-api/#api-django-contrib-auth-alogout", "django.contrib.auth.alogout", "<p>Log out.</p>"))
