@@ -38,7 +38,7 @@ function words(text) {
   return [...(text.match(TOKEN) || []), ...names, ...parts, ...tails];
 }
 
-const K1 = 3, B = 0.4;
+const K1 = 3, B = 0.3;
 const PREFIX = 0.5;          // a longer word the query word begins
 const PREFIX_FROM = 4;       // letters a word needs before it also finds longer words
 const STOP = 0.1;            // a stop word counts this much, and not towards the coverage below

@@ -298,7 +298,7 @@ def test_sections_of_a_page_that_tie_show_as_one_and_the_rest_fold_under_more_on
     api = next(group for group in json.loads(out)[1]["data"]["items"] if group[0]["location"].startswith("api/"))
     sections = [doc for doc in api if "#" in doc["location"]]
     assert len(sections) == 2 and sections[1]["score"] < sections[0]["score"]    # Material shows only the first
-    assert sections[1]["score"] == pytest.approx(sections[0]["score"])
+    assert sections[1]["score"] == pytest.approx(sections[0]["score"], rel=1e-5)    # only the tie factor, 1e-6, apart
 
 
 def test_a_name_the_vocabulary_gives_is_one_term_of_the_site_as_of_the_query():
