@@ -49,8 +49,8 @@ TITLE_WORDS, TITLE_DAMPING = 2, 0.5     # a title of more words than 2 weighs ea
 GENERIC, GENERIC_TITLE = 3, 0.3     # a section title on 3 pages or more weighs 0.3, its page's title as much
 BOOST = 0.1                  # a page's front-matter search boost of 2 multiplies its score by 1.1
 REFERENCE_TITLES, REFERENCES = {"Sources"}, 0.4   # a list of sources repeats every title it cites: x 0.4
-MODULE_FUNCTION = 1.01       # a tie "alogout": django.contrib.auth.alogout, a function readers call, over a
-                             # class's method of the same name (ClientMixin.alogout), which needs its class
+MODULE_FUNCTION = 1.03       # a near tie "alogout": django.contrib.auth.alogout, a function readers call, over a
+                             # class's method of the same name (ClientMixin.alogout, whose text says it once more)
 TEASER = 170                 # characters of a result's text
 TOKEN = re.compile(r"\d+(?:\.\d+)+|[a-z0-9]+")
 NAME = re.compile(r"[a-z][a-z0-9]*(?:[._][a-z0-9]+)+")    # django.tasks, sync_to_async: also kept whole
