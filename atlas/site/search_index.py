@@ -227,7 +227,7 @@ def build(material: dict, vocabulary: dict, apis: list[dict] = (), errors: list[
         out_docs.append(entry)
     index = {term: [x for number, weight in sorted(found.items()) for x in (number, round(weight, 1))]
              for term, found in sorted(postings.items())}
-    query = {"stop_words": sorted(vocabulary.get("stop_words", [])),
+    query = {"stop_words": sorted(vocabulary.get("stop_words", [])), "asks_release": vocabulary.get("asks_release", []),
              "synonyms": [{"words": e["words"], "means": e["means"]} for e in vocabulary.get("synonyms", [])]}
     # Material's page script hands the worker `config` and `docs` only: the postings ride in `config`
     return {"config": {**material["config"], "atlas": {"postings": index, "lengths": lengths, "query": query}},

@@ -185,7 +185,7 @@ def test_an_api_entry_is_found_by_the_call_as_readers_write_it_on_the_object_the
     assert first(search_index.build(site, VOCABULARY, apis), "cache.get") == "faq/#cache"        # without holders
 
 
-def test_a_release_the_query_names_weighs_its_own_page_more():
+def test_a_release_the_query_names_or_asks_for_weighs_its_own_page_more():
     site = material(("faq/", "FAQ", "<p>Questions.</p>"),
                     ("faq/#streaming", "Iterators", "<p>Streaming responses take async iterators from 4.2.</p>"),
                     ("versions/4.2/", "Django 4.2", "<p>A release.</p>"),
@@ -193,8 +193,8 @@ def test_a_release_the_query_names_weighs_its_own_page_more():
                      + ", and more" * 4 + ".</p>"))
     built = search_index.build(site, VOCABULARY, [])
 
-    def first(query, change=("", "")):
-        out = run_worker(f"handlers[0]({{data: {{type: 0, data: {json.dumps(built)}}}}});\n"
+    def first(query, change=("", ""), index=built):
+        out = run_worker(f"handlers[0]({{data: {{type: 0, data: {json.dumps(index)}}}}});\n"
                          f"handlers[0]({{data: {{type: 2, data: {json.dumps(query)}}}}});\n"
                          "process.stdout.write(JSON.stringify(posted));", change)
         return json.loads(out)[1]["data"]["items"][0][0]["location"]
@@ -202,6 +202,10 @@ def test_a_release_the_query_names_weighs_its_own_page_more():
     assert first("streaming responses in 4.2") == "versions/4.2/#what-it-adds"
     assert first("streaming responses in 4.2", ("const RELEASE = 2;", "const RELEASE = 1;")) == "faq/#streaming"
     assert first("streaming responses") == "faq/#streaming"
+    # a query that asks which release, without naming one
+    asks = search_index.build(site, {**VOCABULARY, "asks_release": ["since when"]}, [])
+    assert first("since when are streaming responses async", index=asks) == "versions/4.2/#what-it-adds"
+    assert first("since when are streaming responses async") == "faq/#streaming"
 
 
 def test_an_api_entry_is_about_its_member_and_a_module_s_function_wins_a_tie():
