@@ -51,6 +51,8 @@ BOOST = 0.1                  # a page's front-matter search boost of 2 multiplie
 REFERENCE_TITLES, REFERENCES = {"Sources"}, 0.4   # a list of sources repeats every title it cites: x 0.4
 MODULE_FUNCTION = 1.03       # a near tie "alogout": django.contrib.auth.alogout, a function readers call, over a
                              # class's method of the same name (ClientMixin.alogout, whose text says it once more)
+CONTRIBUTING_PAGE, CONTRIBUTORS = "contributing/", 0.5    # how the site is built: for contributors, not
+                                                          # readers, though it says every topic's words
 TEASER = 170                 # characters of a result's text
 TOKEN = re.compile(r"\d+(?:\.\d+)+|[a-z0-9]+")
 NAME = re.compile(r"[a-z][a-z0-9]*(?:[._][a-z0-9]+)+")    # django.tasks, sync_to_async: also kept whole
@@ -221,7 +223,8 @@ def build(material: dict, vocabulary: dict, apis: list[dict] = (), errors: list[
         if release:
             entry["since"] = release
         rank = (1 + BOOST * (doc.get("boost", 1) - 1)) * (REFERENCES if title in REFERENCE_TITLES else 1) \
-            * (MODULE_FUNCTION if location.startswith(API_PAGE + "#api-django-") else 1)
+            * (MODULE_FUNCTION if location.startswith(API_PAGE + "#api-django-") else 1) \
+            * (CONTRIBUTORS if location.startswith(CONTRIBUTING_PAGE) else 1)
         if rank != 1:
             entry["rank"] = round(rank, 2)
         out_docs.append(entry)

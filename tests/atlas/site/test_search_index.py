@@ -208,6 +208,16 @@ def test_a_release_the_query_names_or_asks_for_weighs_its_own_page_more():
     assert first("since when are streaming responses async") == "faq/#streaming"
 
 
+def test_the_contributors_guide_comes_after_a_reader_page_that_says_the_same():
+    site = material(("contributing/#tests", "Async tests", "<p>How they run.</p>"),
+                    ("faq/#testing", "Async tests", "<p>How they run.</p>"))
+    built = search_index.build(site, VOCABULARY, [])
+    assert [doc.get("rank", 1) for doc in built["docs"]] == [search_index.CONTRIBUTORS, 1]
+    out = run_worker(f"handlers[0]({{data: {{type: 0, data: {json.dumps(built)}}}}});\n"
+                     "handlers[0]({data: {type: 2, data: 'async tests'}});\nprocess.stdout.write(JSON.stringify(posted));")
+    assert [group[0]["location"] for group in json.loads(out)[1]["data"]["items"]] == ["faq/#testing", "contributing/#tests"]
+
+
 def test_an_api_entry_is_about_its_member_and_a_module_s_function_wins_a_tie():
     site = material(("versions/async-api/#api-clientmixin-alogout", "ClientMixin.alogout", "<p>Log out.</p>"),
                     ("versions/async-api/#api-django-contrib-auth-alogout", "django.contrib.auth.alogout", "<p>Log out.</p>"))
