@@ -9,6 +9,9 @@ indexed on the phone. Here, at build time, in plain Python:
 
 * each document's title (without the heading's ¶), headings, tags, words and the reader words of
   docs/data/search_vocabulary.yml become weighted terms, in postings (term -> documents and weights);
+* the ways readers ask for a section, written for every section in that file's `sections:` map (not
+  learnt from failed questions, so they reach words no question has shown yet), index it below its
+  title and above its text; a location the site does not have stops the build;
 * an error's whole message and the exception it is raised as (docs/data/errors.yml) index its entry of
   the error index, whose heading holds only the message's first part and whose quote of it is a code
   block (left out of Material's index): readers paste the whole message, or its second sentence;
@@ -32,7 +35,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from atlas.core import datafile
-from atlas.core.paths import DATA
+from atlas.core.errors import DataError
+from atlas.core.paths import DATA, relative
 from atlas.data import async_api
 from atlas.data.error_index import load_errors
 
@@ -40,13 +44,15 @@ VOCABULARY = DATA / "search_vocabulary.yml"
 API_PAGE = "versions/async-api/"
 ERRORS_PAGE = "faq/errors/"
 # How much a word counts where it stands (tuned on the question set's tuning data: tuned and spent parts)
-WEIGHTS = {"title": 12.0, "keywords": 8.0, "owner": 4.0, "page": 2.0, "tags": 6.0, "text": 1.0, "message": 2.0, "anchor": 1.0}
+WEIGHTS = {"title": 12.0, "keywords": 8.0, "asked": 4.0, "held": 12.0, "owner": 4.0, "page": 2.0, "tags": 6.0, "text": 1.0, "message": 2.0, "anchor": 1.0}
 TITLE_WORDS, TITLE_DAMPING = 2, 0.5     # a title of more words than 2 weighs each (2 / words) ** 0.5
 GENERIC, GENERIC_TITLE = 3, 0.3     # a section title on 3 pages or more weighs 0.3, its page's title as much
 BOOST = 0.1                  # a page's front-matter search boost of 2 multiplies its score by 1.1
 REFERENCE_TITLES, REFERENCES = {"Sources"}, 0.4   # a list of sources repeats every title it cites: x 0.4
-MODULE_FUNCTION = 1.01       # a tie "alogout": django.contrib.auth.alogout, a function readers call, over a
-                             # class's method of the same name (ClientMixin.alogout), which needs its class
+MODULE_FUNCTION = 1.03       # a near tie "alogout": django.contrib.auth.alogout, a function readers call, over a
+                             # class's method of the same name (ClientMixin.alogout, whose text says it once more)
+CONTRIBUTING_PAGE, CONTRIBUTORS = "contributing/", 0.5    # how the site is built: for contributors, not
+                                                          # readers, though it says every topic's words
 TEASER = 170                 # characters of a result's text
 TOKEN = re.compile(r"\d+(?:\.\d+)+|[a-z0-9]+")
 NAME = re.compile(r"[a-z][a-z0-9]*(?:[._][a-z0-9]+)+")    # django.tasks, sync_to_async: also kept whole
@@ -76,12 +82,14 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-cased words and version numbers ("4.1"); a dotted or underscored name also whole, after its
-    parts: "QuerySet.aget_or_create" gives queryset, aget, or, create, queryset.aget_or_create, aget_or_create."""
+    parts: "QuerySet.aget_or_create" gives queryset, aget, or, create, queryset.aget_or_create, aget_or_create;
+    a name of three dotted parts or more also its last two: "request.session.get" holds session.get."""
     text = text.lower()
     names = NAME.findall(text)
     # a dotted name's underscored parts whole too: Signal.asend_robust holds asend_robust
     return TOKEN.findall(text) + names + [part for name in names if "." in name
-                                          for part in name.split(".") if "_" in part]
+                                          for part in name.split(".") if "_" in part] \
+        + [".".join(name.split(".")[-2:]) for name in names if name.count(".") >= 2]
 
 
 def tokens(text: str) -> list[str]:
@@ -149,9 +157,16 @@ def build(material: dict, vocabulary: dict, apis: list[dict] = (), errors: list[
     for entry in vocabulary.get("keywords", []):
         for location in entry["at"]:
             keywords[location] += entry["words"]
+    asked = vocabulary.get("sections", {})
+    unknown = [location for location in asked if location not in {d["location"] for d in docs}]
+    if unknown:
+        raise DataError(f"{relative(VOCABULARY)}: sections: no section of the site is at {unknown} — use a location "
+                        "as the search index names it (a page 'faq/', a section 'faq/#gil': its page's path, '#' "
+                        "and the heading's id), or remove the entry if the section is gone")
     bodies = [plain(d["text"]) for d in docs]
     messages = {f"{ERRORS_PAGE}#{e['id']}": f"{e['raised_as']} {e['message']}" for e in errors}
     parts, api_since = api_facts(list(apis))
+    holders = vocabulary.get("holders", {})
 
     def expand(text: str) -> list[str]:
         out = []
@@ -161,15 +176,20 @@ def build(material: dict, vocabulary: dict, apis: list[dict] = (), errors: list[
                 out.append(stem(parts[word]))
         return out
 
-    def api_title(name: str) -> tuple[list[str], list[str]]:
+    def api_title(name: str) -> tuple[list[str], list[str], list[str]]:
         """An API entry's title as (its member's terms and the whole name, its owner's terms): in
         "django.contrib.auth.alogout" or "ClientMixin.alogout" the entry is about alogout; the class or
         module that holds it only tells the entries apart."""
         owner_name, dot, member = name.rpartition(".")
         if not dot or "(" in name or " " in name:
-            return expand(name), []
+            return expand(name), [], []
         whole = [stem(w) for w in NAME.findall(name.lower())]
-        return expand(member) + whole, expand(owner_name)
+        # how readers write the call: the object they hold, then the name ("cache.get" for BaseCache.aget);
+        # and a long name's last two parts, as a query of it also gives them ("auth.alogout")
+        held = [f"{holder}.{name}" for holder in holders.get(owner_name.rpartition(".")[2], [])
+                for name in (member.lower(), parts.get(member.lower())) if name]
+        held += [".".join(w.split(".")[-2:]) for w in whole if w.count(".") >= 2]
+        return expand(member) + whole, expand(owner_name), held
 
     stop = {stem(w) for w in vocabulary.get("stop_words", [])}
     shared = Counter(plain(d["title"]) for d in docs)
@@ -180,8 +200,9 @@ def build(material: dict, vocabulary: dict, apis: list[dict] = (), errors: list[
         title = plain(doc["title"])
         location = doc["location"]
         page = pages.get(location.split("#", 1)[0])
-        title_terms, owner = api_title(title) if location.startswith(API_PAGE + "#api-") else (expand(title), [])
+        title_terms, owner, held = api_title(title) if location.startswith(API_PAGE + "#api-") else (expand(title), [], [])
         fields = {"title": title_terms, "owner": owner, "keywords": expand(" ".join(keywords.get(location, []))),
+                  "asked": expand(" ".join(asked.get(location, []))), "held": held,
                   "page": expand(plain(page["title"])) if page and page is not doc else [],
                   "tags": expand(" ".join(doc.get("tags", []))), "text": expand(body),
                   "message": expand(messages.get(location, "")),
@@ -202,13 +223,14 @@ def build(material: dict, vocabulary: dict, apis: list[dict] = (), errors: list[
         if release:
             entry["since"] = release
         rank = (1 + BOOST * (doc.get("boost", 1) - 1)) * (REFERENCES if title in REFERENCE_TITLES else 1) \
-            * (MODULE_FUNCTION if location.startswith(API_PAGE + "#api-django-") else 1)
+            * (MODULE_FUNCTION if location.startswith(API_PAGE + "#api-django-") else 1) \
+            * (CONTRIBUTORS if location.startswith(CONTRIBUTING_PAGE) else 1)
         if rank != 1:
             entry["rank"] = round(rank, 2)
         out_docs.append(entry)
     index = {term: [x for number, weight in sorted(found.items()) for x in (number, round(weight, 1))]
              for term, found in sorted(postings.items())}
-    query = {"stop_words": sorted(vocabulary.get("stop_words", [])),
+    query = {"stop_words": sorted(vocabulary.get("stop_words", [])), "asks_release": vocabulary.get("asks_release", []),
              "synonyms": [{"words": e["words"], "means": e["means"]} for e in vocabulary.get("synonyms", [])]}
     # Material's page script hands the worker `config` and `docs` only: the postings ride in `config`
     return {"config": {**material["config"], "atlas": {"postings": index, "lengths": lengths, "query": query}},

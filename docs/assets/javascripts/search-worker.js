@@ -10,7 +10,8 @@
 // stop words ("async", "django") are dropped unless nothing else is left or they make a vocabulary phrase
 // ("what can"); a document matching fewer of the concepts loses score, less so when the rest of its page
 // has them; the parts of a name ("post", "save" of post_save) add score but only the name counts as a
-// concept. Results come per page, best first, as Material draws them: the best part of each page first,
+// concept; a release the query names ("what changed in 4.2") weighs its own page (versions/4.2/) more,
+// and a query asking "since when" weighs every release's page more. Results come per page, best first, as Material draws them: the best part of each page first,
 // and of sections that tie only the first shown (the others fold under "N more on this page").
 "use strict";
 
@@ -34,10 +35,11 @@ function words(text) {
   text = text.toLowerCase();
   const names = text.match(NAME) || [];
   const parts = names.filter(name => name.includes(".")).flatMap(name => name.split(".").filter(part => part.includes("_")));
-  return [...(text.match(TOKEN) || []), ...names, ...parts];
+  const tails = names.filter(name => name.split(".").length > 2).map(name => name.split(".").slice(-2).join("."));
+  return [...(text.match(TOKEN) || []), ...names, ...parts, ...tails];
 }
 
-const K1 = 3, B = 0.75;
+const K1 = 3, B = 0.3;
 const PREFIX = 0.5;          // a longer word the query word begins
 const PREFIX_FROM = 4;       // letters a word needs before it also finds longer words
 const STOP = 0.1;            // a stop word counts this much, and not towards the coverage below
@@ -46,6 +48,8 @@ const PAGE_SHARE = 0.5;      // a concept only elsewhere on the document's page 
 const COVERAGE = 2;          // score x (concepts matched / concepts) ** COVERAGE
 const PER_PAGE = 6;          // parts of a page listed (the box folds all but the best under "N more")
 const GROUPS = 20;           // pages listed
+const RELEASE = 2;           // score x this on the page of a release the query names, or of every release
+                             // when it asks which one ("since when", docs/data/search_vocabulary.yml)
 const TIE = 1 - 1e-6;        // a section tying the one above it on its page scores this much of it
 
 let index = null;
@@ -65,6 +69,7 @@ function setup(config, docs) {
     lengths: atlas.lengths,
     average: total / atlas.lengths.length || 1,
     stop: new Set(atlas.query.stop_words.map(stem)),
+    asksRelease: (atlas.query.asks_release || []).map(phrase => words(phrase).map(stem)),
   };
 }
 
@@ -182,6 +187,11 @@ function search(query) {
     const seen = onPage.get(page) || onPage.set(page, new Uint8Array(list.length)).get(page);
     row.forEach((value, c) => { if (value > 0) seen[c] = 1; });
   }
+  // a release the query names ("what changed in 4.2") is what the reader asks about: its page weighs more;
+  // so do all of them when the query asks which release brought something ("since when")
+  const releases = new Set(list.filter(concept => /^\d+\.\d+$/.test(concept.stem)).map(concept => `versions/${concept.stem}`));
+  const stemmed = words(query).map(stem);
+  const asksRelease = index.asksRelease.some(phrase => contains(stemmed, phrase));
   const ranked = [];
   for (const [doc, row] of scores) {
     const seen = onPage.get(index.docs[doc].location.split("#")[0]);
@@ -190,7 +200,9 @@ function search(query) {
       sum += value;
       if (counted[c]) matched += value > 0 ? 1 : seen[c] * PAGE_SHARE;
     });
-    ranked.push([doc, sum * (matched / needed) ** COVERAGE * (index.docs[doc].rank || 1)]);
+    const page = index.docs[doc].location.split("/", 2).slice(0, 2).join("/");
+    const release = releases.has(page) || (asksRelease && /^versions\/\d+\.\d+$/.test(page)) ? RELEASE : 1;
+    ranked.push([doc, sum * (matched / needed) ** COVERAGE * (index.docs[doc].rank || 1) * release]);
   }
   ranked.sort((a, b) => b[1] - a[1]);
   return { items: groups(ranked, list), suggest: [] };
