@@ -19,9 +19,9 @@ questions carries `held_aside: true`, which `check` compares with a fresh shuffl
 Questions added later go at the end, as a new batch with a new seed, so the questions already held
 aside stay so and none moves from the tuned part into the held-aside one. A batch whose held-aside part
 has been read while tuning says `spent:` (and why): its questions keep their marks, so the split stays
-reproducible, but they count as tuning data from then on. The first three batches are spent; the fourth
-(seed 3404) was committed alone, before any tuning after it (tests/search/test_split_history.py checks that
-in git for every batch that is not spent).
+reproducible, but they count as tuning data from then on. The first four batches are spent; a batch that
+is not spent must have been committed alone, before any tuning after it (tests/search/test_split_history.py
+checks that in git).
 
 The benchmark that runs the set through the site's search is atlas/bench/search_quality.py.
 """
