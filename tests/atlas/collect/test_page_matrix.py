@@ -133,7 +133,7 @@ def test_every_page_runs_on_the_releases_it_claims(release, share, of):
     workers and CI's jobs share the releases out."""
     pages = page_matrix.pages_of_share(release, share, of)
     started = time.perf_counter()
-    runs = page_matrix.run(pages, only=[release])
+    runs = page_matrix.run(pages, only=[release], sessions=page_matrix.SESSIONS_IN_THE_SUITE)
     print(f"\npage matrix on {release} ({len(pages)} pages, share {share} of {of}): "
           f"{time.perf_counter() - started:.1f} s: setup {runs[release]['setup_seconds']} s + tests {runs[release]['test_seconds']} s")
     fresh = page_matrix_results.merge_results(runs, {"releases": {}, "pages": {}})
