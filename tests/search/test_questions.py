@@ -80,6 +80,20 @@ def test_the_first_four_batches_are_spent():
     assert all(q.part != "held aside" for q in QUESTIONS[:190 + 92 + 128 + 137])
 
 
+def test_the_fifth_batch_is_the_held_aside_evidence():
+    """Seed 3505 over the fifth batch (133 questions, after the first four's 547), recomputed from the seed
+    alone: its held-aside questions are the first 133 // 3 shuffled positions, and they are the only
+    held-aside questions that are still evidence."""
+    import random
+
+    start, count = 190 + 92 + 128 + 137, 133
+    fifth = list(range(count))
+    random.Random(3505).shuffle(fifth)
+    assert len(QUESTIONS) >= start + count
+    assert {i for i, q in enumerate(QUESTIONS) if q.part == "held aside"} == {start + p for p in fifth[:count // 3]}
+    assert count // 3 == 44
+
+
 def test_only_the_held_aside_questions_of_a_spent_batch_are_spent():
     batches = [{"seed": 1, "questions": 6, "spent": "read"}, {"seed": 2, "questions": 6}]
     chosen = search_questions.held_aside(batches, 12)
