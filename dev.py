@@ -29,7 +29,8 @@ MINIMUM = (3, 12)
 # `dev.py check` leaves out what starts servers, Chromium or old Django releases, the recipe runs and the
 # builds of a second site (markers in pyproject.toml; each scratch build is a full build, 8 of them took about
 # half the check's CPU time); it keeps the one strict build of the real site and every test that reads it
-FAST = "not server and not browser and not matrix and not recipe and not scratch_build"
+LEFT_OUT = ("server", "browser", "matrix", "recipe", "scratch_build")
+FAST = " and ".join(f"not {marker}" for marker in LEFT_OUT)
 # pytest-xdist workers: two per core (at most eight), as much of the suite waits on servers, browsers and
 # subprocesses; measured on 2 cores: 193 s for the suite without the release matrices, 277 s with one per core
 # (a page's code blocks share a namespace, so they stay on one worker: docs/conftest.py)
@@ -152,6 +153,10 @@ def check(python: str, rest: list[str]) -> int:
     collections: the full suite)."""
     failed = run([python, "-m", "ruff", "check", "--quiet", "."])
     failed = failed or run([python, "-m", "atlas.data.validation", "--build"])
+    if not failed:
+        print(f"check: the tests but those marked {', '.join(LEFT_OUT)}: they start servers or Chromium, "
+              "install old Django releases, carry out a recipe or build a second site (`python3 dev.py test` runs them)",
+              flush=True)
     return failed or run([python, "-m", "pytest", *PARALLEL, "-m", FAST, *rest])
 
 
