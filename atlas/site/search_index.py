@@ -41,6 +41,7 @@ from atlas.data import async_api
 from atlas.data.error_index import load_errors
 
 VOCABULARY = DATA / "search_vocabulary.yml"
+CHANGES_PAGE = "versions/changes/"   # made from the data files' git history (atlas/site/changes.py)
 API_PAGE = "versions/async-api/"
 ERRORS_PAGE = "faq/errors/"
 # How much a word counts where it stands (tuned on the question set's tuning data: tuned and spent parts)
@@ -158,6 +159,11 @@ def build(material: dict, vocabulary: dict, apis: list[dict] = (), errors: list[
         for location in entry["at"]:
             keywords[location] += entry["words"]
     asked = vocabulary.get("sections", {})
+    dated = [location for location in asked if location.startswith(f"{CHANGES_PAGE}#")]
+    if dated:
+        raise DataError(f"{relative(VOCABULARY)}: sections: {dated}: the Changes page's sections follow the git "
+                        "history (a scratch copy or next month's build has others); give the words to the page, "
+                        f"'{CHANGES_PAGE}'")
     unknown = [location for location in asked if location not in {d["location"] for d in docs}]
     if unknown:
         raise DataError(f"{relative(VOCABULARY)}: sections: no section of the site is at {unknown} — use a location "

@@ -111,6 +111,17 @@ def test_the_worker_answers_in_material_s_format_best_page_first():
     assert re.search(r"<mark>Async</mark> API index", answers[3]["data"]["items"][0][0]["title"])
 
 
+def test_readers_words_for_a_dated_section_of_the_changes_page_stop_the_build_with_the_fix():
+    """Its sections are made from the git history: a scratch copy (no history) and next month's site have others."""
+    site = material(("versions/changes/", "Changes", "<p>What changed.</p>"),
+                    ("versions/changes/#2026-11-27", "2026-11-27", "<p>New APIs.</p>"))
+    words = {**VOCABULARY, "sections": {"versions/changes/#2026-11-27": ["new apis"]}}
+    with pytest.raises(DataError, match=r"search_vocabulary\.yml: sections: \['versions/changes/#2026-11-27'\]: the "
+                                        r"Changes page's sections follow the git history .* give the words to the page"):
+        search_index.build(site, words, APIS)
+    search_index.build(site, {**VOCABULARY, "sections": {"versions/changes/": ["new apis"]}}, APIS)
+
+
 @pytest.mark.build
 def test_every_vocabulary_keyword_place_is_in_the_built_index(built_site):
     index = json.loads((built_site.site / "search" / "search_index.json").read_text())
@@ -150,13 +161,15 @@ def test_readers_words_for_a_section_the_site_does_not_have_stop_the_build_with_
 @pytest.mark.build
 def test_every_section_a_reader_looks_for_has_readers_words(built_site):
     """Each page and section of the reader pages has its readers' words in docs/data/search_vocabulary.yml
-    (`sections:`), but the API index's entries (their names are the words) and the sections whose title
-    recurs on three pages or more ("Sources", "How to run it": the page's words stand for them)."""
+    (`sections:`), but the API index's entries (their names are the words), the Changes page's sections (made
+    from the git history: the page's words stand for them) and the sections whose title recurs on three pages
+    or more ("Sources", "How to run it": the page's words stand for them)."""
     docs = json.loads((built_site.site / "search" / "search_index.json").read_text())["docs"]
     shared = Counter(doc["title"] for doc in docs)
     asked = search_index.load_vocabulary().get("sections", {})
     missing = [doc["location"] for doc in docs if doc["location"] not in asked
-               and not doc["location"].startswith((search_index.API_PAGE + "#", "contributing/"))
+               and not doc["location"].startswith((search_index.API_PAGE + "#", search_index.CHANGES_PAGE + "#",
+                                                   "contributing/"))
                and shared[doc["title"]] < search_index.GENERIC]
     assert not missing, ("sections without readers' words in docs/data/search_vocabulary.yml (sections:): "
                          f"{missing}; read each and write how readers ask for what it answers")
