@@ -11,7 +11,8 @@
 // ("what can"); a document matching fewer of the concepts loses score, less so when the rest of its page
 // has them; the parts of a name ("post", "save" of post_save) add score but only the name counts as a
 // concept; a release the query names ("what changed in 4.2") weighs its own page (versions/4.2/) more,
-// and a query asking "since when" weighs every release's page more. Results come per page, best first, as Material draws them: the best part of each page first,
+// and a query asking "since when" weighs every release's page more; one asking what a word means ("what is")
+// weighs the glossary more. Results come per page, best first, as Material draws them: the best part of each page first,
 // and of sections that tie only the first shown (the others fold under "N more on this page").
 "use strict";
 
@@ -50,8 +51,10 @@ const PER_PAGE = 6;          // parts of a page listed (the box folds all but th
 const GROUPS = 20;           // pages listed
 const RELEASE = 2;           // score x this on the page of a release the query names, or of every release
                              // when it asks which one ("since when", docs/data/search_vocabulary.yml)
+const MEANING = 2;           // score x this on the glossary when the query asks what a word means ("what is")
 const TIE = 1 - 1e-6;        // a section tying the one above it on its page scores this much of it
 
+const GLOSSARY = "faq/glossary";
 let index = null;
 
 function setup(config, docs) {
@@ -70,6 +73,7 @@ function setup(config, docs) {
     average: total / atlas.lengths.length || 1,
     stop: new Set(atlas.query.stop_words.map(stem)),
     asksRelease: (atlas.query.asks_release || []).map(phrase => words(phrase).map(stem)),
+    asksMeaning: (atlas.query.asks_meaning || []).map(phrase => words(phrase).map(stem)),
   };
 }
 
@@ -192,6 +196,7 @@ function search(query) {
   const releases = new Set(list.filter(concept => /^\d+\.\d+$/.test(concept.stem)).map(concept => `versions/${concept.stem}`));
   const stemmed = words(query).map(stem);
   const asksRelease = index.asksRelease.some(phrase => contains(stemmed, phrase));
+  const asksMeaning = index.asksMeaning.some(phrase => contains(stemmed, phrase));
   const ranked = [];
   for (const [doc, row] of scores) {
     const seen = onPage.get(index.docs[doc].location.split("#")[0]);
@@ -202,7 +207,8 @@ function search(query) {
     });
     const page = index.docs[doc].location.split("/", 2).slice(0, 2).join("/");
     const release = releases.has(page) || (asksRelease && /^versions\/\d+\.\d+$/.test(page)) ? RELEASE : 1;
-    ranked.push([doc, sum * (matched / needed) ** COVERAGE * (index.docs[doc].rank || 1) * release]);
+    const meaning = asksMeaning && page === GLOSSARY ? MEANING : 1;
+    ranked.push([doc, sum * (matched / needed) ** COVERAGE * (index.docs[doc].rank || 1) * release * meaning]);
   }
   ranked.sort((a, b) => b[1] - a[1]);
   return { items: groups(ranked, list), suggest: [] };

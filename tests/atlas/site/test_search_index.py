@@ -221,6 +221,32 @@ def test_a_release_the_query_names_or_asks_for_weighs_its_own_page_more():
     assert first("since when are streaming responses async") == "faq/#streaming"
 
 
+def test_a_query_asking_what_a_word_means_weighs_the_glossary_more():
+    site = material(("faq/", "FAQ", "<p>Questions.</p>"),
+                    ("faq/#loop", "Event loop blocked", "<p>The event loop stops while a view blocks it.</p>"),
+                    ("faq/glossary/", "Glossary", "<p>Words.</p>"),
+                    ("faq/glossary/#event-loop", "Event loop", "<p>What runs coroutines, one at a time, switching"
+                     + " between them" * 6 + ".</p>"))
+
+    def first(query, vocabulary):
+        out = run_worker(f"handlers[0]({{data: {{type: 0, data: {json.dumps(search_index.build(site, vocabulary, []))}}}}});\n"
+                         f"handlers[0]({{data: {{type: 2, data: {json.dumps(query)}}}}});\n"
+                         "process.stdout.write(JSON.stringify(posted));")
+        return json.loads(out)[1]["data"]["items"][0][0]["location"]
+
+    asks = {**VOCABULARY, "stop_words": ["what", "is", "an"], "asks_meaning": ["what is"]}
+    assert first("what is an event loop", asks) == "faq/glossary/#event-loop"
+    assert first("what is an event loop", {**asks, "asks_meaning": []}) == "faq/#loop"
+    assert first("event loop blocked", asks) == "faq/#loop"
+
+
+def test_an_error_s_entry_and_the_release_matrix_weigh_less_than_a_reader_page():
+    site = material(("faq/errors/#channels-layer", "'NoneType' object has no attribute 'group_add'", "<p>No layer.</p>"),
+                    ("versions/matrix/#details", "Details", "<p>Chat.</p>"), ("faq/#chat", "Chat", "<p>Yes.</p>"))
+    ranks = [doc.get("rank", 1) for doc in search_index.build(site, VOCABULARY, [])["docs"]]
+    assert ranks == [search_index.KINDS["faq/errors/#"], search_index.KINDS["versions/matrix/"], 1] and max(ranks[:2]) < 1
+
+
 def test_the_contributors_guide_comes_after_a_reader_page_that_says_the_same():
     site = material(("contributing/#tests", "Async tests", "<p>How they run.</p>"),
                     ("faq/#testing", "Async tests", "<p>How they run.</p>"))
