@@ -62,12 +62,19 @@ TEASER = 170                 # characters of a result's text
 TOKEN = re.compile(r"\d+(?:\.\d+)+|[a-z0-9]+")
 NAME = re.compile(r"[a-z][a-z0-9]*(?:[._][a-z0-9]+)+")    # django.tasks, sync_to_async: also kept whole
 TAG = re.compile(r"<[^>]+>")
+DOUBLED = re.compile(r"([bdgmnpt])\1$")
 APPLIES = re.compile(r"Applies to:? Django (\d+\.\d+)")
 APPLIES_PARAGRAPH = re.compile(r"<p>\s*Applies to.*?</p>", re.DOTALL)
 
 
+def undouble(word: str) -> str:
+    """running, stopped -> run, stop (added -> add)."""
+    return word[:-1] if len(word) > 3 and DOUBLED.search(word) else word
+
+
 def stem(word: str) -> str:
-    """A light English stemmer: plurals, -ing/-ed and a final e, so "notifications" finds "notification"."""
+    """A light English stemmer: plurals, -ing/-ed (and the consonant they double) and a final e, so
+    "notifications" finds "notification" and "running" finds "run"."""
     if len(word) <= 3 or not word.isalpha():
         return word
     if word.endswith("ies") and len(word) > 4:
@@ -77,9 +84,9 @@ def stem(word: str) -> str:
     elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
     if word.endswith("ing") and len(word) > 5:
-        word = word[:-3]
+        word = undouble(word[:-3])
     elif word.endswith("ed") and len(word) > 4:
-        word = word[:-2]
+        word = undouble(word[:-2])
     if word.endswith("e") and len(word) > 4:       # upgrade, upgrading -> upgrad
         word = word[:-1]
     return word

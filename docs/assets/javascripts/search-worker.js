@@ -21,13 +21,16 @@ const TOKEN = /\d+(?:\.\d+)+|[a-z0-9]+/g;
 const NAME = /[a-z][a-z0-9]*(?:[._][a-z0-9]+)+/g;
 const WHOLE_NAME = /^[a-z][a-z0-9]*(?:[._][a-z0-9]+)+$/;
 
+// running, stopped -> run, stop (added -> add)
+const unDouble = word => (word.length > 3 && /([bdgmnpt])\1$/.test(word) ? word.slice(0, -1) : word);
+
 function stem(word) {
   if (word.length <= 3 || !/^[a-z]+$/.test(word)) return word;
   if (word.endsWith("ies") && word.length > 4) word = word.slice(0, -3) + "y";
   else if (word.endsWith("sses")) word = word.slice(0, -2);
   else if (word.endsWith("s") && !/(ss|us|is)$/.test(word)) word = word.slice(0, -1);
-  if (word.endsWith("ing") && word.length > 5) word = word.slice(0, -3);
-  else if (word.endsWith("ed") && word.length > 4) word = word.slice(0, -2);
+  if (word.endsWith("ing") && word.length > 5) word = unDouble(word.slice(0, -3));
+  else if (word.endsWith("ed") && word.length > 4) word = unDouble(word.slice(0, -2));
   if (word.endsWith("e") && word.length > 4) word = word.slice(0, -1);
   return word;
 }

@@ -70,6 +70,8 @@ def test_stem_and_tokens():
     assert [search_index.stem(w) for w in ("notifications", "queries", "streaming", "class", "status", "sse")] == \
         ["notification", "query", "stream", "class", "status", "sse"]
     assert search_index.stem("upgrade") == search_index.stem("upgrading") == search_index.stem("upgraded") == "upgrad"
+    assert search_index.stem("running") == search_index.stem("runs") == "run" and search_index.stem("stopped") == "stop"
+    assert search_index.stem("added") == search_index.stem("adds") == "add" and search_index.stem("called") == "call"
 
 
 def run_worker(script: str, change: tuple[str, str] = ("", "")) -> str:
