@@ -60,7 +60,8 @@ CONTRIBUTING_PAGE, CONTRIBUTORS = "contributing/", 0.5    # how the site is buil
 KINDS = {ERRORS_PAGE + "#": 0.8, "versions/matrix/": 0.8}
 TEASER = 170                 # characters of a result's text
 TOKEN = re.compile(r"\d+(?:\.\d+)+|[a-z0-9]+")
-NAME = re.compile(r"[a-z][a-z0-9]*(?:[._][a-z0-9]+)+")    # django.tasks, sync_to_async: also kept whole
+# django.tasks, sync_to_async, a package django-redis: also kept whole
+NAME = re.compile(r"[a-z][a-z0-9]*(?:[._][a-z0-9]+)+|django(?:-[a-z0-9]+)+")
 TAG = re.compile(r"<[^>]+>")
 DOUBLED = re.compile(r"([bdgmnpt])\1$")
 APPLIES = re.compile(r"Applies to:? Django (\d+\.\d+)")

@@ -18,8 +18,8 @@
 
 // The twin of atlas/site/search_index.py's tokens() and stem(): keep them the same.
 const TOKEN = /\d+(?:\.\d+)+|[a-z0-9]+/g;
-const NAME = /[a-z][a-z0-9]*(?:[._][a-z0-9]+)+/g;
-const WHOLE_NAME = /^[a-z][a-z0-9]*(?:[._][a-z0-9]+)+$/;
+const NAME = /[a-z][a-z0-9]*(?:[._][a-z0-9]+)+|django(?:-[a-z0-9]+)+/g;
+const WHOLE_NAME = /^(?:[a-z][a-z0-9]*(?:[._][a-z0-9]+)+|django(?:-[a-z0-9]+)+)$/;
 
 // running, stopped -> run, stop (added -> add)
 const unDouble = word => (word.length > 3 && /([bdgmnpt])\1$/.test(word) ? word.slice(0, -1) : word);
@@ -110,7 +110,7 @@ function concepts(query) {
   const stemmed = raw.map(stem);
   // the parts of a name the query holds ("post" and "save" of post_save) add to the score, but only the
   // whole name counts towards coverage
-  const parts = new Set((query.toLowerCase().match(NAME) || []).flatMap(name => name.split(/[._]/)).map(stem));
+  const parts = new Set((query.toLowerCase().match(NAME) || []).flatMap(name => name.split(/[._-]/)).map(stem));
   const list = stemmed.map((word, i) => ({ word: raw[i], stem: word, stop: index.stop.has(word), terms: expansions(word),
                                            part: parts.has(word) && !WHOLE_NAME.test(raw[i]) }));
   const meanings = [];

@@ -72,6 +72,7 @@ def test_stem_and_tokens():
     assert search_index.stem("upgrade") == search_index.stem("upgrading") == search_index.stem("upgraded") == "upgrad"
     assert search_index.stem("running") == search_index.stem("runs") == "run" and search_index.stem("stopped") == "stop"
     assert search_index.stem("added") == search_index.stem("adds") == "add" and search_index.stem("called") == "call"
+    assert search_index.tokens("django-redis or redis") == ["django", "redis", "or", "redis", "django-redis"]
 
 
 def run_worker(script: str, change: tuple[str, str] = ("", "")) -> str:
