@@ -56,8 +56,8 @@ CONTRIBUTING_PAGE, CONTRIBUTORS = "contributing/", 0.5    # how the site is buil
                                                           # readers, though it says every topic's words
 # kinds of section that match the common words of many queries without being what they ask for: an error's
 # entry holds its message's words ("channels", "event loop"; a pasted message matches it on all its words
-# anyway), and the release matrix sums up every use case in a line
-KINDS = {ERRORS_PAGE + "#": 0.8, "versions/matrix/": 0.8}
+# anyway); the release matrix and the site's change log sum up other pages in a line each
+KINDS = {ERRORS_PAGE + "#": 0.8, "versions/matrix/": 0.8, "versions/changes/": 0.8}
 TEASER = 170                 # characters of a result's text
 TOKEN = re.compile(r"\d+(?:\.\d+)+|[a-z0-9]+")
 # django.tasks, sync_to_async, a package django-redis: also kept whole

@@ -128,6 +128,11 @@ function concepts(query) {
       }
       meanings.push([targets, entry.means]);
     }
+  // the words of a question's form ("since when was … added", "what counts as") name no topic: as stop words
+  for (const phrase of [...index.asksRelease, ...index.asksMeaning]) {
+    const span = contains(stemmed, phrase);
+    if (span) for (const concept of list.slice(span[0], span[1])) if (!concept.lifted) concept.stop = true;
+  }
   if (list.every(concept => concept.stop)) for (const concept of list) concept.stop = false;   // "async" alone
   for (const concept of list)
     if (concept.stop || concept.lifted) for (const term of concept.terms.keys()) concept.terms.set(term, STOP);

@@ -241,6 +241,9 @@ def test_a_query_asking_what_a_word_means_weighs_the_glossary_more():
     assert first("what is an event loop", asks) == "faq/glossary/#event-loop"
     assert first("what is an event loop", {**asks, "asks_meaning": []}) == "faq/#loop"
     assert first("event loop blocked", asks) == "faq/#loop"
+    # the words of the question's form are no topic: "counts" does not bring up a section about counting
+    site["docs"].append({"location": "faq/#counts", "title": "Event counts", "text": "<p>How many events a loop counts.</p>"})
+    assert first("what counts as an event loop", {**asks, "asks_meaning": ["what counts as"]}) == "faq/glossary/#event-loop"
 
 
 def test_an_error_s_entry_and_the_release_matrix_weigh_less_than_a_reader_page():
