@@ -54,16 +54,28 @@ MODULE_FUNCTION = 1.03       # a near tie "alogout": django.contrib.auth.alogout
                              # class's method of the same name (ClientMixin.alogout, whose text says it once more)
 CONTRIBUTING_PAGE, CONTRIBUTORS = "contributing/", 0.5    # how the site is built: for contributors, not
                                                           # readers, though it says every topic's words
+# kinds of section that match the common words of many queries without being what they ask for: an error's
+# entry holds its message's words ("channels", "event loop"; a pasted message matches it on all its words
+# anyway); the release matrix and the site's change log sum up other pages in a line each
+KINDS = {ERRORS_PAGE + "#": 0.8, "versions/matrix/": 0.8, "versions/changes/": 0.8}
 TEASER = 170                 # characters of a result's text
 TOKEN = re.compile(r"\d+(?:\.\d+)+|[a-z0-9]+")
-NAME = re.compile(r"[a-z][a-z0-9]*(?:[._][a-z0-9]+)+")    # django.tasks, sync_to_async: also kept whole
+# django.tasks, sync_to_async, a package django-redis: also kept whole
+NAME = re.compile(r"[a-z][a-z0-9]*(?:[._][a-z0-9]+)+|django(?:-[a-z0-9]+)+")
 TAG = re.compile(r"<[^>]+>")
+DOUBLED = re.compile(r"([bdgmnpt])\1$")
 APPLIES = re.compile(r"Applies to:? Django (\d+\.\d+)")
 APPLIES_PARAGRAPH = re.compile(r"<p>\s*Applies to.*?</p>", re.DOTALL)
 
 
+def undouble(word: str) -> str:
+    """running, stopped -> run, stop (added -> add)."""
+    return word[:-1] if len(word) > 3 and DOUBLED.search(word) else word
+
+
 def stem(word: str) -> str:
-    """A light English stemmer: plurals, -ing/-ed and a final e, so "notifications" finds "notification"."""
+    """A light English stemmer: plurals, -ing/-ed (and the consonant they double) and a final e, so
+    "notifications" finds "notification" and "running" finds "run"."""
     if len(word) <= 3 or not word.isalpha():
         return word
     if word.endswith("ies") and len(word) > 4:
@@ -73,9 +85,9 @@ def stem(word: str) -> str:
     elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
     if word.endswith("ing") and len(word) > 5:
-        word = word[:-3]
+        word = undouble(word[:-3])
     elif word.endswith("ed") and len(word) > 4:
-        word = word[:-2]
+        word = undouble(word[:-2])
     if word.endswith("e") and len(word) > 4:       # upgrade, upgrading -> upgrad
         word = word[:-1]
     return word
@@ -231,12 +243,14 @@ def build(material: dict, vocabulary: dict, apis: list[dict] = (), errors: list[
         rank = (1 + BOOST * (doc.get("boost", 1) - 1)) * (REFERENCES if title in REFERENCE_TITLES else 1) \
             * (MODULE_FUNCTION if location.startswith(API_PAGE + "#api-django-") else 1) \
             * (CONTRIBUTORS if location.startswith(CONTRIBUTING_PAGE) else 1)
+        rank *= next((factor for kind, factor in KINDS.items() if location.startswith(kind)), 1)
         if rank != 1:
             entry["rank"] = round(rank, 2)
         out_docs.append(entry)
     index = {term: [x for number, weight in sorted(found.items()) for x in (number, round(weight, 1))]
              for term, found in sorted(postings.items())}
     query = {"stop_words": sorted(vocabulary.get("stop_words", [])), "asks_release": vocabulary.get("asks_release", []),
+             "asks_meaning": vocabulary.get("asks_meaning", []),
              "synonyms": [{"words": e["words"], "means": e["means"]} for e in vocabulary.get("synonyms", [])]}
     # Material's page script hands the worker `config` and `docs` only: the postings ride in `config`
     return {"config": {**material["config"], "atlas": {"postings": index, "lengths": lengths, "query": query}},

@@ -11,22 +11,26 @@
 // ("what can"); a document matching fewer of the concepts loses score, less so when the rest of its page
 // has them; the parts of a name ("post", "save" of post_save) add score but only the name counts as a
 // concept; a release the query names ("what changed in 4.2") weighs its own page (versions/4.2/) more,
-// and a query asking "since when" weighs every release's page more. Results come per page, best first, as Material draws them: the best part of each page first,
+// and a query asking "since when" weighs every release's page more; one asking what a word means ("what is")
+// weighs the glossary more. Results come per page, best first, as Material draws them: the best part of each page first,
 // and of sections that tie only the first shown (the others fold under "N more on this page").
 "use strict";
 
 // The twin of atlas/site/search_index.py's tokens() and stem(): keep them the same.
 const TOKEN = /\d+(?:\.\d+)+|[a-z0-9]+/g;
-const NAME = /[a-z][a-z0-9]*(?:[._][a-z0-9]+)+/g;
-const WHOLE_NAME = /^[a-z][a-z0-9]*(?:[._][a-z0-9]+)+$/;
+const NAME = /[a-z][a-z0-9]*(?:[._][a-z0-9]+)+|django(?:-[a-z0-9]+)+/g;
+const WHOLE_NAME = /^(?:[a-z][a-z0-9]*(?:[._][a-z0-9]+)+|django(?:-[a-z0-9]+)+)$/;
+
+// running, stopped -> run, stop (added -> add)
+const unDouble = word => (word.length > 3 && /([bdgmnpt])\1$/.test(word) ? word.slice(0, -1) : word);
 
 function stem(word) {
   if (word.length <= 3 || !/^[a-z]+$/.test(word)) return word;
   if (word.endsWith("ies") && word.length > 4) word = word.slice(0, -3) + "y";
   else if (word.endsWith("sses")) word = word.slice(0, -2);
   else if (word.endsWith("s") && !/(ss|us|is)$/.test(word)) word = word.slice(0, -1);
-  if (word.endsWith("ing") && word.length > 5) word = word.slice(0, -3);
-  else if (word.endsWith("ed") && word.length > 4) word = word.slice(0, -2);
+  if (word.endsWith("ing") && word.length > 5) word = unDouble(word.slice(0, -3));
+  else if (word.endsWith("ed") && word.length > 4) word = unDouble(word.slice(0, -2));
   if (word.endsWith("e") && word.length > 4) word = word.slice(0, -1);
   return word;
 }
@@ -45,13 +49,15 @@ const PREFIX_FROM = 4;       // letters a word needs before it also finds longer
 const STOP = 0.1;            // a stop word counts this much, and not towards the coverage below
 const SYNONYM = 0.7;         // a site word the vocabulary gives a reader's word
 const PAGE_SHARE = 0.5;      // a concept only elsewhere on the document's page counts this much to its coverage
-const COVERAGE = 2;          // score x (concepts matched / concepts) ** COVERAGE
+const COVERAGE = 1;          // score x (concepts matched / concepts) ** COVERAGE
 const PER_PAGE = 6;          // parts of a page listed (the box folds all but the best under "N more")
 const GROUPS = 20;           // pages listed
 const RELEASE = 2;           // score x this on the page of a release the query names, or of every release
                              // when it asks which one ("since when", docs/data/search_vocabulary.yml)
+const MEANING = 2;           // score x this on the glossary when the query asks what a word means ("what is")
 const TIE = 1 - 1e-6;        // a section tying the one above it on its page scores this much of it
 
+const GLOSSARY = "faq/glossary";
 let index = null;
 
 function setup(config, docs) {
@@ -70,6 +76,7 @@ function setup(config, docs) {
     average: total / atlas.lengths.length || 1,
     stop: new Set(atlas.query.stop_words.map(stem)),
     asksRelease: (atlas.query.asks_release || []).map(phrase => words(phrase).map(stem)),
+    asksMeaning: (atlas.query.asks_meaning || []).map(phrase => words(phrase).map(stem)),
   };
 }
 
@@ -103,7 +110,7 @@ function concepts(query) {
   const stemmed = raw.map(stem);
   // the parts of a name the query holds ("post" and "save" of post_save) add to the score, but only the
   // whole name counts towards coverage
-  const parts = new Set((query.toLowerCase().match(NAME) || []).flatMap(name => name.split(/[._]/)).map(stem));
+  const parts = new Set((query.toLowerCase().match(NAME) || []).flatMap(name => name.split(/[._-]/)).map(stem));
   const list = stemmed.map((word, i) => ({ word: raw[i], stem: word, stop: index.stop.has(word), terms: expansions(word),
                                            part: parts.has(word) && !WHOLE_NAME.test(raw[i]) }));
   const meanings = [];
@@ -121,6 +128,11 @@ function concepts(query) {
       }
       meanings.push([targets, entry.means]);
     }
+  // the words of a question's form ("since when was … added", "what counts as") name no topic: as stop words
+  for (const phrase of [...index.asksRelease, ...index.asksMeaning]) {
+    const span = contains(stemmed, phrase);
+    if (span) for (const concept of list.slice(span[0], span[1])) if (!concept.lifted) concept.stop = true;
+  }
   if (list.every(concept => concept.stop)) for (const concept of list) concept.stop = false;   // "async" alone
   for (const concept of list)
     if (concept.stop || concept.lifted) for (const term of concept.terms.keys()) concept.terms.set(term, STOP);
@@ -192,6 +204,7 @@ function search(query) {
   const releases = new Set(list.filter(concept => /^\d+\.\d+$/.test(concept.stem)).map(concept => `versions/${concept.stem}`));
   const stemmed = words(query).map(stem);
   const asksRelease = index.asksRelease.some(phrase => contains(stemmed, phrase));
+  const asksMeaning = index.asksMeaning.some(phrase => contains(stemmed, phrase));
   const ranked = [];
   for (const [doc, row] of scores) {
     const seen = onPage.get(index.docs[doc].location.split("#")[0]);
@@ -202,7 +215,8 @@ function search(query) {
     });
     const page = index.docs[doc].location.split("/", 2).slice(0, 2).join("/");
     const release = releases.has(page) || (asksRelease && /^versions\/\d+\.\d+$/.test(page)) ? RELEASE : 1;
-    ranked.push([doc, sum * (matched / needed) ** COVERAGE * (index.docs[doc].rank || 1) * release]);
+    const meaning = asksMeaning && page === GLOSSARY ? MEANING : 1;
+    ranked.push([doc, sum * (matched / needed) ** COVERAGE * (index.docs[doc].rank || 1) * release * meaning]);
   }
   ranked.sort((a, b) => b[1] - a[1]);
   return { items: groups(ranked, list), suggest: [] };

@@ -70,6 +70,9 @@ def test_stem_and_tokens():
     assert [search_index.stem(w) for w in ("notifications", "queries", "streaming", "class", "status", "sse")] == \
         ["notification", "query", "stream", "class", "status", "sse"]
     assert search_index.stem("upgrade") == search_index.stem("upgrading") == search_index.stem("upgraded") == "upgrad"
+    assert search_index.stem("running") == search_index.stem("runs") == "run" and search_index.stem("stopped") == "stop"
+    assert search_index.stem("added") == search_index.stem("adds") == "add" and search_index.stem("called") == "call"
+    assert search_index.tokens("django-redis or redis") == ["django", "redis", "or", "redis", "django-redis"]
 
 
 def run_worker(script: str, change: tuple[str, str] = ("", "")) -> str:
@@ -219,6 +222,35 @@ def test_a_release_the_query_names_or_asks_for_weighs_its_own_page_more():
     asks = search_index.build(site, {**VOCABULARY, "asks_release": ["since when"]}, [])
     assert first("since when are streaming responses async", index=asks) == "versions/4.2/#what-it-adds"
     assert first("since when are streaming responses async") == "faq/#streaming"
+
+
+def test_a_query_asking_what_a_word_means_weighs_the_glossary_more():
+    site = material(("faq/", "FAQ", "<p>Questions.</p>"),
+                    ("faq/#loop", "Event loop blocked", "<p>The event loop stops while a view blocks it.</p>"),
+                    ("faq/glossary/", "Glossary", "<p>Words.</p>"),
+                    ("faq/glossary/#event-loop", "Event loop", "<p>What runs coroutines, one at a time, switching"
+                     + " between them" * 6 + ".</p>"))
+
+    def first(query, vocabulary):
+        out = run_worker(f"handlers[0]({{data: {{type: 0, data: {json.dumps(search_index.build(site, vocabulary, []))}}}}});\n"
+                         f"handlers[0]({{data: {{type: 2, data: {json.dumps(query)}}}}});\n"
+                         "process.stdout.write(JSON.stringify(posted));")
+        return json.loads(out)[1]["data"]["items"][0][0]["location"]
+
+    asks = {**VOCABULARY, "stop_words": ["what", "is", "an"], "asks_meaning": ["what is"]}
+    assert first("what is an event loop", asks) == "faq/glossary/#event-loop"
+    assert first("what is an event loop", {**asks, "asks_meaning": []}) == "faq/#loop"
+    assert first("event loop blocked", asks) == "faq/#loop"
+    # the words of the question's form are no topic: "counts" does not bring up a section about counting
+    site["docs"].append({"location": "faq/#counts", "title": "Event counts", "text": "<p>How many events a loop counts.</p>"})
+    assert first("what counts as an event loop", {**asks, "asks_meaning": ["what counts as"]}) == "faq/glossary/#event-loop"
+
+
+def test_an_error_s_entry_and_the_release_matrix_weigh_less_than_a_reader_page():
+    site = material(("faq/errors/#channels-layer", "'NoneType' object has no attribute 'group_add'", "<p>No layer.</p>"),
+                    ("versions/matrix/#details", "Details", "<p>Chat.</p>"), ("faq/#chat", "Chat", "<p>Yes.</p>"))
+    ranks = [doc.get("rank", 1) for doc in search_index.build(site, VOCABULARY, [])["docs"]]
+    assert ranks == [search_index.KINDS["faq/errors/#"], search_index.KINDS["versions/matrix/"], 1] and max(ranks[:2]) < 1
 
 
 def test_the_contributors_guide_comes_after_a_reader_page_that_says_the_same():
