@@ -88,6 +88,19 @@ def run_worker(script: str, change: tuple[str, str] = ("", "")) -> str:
     return done.stdout
 
 
+def first_results(index: dict, queries: list[str], change: tuple[str, str] = ("", "")) -> list[str | None]:
+    """Each query's first result (its location; None when nothing matched), from the worker on `index`."""
+    out = run_worker(f"handlers[0]({{data: {{type: 0, data: {json.dumps(index)}}}}});\n"
+                     f"for (const q of {json.dumps(queries)}) handlers[0]({{data: {{type: 2, data: q}}}});\n"
+                     "process.stdout.write(JSON.stringify(posted));", change)
+    _, *answers = json.loads(out)
+    return [a["data"]["items"][0][0]["location"] if a["data"]["items"] else None for a in answers]
+
+
+def first_result(index: dict, query: str, change: tuple[str, str] = ("", "")) -> str | None:
+    return first_results(index, [query], change)[0]
+
+
 def test_the_worker_tokenizes_and_stems_as_the_index_does():
     text = " ".join((DOCS / "faq" / "index.md").read_text(encoding="utf-8").split()[:4000])
     text += " " + (DATA / "search_questions.yml").read_text(encoding="utf-8")
@@ -141,17 +154,11 @@ def test_readers_words_for_a_section_index_it_and_find_it_where_its_own_text_doe
                     ("lab/#tasks", "What a task costs", "<p>A task takes about 1 KiB; one core runs them.</p>"))
     words = {**VOCABULARY, "sections": {"lab/#gil": ["one core", "multiple cores"]}}
 
-    def first(built, query):
-        out = run_worker(f"handlers[0]({{data: {{type: 0, data: {json.dumps(built)}}}}});\n"
-                         f"handlers[0]({{data: {{type: 2, data: {json.dumps(query)}}}}});\n"
-                         "process.stdout.write(JSON.stringify(posted));")
-        return json.loads(out)[1]["data"]["items"][0][0]["location"]
-
     built = search_index.build(site, words, [])
     postings = built["config"]["atlas"]["postings"]
     assert dict(zip(postings["multipl"][::2], postings["multipl"][1::2])) == {1: search_index.WEIGHTS["asked"]}
-    assert first(built, "multiple cores") == "lab/#gil"
-    assert first(search_index.build(site, VOCABULARY, []), "multiple cores") == "lab/#tasks"  # without
+    assert first_result(built, "multiple cores") == "lab/#gil"
+    assert first_result(search_index.build(site, VOCABULARY, []), "multiple cores") == "lab/#tasks"  # without
 
 
 def test_readers_words_for_a_section_the_site_does_not_have_stop_the_build_with_the_fix():
@@ -189,16 +196,10 @@ def test_an_api_entry_is_found_by_the_call_as_readers_write_it_on_the_object_the
              "holders": {"BaseCache": ["cache"], "SessionBase": ["session"]}}
     assert search_index.words("request.session.get")[-2:] == ["request.session.get", "session.get"]
 
-    def first(built, query):
-        out = run_worker(f"handlers[0]({{data: {{type: 0, data: {json.dumps(built)}}}}});\n"
-                         f"handlers[0]({{data: {{type: 2, data: {json.dumps(query)}}}}});\n"
-                         "process.stdout.write(JSON.stringify(posted));")
-        return json.loads(out)[1]["data"]["items"][0][0]["location"]
-
     built = search_index.build(site, words, apis)
-    assert first(built, "cache.get") == "versions/async-api/#api-basecache-aget"
-    assert first(built, "request.session.get()") == "versions/async-api/#api-sessionbase-aget"
-    assert first(search_index.build(site, VOCABULARY, apis), "cache.get") == "faq/#cache"        # without holders
+    assert first_result(built, "cache.get") == "versions/async-api/#api-basecache-aget"
+    assert first_result(built, "request.session.get()") == "versions/async-api/#api-sessionbase-aget"
+    assert first_result(search_index.build(site, VOCABULARY, apis), "cache.get") == "faq/#cache"        # without holders
 
 
 def test_a_release_the_query_names_or_asks_for_weighs_its_own_page_more():
@@ -210,10 +211,7 @@ def test_a_release_the_query_names_or_asks_for_weighs_its_own_page_more():
     built = search_index.build(site, VOCABULARY, [])
 
     def first(query, change=("", ""), index=built):
-        out = run_worker(f"handlers[0]({{data: {{type: 0, data: {json.dumps(index)}}}}});\n"
-                         f"handlers[0]({{data: {{type: 2, data: {json.dumps(query)}}}}});\n"
-                         "process.stdout.write(JSON.stringify(posted));", change)
-        return json.loads(out)[1]["data"]["items"][0][0]["location"]
+        return first_result(index, query, change)
 
     assert first("streaming responses in 4.2") == "versions/4.2/#what-it-adds"
     assert first("streaming responses in 4.2", ("const RELEASE = 2;", "const RELEASE = 1;")) == "faq/#streaming"
@@ -232,10 +230,7 @@ def test_a_query_asking_what_a_word_means_weighs_the_glossary_more():
                      + " between them" * 6 + ".</p>"))
 
     def first(query, vocabulary):
-        out = run_worker(f"handlers[0]({{data: {{type: 0, data: {json.dumps(search_index.build(site, vocabulary, []))}}}}});\n"
-                         f"handlers[0]({{data: {{type: 2, data: {json.dumps(query)}}}}});\n"
-                         "process.stdout.write(JSON.stringify(posted));")
-        return json.loads(out)[1]["data"]["items"][0][0]["location"]
+        return first_result(search_index.build(site, vocabulary, []), query)
 
     asks = {**VOCABULARY, "stop_words": ["what", "is", "an"], "asks_meaning": ["what is"]}
     assert first("what is an event loop", asks) == "faq/glossary/#event-loop"
@@ -316,15 +311,8 @@ def test_a_pasted_error_message_finds_its_entry_though_the_heading_holds_only_it
                "HttpResponse object. It returned an unawaited coroutine instead. You may need to add an 'await' "
                "into your view."}]
     queries = ["You may need to add an 'await' into your view.", "ValueError unawaited coroutine"]
-    script = "for (const q of {}) handlers[0]({{data: {{type: 2, data: q}}}});\nprocess.stdout.write(JSON.stringify(posted));"
-
-    def first(built):
-        out = run_worker(f"handlers[0]({{data: {{type: 0, data: {json.dumps(built)}}}}});\n" + script.format(json.dumps(queries)))
-        _, *answers = json.loads(out)
-        return [a["data"]["items"][0][0]["location"] if a["data"]["items"] else None for a in answers]
-
-    assert first(search_index.build(site, VOCABULARY, [], errors)) == ["faq/errors/#e1"] * 2
-    assert first(search_index.build(site, VOCABULARY, [])) == ["faq/#views", None]     # without the rule
+    assert first_results(search_index.build(site, VOCABULARY, [], errors), queries) == ["faq/errors/#e1"] * 2
+    assert first_results(search_index.build(site, VOCABULARY, []), queries) == ["faq/#views", None]  # without the rule
 
 
 def test_an_id_its_author_chose_indexes_its_words_and_a_title_s_slug_adds_nothing(monkeypatch):
@@ -336,14 +324,9 @@ def test_an_id_its_author_chose_indexes_its_words_and_a_title_s_slug_adds_nothin
     assert search_index.chosen_id("dash/#the-blocks-of-a-dashboard", "The blocks of a dashboard") == ""
     assert search_index.chosen_id("versions/async-api/#api-queryset-aget", "QuerySet.aget") == ""
 
-    def first(built):
-        out = run_worker(f"handlers[0]({{data: {{type: 0, data: {json.dumps(built)}}}}});\n"
-                         "handlers[0]({data: {type: 2, data: 'blocking call'}});\nprocess.stdout.write(JSON.stringify(posted));")
-        return json.loads(out)[1]["data"]["items"][0][0]["location"]
-
-    assert first(search_index.build(site, VOCABULARY, [])) == "faq/#blocking-call"
+    assert first_result(search_index.build(site, VOCABULARY, []), "blocking call") == "faq/#blocking-call"
     monkeypatch.setitem(search_index.WEIGHTS, "anchor", 0.0)
-    assert first(search_index.build(site, VOCABULARY, [])) == "dash/#the-blocks-of-a-dashboard"   # without the rule
+    assert first_result(search_index.build(site, VOCABULARY, []), "blocking call") == "dash/#the-blocks-of-a-dashboard"
 
 
 def test_sections_of_a_page_that_tie_show_as_one_and_the_rest_fold_under_more_on_this_page():
