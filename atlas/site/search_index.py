@@ -39,9 +39,10 @@ from atlas.core.errors import DataError
 from atlas.core.paths import DATA, relative
 from atlas.data import async_api
 from atlas.data.error_index import load_errors
+from atlas.site.changes import PAGE_PATH as CHANGES_SOURCE
 
 VOCABULARY = DATA / "search_vocabulary.yml"
-CHANGES_PAGE = "versions/changes/"   # made from the data files' git history (atlas/site/changes.py)
+CHANGES_PAGE = CHANGES_SOURCE.removesuffix(".md") + "/"   # made from the data files' git history
 API_PAGE = "versions/async-api/"
 ERRORS_PAGE = "faq/errors/"
 # How much a word counts where it stands (tuned on the question set's tuning data: tuned and spent parts)
@@ -57,7 +58,7 @@ CONTRIBUTING_PAGE, CONTRIBUTORS = "contributing/", 0.5    # how the site is buil
 # kinds of section that match the common words of many queries without being what they ask for: an error's
 # entry holds its message's words ("channels", "event loop"; a pasted message matches it on all its words
 # anyway); the release matrix and the site's change log sum up other pages in a line each
-KINDS = {ERRORS_PAGE + "#": 0.8, "versions/matrix/": 0.8, "versions/changes/": 0.8}
+KINDS = {ERRORS_PAGE + "#": 0.8, "versions/matrix/": 0.8, CHANGES_PAGE: 0.8}
 TEASER = 170                 # characters of a result's text
 TOKEN = re.compile(r"\d+(?:\.\d+)+|[a-z0-9]+")
 # django.tasks, sync_to_async, a package django-redis: also kept whole
