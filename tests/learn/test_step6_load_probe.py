@@ -29,7 +29,8 @@ def test_step6_concurrent_briefings_under_a_real_uvicorn():
         answered = asyncio.run(arrivals(server.url + "/learn/briefing/", 20))
     print(f"\n20 concurrent briefings ({SOURCE_DELAY} s each) under one uvicorn worker: {elapsed:.2f} s")
     assert statuses == [200] * 20
-    # served one at a time, each answer would come a whole briefing after the one before: here several
-    # arrive within one briefing's time of the first (the machine's load stretches times, not this count)
-    together = sum(1 for t in answered if t - answered[0] < SOURCE_DELAY)
-    assert together >= 2, f"only {together} of 20 answers within {SOURCE_DELAY} s of the first"
+    # served one at a time, each answer would come a whole briefing after the one before it: here answers
+    # follow each other closer than that. Counted between neighbours, not from the first answer: under load
+    # the first can come alone well before the rest (a CI run saw 1 of 20 within 0.2 s of the first).
+    close = sum(1 for before, after in zip(answered, answered[1:]) if after - before < SOURCE_DELAY)
+    assert close >= 2, f"only {close} of 19 answers came within {SOURCE_DELAY} s of the one before"
