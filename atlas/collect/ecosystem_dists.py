@@ -1,4 +1,4 @@
-"""The Django packages' own distributions: download (pip download --no-deps, cached), read their metadata.
+"""The Django packages' own distributions: download (once per machine), read their metadata.
 
 A package counts as a Django package when its own metadata (the wheel's METADATA, or the sdist's PKG-INFO)
 carries the trove classifier ``Framework :: Django`` (or one of its ``Framework :: Django :: X.Y`` children).
@@ -13,6 +13,7 @@ import tarfile
 import zipfile
 from pathlib import Path
 
+from atlas.collect.package_files import release_file
 from atlas.core.paths import CACHE
 
 log = logging.getLogger(__name__)
@@ -22,23 +23,26 @@ CLASSIFIER = "Framework :: Django"
 
 
 def download(name: str, version: str | None = None) -> Path:
-    """The package's newest wheel (or sdist when it has no wheel) in .cache/ecosystem/dist/<name>/;
-    downloaded once (a cached file is reused while `version`, when given, matches)."""
+    """The package's wheel (or sdist when it has no wheel) of `version`, downloaded once per machine
+    (atlas/collect/package_files.py); without a version, its newest, downloaded once into
+    .cache/ecosystem/dist/<name>/ (a ranking refresh: delete the folder for a newer one)."""
+    if version is not None:
+        found = release_file(name, version)
+        if found is None:
+            raise RuntimeError(f"{name} {version}: the index lists no wheel and no sdist")
+        return found
     folder = DIST_CACHE / name.lower()
     existing = sorted(p for p in folder.glob("*") if p.suffix in (".whl", ".gz", ".zip")) if folder.exists() else []
-    if existing and (version is None or any(f"-{version}" in p.name for p in existing)):
+    if existing:
         return existing[-1]
     folder.mkdir(parents=True, exist_ok=True)
-    for p in existing:
-        p.unlink()
-    log.info(f"  pip download --no-deps {name}{'==' + version if version else ''}")
-    spec = f"{name}=={version}" if version else name
+    log.info(f"  pip download --no-deps {name}")
     done = subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
-                           "--no-deps", "-d", str(folder), spec],
+                           "--no-deps", "-d", str(folder), name],
                           capture_output=True, text=True, timeout=600)
     got = sorted(p for p in folder.glob("*") if p.suffix in (".whl", ".gz", ".zip"))
     if done.returncode != 0 or not got:
-        raise RuntimeError(f"pip download --no-deps {spec} failed: {done.stderr[-2000:]}")
+        raise RuntimeError(f"pip download --no-deps {name} failed: {done.stderr[-2000:]}")
     return got[-1]
 
 

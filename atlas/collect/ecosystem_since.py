@@ -7,8 +7,8 @@ An offer is found in the newest release's code (atlas/collect/ecosystem_rules.py
   framework): any `async def` in the sibling's code, in its releases up to the one the note names.
 The releases come from `pip index versions` (final releases, in order); the first release whose code has the
 offer is found by bisection (the offer is assumed to stay once it arrived; the release before it is read as
-well, and recorded, so the step is shown). Each release is fetched once with `pip download --no-deps` into
-.cache/ecosystem/releases/<name>/<version>/ (a wheel where one exists, else the sdist, never built). The
+well, and recorded, so the step is shown). Each release's file is downloaded once per machine
+(atlas/collect/package_files.py: a wheel where one exists, else the sdist, never built). The
 newest sdist's changelog line for that release, when one mentions async, is recorded beside the code.
 """
 from __future__ import annotations
@@ -26,11 +26,9 @@ from pathlib import Path
 from packaging.version import InvalidVersion, Version
 
 from atlas.collect.ecosystem_dists import source_files
-from atlas.core.paths import CACHE
+from atlas.collect.package_files import release_file
 
 log = logging.getLogger(__name__)
-RELEASES = CACHE / "ecosystem" / "releases"
-SDISTS = CACHE / "ecosystem" / "sdists"
 CHANGELOG = re.compile(r"(^|/)(change(s|log)|history|news|release[-_ ]?notes)[^/]*\.(rst|md|txt)$|(^|/)CHANGELOG$", re.I)
 
 
@@ -53,25 +51,12 @@ def versions(name: str) -> list[str]:
     return [str(v) for v in sorted(found)]
 
 
-def _fetch(name: str, version: str, folder: Path, binary: str) -> Path | None:
-    folder.mkdir(parents=True, exist_ok=True)
-    got = [p for p in folder.iterdir() if p.suffix in (".whl", ".gz", ".zip", ".bz2")]
-    if got:
-        return got[0]
-    log.info(f"  pip download --no-deps {name}=={version}")
-    subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--no-deps",
-                    *binary.split(), "-d", str(folder), f"{name}=={version}"], capture_output=True, text=True, timeout=600)
-    got = [p for p in folder.iterdir() if p.suffix in (".whl", ".gz", ".zip", ".bz2")]
-    return got[0] if got else None
-
-
 @cache
 def release_files(name: str, version: str) -> dict[str, str]:
     """{path: text} of the release's Python files: its wheel, or its sdist when it has none (not built)."""
-    folder = RELEASES / name.lower() / version
-    dist = _fetch(name, version, folder, "--only-binary :all:") or _fetch(name, version, folder, "--no-binary :all:")
+    dist = release_file(name, version)
     if dist is None:
-        raise RuntimeError(f"pip download --no-deps {name}=={version} fetched nothing (no wheel, no sdist)")
+        raise RuntimeError(f"{name} {version}: no wheel and no sdist could be downloaded")
     return source_files(dist)
 
 
@@ -119,7 +104,7 @@ def first_release(name: str, where, releases: list[str]) -> tuple[int, int, tupl
 
 
 def newest_sdist(name: str, version: str) -> Path | None:
-    return _fetch(name, version, SDISTS / name.lower() / version, "--no-binary :all:")
+    return release_file(name, version, ("sdist",))
 
 
 def _sdist_texts(sdist: Path) -> dict[str, str]:

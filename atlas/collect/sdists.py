@@ -52,7 +52,7 @@ def _sdist_path(release: Release, download: bool) -> Path:
         raise FileNotFoundError(f"no sdist for Django {release.newest_patch} in {SDIST_DIR}")
     started = time.perf_counter()
     from atlas.collect.envs import record
-    from atlas.collect.sdist_fetch import fetch_sdist
+    from atlas.collect.index_files import fetch_sdist
 
     try:
         fetch_sdist("django", release.newest_patch, SDIST_DIR)
