@@ -1,6 +1,7 @@
 """Make a release's virtualenv with its own interpreter, and run a JSON-in, JSON-out script inside it (cached)."""
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
@@ -69,13 +70,25 @@ def cached_run(release: Release, script: Path, imports: tuple[Path, ...], payloa
     installed = (venv / envs.MARKER).read_text(encoding="utf-8")
     scripts = [path.read_text(encoding="utf-8") for path in (script, *imports)]
     key = hashlib.sha256("\0".join([*scripts, payload, installed]).encode()).hexdigest()
-    if use_cache and cache.exists():
+    if not use_cache:
+        return _run(release, script, payload, venv, what=what, timeout=timeout, keep_fatal=keep_fatal, extra=extra)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    # workers that need the same answer at once (two tests of one fresh collection) wait for one run
+    with open(cache.with_name(cache.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             data = json.loads(cache.read_text(encoding="utf-8"))
             if data.get("key") == key and valid(data["result"]):
                 return data["result"]
         except (OSError, ValueError):
             pass
+        result = _run(release, script, payload, venv, what=what, timeout=timeout, keep_fatal=keep_fatal, extra=extra)
+        cache.write_text(json.dumps({"key": key, "result": result}), encoding="utf-8")
+        return result
+
+
+def _run(release: Release, script: Path, payload: str, venv: Path, *, what: str, timeout: float, keep_fatal: bool,
+         extra: Callable[[], dict] | None) -> dict:
     log.info(f"  {what}: Django {release.version}")
     added = extra() if extra else {}
     result, _stderr = run_json_script(str(venv_python(venv)), script, payload, cwd=str(venv), timeout=timeout,
@@ -86,7 +99,4 @@ def cached_run(release: Release, script: Path, imports: tuple[Path, ...], payloa
         raise RuntimeError(f"venv for {release.version} runs Django {result.get('django')}, "
                            f"expected {release.newest_patch}")
     result.update(added)
-    if use_cache:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_text(json.dumps({"key": key, "result": result}), encoding="utf-8")
     return result

@@ -49,3 +49,13 @@ def test_a_fatal_answer_raises_unless_the_caller_reports_it(tmp_path, venv):
     with pytest.raises(RuntimeError, match="probe failed on Django 9.9:\nboom"):
         run(tmp_path, venv, {"fail": "boom"})
     assert run(tmp_path, venv, {"fail": "boom"}, keep_fatal=True)["fatal"] == "boom"
+
+
+def test_callers_asking_for_the_same_answer_at_once_share_one_run(tmp_path, venv):
+    """Two test workers that need one fresh collection at the same moment: the second waits and reads the answer
+    (threads here, each opening the lock file as a worker's process does)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        answers = list(pool.map(lambda _: run(tmp_path, venv, {"at_once": True}), range(3)))
+    assert [a["runs"] for a in answers] == [1, 1, 1]
