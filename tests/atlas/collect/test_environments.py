@@ -32,7 +32,8 @@ def venv(tmp_path):
 
 def run(tmp_path, venv, payload: dict, **options) -> dict:
     script = tmp_path / "probe.py"
-    script.write_text(SCRIPT)
+    if not script.exists():
+        script.write_text(SCRIPT)
     return cached_run(RELEASE, script, (), json.dumps(payload), tmp_path / "cache" / "answer.json",
                       what="probe", timeout=60, venv=venv, **options)
 
@@ -56,6 +57,7 @@ def test_callers_asking_for_the_same_answer_at_once_share_one_run(tmp_path, venv
     (threads here, each opening the lock file as a worker's process does)."""
     from concurrent.futures import ThreadPoolExecutor
 
+    run(tmp_path, venv, {})   # the script in place before the callers start
     with ThreadPoolExecutor(max_workers=3) as pool:
         answers = list(pool.map(lambda _: run(tmp_path, venv, {"at_once": True}), range(3)))
-    assert [a["runs"] for a in answers] == [1, 1, 1]
+    assert [a["runs"] for a in answers] == [2, 2, 2]   # one run after the first call's
