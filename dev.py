@@ -129,8 +129,13 @@ def run(args: list[str], **extra_env: str) -> int:
     # bytecode is cached, but under .cache/, not beside the sources: no __pycache__ in docs/ or snippets/
     # (which the site and the live preview read); measured on 2 cores: collecting the suite 4.1 -> 2.9 s
     # in each worker, and every build, server and kernel the suite starts imports the project compiled
+    # (the release environments' bytecode stays with them, once per machine: installer.link_env_bytecode)
+    from atlas.core import installer  # standard library only
+
+    pycache = ROOT / ".cache" / "pycache"
+    installer.link_env_bytecode(pycache)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env.update(PYTHONPATH=str(ROOT), PYTHONPYCACHEPREFIX=str(ROOT / ".cache" / "pycache"), **extra_env)
+    env.update(PYTHONPATH=str(ROOT), PYTHONPYCACHEPREFIX=str(pycache), **extra_env)
     return subprocess.call(args, cwd=ROOT, env=env)
 
 

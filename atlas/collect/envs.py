@@ -1,9 +1,10 @@
-"""Release environments: one virtualenv per content, under .cache/envs/, shared by every command and test.
+"""Release environments: one virtualenv per content, once per machine, shared by every clone, command and test.
 
 An environment is named by what it holds: the interpreter's exact version and the exact requirements
 (django==<newest patch> from docs/data/releases.yml for the version map; the pins of docs/data/compat.yml
 for the page matrix). A changed input makes a new path and rebuilds only what it changes; an unchanged one is
-reused by every worktree command and parallel test worker. Each path has its own lock file, so workers
+reused by every clone, worktree, command and parallel test worker, with its bytecode
+(installer.link_env_bytecode). Each path has its own lock file, so workers
 wait only for the environment they need and build different ones at the same time; the marker file is
 written last, so a half-built environment is never used. uv builds them (atlas/core/installer.py).
 
@@ -28,7 +29,7 @@ from pathlib import Path
 from atlas.core import installer
 from atlas.core.paths import CACHE, relative
 
-ENVS = CACHE / "envs"
+ENVS = installer.machine_envs()   # once per machine: ~/.cache/django-async-atlas/envs/
 MARKER = "atlas-installed.json"
 log = logging.getLogger(__name__)
 TIMINGS = CACHE / "timings" / "builds.jsonl"

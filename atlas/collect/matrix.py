@@ -4,7 +4,7 @@
     python -m atlas.collect.matrix            # all releases
     python -m atlas.collect.matrix 4.1 --capabilities /tmp/copy.yml
 
-For each release: a virtualenv under .cache/envs/ (atlas/collect/envs.py) made with the release's probe_python (found
+For each release: a virtualenv under ~/.cache/django-async-atlas/envs/ (atlas/collect/envs.py) made with the release's probe_python (found
 under ~/.pyenv/versions/3.N* or as python3.N on PATH), with django==<newest_patch> installed once (a marker
 file records what is installed). Then ONE subprocess per release runs atlas/in_release/probe_runner.py, which gets every
 shipped capability's probe as JSON on stdin and answers with JSON. A capability is expected present iff

@@ -8,7 +8,7 @@
 A page's releases: the oldest of its "Applies to" range, each LTS inside it (the `lts` flag of
 docs/data/releases.yml) and the newest release (atlas/data/page_code.py). Per release, ONE pytest session in
 that release's environment runs the page's own python blocks (Sybil) and its use case's tests; the demo
-project composes only the use cases whose range holds that release. Environments: under .cache/envs/
+project composes only the use cases whose range holds that release. Environments: under ~/.cache/django-async-atlas/envs/
 (atlas/collect/envs.py: named by their content, built once, several at a time), made with the Python and the exact
 package pins of docs/data/compat.yml; the newest release runs in the
 project's own .venv. Results go to docs/data/page_matrix.json, which the build reads for each page's

@@ -3,7 +3,7 @@
     from atlas.collect.release_snippets import run_snippet_under
     outcome = run_snippet_under("3.1", "snippets/versions/lookup_sync_to_async.py", CHECK)
 
-The release's virtualenv comes from atlas.collect.environments.ensure_venv (under .cache/envs/, made once
+The release's virtualenv comes from atlas.collect.environments.ensure_venv (under ~/.cache/django-async-atlas/envs/, made once
 with the release's probe_python; PythonNotFound when that interpreter is missing). When the Django of
 the current interpreter is exactly the release's newest patch (6.1 in the main venv), the current
 interpreter is used and no venv is needed. In both cases a subprocess runs atlas/in_release/snippet_harness.py,

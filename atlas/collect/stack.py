@@ -4,7 +4,7 @@
     python -m atlas.collect.stack --check      # count again (no CPU timing) and compare with the committed file
     python -m atlas.collect.stack --bench      # print how long a counting run takes, cold and warm
 
-For each release: atlas/in_release/stack_probe.py runs in the release's environment (under .cache/envs/, made
+For each release: atlas/in_release/stack_probe.py runs in the release's environment (under ~/.cache/django-async-atlas/envs/, made
 by atlas.collect.environments.ensure_venv) and sends real requests through Django's ASGI and WSGI handlers, counting the
 sync_to_async / async_to_sync calls of each request and what each one ran. This module turns its answers
 into the data file: per middleware, what it adds over the stack it needs; per release, the empty and the

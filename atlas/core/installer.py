@@ -13,6 +13,7 @@ Standard library only: dev.py imports this before the project's .venv exists.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shlex
@@ -28,9 +29,36 @@ LOCK = ROOT / "requirements.lock"
 
 
 def machine_cache() -> Path:
-    """What is kept once per machine, beside uv's own cache (~/.cache/uv): the bootstrap uv, the sdists."""
+    """What is kept once per machine, beside uv's own cache (~/.cache/uv): the bootstrap uv, downloaded files,
+    the release environments."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "django-async-atlas"
+
+
+def machine_envs() -> Path:
+    """The release environments (atlas/collect/envs.py): each is named by its content and never changed once
+    built, so every clone and worktree of the machine uses the same one, as uv's cache."""
+    return machine_cache() / "envs"
+
+
+def link_env_bytecode(pycache: Path) -> Path:
+    """Keep the release environments' bytecode with them, once per machine. Under PYTHONPYCACHEPREFIX Python
+    writes a module's bytecode at the module's absolute path inside `pycache` (one per clone): the mirror of
+    the environments' folder there becomes a link to that folder, so a clone's first run does not compile
+    Django again for every environment, and an environment's bytecode is deleted with it."""
+    envs = machine_envs()
+    mirror = pycache / envs.relative_to(envs.anchor)
+    if mirror.is_symlink() and mirror.resolve() == envs.resolve():
+        return mirror
+    envs.mkdir(parents=True, exist_ok=True)
+    mirror.parent.mkdir(parents=True, exist_ok=True)
+    if mirror.is_symlink() or mirror.is_file():
+        mirror.unlink()
+    elif mirror.is_dir():
+        shutil.rmtree(mirror)   # bytecode written before the link: only a cache
+    with contextlib.suppress(FileExistsError):   # another command linked it at the same moment
+        mirror.symlink_to(envs, target_is_directory=True)
+    return mirror
 
 
 def uv_pin(lock: Path | None = None) -> str | None:

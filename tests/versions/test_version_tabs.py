@@ -2,7 +2,7 @@
 
 The tabs are found on the pages (every `=== "Django ..."` content tab of docs/), so a new tab is always
 tested. Every tab's snippet runs under the oldest and the newest release of its range, in that release's
-venv (under .cache/envs/, atlas.collect.environments.ensure_venv; the newest uses the main venv's
+venv (under ~/.cache/django-async-atlas/envs/, atlas.collect.environments.ensure_venv; the newest uses the main venv's
 interpreter), through atlas.collect.release_snippets.run_snippet_under, and must give the result BEHAVIOUR
 records for it. The boundary tests show why a newer tab needs its range: under the release just before
 it, its snippet fails with the error a reader would get.

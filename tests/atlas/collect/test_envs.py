@@ -2,6 +2,7 @@
 pip with one line, and an environment's path changes with exactly what it holds."""
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -153,3 +154,33 @@ def test_several_environments_are_built_at_once_each_under_its_lock(tmp_path, mo
     assert len((tmp_path / "builds.jsonl").read_text().splitlines()) == len(specs)
     assert envs.ensure_many(specs, jobs=jobs) == paths   # reused: nothing built again
     assert len((tmp_path / "builds.jsonl").read_text().splitlines()) == len(specs)
+
+
+def test_an_environment_s_bytecode_is_kept_with_it_whatever_clone_runs_it(tmp_path, monkeypatch):
+    """Two clones' bytecode caches (PYTHONPYCACHEPREFIX) link to the machine's environments: the module an
+    environment holds is compiled once, into the environment, and the second clone reads it."""
+    monkeypatch.setattr(installer, "machine_cache", lambda: tmp_path / "machine")
+    module = installer.machine_envs() / "py3-demo" / "site-packages" / "demo.py"
+    module.parent.mkdir(parents=True)
+    module.write_text("ANSWER = 42\n")
+    compiled = []
+    for clone in ("one", "two"):
+        pycache = tmp_path / clone / ".cache" / "pycache"
+        mirror = installer.link_env_bytecode(pycache)
+        assert installer.link_env_bytecode(pycache) == mirror and mirror.resolve() == installer.machine_envs().resolve()
+        done = subprocess.run([sys.executable, "-c", "import demo, sys; print(demo.ANSWER)"], capture_output=True,
+                              text=True, cwd=tmp_path, env={"PYTHONPATH": str(module.parent), "PYTHONPYCACHEPREFIX": str(pycache)})
+        assert done.stdout.strip() == "42", done.stderr
+        compiled.append(sorted(p.name for p in module.parent.glob("demo*.pyc")))
+    assert compiled[0] == compiled[1] and len(compiled[0]) == 1, compiled   # beside its source, written once
+    in_clone = [name for _, _, names in os.walk(tmp_path / "two") for name in names if name.startswith("demo")]
+    assert not in_clone, "the clone's own cache holds no copy (os.walk does not follow the link)"
+
+
+def test_bytecode_written_before_the_link_is_replaced_by_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(installer, "machine_cache", lambda: tmp_path / "machine")
+    pycache = tmp_path / "clone" / "pycache"
+    old = pycache / installer.machine_envs().relative_to(installer.machine_envs().anchor) / "py3-x" / "m.cpython-312.pyc"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"stale")
+    assert installer.link_env_bytecode(pycache).is_symlink() and not old.exists()

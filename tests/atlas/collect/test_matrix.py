@@ -1,6 +1,6 @@
 """Verify capabilities.yml against the real Django releases (atlas/collect/matrix.py).
 
-One test per release installs django==<newest_patch> (once, under .cache/envs/: atlas/collect/envs.py) under the release's
+One test per release installs django==<newest_patch> (once per machine, under ~/.cache/django-async-atlas/envs/: atlas/collect/envs.py) under the release's
 probe_python and runs every probe. A missing interpreter is a visible skip locally and a failure in CI.
 """
 import re

@@ -2,7 +2,7 @@
 on the (fake, recorded) index, install it, run every probe, and draft what the committed data says about 6.1.
 
 Needs the 6.1 sdist (pip download, cached once per machine: atlas.collect.matrix.SDIST_DIR) and the Python that 6.1 is probed with
-(its environment under .cache/envs/, shared with `dev.py matrix`)."""
+(its environment under ~/.cache/django-async-atlas/envs/, shared with `dev.py matrix`)."""
 from __future__ import annotations
 
 import shutil
