@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 from functools import partial
 
-import yaml
-
+from atlas.core.datafile import safe_load
 from atlas.core.paths import DATA
 from atlas.site.ecosystem_render import LABELS
 
@@ -17,7 +16,8 @@ PREFIX = "ecosystem-"
 
 def use_cases() -> dict[str, dict]:
     """{use case id: its `ecosystem` entry} for the use cases that have one."""
-    data = yaml.safe_load((DATA / "use_cases.yml").read_text(encoding="utf-8"))
+    # libyaml: called for every page the slow checks read (registry.placeholders()), 0.013 -> 0.002 s a call
+    data = safe_load((DATA / "use_cases.yml").read_text(encoding="utf-8"))
     return {key: value["ecosystem"] for key, value in data.items() if value.get("ecosystem")}
 
 
