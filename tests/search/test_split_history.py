@@ -7,8 +7,8 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-import yaml
 
+from atlas.core.datafile import safe_load
 from atlas.core.paths import ROOT
 from atlas.data import search_questions
 from tests.support.tools import missing_in_ci_or_skip, require_tool
@@ -35,7 +35,8 @@ def history() -> list[tuple[str, dict]]:
     if inside.stdout.strip() == "true":
         missing_in_ci_or_skip("the git checkout is shallow: fetch the whole history (git fetch --unshallow)")
     commits = git("log", "--reverse", "--format=%H", "--", SET).split()
-    return [(commit, yaml.safe_load(git("show", f"{commit}:{SET}"))) for commit in commits]
+    # libyaml: every version of a 100 kB file; the pure-Python parser took 3 s of CPU for them
+    return [(commit, safe_load(git("show", f"{commit}:{SET}"))) for commit in commits]
 
 
 def batches_of(data) -> list[dict]:
@@ -51,7 +52,7 @@ def held_aside_questions(data: dict, number: int) -> list[dict]:
 
 
 def test_every_batch_that_is_not_spent_was_committed_before_any_tuning_after_it():
-    now = yaml.safe_load((ROOT / SET).read_text(encoding="utf-8"))
+    now = safe_load((ROOT / SET).read_text(encoding="utf-8"))
     live = [(n, b) for n, b in enumerate(now["split"]["batches"]) if not b.get("spent")]
     assert live, "no batch is evidence any more: add a fresh batch (see the comments of the set)"
     past = history()
