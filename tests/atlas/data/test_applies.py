@@ -5,8 +5,8 @@ import json
 import re
 
 import pytest
-import yaml
 
+from atlas.core.datafile import safe_load
 from atlas.core.django_range import DjangoRange
 from atlas.core.paths import DATA, DOCS
 from atlas.data import applies, frontmatter
@@ -15,9 +15,9 @@ from atlas.site import version_banner
 
 RELEASES = feature_releases()
 KEY = {v: i for i, v in enumerate(RELEASES)}
-CAPS = {c["id"]: c for c in yaml.safe_load((DATA / "capabilities.yml").read_text(encoding="utf-8"))}
-WAYS = yaml.safe_load((DATA / "use_case_levels.yml").read_text(encoding="utf-8"))["use_cases"]
-USE_CASES = yaml.safe_load((DATA / "use_cases.yml").read_text(encoding="utf-8"))
+CAPS = {c["id"]: c for c in safe_load((DATA / "capabilities.yml").read_text(encoding="utf-8"))}
+WAYS = safe_load((DATA / "use_case_levels.yml").read_text(encoding="utf-8"))["use_cases"]
+USE_CASES = safe_load((DATA / "use_cases.yml").read_text(encoding="utf-8"))
 
 
 def present(cap_id: str, release: str) -> bool:

@@ -3,9 +3,8 @@ read as plain YAML here, not through the module, and the ways in use_case_levels
 import re
 
 import pytest
-import yaml
 
-from atlas.core.datafile import Project
+from atlas.core.datafile import Project, safe_load
 from atlas.core.paths import DATA
 from atlas.data import use_case_levels as levels_module
 from atlas.data.versions_data import feature_releases, use_cases
@@ -13,8 +12,8 @@ from atlas.site import versions_render
 
 RELEASES = feature_releases()
 KEY = {v: i for i, v in enumerate(RELEASES)}
-RAW_CAPS = {c["id"]: c for c in yaml.safe_load((DATA / "capabilities.yml").read_text(encoding="utf-8"))}
-RAW = yaml.safe_load((DATA / "use_case_levels.yml").read_text(encoding="utf-8"))
+RAW_CAPS = {c["id"]: c for c in safe_load((DATA / "capabilities.yml").read_text(encoding="utf-8"))}
+RAW = safe_load((DATA / "use_case_levels.yml").read_text(encoding="utf-8"))
 TABLE = levels_module.table()
 
 

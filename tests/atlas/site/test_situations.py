@@ -4,16 +4,15 @@ import html
 import json
 import re
 
-import yaml
-
+from atlas.core.datafile import safe_load
 from atlas.core.paths import DATA
 from atlas.data.versions_data import feature_releases
 from atlas.site import situations
 
 RELEASES = feature_releases()
-CAPS = {c["id"]: c for c in yaml.safe_load((DATA / "capabilities.yml").read_text(encoding="utf-8"))}
-WAYS = yaml.safe_load((DATA / "use_case_levels.yml").read_text(encoding="utf-8"))["use_cases"]["background-work"]["ways"]
-RELEASE_DATA = yaml.safe_load((DATA / "releases.yml").read_text(encoding="utf-8"))
+CAPS = {c["id"]: c for c in safe_load((DATA / "capabilities.yml").read_text(encoding="utf-8"))}
+WAYS = safe_load((DATA / "use_case_levels.yml").read_text(encoding="utf-8"))["use_cases"]["background-work"]["ways"]
+RELEASE_DATA = safe_load((DATA / "releases.yml").read_text(encoding="utf-8"))
 
 
 def test_celery_or_tasks_names_the_releases_each_way_covers():
