@@ -26,10 +26,11 @@ VENV = ROOT / ".venv"
 LOCK = ROOT / "requirements.lock"
 STAMP = VENV / ".atlas-lock-sha256"
 MINIMUM = (3, 12)
-# `dev.py check` leaves out what starts servers, Chromium or old Django releases, the recipe runs and the
+# `dev.py check` leaves out what starts servers, Chromium or old Django releases, the recipe runs, the
 # builds of a second site (markers in pyproject.toml; each scratch build is a full build, 8 of them took about
-# half the check's CPU time); it keeps the one strict build of the real site and every test that reads it
-LEFT_OUT = ("server", "browser", "matrix", "recipe", "scratch_build")
+# half the check's CPU time), the tests that start a process tree of their own and the one that repeats the
+# validation check() runs first; it keeps the one strict build of the real site and every test that reads it
+LEFT_OUT = ("server", "browser", "matrix", "recipe", "scratch_build", "nested", "validates_repo")
 FAST = " and ".join(f"not {marker}" for marker in LEFT_OUT)
 # pytest-xdist workers: two per core (at most eight), as much of the suite waits on servers, browsers and
 # subprocesses; measured on 2 cores: 193 s for the suite without the release matrices, 277 s with one per core
@@ -163,8 +164,8 @@ def check(python: str, rest: list[str]) -> int:
     failed = failed or run([python, "-m", "atlas.data.validation", "--build"])
     if not failed:
         print(f"check: the tests but those marked {', '.join(LEFT_OUT)}: they start servers or Chromium, "
-              "install old Django releases, carry out a recipe or build a second site (`python3 dev.py test` runs them)",
-              flush=True)
+              "install old Django releases, carry out a recipe, build a second site, start a process tree of their "
+              "own or repeat the validation above (`python3 dev.py test` runs them)", flush=True)
     return failed or run([python, "-m", "pytest", *CHECK_PARALLEL, "-m", FAST, *rest])
 
 

@@ -80,6 +80,7 @@ def test_a_quiet_run_is_not_flagged(tmp_path):
     assert not prov["overloaded"], prov["overloaded_because"]
 
 
+@pytest.mark.nested  # busy loops on every core for 3 s: the full suite, not `dev.py check`
 def test_a_run_made_busy_by_other_processes_is_flagged():
     """Twice as many busy loops as cores; read before they are reaped, their CPU is not this process's own.
     Runs on a busy machine too: the loops only add to what is there, and the run must be flagged either way."""
@@ -129,6 +130,7 @@ def test_cpu_bound_ways_compute_the_same():
     assert cpu_bound.sequential(2, 1000) == cpu_bound.threads(2, 1000) == cpu_bound.asyncio_tasks(2, 1000)
 
 
+@pytest.mark.nested  # a process tree of its own: the full suite, not `dev.py check`
 def test_pyperf_micro_benchmarks_run_in_several_pinned_processes():
     result = micro.run(sizes={"processes": 2, "values": 1, "min_time": 0.005})
     print("\n" + micro.table(result))

@@ -147,6 +147,7 @@ def test_each_page_starts_with_an_empty_database(harness):
     assert harness["outcomes"]["fresh.md"] == harness["outcomes"]["fresh2.md"] == {"passed": 1}, harness["stdout"]
 
 
+@pytest.mark.nested  # a process tree of its own: the full suite, not `dev.py check`
 def test_in_a_parallel_run_a_pages_blocks_stay_on_one_worker():
     """A page's blocks share one namespace: with pytest-xdist's default scheduling the second block of this
     page ran on another worker, without the first's import (NameError). docs/conftest.py keeps them together."""
