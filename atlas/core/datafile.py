@@ -14,15 +14,16 @@ file of the same shape are validated alike.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import json
 import os
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 from jsonschema import Draft202012Validator
@@ -84,7 +85,16 @@ class Document:
     path: Path
     shown: str
     data: Any
-    lines: dict[tuple, int] = field(default_factory=dict)
+    known_lines: dict[tuple, int] = field(default_factory=dict)
+    compose_lines: Callable[[], dict[tuple, int]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def lines(self) -> dict[tuple, int]:
+        """Each location's line; a JSON file's are composed as YAML when first asked for (to report a problem)."""
+        if self.compose_lines is not None:
+            self.known_lines.update(self.compose_lines())
+            self.compose_lines = None
+        return self.known_lines
 
     def line(self, loc=()) -> int:
         """The line of `loc` or of its nearest enclosing item that has one (1 if none)."""
@@ -141,11 +151,14 @@ def parse(text: str, path: Path, shown: str | None = None, line_offset: int = 0)
     shown = shown or relative(path)
     is_json = path.suffix in (".json", ".ipynb")
     if is_json:
+        repeated: list[bool] = []  # a key written twice: the lines are composed now, to say where
         try:
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=partial(_noting_repeats, repeated))
         except json.JSONDecodeError as error:
             return None, [problem(shown, error.lineno + line_offset, "", f"not valid JSON ({error.msg})",
                                   "fix the syntax on that line")]
+        if not repeated:
+            return Document(path, shown, data, {(): 1 + line_offset}, compose_lines=partial(_json_lines, text, line_offset)), []
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -170,6 +183,21 @@ def parse(text: str, path: Path, shown: str | None = None, line_offset: int = 0)
         for loc, line, first in duplicates
     ]
     return document, problems
+
+
+def _noting_repeats(repeated: list[bool], pairs: list[tuple]) -> dict:
+    """json.loads' object_pairs_hook: the object json.loads makes, noting a key written twice."""
+    data = dict(pairs)
+    repeated += [True] if len(data) != len(pairs) else []
+    return data
+
+
+def _json_lines(text: str, line_offset: int) -> dict[tuple, int]:
+    """The lines of valid JSON, composed as YAML (none where PyYAML cannot compose it)."""
+    lines: dict[tuple, int] = {}
+    with contextlib.suppress(yaml.YAMLError):
+        _record_lines(compose(text), (), lines, [], line_offset)
+    return lines
 
 
 def read(path: Path, shown: str | None = None) -> tuple[Document | None, list[str]]:

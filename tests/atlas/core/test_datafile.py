@@ -1,7 +1,7 @@
 """atlas/core/datafile.py: a collected JSON file is read one way, and a bad one names its file, line or field."""
 import pytest
 
-from atlas.core.datafile import read_json
+from atlas.core.datafile import parse, read_json
 from atlas.core.errors import DataError
 
 COMMAND = "python3 dev.py stack"
@@ -57,3 +57,12 @@ def test_a_remembered_schema_pass_never_hides_a_change(tmp_path, monkeypatch):
     # YAML reads an unquoted date as a date: the same text, another type, another key
     assert schema_problems(Document(good.path, good.shown, {"when": datetime.date(2026, 12, 7), "n": 1}), schema)
     assert schema_problems(good, {**schema, "required": ["other"]})
+
+
+def test_a_json_files_lines_are_found_when_a_problem_asks_and_a_repeated_key_is_reported_at_once(tmp_path):
+    text = '{\n "runs": [\n  {"name": "a"},\n  {"name": "b",\n   "seconds": 2}\n ]\n}\n'
+    document, problems = parse(text, tmp_path / "runs.json", "runs.json")
+    assert problems == [] and document.data == {"runs": [{"name": "a"}, {"name": "b", "seconds": 2}]}
+    assert document.line(("runs", 1, "seconds")) == 5 and document.line(("runs", 0, "nothing")) == 3
+    _, problems = parse('{\n "a": 1,\n "b": 2,\n "a": 3\n}\n', tmp_path / "x.json", "x.json")
+    assert problems == ["x.json:4: a: is written twice (first on line 2) — keep one of them"]
