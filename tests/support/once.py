@@ -8,8 +8,14 @@ import fcntl
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 from typing import Any, Callable
+
+# seconds this process spent waiting for work another worker did: not a test's own time, so the recorded
+# durations leave it out (tests/support/timings.py); else the test that waited for the site build counts as
+# slow, goes first in the next run, and waits beside the build again
+WAITED = [0.0]
 
 
 def shared_tmp(tmp_path_factory) -> Path:
@@ -32,8 +38,10 @@ def once_per_run(tmp_path_factory, name: str, compute: Callable[[], Any]) -> Any
     folder = shared_tmp(tmp_path_factory)
     saved = folder / f"{name}.json"
     with open(folder / f"{name}.lock", "w") as lock:
+        started = time.perf_counter()
         fcntl.flock(lock, fcntl.LOCK_EX)
         if saved.exists():
+            WAITED[0] += time.perf_counter() - started
             return json.loads(saved.read_text())
         result = compute()
         saved.write_text(json.dumps(result))

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from atlas.core.paths import ROOT
+from tests.support.once import WAITED
 
 FOLDER = ROOT / ".cache" / "timings"
 LAST_RUN = FOLDER / "last-run.json"
@@ -43,21 +44,25 @@ class CpuClock:
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item) -> None:
         item.stash[CPU_AT_SETUP] = cpu_seconds()
+        item.stash[WAITED_AT_SETUP] = WAITED[0]
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item, call):
         report = yield
         if call.when == "teardown" and CPU_AT_SETUP in item.stash:
             report.user_properties.append(("cpu_seconds", round(cpu_seconds() - item.stash[CPU_AT_SETUP], 2)))
+            report.user_properties.append(("waited_seconds", round(WAITED[0] - item.stash[WAITED_AT_SETUP], 2)))
         return report
 
 
 CPU_AT_SETUP = pytest.StashKey[float]()
+WAITED_AT_SETUP = pytest.StashKey[float]()
 
 
 class Recorder:
     def __init__(self) -> None:
         self.tests: dict[str, list] = {}   # node id -> [seconds (setup + call + teardown), worker, CPU-s]
+        self.waited: dict[str, float] = {}  # node id -> seconds it waited for another worker (tests/support/once.py)
         self.started = time.time()
 
     def pytest_runtest_logreport(self, report) -> None:
@@ -65,6 +70,8 @@ class Recorder:
         entry = self.tests.setdefault(report.nodeid, [0.0, gateway.id if gateway else "main", 0.0])
         entry[0] += report.duration
         entry[2] += dict(report.user_properties).get("cpu_seconds", 0.0)
+        self.waited[report.nodeid] = self.waited.get(report.nodeid, 0.0) + dict(report.user_properties).get(
+            "waited_seconds", 0.0)
 
     def pytest_sessionfinish(self, session) -> None:
         if not self.tests:
@@ -76,7 +83,9 @@ class Recorder:
         last = {"wall": round(time.time() - self.started, 1), "workers": {w: round(s, 1) for w, s in sorted(workers.items())},
                 "tests": {n: [round(s, 2), w, round(c, 2)] for n, (s, w, c) in self.tests.items()}}
         write(LAST_RUN, last)
-        write(DURATIONS, load_durations() | {n: round(s, 2) for n, (s, _w, _c) in self.tests.items()})
+        # what orders the next run (slowest_first): a test's own time, without its wait for another worker
+        write(DURATIONS, load_durations() | {n: round(max(0.0, s - self.waited.get(n, 0.0)), 2)
+                                             for n, (s, _w, _c) in self.tests.items()})
 
 
 def write(path: Path, data: dict) -> None:

@@ -238,6 +238,26 @@ def test_the_longest_work_goes_out_first(monkeypatch):
     assert all(nodeid.startswith("tests/browser/") for nodeid in ran[-4:]), ran
 
 
+def test_a_tests_recorded_time_leaves_out_its_wait_for_another_workers_share(tmp_path, monkeypatch):
+    """The times the next run is ordered by leave out a wait in once_per_run (tests/support/once.py): else the
+    test that waited for the site build counts as slow and starts beside the build next time, waiting again."""
+    import json
+    from types import SimpleNamespace
+
+    from tests.support import timings
+
+    monkeypatch.setattr(timings, "LAST_RUN", tmp_path / "last-run.json")
+    monkeypatch.setattr(timings, "DURATIONS", tmp_path / "durations.json")
+    recorder = timings.Recorder()
+    for nodeid, seconds, waited in (("t.py::builds", 9.0, 0.0), ("t.py::waits", 9.25, 9.0)):
+        recorder.pytest_runtest_logreport(SimpleNamespace(nodeid=nodeid, duration=seconds, user_properties=[
+            ("cpu_seconds", 1.0), ("waited_seconds", waited)]))
+    recorder.pytest_sessionfinish(None)
+    durations = json.loads((tmp_path / "durations.json").read_text())
+    assert (durations["t.py::builds"], durations["t.py::waits"]) == (9.0, 0.25)
+    assert json.loads((tmp_path / "last-run.json").read_text())["tests"]["t.py::waits"] == [9.25, "main", 1.0]
+
+
 def test_a_run_without_browser_tests_keeps_no_worker_for_tests_browser():
     """`dev.py check` leaves the browser out: the rest of tests/browser/ spreads over every worker."""
     ran = run_scheduled(3, SCHEDULED, markexpr="not server and not browser and not matrix")
