@@ -10,7 +10,6 @@ import socket
 
 import pytest
 
-from snippets.lab import __main__ as lab_command
 from snippets.lab import cpu_bound, load, machine, micro, provenance, upstream
 
 
@@ -112,6 +111,7 @@ def test_roles_get_their_own_cpu_where_there_are_enough_and_the_run_says_when_no
 
 
 def test_store_refuses_a_run_from_uncommitted_code(tmp_path, monkeypatch, capsys):
+    from snippets.lab import __main__ as lab_command  # imported here: it loads matplotlib (0.3 s a worker)
     from snippets.lab import runs
 
     run = {"benchmark": "fan_out", "provenance": {"size": "full", "git_sha": "0123456789ab+dirty"}}
@@ -303,6 +303,8 @@ def test_the_server_order_is_shuffled_per_repeat_and_reproducible():
 
 def test_lab_command_writes_json_and_png(tmp_path, capsys):
     """snippets.lab.__main__ (python -m snippets.lab / python3 dev.py lab) at CI size."""
+    from snippets.lab import __main__ as lab_command
+
     assert lab_command.main(["fan_out", "--out", str(tmp_path)]) == 0
     result = json.loads((tmp_path / "fan_out.json").read_text())
     assert result["provenance"]["machine"]["python"] and result["provenance"]["size"] == "ci"
