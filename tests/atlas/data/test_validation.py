@@ -13,18 +13,36 @@ from atlas.core.errors import DataError
 from atlas.core.paths import ROOT
 from atlas.data import validation
 from atlas.data.versions_data import feature_releases
+from tests.support.once import once_per_run, shared_scratch
 
 RELEASES = feature_releases()
 KNOWN = ", ".join(RELEASES)
 
 
-@pytest.fixture
-def scratch(tmp_path):
+def copy_project(root):
     """A copy of what the layer reads: docs/ (pages, notebooks, data, schemas) and requirements.lock."""
-    root = tmp_path / "project"
     shutil.copytree(ROOT / "docs", root / "docs", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy2(ROOT / "requirements.lock", root / "requirements.lock")
     return root
+
+
+@pytest.fixture
+def scratch(tmp_path):
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def found_after_two_edits(tmp_path_factory):
+    """What one build-mode validation reports on a scratch copy with two edits, each checked by its own test
+    below: errors.yml names a release 2.9, a resource is of kind 'manual'. Once per run, shared by the
+    workers (a validation of a scratch copy takes 2 CPU-s)."""
+    def compute():
+        root = copy_project(shared_scratch(tmp_path_factory, "validation-two-edits") / "project")
+        edit(root / "docs" / "data" / "errors.yml", '"3.0":', '"2.9":')
+        edit(root / "docs" / "data" / "resources.yml", "kind: talk", "kind: manual")
+        return validation.problems(Project(root), build=True)
+
+    return once_per_run(tmp_path_factory, "validation-two-edits", compute)
 
 
 def edit(path, old, new):
@@ -111,7 +129,7 @@ def test_dev_py_validate_passes_on_the_repository():
     assert "validate: no problems" in result.stdout
 
 
-def test_every_check_is_registered_and_reads_the_project_it_is_given(scratch):
+def test_every_check_is_registered_and_reads_the_project_it_is_given(found_after_two_edits):
     """No check is found by its name: the registry lists each, and each validates the project it is handed
     (a check that read the repository instead would miss a problem made in the scratch copy)."""
     import ast
@@ -122,8 +140,7 @@ def test_every_check_is_registered_and_reads_the_project_it_is_given(scratch):
             if isinstance(node, ast.FunctionDef) and node.name == "check":
                 defined.add(".".join(path.relative_to(ROOT).with_suffix("").parts))
     assert defined == {c.__module__ for c in validation.CHECKS if c.__name__ == "check"}
-    edit(scratch / "docs" / "data" / "errors.yml", '"3.0":', '"2.9":')
-    found = validation.problems(Project(scratch), build=True)
+    found = found_after_two_edits  # errors.yml names 2.9 there
     assert any(p.startswith("docs/data/errors.yml") and ".lines: has 2.9" in p for p in found), found
     # (that the repository itself has none: test_the_repository_has_no_problem_the_build_would_report)
 
@@ -192,10 +209,9 @@ def test_a_broken_schema_is_a_problem_of_the_schema_file(scratch):
         "fix the syntax on that line"]
 
 
-def test_resource_problems_are_part_of_the_run(scratch):
-    """atlas/data/resources.py's check() is in the registry and joins the run."""
-    edit(scratch / "docs" / "data" / "resources.yml", "kind: talk", "kind: manual")
-    found = [p for p in validation.problems(Project(scratch), build=True) if "manual" in p]
+def test_resource_problems_are_part_of_the_run(found_after_two_edits):
+    """atlas/data/resources.py's check() is in the registry and joins the run (a resource is of kind 'manual')."""
+    found = [p for p in found_after_two_edits if "manual" in p]
     assert found and all(p.startswith("docs/data/resources.yml:") and " — " in p for p in found), found
     assert any(".kind: " in p for p in found), found
 
