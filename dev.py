@@ -39,6 +39,7 @@ WORKERS = min(8, 2 * (os.cpu_count() or 1))
 PARALLEL = ["-n", str(WORKERS)]
 # the check's tests wait on little (no servers or browsers) and each worker pays for collection and start-up:
 # one per core; measured on a busy 2-core machine: 78 s wall and 113 CPU-s with two, 87 s and 122 CPU-s with four
+# (and later 44 s, 66 CPU-s with two; 43 s, 77 CPU-s with three)
 CHECK_PARALLEL = ["-n", str(os.cpu_count() or 1)]
 
 
