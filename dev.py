@@ -38,9 +38,10 @@ FAST = " and ".join(f"not {marker}" for marker in LEFT_OUT)
 WORKERS = min(8, 2 * (os.cpu_count() or 1))
 PARALLEL = ["-n", str(WORKERS)]
 # the check's tests wait on little (no servers or browsers) and each worker pays for collection and start-up:
-# one per core; measured on a busy 2-core machine: 78 s wall and 113 CPU-s with two, 87 s and 122 CPU-s with four
-# (and later 44 s, 66 CPU-s with two; 43 s, 77 CPU-s with three)
-CHECK_PARALLEL = ["-n", str(os.cpu_count() or 1)]
+# one per core and one more for the moments a test waits (the site build, Node); measured warm on a quiet
+# 2-core machine: 58 s wall with two workers, 51 s with three, 52-55 s with four (92, 93, 97-101 CPU-s);
+# on a busy one: 44 s with two, 43 s with three
+CHECK_PARALLEL = ["-n", str((os.cpu_count() or 1) + 1)]
 
 
 def version_of(python: str) -> tuple[int, int] | None:
