@@ -15,12 +15,15 @@ from pathlib import Path
 
 import pytest
 
+from atlas.core.installer import machine_cache
 from atlas.core.paths import ROOT
 from tests.support.once import WAITED
 
 FOLDER = ROOT / ".cache" / "timings"
 LAST_RUN = FOLDER / "last-run.json"
 DURATIONS = FOLDER / "durations.json"
+# every clone's latest times, merged, once per machine: a fresh clone's first run is ordered by them
+MACHINE_DURATIONS = machine_cache() / "timings" / "durations.json"
 
 
 def load_durations(path: Path = DURATIONS) -> dict[str, float]:
@@ -84,8 +87,15 @@ class Recorder:
                 "tests": {n: [round(s, 2), w, round(c, 2)] for n, (s, w, c) in self.tests.items()}}
         write(LAST_RUN, last)
         # what orders the next run (slowest_first): a test's own time, without its wait for another worker
-        write(DURATIONS, load_durations() | {n: round(max(0.0, s - self.waited.get(n, 0.0)), 2)
-                                             for n, (s, _w, _c) in self.tests.items()})
+        own = {n: round(max(0.0, s - self.waited.get(n, 0.0)), 2) for n, (s, _w, _c) in self.tests.items()}
+        write(DURATIONS, load_durations(DURATIONS) | own)
+        MACHINE_DURATIONS.parent.mkdir(parents=True, exist_ok=True)
+        write(MACHINE_DURATIONS, load_durations(MACHINE_DURATIONS) | own)
+
+
+def recorded_durations() -> dict[str, float]:
+    """Each test's latest own time: this clone's, else the one another clone of this machine recorded."""
+    return load_durations(MACHINE_DURATIONS) | load_durations(DURATIONS)
 
 
 def write(path: Path, data: dict) -> None:
@@ -110,9 +120,10 @@ UNRECORDED_MATRIX_SECONDS = 60.0
 
 def slowest_first(workqueue) -> None:
     """Order the work so the longest units start first and the short ones fill the gaps at the end, instead
-    of one release matrix ending the run: by each test's last recorded time (.cache/timings/durations.json,
-    tests/support/timings.py), a test not recorded yet counting as slow when its module has matrix tests."""
-    recorded = load_durations()
+    of one release matrix ending the run: by each test's last recorded time (.cache/timings/durations.json, or
+    in a fresh clone this machine's: recorded_durations), a test not recorded yet counting as slow when its
+    module has matrix tests."""
+    recorded = recorded_durations()
     matrix_files: dict[str, bool] = {}
 
     def expected(nodeid: str) -> float:

@@ -228,8 +228,8 @@ def test_the_longest_work_goes_out_first(monkeypatch):
     recorded time yet counts as slow; the rest keep their order (and the browser tests their place)."""
     from tests.support import timings
 
-    monkeypatch.setattr(timings, "load_durations", lambda: {"tests/chat/test_consumer.py::test_4": 30.0,
-                                                            "docs/faq/chat.md::line:20,column:1": 70.0})
+    monkeypatch.setattr(timings, "recorded_durations", lambda: {"tests/chat/test_consumer.py::test_4": 30.0,
+                                                                "docs/faq/chat.md::line:20,column:1": 70.0})
     matrix_test = "tests/atlas/collect/test_matrix.py::test_release_matches_capabilities[django-4.2]"
     ran = run_scheduled(1, [*SCHEDULED, matrix_test])["gw0"]
     assert ran[:4] == ["docs/faq/chat.md::line:10,column:1", "docs/faq/chat.md::line:20,column:1", matrix_test,
@@ -248,6 +248,7 @@ def test_a_tests_recorded_time_leaves_out_its_wait_for_another_workers_share(tmp
 
     monkeypatch.setattr(timings, "LAST_RUN", tmp_path / "last-run.json")
     monkeypatch.setattr(timings, "DURATIONS", tmp_path / "durations.json")
+    monkeypatch.setattr(timings, "MACHINE_DURATIONS", tmp_path / "machine" / "durations.json")
     recorder = timings.Recorder()
     for nodeid, seconds, waited in (("t.py::builds", 9.0, 0.0), ("t.py::waits", 9.25, 9.0)):
         recorder.pytest_runtest_logreport(SimpleNamespace(nodeid=nodeid, duration=seconds, user_properties=[
@@ -256,6 +257,29 @@ def test_a_tests_recorded_time_leaves_out_its_wait_for_another_workers_share(tmp
     durations = json.loads((tmp_path / "durations.json").read_text())
     assert (durations["t.py::builds"], durations["t.py::waits"]) == (9.0, 0.25)
     assert json.loads((tmp_path / "last-run.json").read_text())["tests"]["t.py::waits"] == [9.25, "main", 1.0]
+
+
+def test_a_fresh_clone_is_ordered_by_the_times_another_clone_of_the_machine_recorded(tmp_path, monkeypatch):
+    """A clone's first run has no times of its own: it takes those of the machine, every clone's latest merged;
+    a time of its own wins."""
+    from types import SimpleNamespace
+
+    from tests.support import timings
+
+    monkeypatch.setattr(timings, "LAST_RUN", tmp_path / "one" / "last-run.json")
+    monkeypatch.setattr(timings, "DURATIONS", tmp_path / "one" / "durations.json")
+    monkeypatch.setattr(timings, "MACHINE_DURATIONS", tmp_path / "machine" / "durations.json")
+    (tmp_path / "one").mkdir()
+    recorder = timings.Recorder()
+    for nodeid in ("t.py::slow", "t.py::quick"):
+        recorder.pytest_runtest_logreport(SimpleNamespace(nodeid=nodeid, duration=30.0 if "slow" in nodeid else 0.5,
+                                                          user_properties=[]))
+    recorder.pytest_sessionfinish(None)
+    monkeypatch.setattr(timings, "DURATIONS", tmp_path / "two" / "durations.json")   # a fresh clone: no file
+    assert timings.recorded_durations() == {"t.py::slow": 30.0, "t.py::quick": 0.5}
+    (tmp_path / "two").mkdir()
+    timings.write(timings.DURATIONS, {"t.py::slow": 2.0})
+    assert timings.recorded_durations() == {"t.py::slow": 2.0, "t.py::quick": 0.5}
 
 
 def test_a_run_without_browser_tests_keeps_no_worker_for_tests_browser():
