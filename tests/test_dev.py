@@ -74,3 +74,22 @@ def test_a_scratch_copy_sharing_the_venv_leaves_the_checkouts_link_alone(tmp_pat
     dev.link_project(sys.executable)
     assert pth.read_text() == f"{real}\n"
 
+
+
+@pytest.mark.parametrize(("caches", "uv_kept", "machine_kept"), [("machine", True, True), ("uv", True, False),
+                                                               ("none", False, False)])
+def test_the_suite_benchmark_s_clone_starts_with_the_caches_it_says(caches, uv_kept, machine_kept, monkeypatch):
+    """`dev.py bench suite clone-ci` (a second clone), `--first-clone` (only uv's cache kept), `--cold`."""
+    import shutil
+
+    from atlas.bench import suite
+
+    monkeypatch.setenv("UV_CACHE_DIR", "/somewhere/uv")
+    monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere")
+    where, env = suite.fresh_clone(caches)
+    try:
+        assert (where / "dev.py").exists() and not (where / ".venv").exists() and not (where / ".cache").exists()
+        assert (env["UV_CACHE_DIR"] == "/somewhere/uv") is uv_kept
+        assert (env["XDG_CACHE_HOME"] == "/somewhere") is machine_kept
+    finally:
+        shutil.rmtree(where.parent)

@@ -8,8 +8,11 @@ and assert nothing (the suite runs their code at a tiny size, under tests/).
         clone-check  a fresh clone (`git clone . <tmp>/atlas`): time to a ready .venv, then `dev.py check`
                      twice (cold: no .cache/ in the clone; then warm)
         clone-ci     a fresh clone: time to a ready .venv, then `.ci/run` (installs included)
-    python3 dev.py bench suite clone-ci --cold   # the clone also starts without uv's cache, the sdists and
-                                          # the bootstrap uv (a first contributor on a new machine)
+    python3 dev.py bench suite clone-ci   # the clone uses what the machine keeps once for every clone (uv's
+                                          # cache, the bootstrap uv, downloaded files, release environments):
+                                          # a contributor's second clone or worktree
+    python3 dev.py bench suite clone-ci --first-clone   # all of that empty but uv's cache: a first clone
+    python3 dev.py bench suite clone-ci --cold   # uv's cache empty too (a first contributor on a new machine)
     python3 dev.py bench site [--site DIR] [--no-screenshots]   # paint, search, screenshots (atlas/bench/site_speed.py)
                                           # and page weight, gzip (atlas/bench/page_weight.py)
     python3 dev.py bench fan_out [--requests 5 --concurrency 10 --delay 0.2]   # snippets/fan_out/benchmark.py

@@ -105,14 +105,23 @@ def slowest(path: Path, count: int = 20) -> None:
             print(f"      {cpu:6.1f} CPU-s  {seconds:7.1f} s  {worker:5} {node}")
 
 
-def fresh_clone(cold: bool) -> tuple[Path, dict[str, str]]:
-    """A fresh clone of this repository's HEAD (no .venv, no .cache); with `cold`, empty machine caches too."""
+def uv_cache_dir() -> str:
+    """Where uv keeps its cache on this machine (its own default: UV_CACHE_DIR, else XDG_CACHE_HOME/uv)."""
+    return os.environ.get("UV_CACHE_DIR") or str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "uv")
+
+
+def fresh_clone(caches: str) -> tuple[Path, dict[str, str]]:
+    """A fresh clone of this repository's HEAD (no .venv, no .cache). `caches`: "machine" keeps what this
+    machine has kept once for every clone (a contributor's second clone or worktree); "uv" empties all of it
+    but uv's cache (a contributor's first clone, where uv has run before); "none" empties uv's cache too."""
     where = Path(tempfile.mkdtemp(prefix="atlas-bench-")) / "atlas"
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(where)], check=True)
     env = dict(os.environ)
-    if cold:
-        caches = where.parent / "caches"
-        env.update(XDG_CACHE_HOME=str(caches), UV_CACHE_DIR=str(caches / "uv"), PIP_NO_CACHE_DIR="1")
+    if caches != "machine":
+        empty = where.parent / "caches"
+        env.update(XDG_CACHE_HOME=str(empty), UV_CACHE_DIR=uv_cache_dir() if caches == "uv" else str(empty / "uv"))
+        if caches == "none":
+            env.update(PIP_NO_CACHE_DIR="1")
     return where, env
 
 
@@ -127,7 +136,7 @@ def suite(argv: list[str]) -> int:
     if unknown:
         print(f"unknown step(s) {unknown}; steps: {', '.join(STEPS)}", file=sys.stderr)
         return 2
-    cold = "--cold" in argv
+    caches = "none" if "--cold" in argv else "uv" if "--first-clone" in argv else "machine"
     print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f} at start; reference loop "
           f"{reference_seconds():.3f} s", flush=True)
     python = shutil.which("python3") or sys.executable
@@ -137,8 +146,9 @@ def suite(argv: list[str]) -> int:
         elif step == "test":
             timed("dev.py test (warm, this tree)", [python, "dev.py", "test"], ROOT)
         else:
-            where, env = fresh_clone(cold)
-            print(f"{step}: fresh clone in {where}" + (" (machine caches empty)" if cold else ""), flush=True)
+            where, env = fresh_clone(caches)
+            shown = {"machine": "", "uv": " (this machine's caches empty but uv's)", "none": " (machine caches empty)"}
+            print(f"{step}: fresh clone in {where}{shown[caches]}", flush=True)
             total = ready_venv(where, env)
             if step == "clone-check":
                 total += timed("  dev.py check (cold: first in the clone)", [python, "dev.py", "check"], where, env)
