@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from atlas.collect import async_api, async_docs_coverage, async_guide_map, async_unsafe, upstream
-from atlas.core.datafile import Project, in_file_order, problem
+from atlas.core.datafile import Project, in_file_order, problem, steady_data
 from atlas.core.errors import DataError
 from atlas.core.paths import ROOT
 from atlas.data import (
@@ -126,18 +126,19 @@ def problems(project: Project | None = None, checks: list[Callable] | None = Non
     """
     project = project or Project()
     found: list[str] = []
-    for check in checks if checks is not None else CHECKS:
-        if build and getattr(check, "in_build", True) is False:
-            continue
-        try:
-            found += check(project)
-        except DataError as error:  # a loader refused bad data: its problems (most already found) join the rest
-            lines = str(error).splitlines()
-            found += [re.sub(r" \(and \d+ more below\)$", "", lines[0]), *lines[1:]]
-        except Exception as error:  # a crashing check is reported with the others, not instead of them
-            where = f"{check.__module__}.{check.__name__}"
-            found.append(f"{where}: the check crashed ({type(error).__name__}: {error}) — fix the check or "
-                         "the data it could not read")
+    with steady_data():
+        for check in checks if checks is not None else CHECKS:
+            if build and getattr(check, "in_build", True) is False:
+                continue
+            try:
+                found += check(project)
+            except DataError as error:  # a loader refused bad data: its problems (most already found) join the rest
+                lines = str(error).splitlines()
+                found += [re.sub(r" \(and \d+ more below\)$", "", lines[0]), *lines[1:]]
+            except Exception as error:  # a crashing check is reported with the others, not instead of them
+                where = f"{check.__module__}.{check.__name__}"
+                found.append(f"{where}: the check crashed ({type(error).__name__}: {error}) — fix the check or "
+                             "the data it could not read")
     # a loader names files relative to the repository; name a scratch copy's files relative to its root
     root = str(project.root.resolve()) + "/"
     return in_file_order([line.replace(root, "") for line in found])

@@ -28,6 +28,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from atlas.core.datafile import steady_data
 from atlas.core.errors import DataError
 from atlas.core.paths import DOCS, ROOT, relative
 
@@ -121,7 +122,8 @@ def write(check_only: bool = False) -> Report:
     problems = leftover_placeholders(DOCS)
     if problems:
         raise DataError("\n".join(problems))
-    wanted = outputs()
+    with steady_data():
+        wanted = outputs()
     with _exclusive():
         return _write(wanted, check_only)
 

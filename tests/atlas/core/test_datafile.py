@@ -66,3 +66,41 @@ def test_a_json_files_lines_are_found_when_a_problem_asks_and_a_repeated_key_is_
     assert document.line(("runs", 1, "seconds")) == 5 and document.line(("runs", 0, "nothing")) == 3
     _, problems = parse('{\n "a": 1,\n "b": 2,\n "a": 3\n}\n', tmp_path / "x.json", "x.json")
     assert problems == ["x.json:4: a: is written twice (first on line 2) — keep one of them"]
+
+
+def test_inside_a_steady_block_docs_data_is_stamped_once_and_an_edit_shows_after_it(tmp_path, monkeypatch):
+    """A build reads the data files about 2,300 times: one stamp per build, yet the next build sees an edit."""
+    from atlas.core import datafile
+
+    monkeypatch.setattr(datafile, "DATA", tmp_path)
+    data = tmp_path / "tags.yml"
+    data.write_text("a: 1\n")
+    before = datafile.data_stamp()
+    with datafile.steady_data():
+        data.write_text("a: 1\nb: 2\n")
+        assert datafile.data_stamp() == before
+        with datafile.steady_data():  # a generation inside a build
+            assert datafile.data_stamp() == before
+    assert datafile.data_stamp() != before
+
+
+def test_a_kept_reading_runs_once_per_key_in_a_steady_block_and_each_caller_gets_a_copy():
+    from atlas.core import datafile
+
+    calls = []
+
+    @datafile.kept_while_steady(key=lambda where, fresh=False: None if fresh else where)
+    def reading(where, fresh=False):
+        calls.append(where)
+        return {"links": [where]}
+
+    reading("docs"), reading("docs")
+    assert calls == ["docs", "docs"]  # outside a block: every time
+    with datafile.steady_data():
+        first = reading("docs")
+        first["links"].append("changed by a caller")
+        assert reading("docs") == {"links": ["docs"]}
+        reading("other"), reading("docs", fresh=True)
+    assert calls == ["docs", "docs", "docs", "other", "docs"]
+    reading("docs")
+    assert calls[-1] == "docs" and len(calls) == 6  # the block's answers end with it
