@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from atlas.core.datafile import kept_while_steady
+from atlas.core.data_stamp import kept_while_steady
 from atlas.core.paths import DOCS, ROOT
 from atlas.data.link_status import STATUS_FILE, load_status
 

@@ -31,7 +31,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from atlas.core.datafile import Project, kept_while_steady
+from atlas.core.data_stamp import kept_while_steady
+from atlas.core.datafile import Project
 from atlas.data import lab_figures
 
 FOLDERS = ("faq", "concepts", "use-cases", "learn")  # reader pages whose unmarked facts fail the check

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Callable
 
 from atlas.collect import async_api, async_docs_coverage, async_guide_map, async_unsafe, upstream
-from atlas.core.datafile import Project, in_file_order, problem, steady_data
+from atlas.core.data_stamp import steady_data
+from atlas.core.datafile import Project, in_file_order, problem
 from atlas.core.errors import DataError
 from atlas.core.paths import ROOT
 from atlas.data import (

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from atlas.core.datafile import Document, Project, data_stamp, load_vocabulary, raise_problems
+from atlas.core.data_stamp import data_stamp
+from atlas.core.datafile import Document, Project, load_vocabulary, raise_problems
 from atlas.core.django_range import release_key
 from atlas.core.paths import DATA
 

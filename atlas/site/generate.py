@@ -28,7 +28,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from atlas.core.datafile import steady_data
+from atlas.core.data_stamp import steady_data
 from atlas.core.errors import DataError
 from atlas.core.paths import DOCS, ROOT, relative
 
