@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from atlas.core.data_stamp import steady_data
 from atlas.core.paths import ROOT
 from tests.support import markers, parts, snippet_use, timings
 from tests.support.once import once_per_run, shared_tmp
@@ -22,6 +23,14 @@ def pytest_sessionstart(session):
     from atlas.site import generate
 
     generate.write()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection(session):
+    """Collection only reads docs/data (parameters come from it): one stamp for all of it, not one per
+    lookup (atlas/core/data_stamp.py)."""
+    with steady_data():
+        return (yield)
 
 
 @pytest.fixture(scope="session")
