@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from atlas.core.data_stamp import kept_while_steady
+from atlas.core.data_stamp import shared_reading
 from atlas.core.paths import DOCS, ROOT
 from atlas.data.link_status import STATUS_FILE, load_status
 
@@ -46,7 +46,7 @@ class Settings:
     max_redirects: int = 5
 
 
-@kept_while_steady(key=lambda docs=DOCS: Path(docs).resolve())
+@shared_reading(key=lambda docs=DOCS: Path(docs).resolve())
 def outside_links(docs: Path = DOCS) -> dict[str, list[str]]:
     """{url: [files where it appears]} for every http(s) link the site shows."""
     found: dict[str, set[str]] = {}

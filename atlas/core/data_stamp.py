@@ -1,6 +1,5 @@
-"""What docs/data holds now, as a stamp the default files' loaders keep their readings under, and blocks that
-only read the project (a validation run, a generation, a build), which take the stamp once and keep shared
-readings until they end."""
+"""What docs/data holds now, as a stamp the default files' loaders keep their readings under (taken once for a
+block in which it does not change), and readings that the checks of one validation run share."""
 from __future__ import annotations
 
 import contextlib
@@ -21,36 +20,45 @@ def data_stamp() -> tuple:
     return _steady[-1] if _steady else _walk_data()
 
 
-_kept_while_steady: dict = {}
-
-
 @contextlib.contextmanager
 def steady_data():
-    """A block that only reads the project (a validation run, a generation, a build): docs/data's stamp is
-    taken once on entry, not at every lookup, and kept_while_steady answers are kept until the outermost
-    block ends. An edit made meanwhile shows at the next block."""
-    _steady.append(_steady[-1] if _steady else _walk_data())  # an inner block keeps the outer one's
+    """A block in which docs/data does not change (a validation run, a generation, a whole build, which
+    writes only outside docs/data): its stamp is taken once on entry, not at every lookup; an inner block
+    keeps the outer one's. An edit made meanwhile shows at the next block."""
+    _steady.append(_steady[-1] if _steady else _walk_data())
     try:
         yield
     finally:
         _steady.pop()
-        if not _steady:
-            _kept_while_steady.clear()
 
 
-def kept_while_steady(key: Callable[..., Any]):
-    """Decorator for a reading of the project that several checks ask for: inside steady_data() it runs
+_shared: list[dict] = []  # the readings of each shared_readings() block now open, innermost last
+
+
+@contextlib.contextmanager
+def shared_readings():
+    """A run of checks that only read the project (a validation run): each @shared_reading is made once per
+    key for the whole run and dropped at its end. Not for a build, which writes pages between its readings."""
+    _shared.append({})
+    try:
+        yield
+    finally:
+        _shared.pop()
+
+
+def shared_reading(key: Callable[..., Any]):
+    """Decorator for a reading of the project that several checks ask for: inside shared_readings() it runs
     once per key(*args, **kwargs) (None: every time) and each caller gets its own copy to change."""
     def decorate(function):
         @functools.wraps(function)
         def kept(*args, **kwargs):
-            which = key(*args, **kwargs) if _steady else None
+            which = key(*args, **kwargs) if _shared else None
             if which is None:
                 return function(*args, **kwargs)
-            which = (function.__module__, function.__qualname__, which)
-            if which not in _kept_while_steady:
-                _kept_while_steady[which] = function(*args, **kwargs)
-            return copy.deepcopy(_kept_while_steady[which])
+            readings, which = _shared[-1], (function.__module__, function.__qualname__, which)
+            if which not in readings:
+                readings[which] = function(*args, **kwargs)
+            return copy.deepcopy(readings[which])
         return kept
     return decorate
 

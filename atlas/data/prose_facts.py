@@ -31,7 +31,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from atlas.core.data_stamp import kept_while_steady
+from atlas.core.data_stamp import shared_reading
 from atlas.core.datafile import Project
 from atlas.data import lab_figures
 
@@ -322,7 +322,7 @@ def pattern_facts(where: str, code_blanked: str, line: str, data: Data) -> list[
     return facts
 
 
-@kept_while_steady(key=lambda project, data=None: project.root.resolve() if data is None else None)
+@shared_reading(key=lambda project, data=None: project.root.resolve() if data is None else None)
 def collect(project: Project, data: Data | None = None) -> tuple[list[Fact], list[str], dict[str, list[str]]]:
     """(every fact of every hand-written page, marker problems, {page: unmarked-fact problems})."""
     data = data or Data(project)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from atlas.collect import async_api, async_docs_coverage, async_guide_map, async_unsafe, upstream
-from atlas.core.data_stamp import steady_data
+from atlas.core.data_stamp import shared_readings, steady_data
 from atlas.core.datafile import Project, in_file_order, problem
 from atlas.core.errors import DataError
 from atlas.core.paths import ROOT
@@ -127,7 +127,7 @@ def problems(project: Project | None = None, checks: list[Callable] | None = Non
     """
     project = project or Project()
     found: list[str] = []
-    with steady_data():
+    with steady_data(), shared_readings():
         for check in checks if checks is not None else CHECKS:
             if build and getattr(check, "in_build", True) is False:
                 continue
