@@ -91,7 +91,3 @@ def fetch_file(project: str, version: str, folder: Path, kind: str = "sdist", ti
         raise ValueError(f"{entry['filename']}: sha256 {digest.hexdigest()} is not the index's {wanted}")
     os.replace(partial, target)
     return target
-
-
-def fetch_sdist(project: str, version: str, folder: Path, timeout: float = 180) -> Path:
-    return fetch_file(project, version, folder, "sdist", timeout)

@@ -52,10 +52,10 @@ def _sdist_path(release: Release, download: bool) -> Path:
         raise FileNotFoundError(f"no sdist for Django {release.newest_patch} in {SDIST_DIR}")
     started = time.perf_counter()
     from atlas.collect.envs import record
-    from atlas.collect.index_files import fetch_sdist
+    from atlas.collect.index_files import fetch_file
 
     try:
-        fetch_sdist("django", release.newest_patch, SDIST_DIR)
+        fetch_file("django", release.newest_patch, SDIST_DIR, "sdist")
         record(f"sdist django {release.newest_patch}", time.perf_counter() - started, how="index")
         return _sdist_path(release, download=False)
     except (OSError, ValueError, KeyError) as error:

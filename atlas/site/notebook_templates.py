@@ -40,7 +40,7 @@ def share_compiled_templates(exporter: type[TemplateExporter] = TemplateExporter
 
     def create_environment(self):
         environment = create(self)
-        kind = (type(self).__qualname__, self.enable_async, tuple(sorted(environment.filters)),
+        kind = (type(self), self.enable_async, tuple(sorted(environment.filters)),
                 tuple(sorted(environment.extensions)))
         environment.bytecode_cache = _SHARED.setdefault(kind, SharedBytecode())
         return environment
