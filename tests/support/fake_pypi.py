@@ -46,7 +46,8 @@ def fake_index(projects: dict[str, dict]):
             pass
 
     server = ThreadingHTTPServer((HOST, 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for serve_forever's next poll: half a second by default, on every test that uses it
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield f"http://{HOST}:{server.server_address[1]}"
