@@ -15,8 +15,10 @@ import glob
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -131,7 +133,7 @@ def link_project(python: Path) -> Path:
     return python
 
 
-def run(args: list[str], **extra_env: str) -> int:
+def environment(**extra_env: str) -> dict[str, str]:
     # bytecode is cached, but under .cache/, not beside the sources: no __pycache__ in docs/ or snippets/
     # (which the site and the live preview read); measured on 2 cores: collecting the suite 4.1 -> 2.9 s
     # in each worker, and every build, server and kernel the suite starts imports the project compiled
@@ -142,7 +144,11 @@ def run(args: list[str], **extra_env: str) -> int:
     installer.link_env_bytecode(pycache)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env.update(PYTHONPATH=str(ROOT), PYTHONPYCACHEPREFIX=str(pycache), **extra_env)
-    return subprocess.call(args, cwd=ROOT, env=env)
+    return env
+
+
+def run(args: list[str], **extra_env: str) -> int:
+    return subprocess.call(args, cwd=ROOT, env=environment(**extra_env))
 
 
 # -- the commands -----------------------------------------------------------------------------------
@@ -160,15 +166,67 @@ def module(name: str, *fixed: str, **env: str) -> Callable[[str, list[str]], int
 
 
 def check(python: str, rest: list[str]) -> int:
-    """The linter (rules in pyproject.toml), every data problem at once, then the fast tests (release
+    """The linter (rules in pyproject.toml), every data problem at once, and the fast tests (release
     collections: the full suite)."""
     failed = run([python, "-m", "ruff", "check", "--quiet", "."])
-    failed = failed or run([python, "-m", "atlas.data.validation", "--build"])
-    if not failed:
-        print(f"check: the tests but those marked {', '.join(LEFT_OUT)}: they start servers or Chromium, "
-              "install old Django releases, carry out a recipe, build a second site, start a process tree of their "
-              "own or repeat the validation above (`python3 dev.py test` runs them)", flush=True)
-    return failed or run([python, "-m", "pytest", *CHECK_PARALLEL, "-m", FAST, *rest])
+    if failed:
+        return failed
+    print(f"check: the data, and the tests but those marked {', '.join(LEFT_OUT)}: they start servers or Chromium, "
+          "install old Django releases, carry out a recipe, build a second site, start a process tree of their "
+          "own or repeat the data check (`python3 dev.py test` runs them)", flush=True)
+    # The data check and the tests start together: each spends its first second or two in one process, on one
+    # core (measured on 2 cores: 2-3 s of the check's wall time). The tests' output is held until the data
+    # passes; bad data stops them, and only its problems are shown, each with its file and line.
+    validation = subprocess.Popen([python, "-m", "atlas.data.validation", "--build"], cwd=ROOT, env=environment(),
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    shown = sys.stdout.isatty() and not any(arg.startswith("--color") for arg in rest)
+    size = shutil.get_terminal_size()
+    tests = subprocess.Popen([python, "-m", "pytest", *CHECK_PARALLEL, *(["--color=yes"] if shown else []), "-m", FAST,
+                              *rest], cwd=ROOT, env=environment(COLUMNS=str(size.columns)),
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    output = HeldOutput(tests.stdout)
+    try:
+        found = validation.communicate()[0]
+        if validation.returncode:
+            tests.send_signal(signal.SIGINT)  # pytest-xdist stops its workers and their builds
+            tests.wait()
+            print(found, end="", flush=True)
+            return validation.returncode
+        print(found, end="", flush=True)
+        output.release()
+        failed = tests.wait()
+    except KeyboardInterrupt:  # Ctrl-C reached both: let them finish their own way
+        output.release()
+        validation.wait()
+        tests.wait()
+        raise
+    output.join()
+    return failed
+
+
+class HeldOutput(threading.Thread):
+    """Copies a child's output to ours as it comes, once released; until then it is kept."""
+
+    def __init__(self, pipe) -> None:
+        super().__init__(daemon=True)
+        self.pipe, self.kept, self.released, self.lock = pipe, [], False, threading.Lock()
+        self.start()
+
+    def run(self) -> None:
+        while chunk := os.read(self.pipe.fileno(), 65536):
+            with self.lock:
+                if self.released:
+                    sys.stdout.buffer.write(chunk)
+                    sys.stdout.buffer.flush()
+                else:
+                    self.kept.append(chunk)
+
+    def release(self) -> None:
+        with self.lock:
+            self.released = True
+            sys.stdout.buffer.write(b"".join(self.kept))
+            sys.stdout.buffer.flush()
+            self.kept.clear()
 
 
 def test(python: str, rest: list[str]) -> int:

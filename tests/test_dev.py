@@ -76,6 +76,43 @@ def test_a_scratch_copy_sharing_the_venv_leaves_the_checkouts_link_alone(tmp_pat
 
 
 
+# A stand-in for .venv's Python in `dev.py check`: ruff passes; the tests print at once, then wait to be
+# stopped (or end with status 5); the data check waits until the tests have printed, then passes or fails.
+STAND_IN = """import os, pathlib, signal, sys, time
+module, mark = sys.argv[2], pathlib.Path(os.environ["STAND_IN_MARK"])
+if module == "pytest":
+    print("tests started", flush=True)
+    mark.touch()
+    signal.signal(signal.SIGINT, lambda *_: sys.exit(2))
+    time.sleep(0 if os.environ["STAND_IN_DATA"] == "good" else 60)
+    print("tests ended", flush=True)
+    sys.exit(5)
+if module == "atlas.data.validation":
+    while not mark.exists():
+        time.sleep(0.01)
+    print("validate: no problems" if os.environ["STAND_IN_DATA"] == "good" else "docs/data/x.yml:3: bad — fix it")
+    sys.exit(0 if os.environ["STAND_IN_DATA"] == "good" else 1)
+"""
+
+
+@pytest.mark.parametrize("data", ["good", "bad"])
+def test_check_runs_the_data_check_beside_the_tests_and_bad_data_stops_them_showing_only_its_problems(
+        data, tmp_path, monkeypatch, capsys):
+    python = tmp_path / "python"
+    python.write_text(f"#!{sys.executable}\n{STAND_IN}")
+    python.chmod(0o755)
+    monkeypatch.setenv("STAND_IN_MARK", str(tmp_path / "tests-started"))
+    monkeypatch.setenv("STAND_IN_DATA", data)
+    status = dev.check(str(python), [])
+    shown = capsys.readouterr().out
+    if data == "good":
+        assert status == 5  # the tests' status
+        assert shown.index("validate: no problems") < shown.index("tests started") < shown.index("tests ended")
+    else:
+        assert status == 1 and "docs/data/x.yml:3: bad — fix it" in shown
+        assert "tests" not in shown.split("\n", 1)[1]  # past the line saying what the check leaves out
+
+
 @pytest.mark.parametrize(("caches", "uv_kept", "machine_kept"), [("machine", True, True), ("uv", True, False),
                                                                ("none", False, False)])
 def test_the_suite_benchmark_s_clone_starts_with_the_caches_it_says(caches, uv_kept, machine_kept, monkeypatch):

@@ -56,7 +56,7 @@ def line_of(text, needle):
     return text[:text.index(needle)].count("\n") + 1
 
 
-@pytest.mark.validates_repo  # `dev.py check` runs the same validation before its tests
+@pytest.mark.validates_repo  # `dev.py check` runs the same validation beside its tests
 def test_the_repository_has_no_problem_the_build_would_report():
     # the slow checks (in_build = False) run in test_dev_py_validate_passes_on_the_repository
     assert validation.problems(build=True) == []
