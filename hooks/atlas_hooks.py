@@ -2,7 +2,8 @@
 
 * on_config reloads atlas/ (so `dev.py serve` shows an edit to it after one rebuild), stamps docs/data once
   for the whole build (atlas.core.data_stamp.steady_data, released on_post_build or on_build_error), lets
-  nbconvert compile its templates once per process (atlas/site/notebook_templates.py), runs the validation
+  nbconvert compile its templates once per process (atlas/site/notebook_templates.py), makes the process look for
+  reference cycles less often (atlas/core/cycles.py), runs the validation
   layer (atlas/data/validation.py: every problem at once), then the generation step (atlas/site/generate.py: release
   pages and the changes page into docs/versions/, tables into generated/, other files such as JSON
   downloads, llms.txt and the Atom feed into docs/) and fills the nav's Releases section from
@@ -34,11 +35,12 @@ _one_build = contextlib.ExitStack()
 def _load_atlas() -> None:
     """Import atlas/ anew: MkDocs loads this hook once per process, and a serve rebuild must see edits
     to atlas/ and no data cached by the previous build. Binds the modules the hook uses as globals."""
-    global DataError, csp, stamps, frontmatter, generate, live_preview, notebook_html, notebook_templates, notebooks
+    global DataError, cycles, csp, stamps, frontmatter, generate, live_preview, notebook_html, notebook_templates, notebooks
     global registry, validation
     global django_docs_links, inline_data, search_index, support, version_banner
     for name in [name for name in sys.modules if name == "atlas" or name.startswith("atlas.")]:
         del sys.modules[name]
+    from atlas.core import cycles
     from atlas.core import data_stamp as stamps
     from atlas.core.errors import DataError
     from atlas.data import frontmatter, notebooks, support, validation
@@ -64,6 +66,7 @@ def on_config(config):
     _load_atlas()
     _one_build.enter_context(stamps.steady_data())
     notebook_templates.share_compiled_templates()  # mkdocs-jupyter's exporters compile them once, not per notebook
+    cycles.collect_less_often()
     problems = validation.problems(build=True)  # every data file, page, notebook and FAQ entry, all at once
     if problems:
         raise PluginError(validation.report(problems))

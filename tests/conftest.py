@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from atlas.core import cycles
 from atlas.core.data_stamp import steady_data
 from atlas.core.paths import ROOT
 from tests.support import markers, parts, snippet_use, timings
@@ -138,6 +139,7 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
+    cycles.collect_less_often()  # a worker spent a tenth of its CPU time in cycle passes (atlas/core/cycles.py)
     timings.register(config)   # each test's time and worker: `dev.py bench suite`, the scheduler's order
     parts.register(config)     # every collected test, for the check that CI's jobs run them all
     if not config.getoption("whole_run"):
