@@ -31,7 +31,7 @@ MINIMUM = (3, 12)
 # `dev.py check` leaves out what starts servers, Chromium or old Django releases, the recipe runs, the
 # builds of a second site (markers in pyproject.toml; each scratch build is a full build, 8 of them took about
 # half the check's CPU time), the tests that start a process tree of their own and the one that repeats the
-# validation check() runs first; it keeps the one strict build of the real site and every test that reads it
+# validation check() runs beside them; it keeps the one strict build of the real site and every test that reads it
 LEFT_OUT = ("server", "browser", "matrix", "recipe", "scratch_build", "nested", "validates_repo")
 FAST = " and ".join(f"not {marker}" for marker in LEFT_OUT)
 # pytest-xdist workers: two per core (at most eight), as much of the suite waits on servers, browsers and
