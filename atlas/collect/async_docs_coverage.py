@@ -21,6 +21,7 @@ from pathlib import Path
 from atlas.collect import rst
 from atlas.collect.about_async import concerns_async, named_members
 from atlas.core import datafile
+from atlas.core.data_stamp import shared_reading
 from atlas.core.datafile import Project
 from atlas.core.paths import DATA, DOCS, relative
 from atlas.data import async_api
@@ -122,7 +123,7 @@ def cover(item: Item, rules: dict, capabilities, index: dict) -> tuple[str | Non
     return None, None, ""
 
 
-def _anchors(path: str, text: str) -> set[str]:
+def _anchors(text: str) -> set[str]:
     """Anchors of a page as built: its generated tables included first (the matrix's rows carry the ids)."""
     from markdown.extensions.toc import slugify
 
@@ -135,19 +136,28 @@ def _anchors(path: str, text: str) -> set[str]:
     return found
 
 
-def answer_exists(target: str) -> bool:
-    """True if docs/<page> exists (written or generated from data) and has the anchor."""
+# a validation run asks for the same few pages again and again (the notes and the guide map point at them),
+# each time rendering the tables they include: once per page and run
+@shared_reading(key=lambda path: path)
+def page_anchors(path: str) -> set[str] | None:
+    """The anchors of docs/<path> (written or generated from data), or None when there is no such page."""
     from atlas.site import registry
 
-    path, _, anchor = target.partition("#")
     page = DOCS / path
     if page.exists():
         text = page.read_text(encoding="utf-8")
     else:
         text = registry.generated_pages().get(path)
         if text is None:
-            return False
-    return not anchor or anchor in _anchors(path, text)
+            return None
+    return _anchors(text)
+
+
+def answer_exists(target: str) -> bool:
+    """True if docs/<page> exists (written or generated from data) and has the anchor."""
+    path, _, anchor = target.partition("#")
+    anchors = page_anchors(path)
+    return anchors is not None and (not anchor or anchor in anchors)
 
 
 def check(project: Project, releases: list[Release] | None = None) -> list[str]:

@@ -63,6 +63,20 @@ def test_an_answer_that_points_nowhere_fails(tmp_path, monkeypatch):
     assert not coverage.answer_exists("faq/nope.md")
 
 
+def test_a_validation_run_renders_a_pages_tables_once_however_often_it_is_asked(monkeypatch):
+    from atlas.core.data_stamp import shared_readings
+    from atlas.site import generate
+
+    rendered = []
+    monkeypatch.setattr(generate, "with_tables", lambda text, real=generate.with_tables: rendered.append(1) or real(text))
+    with shared_readings():
+        assert coverage.answer_exists("versions/matrix.md#async-views")
+        assert not coverage.answer_exists("versions/matrix.md#no-such-row")
+    assert len(rendered) == 1
+    assert coverage.answer_exists("versions/matrix.md#async-views")  # outside a run: read afresh
+    assert len(rendered) == 2
+
+
 def test_rules_file_matches_its_schema():
     schema = json.loads((DATA / "schemas" / "async_docs_coverage.schema.json").read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
