@@ -42,7 +42,8 @@ PARALLEL = ["-n", str(WORKERS)]
 # the check's tests wait on little (no servers or browsers) and each worker pays for collection and start-up:
 # one per core and one more for the moments a test waits (the site build, Node); measured warm on a quiet
 # 2-core machine: 58 s wall with two workers, 51 s with three, 52-55 s with four (92, 93, 97-101 CPU-s);
-# on a busy one: 44 s with two, 43 s with three
+# on a busy one: 44 s with two, 43 s with three; measured again with the data check beside the tests and fewer
+# cycle passes (three runs each, alternating, on a slow hour): 52-56 s with two, 49-58 s with three (median 55, 51)
 CHECK_PARALLEL = ["-n", str((os.cpu_count() or 1) + 1)]
 
 
