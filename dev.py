@@ -180,9 +180,9 @@ def check(python: str, rest: list[str]) -> int:
     # passes; bad data stops them, and only its problems are shown, each with its file and line.
     validation = subprocess.Popen([python, "-m", "atlas.data.validation", "--build"], cwd=ROOT, env=environment(),
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    shown = sys.stdout.isatty() and not any(arg.startswith("--color") for arg in rest)
+    colour = sys.stdout.isatty() and not any(arg.startswith("--color") for arg in rest)  # piped, pytest would not
     size = shutil.get_terminal_size()
-    tests = subprocess.Popen([python, "-m", "pytest", *CHECK_PARALLEL, *(["--color=yes"] if shown else []), "-m", FAST,
+    tests = subprocess.Popen([python, "-m", "pytest", *CHECK_PARALLEL, *(["--color=yes"] if colour else []), "-m", FAST,
                               *rest], cwd=ROOT, env=environment(COLUMNS=str(size.columns)),
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     output = HeldOutput(tests.stdout)

@@ -4,7 +4,7 @@ Python's cycle collector runs a pass over the young objects every 700 new contai
 instances); a build makes millions of them (Markdown's element trees, Jinja's contexts, the search index), a
 test worker more, and the passes grow with what a process keeps (a worker keeps every collected test).
 Measured on 2 cores: a build spent 0.32-0.37 CPU-s in 950-1,040 passes, 0.10-0.11 in 206 with a pass every
-50,000 new objects; the three workers of `dev.py check` spent 7.8 CPU-s in 8,100 passes, 1.7 in 38.
+50,000 new objects; the three workers of `dev.py check` spent 7.8 CPU-s in 8,100 passes, 1.6 in about 370.
 Nearly everything is freed by reference counting, so little more waits in memory for the next pass, and
 cycles are still collected. The servers and kernels the tests start keep Python's default: they are what
 readers run.
